@@ -1,0 +1,1 @@
+"""Pramern (ประเมิน): OAE units' yearly self-assessment and its verification."""

@@ -1,0 +1,169 @@
+"""The ``pramern`` console command: check framework files and score assessment files.
+
+    pramern framework check FILE
+    pramern score ASSESSMENT [--round R6|R12] [--json] [--framework FILE] [--verified]
+
+Exit status: 0 on success, 2 on bad input (the message names file, item and field), and
+nothing that could pass for a result is printed on stdout when the input is bad.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+
+from pramern.scoring import (
+    AssessmentError,
+    Framework,
+    FrameworkError,
+    ScoreResult,
+    format_points,
+    load_framework,
+    parse_assessment,
+    read_assessment_data,
+    score,
+)
+from pramern.scoring.assessment import framework_key
+from pramern.thaidates import thai_date
+
+BAD_INPUT = 2
+#: Where ``pramern score`` looks for the framework an assessment names.
+DEFAULT_FRAMEWORKS_DIR = Path(__file__).resolve().parent.parent / "frameworks-data"
+
+
+class BadInput(Exception):
+    pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "framework":
+            return _framework_check(Path(args.file))
+        return _score(args)
+    except BadInput as exc:
+        print(f"pramern: {exc}", file=sys.stderr)
+        return BAD_INPUT
+    except (FrameworkError, AssessmentError) as exc:
+        print("pramern: the input has problems:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return BAD_INPUT
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pramern", description="Pramern: OAE unit self-assessment tools.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    framework = commands.add_parser("framework", help="work with framework files")
+    framework_commands = framework.add_subparsers(dest="action", required=True)
+    check = framework_commands.add_parser("check", help="validate a framework file and summarise it")
+    check.add_argument("file", help="a framework YAML file")
+    score_cmd = commands.add_parser("score", help="score an assessment file")
+    score_cmd.add_argument("assessment", help="an assessment file (YAML or JSON)")
+    score_cmd.add_argument("--round", dest="round", help="the round to score (default: the final round, R12)")
+    score_cmd.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    score_cmd.add_argument("--framework", help="the framework file (default: found by code and version)")
+    score_cmd.add_argument("--verified", action="store_true", help="score evaluators' verified values")
+    return parser
+
+
+def _framework_check(path: Path) -> int:
+    framework = load_framework(path)
+    print(f"{path.name}: OK — {framework.key} {framework.title.th}")
+    print(f"  {framework.title.en}")
+    lines = sum(len(item.lines) for item in framework.items)
+    assumed = sum(len(item.assumptions) for item in framework.items) + len(framework.assumptions)
+    print(f"  {len(framework.dimensions)} dimensions, {len(framework.items)} items, {lines} scoring lines, "
+          f"{assumed} assumptions")  # fmt: skip
+    print("  Max per dimension:")
+    for dimension in framework.dimensions:
+        print(f"    {dimension.code:>3}  {format_points(dimension.points):>5}  {dimension.title.th}")
+    print(f"    total {format_points(framework.total_points)}")
+    print("  Potential points per round (lines open by then, items capped):")
+    previous = Decimal(0)
+    for rnd in framework.rounds:
+        potential = framework.potential(rnd.code)
+        print(
+            f"    {rnd.code:<4} {format_points(potential):>6}  (+{format_points(potential - previous)})  "
+            f"{rnd.title.th}: {thai_date(rnd.starts)} – {thai_date(rnd.cutoff)}"
+        )
+        previous = potential
+    return 0
+
+
+def _score(args: argparse.Namespace) -> int:
+    path = Path(args.assessment)
+    data = read_assessment_data(path)
+    framework = _framework_for(data, path, args.framework)
+    if args.round is not None and args.round not in {r.code for r in framework.rounds}:
+        known = ", ".join(r.code for r in framework.rounds)
+        raise BadInput(f"{path.name}: --round {args.round!r}: unknown round (rounds: {known})")
+    assessment = parse_assessment(data, framework, path.name)
+    result = score(framework, assessment, args.round, basis="verified" if args.verified else "self")
+    if args.json:
+        json.dump(result.as_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_table(result))
+    return 0
+
+
+def _framework_for(data: object, path: Path, explicit: str | None) -> Framework:
+    if explicit:
+        return load_framework(explicit)
+    key = framework_key(data)
+    if key is None:
+        raise BadInput(f"{path.name}: framework: expected {{code: ..., version: ...}}")
+    directories = [Path(p) for p in os.environ.get("PRAMERN_FRAMEWORKS", "").split(os.pathsep) if p]
+    directories.append(DEFAULT_FRAMEWORKS_DIR)
+    for directory in directories:
+        for candidate in sorted(directory.glob("*.yaml")):
+            try:
+                framework = load_framework(candidate)
+            except FrameworkError:
+                continue
+            if (framework.code, framework.version) == key:
+                return framework
+    searched = ", ".join(str(d) for d in directories)
+    raise BadInput(f"{path.name}: framework: no framework {key[0]}@{key[1]} found in {searched} (use --framework FILE)")
+
+
+def render_table(result: ScoreResult) -> str:
+    """The Thai table ``pramern score`` prints."""
+    rnd = result.round
+    unit = result.assessment.unit
+    out = [
+        f"ผลคะแนน {unit.name_th} ({unit.code})",
+        f"กรอบการประเมิน {result.framework.key} · {rnd.title.th}"
+        f" · ผลงาน {thai_date(rnd.starts)} – {thai_date(rnd.cutoff)}",
+        "",
+    ]
+    marks = {True: "✓", False: "✗"}
+    for dimension in result.framework.dimensions:
+        total = result.dimensions[dimension.code]
+        score_text = f"{format_points(total.points)}/{format_points(total.max_points)}"
+        out.append(f"ด้านที่ {dimension.code} {dimension.title.th}: {score_text}")
+        for item in dimension.items:
+            item_result = result.items[item.code]
+            points = f"{format_points(item_result.points)}/{format_points(item.max_points)}"
+            out.append(f"  {item.code:<6} {points:>7}  {item.title.th}")
+            for line in item_result.lines:
+                mark = marks[line.earned] if line.open else "·"
+                out.append(f"           {mark} {line.explanation_th}")
+        out.append("")
+    out.append(f"รวม {format_points(result.total)} จาก {format_points(result.max_points)} คะแนน")
+    out.append(
+        f"คะแนนที่เป็นไปได้ใน{rnd.title.th} {format_points(result.potential)} · "
+        f"ยังทำเพิ่มได้อีก {format_points(result.available)} คะแนน"
+    )
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

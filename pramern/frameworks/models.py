@@ -1,0 +1,84 @@
+"""Frameworks installed in the database. The YAML source is the truth; items are an index.
+
+An assessment pins a framework by (code, version). The source text is kept verbatim so that
+every score can be recomputed exactly as it was; ``compiled()`` turns it into the engine's
+``Framework`` (cached per content hash).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from pramern.scoring import Framework as CompiledFramework
+from pramern.scoring import parse_framework
+
+
+class FrameworkQuerySet(models.QuerySet["Framework"]):
+    def newest_first(self) -> FrameworkQuerySet:
+        """Frameworks for the home page: the latest fiscal year (code) and version first."""
+        return self.order_by("-code", "-version")
+
+
+class Framework(models.Model):
+    code = models.CharField(_("code"), max_length=50)
+    version = models.CharField(_("version"), max_length=20)
+    title_th = models.CharField(_("title (Thai)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    total_points = models.DecimalField(_("total points"), max_digits=7, decimal_places=2)
+    source = models.TextField(_("source (YAML)"))
+    source_sha256 = models.CharField(_("SHA-256 of the source"), max_length=64)
+    source_name = models.CharField(_("file name"), max_length=200)
+    installed_at = models.DateTimeField(_("installed at"), auto_now_add=True)
+
+    objects = FrameworkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("framework")
+        verbose_name_plural = _("frameworks")
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="framework_code_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code}@{self.version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("frameworks:detail", args=[self.code, self.version])
+
+    def compiled(self) -> CompiledFramework:
+        """The engine's view of this framework (parsed once per content, then cached)."""
+        return _compile(self.source_sha256, self.source, self.source_name)
+
+
+@lru_cache(maxsize=16)
+def _compile(sha256: str, source: str, name: str) -> CompiledFramework:
+    return parse_framework(source, name)
+
+
+class FrameworkItem(models.Model):
+    """One dimension, sub-dimension or item of an installed framework, for lookups and links."""
+
+    class Kind(models.TextChoices):
+        DIMENSION = "dimension", _("dimension")
+        GROUP = "group", _("sub-dimension")
+        ITEM = "item", _("item")
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="items")
+    code = models.CharField(_("code"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    parent_code = models.CharField(_("parent"), max_length=20, blank=True)
+    title_th = models.TextField(_("title (Thai)"))
+    title_en = models.TextField(_("title (English)"))
+    max_points = models.DecimalField(_("points"), max_digits=7, decimal_places=2)
+    position = models.PositiveIntegerField(_("position"))
+
+    class Meta:
+        verbose_name = _("framework item")
+        verbose_name_plural = _("framework items")
+        ordering = ["framework", "position"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="framework_item_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title_th}"

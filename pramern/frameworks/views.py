@@ -1,0 +1,30 @@
+"""Read-only framework pages. The guideline is public, so these need no login."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from pramern.frameworks.models import Framework
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    latest = Framework.objects.newest_first().first()
+    if latest is None:
+        return render(request, "frameworks/empty.html")
+    return redirect(latest)
+
+
+def framework_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "frameworks/list.html", {"frameworks": Framework.objects.newest_first()})
+
+
+def framework_detail(request: HttpRequest, code: str, version: str) -> HttpResponse:
+    framework = get_object_or_404(Framework, code=code, version=version)
+    compiled = framework.compiled()
+    potentials = [(rnd, compiled.potential(rnd.code)) for rnd in compiled.rounds]
+    return render(
+        request,
+        "frameworks/detail.html",
+        {"framework": framework, "compiled": compiled, "potentials": potentials},
+    )

@@ -1,0 +1,389 @@
+"""Assessment files (YAML or JSON, format ``pramern-assessment/1``) <-> ``Assessment``.
+
+The format is documented in ``docs/assessment-format.md``. Parsing checks every record
+against the fact types the framework declares and names file, item and field on error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from pramern.scoring.model import Assessment, FactSpec, FieldSpec, Framework, Record, Section, Unit
+from pramern.scoring.yamlio import SyntaxProblem, load_file
+
+FORMAT = "pramern-assessment/1"
+#: Keys every record may carry that the engine does not read; kept for round trips.
+EXTRA_KEYS = ("id", "title", "note", "evidence")
+
+
+class AssessmentError(Exception):
+    """An assessment file that cannot be scored; ``problems`` lists every message."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def read_assessment_data(path: str | Path) -> Any:
+    """Read an assessment file's raw data (YAML or JSON by extension)."""
+    path = Path(path)
+    try:
+        return load_file(path)
+    except OSError as exc:
+        raise AssessmentError([f"{path.name}: {exc.strerror}"]) from None
+    except SyntaxProblem as exc:
+        raise AssessmentError([f"{path.name}: {exc}"]) from None
+
+
+def framework_key(data: Any) -> tuple[str, str] | None:
+    """The (code, version) an assessment's raw data names, if it names one."""
+    if isinstance(data, dict) and isinstance(data.get("framework"), dict):
+        ref = data["framework"]
+        code, version = ref.get("code"), ref.get("version")
+        if isinstance(code, str) and isinstance(version, (str, int, float)) and not isinstance(version, bool):
+            return code, str(version)
+    return None
+
+
+def load_assessment(path: str | Path, framework: Framework) -> Assessment:
+    path = Path(path)
+    return parse_assessment(read_assessment_data(path), framework, path.name)
+
+
+def parse_assessment(data: Any, framework: Framework, filename: str = "assessment") -> Assessment:
+    """Validate raw data against ``framework``; raise ``AssessmentError`` listing every problem."""
+    parser = _Parser(framework, filename)
+    assessment = parser.parse(data)
+    if parser.problems or assessment is None:
+        raise AssessmentError(parser.problems or [f"{filename}: not an assessment"])
+    return assessment
+
+
+class _Parser:
+    def __init__(self, framework: Framework, filename: str) -> None:
+        self.framework = framework
+        self.filename = filename
+        self.problems: list[str] = []
+        self.section_codes: frozenset[str] = frozenset()
+
+    def fail(self, where: str, message: str) -> None:
+        self.problems.append(f"{self.filename}: {where}: {message}" if where else f"{self.filename}: {message}")
+
+    def parse(self, data: Any) -> Assessment | None:
+        if not isinstance(data, dict):
+            self.fail("", "expected a mapping at the top level")
+            return None
+        if data.get("format") != FORMAT:
+            self.fail("format", f"expected {FORMAT!r}, got {data.get('format')!r}")
+        key = framework_key(data)
+        if key is None:
+            self.fail("framework", "expected {code: ..., version: ...}")
+        elif key != (self.framework.code, self.framework.version):
+            self.fail(
+                "framework",
+                f"the file is for {key[0]}@{key[1]}, not {self.framework.code}@{self.framework.version}",
+            )
+        unit = self.unit(data.get("unit"))
+        staff = self.staff(data.get("staff_count"))
+        sections = self.sections(data.get("sections", []))
+        self.section_codes = frozenset(s.code for s in sections)
+        records = self.items(data.get("items", {}))
+        if self.problems or unit is None:
+            return None
+        return Assessment(self.framework.code, self.framework.version, unit, staff, sections, records)
+
+    def unit(self, value: Any) -> Unit | None:
+        if not isinstance(value, dict):
+            self.fail("unit", "expected {code: ..., name_th: ...}")
+            return None
+        code, name_th, name_en = value.get("code"), value.get("name_th"), value.get("name_en", "")
+        if not isinstance(code, str) or not code.strip():
+            self.fail("unit.code", "is required")
+            return None
+        if not isinstance(name_th, str) or not name_th.strip():
+            self.fail("unit.name_th", "is required")
+            return None
+        if not isinstance(name_en, str):
+            self.fail("unit.name_en", "expected text")
+            return None
+        return Unit(code.strip(), name_th.strip(), name_en.strip())
+
+    def staff(self, value: Any) -> dict[str, int]:
+        rounds = [r.code for r in self.framework.rounds]
+        if _is_count(value):
+            if value < 1:
+                self.fail("staff_count", "a unit has at least one member of staff")
+            return dict.fromkeys(rounds, value)
+        if not isinstance(value, dict):
+            self.fail("staff_count", "expected a number, or one number per round ({R6: 40, R12: 42})")
+            return {}
+        counts: dict[str, int] = {}
+        for code in value:
+            if code not in rounds:
+                self.fail(f"staff_count.{code}", f"unknown round (rounds: {', '.join(rounds)})")
+        previous: int | None = None
+        for code in rounds:
+            count = value.get(code, previous)
+            if count is None:
+                self.fail(f"staff_count.{code}", "is required")
+                continue
+            if not _is_count(count) or count < 1:
+                self.fail(f"staff_count.{code}", f"expected a whole number of staff, 1 or more, got {count!r}")
+                continue
+            counts[code] = previous = count
+        return counts
+
+    def sections(self, value: Any) -> tuple[Section, ...]:
+        if not isinstance(value, list):
+            self.fail("sections", "expected a list of {code, name}")
+            return ()
+        out: list[Section] = []
+        seen: set[str] = set()
+        for index, raw in enumerate(value):
+            where = f"sections[{index}]"
+            if not isinstance(raw, dict) or not isinstance(raw.get("code"), str) or not raw["code"].strip():
+                self.fail(where, "expected {code: ..., name: ...} with a code")
+                continue
+            code = raw["code"].strip()
+            if code in seen:
+                self.fail(f"{where}.code", f"duplicate section {code!r}")
+            seen.add(code)
+            name = raw.get("name", code)
+            out.append(Section(code, name if isinstance(name, str) else code))
+        return tuple(out)
+
+    def items(self, value: Any) -> dict[str, dict[str, tuple[Record, ...]]]:
+        if not isinstance(value, dict):
+            self.fail("items", "expected a mapping of item code -> facts")
+            return {}
+        out: dict[str, dict[str, tuple[Record, ...]]] = {}
+        for code, facts in value.items():
+            code = str(code)
+            item = self.framework.items_by_code.get(code)
+            if item is None:
+                self.fail(f"item {code}", "unknown item (not in this framework)")
+                continue
+            if facts is None:
+                continue
+            if not isinstance(facts, dict):
+                self.fail(f"item {code}", "expected a mapping of fact name -> list of records")
+                continue
+            per_fact: dict[str, tuple[Record, ...]] = {}
+            for name, records in facts.items():
+                spec = item.facts.get(str(name))
+                if spec is None:
+                    known = ", ".join(item.facts) or "none"
+                    self.fail(f"item {code}", f"{name}: unknown fact (facts of this item: {known})")
+                    continue
+                per_fact[spec.name] = self.records(records, spec, f"item {code}")
+            out[code] = per_fact
+        return out
+
+    def records(self, value: Any, spec: FactSpec, where: str) -> tuple[Record, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.fail(where, f"{spec.name}: expected a list of records")
+            return ()
+        records = []
+        for index, raw in enumerate(value):
+            record = self.record(raw, spec, where, f"{spec.name}[{index}]")
+            if record is not None:
+                records.append(record)
+        # Sorted by date (stable): rules read "the latest record inside the window" from the end.
+        records.sort(key=lambda r: r.date)
+        return tuple(records)
+
+    def record(self, raw: Any, spec: FactSpec, where: str, field: str) -> Record | None:
+        if not isinstance(raw, dict):
+            self.fail(where, f"{field}: expected a mapping with at least a date")
+            return None
+        problems = len(self.problems)
+        day = self.date(raw.get("date"), where, f"{field}.date")
+        builtin = _BUILTIN_FIELDS[spec.type]
+        allowed = set(spec.fields) | set(builtin) | {"date", *EXTRA_KEYS}
+        for key in raw:
+            if key not in allowed:
+                known = ", ".join(sorted(allowed))
+                self.fail(where, f"{field}.{key}: unknown field (fields: {known})")
+        fields: dict[str, Any] = {}
+        for name, field_spec in spec.fields.items():
+            fields[name] = self.field_value(raw.get(name), field_spec, where, f"{field}.{name}")
+        if spec.type == "measurement":
+            fields["value"] = self.number(raw.get("value"), where, f"{field}.value", required=True)
+        elif spec.type == "choice":
+            option = raw.get("option")
+            if not isinstance(option, str) or option not in spec.options:
+                known = ", ".join(spec.options)
+                self.fail(where, f"{field}.option: {option!r} is not one of the options ({known})")
+            else:
+                chosen = spec.options[option]
+                points = max([chosen.points, *(p for flag, p in chosen.points_if.items() if fields.get(flag))])
+                fields["option"] = option
+                fields["points"] = Fraction(points)
+        elif spec.type == "periodic":
+            fields["covers"] = self.month(raw.get("covers"), day, where, f"{field}.covers")
+        elif spec.type == "judgement":
+            fields["claimed"] = self.judgement(raw.get("claimed"), spec, where, f"{field}.claimed", required=True)
+            fields["verified"] = self.judgement(raw.get("verified"), spec, where, f"{field}.verified", required=False)
+        extra = {key: raw[key] for key in EXTRA_KEYS if key in raw}
+        for key in ("id", "title", "note"):
+            if key in extra and not isinstance(extra[key], (str, int)):
+                self.fail(where, f"{field}.{key}: expected text")
+        if "evidence" in extra and not isinstance(extra["evidence"], list):
+            self.fail(where, f"{field}.evidence: expected a list")
+        if day is None or len(self.problems) > problems:
+            return None
+        return Record(day, fields, extra)
+
+    def date(self, value: Any, where: str, field: str) -> dt.date | None:
+        if value is None:
+            self.fail(where, f"{field}: is required")
+            return None
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self.fail(where, f"{field}: {value!r} is not a date (write YYYY-MM-DD, Christian era)")
+        return None
+
+    def month(self, value: Any, day: dt.date | None, where: str, field: str) -> tuple[int, int] | None:
+        if value is None:
+            return (day.year, day.month) if day else None
+        match = re.fullmatch(r"(\d{4})-(\d{2})", value.strip()) if isinstance(value, str) else None
+        if match is None or not 1 <= int(match.group(2)) <= 12:
+            self.fail(where, f"{field}: {value!r} is not a month (write YYYY-MM, Christian era)")
+            return None
+        return int(match.group(1)), int(match.group(2))
+
+    def number(self, value: Any, where: str, field: str, *, required: bool) -> int | Fraction | None:
+        if value is None:
+            if required:
+                self.fail(where, f"{field}: is required")
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            self.fail(where, f"{field}: expected a number, got {value!r}")
+            return None
+        try:
+            number = Fraction(Decimal(str(value).strip()))
+        except (ArithmeticError, ValueError):
+            self.fail(where, f"{field}: expected a number, got {value!r}")
+            return None
+        if number < 0:
+            self.fail(where, f"{field}: expected zero or more, got {value!r}")
+            return None
+        return int(number) if number.denominator == 1 else number
+
+    def judgement(self, value: Any, spec: FactSpec, where: str, field: str, *, required: bool) -> Fraction | None:
+        number = self.number(value, where, field, required=required)
+        if number is None:
+            return None
+        maximum = Fraction(spec.maximum) if spec.maximum is not None else None
+        if number < Fraction(spec.minimum) or (maximum is not None and number > maximum):
+            self.fail(where, f"{field}: {value!r} is outside {spec.minimum}..{spec.maximum}")
+            return None
+        if spec.step is not None and (number - Fraction(spec.minimum)) % Fraction(spec.step):
+            self.fail(where, f"{field}: {value!r} is not a multiple of {spec.step}")
+            return None
+        return Fraction(number)
+
+    def field_value(self, value: Any, spec: FieldSpec, where: str, field: str) -> Any:
+        if value is None:
+            if spec.required:
+                self.fail(where, f"{field}: is required")
+            return False if spec.kind == "flag" else None
+        if spec.kind == "flag":
+            if not isinstance(value, bool):
+                self.fail(where, f"{field}: expected true or false, got {value!r}")
+            return value is True
+        if spec.kind == "choice":
+            if value not in spec.choices:
+                known = ", ".join(spec.choices)
+                self.fail(where, f"{field}: {value!r} is not one of the choices ({known})")
+            return value
+        if spec.kind == "section":
+            if value not in self.section_codes:
+                known = ", ".join(sorted(self.section_codes)) or "none declared"
+                self.fail(where, f"{field}: {value!r} is not one of the unit's sections ({known})")
+            return value
+        if spec.kind == "number":
+            return self.number(value, where, field, required=spec.required)
+        if not isinstance(value, str):
+            self.fail(where, f"{field}: expected text, got {value!r}")
+        return value
+
+
+#: Fields of each fact type besides the declared ones and the date.
+_BUILTIN_FIELDS: Mapping[str, tuple[str, ...]] = {
+    "event": (),
+    "measurement": ("value",),
+    "choice": ("option",),
+    "periodic": ("covers",),
+    "judgement": ("claimed", "verified"),
+}
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def assessment_to_data(assessment: Assessment, framework: Framework) -> dict[str, Any]:
+    """The file form of an assessment (the inverse of ``parse_assessment``), JSON-ready."""
+    items: dict[str, Any] = {}
+    for item in framework.items:
+        facts = assessment.records.get(item.code)
+        if not facts:
+            continue
+        out_facts = {}
+        for name, records in facts.items():
+            spec = item.facts[name]
+            out_facts[name] = [_record_to_data(r, spec) for r in records]
+        items[item.code] = out_facts
+    data: dict[str, Any] = {
+        "format": FORMAT,
+        "framework": {"code": assessment.framework_code, "version": assessment.framework_version},
+        "unit": {"code": assessment.unit.code, "name_th": assessment.unit.name_th},
+        "staff_count": dict(assessment.staff_count),
+        "sections": [{"code": s.code, "name": s.name} for s in assessment.sections],
+        "items": items,
+    }
+    if assessment.unit.name_en:
+        data["unit"]["name_en"] = assessment.unit.name_en
+    return data
+
+
+def _record_to_data(record: Record, spec: FactSpec) -> dict[str, Any]:
+    out: dict[str, Any] = {"date": record.date.isoformat()}
+    for name, field_spec in spec.fields.items():
+        value = record.fields.get(name)
+        if field_spec.kind == "flag":
+            if value:
+                out[name] = True
+        elif value is not None:
+            out[name] = _number_out(value) if field_spec.kind == "number" else value
+    if spec.type == "measurement":
+        out["value"] = _number_out(record.fields["value"])
+    elif spec.type == "choice":
+        out["option"] = record.fields["option"]
+    elif spec.type == "periodic":
+        year, month = record.fields["covers"]
+        out["covers"] = f"{year:04d}-{month:02d}"
+    elif spec.type == "judgement":
+        out["claimed"] = _number_out(record.fields["claimed"])
+        if record.fields.get("verified") is not None:
+            out["verified"] = _number_out(record.fields["verified"])
+    out.update(record.extra)
+    return out
+
+
+def _number_out(value: int | Fraction) -> int | float:
+    if isinstance(value, int) or value.denominator == 1:
+        return int(value)
+    return float(value)

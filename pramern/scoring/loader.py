@@ -1,0 +1,567 @@
+"""Framework files (YAML) -> ``Framework``, validated.
+
+Every problem is reported with the file, the item (or dimension/round) code and the field,
+e.g. ``oae-2567.yaml: item 1.2.2: lines[1].when: unknown name 'folowups' at column 7``.
+All problems found are reported together; a framework with any problem is refused whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from pramern.scoring.model import (
+    Assumption,
+    Dimension,
+    FactSpec,
+    FieldSpec,
+    Framework,
+    Group,
+    Item,
+    Line,
+    Option,
+    Round,
+    Text,
+)
+from pramern.scoring.rules import RuleError, compile_condition, compile_points
+from pramern.scoring.yamlio import SyntaxProblem, load_file, load_text
+
+FORMAT = "pramern-framework/1"
+FACT_TYPES = ("event", "measurement", "choice", "periodic", "judgement")
+FIELD_KINDS = ("flag", "choice", "section", "number", "text")
+#: Names a record carries besides its declared fields; a declared field may not reuse them.
+RESERVED_FIELDS = frozenset(
+    {"date", "value", "option", "points", "covers", "claimed", "verified", "id", "title", "note", "evidence"}
+)
+RESERVED_NAMES = frozenset({"sections", "staff", "and", "or", "not", "where", "true", "false"})
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class FrameworkError(Exception):
+    """A framework file that cannot be used; ``problems`` lists every message."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class _Problems:
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.messages: list[str] = []
+
+    def add(self, where: str, field: str, message: str) -> None:
+        parts = [self.filename, where, field] if field else [self.filename, where]
+        self.messages.append(": ".join(p for p in parts if p) + f": {message}")
+
+
+def load_framework(path: str | Path) -> Framework:
+    """Read and validate a framework file; raise ``FrameworkError`` listing every problem."""
+    path = Path(path)
+    try:
+        data = load_file(path)
+    except (OSError, SyntaxProblem) as exc:
+        raise FrameworkError([f"{path.name}: {exc.strerror if isinstance(exc, OSError) else exc}"]) from None
+    return build_framework(data, path.name)
+
+
+def parse_framework(text: str, filename: str = "framework.yaml") -> Framework:
+    """Like ``load_framework`` for text already in memory (e.g. read from the database)."""
+    try:
+        data = load_text(text, filename)
+    except SyntaxProblem as exc:
+        raise FrameworkError([f"{filename}: {exc}"]) from None
+    return build_framework(data, filename)
+
+
+def build_framework(data: Any, filename: str) -> Framework:
+    problems = _Problems(filename)
+    framework = _FrameworkBuilder(problems).build(data)
+    if problems.messages or framework is None:
+        raise FrameworkError(problems.messages or [f"{filename}: not a framework"])
+    return framework
+
+
+class _FrameworkBuilder:
+    def __init__(self, problems: _Problems) -> None:
+        self.problems = problems
+        self.rounds: dict[str, Round] = {}
+        self.codes: set[str] = set()
+        self.items: dict[str, Item] = {}
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def fail(self, where: str, field: str, message: str) -> None:
+        self.problems.add(where, field, message)
+
+    def mapping(self, value: Any, where: str, field: str) -> Mapping[str, Any] | None:
+        if not isinstance(value, dict):
+            self.fail(where, field, f"expected a mapping (key: value), got {_kind(value)}")
+            return None
+        return value
+
+    def text(self, data: Mapping[str, Any], where: str, key: str, *, field: str = "") -> str:
+        """The text under ``key``; ``field`` says where ``data`` sits (e.g. ``lines[0].``)."""
+        value = data.get(key)
+        if value is None:
+            self.fail(where, field + key, "is required")
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            self.fail(where, field + key, f"expected text, got {_kind(value)}")
+            return ""
+        return value.strip()
+
+    def bilingual(self, data: Mapping[str, Any], where: str, prefix: str = "", *, field: str = "") -> Text:
+        """``{prefix}th`` and ``{prefix}en`` of ``data`` (both required)."""
+        th = self.text(data, where, f"{prefix}th", field=field)
+        en = self.text(data, where, f"{prefix}en", field=field)
+        return Text(th, en)
+
+    def points(self, value: Any, where: str, field: str) -> Decimal | None:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            self.fail(where, field, f"expected a number of points, got {_kind(value)}")
+            return None
+        try:
+            points = Decimal(str(value))
+        except InvalidOperation:
+            self.fail(where, field, f"expected a number of points, got {value!r}")
+            return None
+        if not points.is_finite() or points < 0:
+            self.fail(where, field, f"points must be zero or more, got {value!r}")
+            return None
+        return points
+
+    def date(self, value: Any, where: str, field: str) -> dt.date | None:
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.fail(where, field, f"{value!r} is not a date: write YYYY-MM-DD (Christian era)")
+        return None
+
+    def claim_code(self, code: str, where: str) -> None:
+        if code in self.codes:
+            self.fail(where, "code", f"duplicate code {code!r}")
+        self.codes.add(code)
+
+    # -- framework ---------------------------------------------------------------------------
+
+    def build(self, data: Any) -> Framework | None:
+        root = self.mapping(data, "", "top level")
+        if root is None:
+            return None
+        fmt = root.get("format")
+        if fmt != FORMAT:
+            self.fail("", "format", f"expected {FORMAT!r}, got {fmt!r}")
+        code = self.text(root, "", "code")
+        version = root.get("version")
+        if isinstance(version, (int, float)) and not isinstance(version, bool):
+            version = str(version)
+        if not isinstance(version, str) or not version.strip():
+            self.fail("", "version", 'is required (text such as "2567.1")')
+            version = ""
+        title = self.bilingual(root, "", "title_")
+        total = self.points(root.get("total_points"), "", "total_points")
+        self.build_rounds(root.get("rounds"))
+        assumptions = self.assumptions(root.get("assumptions", []), "framework")
+        dimensions = self.build_dimensions(root.get("dimensions"))
+        if total is not None and dimensions:
+            dims_total = sum((d.points for d in dimensions), Decimal(0))
+            if dims_total != total:
+                self.fail("", "total_points", f"the dimensions add up to {_fmt(dims_total)}, not {_fmt(total)}")
+        if self.problems.messages:
+            return None
+        return Framework(
+            code=code,
+            version=str(version).strip(),
+            title=title,
+            total_points=total or Decimal(0),
+            rounds=tuple(self.rounds.values()),
+            dimensions=tuple(dimensions),
+            assumptions=assumptions,
+            items_by_code=dict(self.items),
+        )
+
+    def build_rounds(self, value: Any) -> None:
+        if not isinstance(value, list) or not value:
+            self.fail("", "rounds", "expected a list of rounds (R6, R12 ...)")
+            return
+        previous: Round | None = None
+        for index, raw in enumerate(value):
+            where = f"rounds[{index}]"
+            data = self.mapping(raw, where, "")
+            if data is None:
+                continue
+            code = self.text(data, where, "code")
+            where = f"round {code or index}"
+            title = self.bilingual(data, where, "title_")
+            starts = self.date(data.get("starts"), where, "starts")
+            cutoff = self.date(data.get("cutoff"), where, "cutoff")
+            if starts is None or cutoff is None or not code:
+                continue
+            if code in self.rounds:
+                self.fail(where, "code", f"duplicate round {code!r}")
+                continue
+            if cutoff < starts:
+                self.fail(where, "cutoff", f"the cut-off {cutoff} comes before the start {starts}")
+            if previous is not None and cutoff <= previous.cutoff:
+                self.fail(where, "cutoff", f"rounds are cumulative: the cut-off must come after {previous.code}'s")
+            previous = Round(code, len(self.rounds), title, starts, cutoff)
+            self.rounds[code] = previous
+
+    def assumptions(self, value: Any, where: str) -> tuple[Assumption, ...]:
+        if not isinstance(value, list):
+            self.fail(where, "assumptions", "expected a list")
+            return ()
+        out = []
+        for index, raw in enumerate(value):
+            field = f"assumptions[{index}]"
+            data = self.mapping(raw, where, field)
+            if data is None:
+                continue
+            ident = data.get("id", str(index + 1))
+            out.append(Assumption(str(ident), self.bilingual(data, where, "", field=f"{field}.")))
+        return tuple(out)
+
+    def build_dimensions(self, value: Any) -> list[Dimension]:
+        if not isinstance(value, list) or not value:
+            self.fail("", "dimensions", "expected a list of dimensions")
+            return []
+        dimensions = []
+        for index, raw in enumerate(value):
+            data = self.mapping(raw, f"dimensions[{index}]", "")
+            if data is None:
+                continue
+            code = _code(data.get("code"))
+            where = f"dimension {code or index}"
+            if not code:
+                self.fail(where, "code", "is required")
+                continue
+            self.claim_code(code, where)
+            title = self.bilingual(data, where, "title_")
+            points = self.points(data.get("points"), where, "points")
+            children = self.build_children(data.get("items"), code, code, None, where)
+            if points is not None:
+                self.check_sum(where, points, children)
+            dimensions.append(Dimension(code, title, points or Decimal(0), tuple(children)))
+        return dimensions
+
+    def build_children(
+        self, value: Any, parent: str, dimension: str, group: str | None, where: str
+    ) -> list[Group | Item]:
+        if not isinstance(value, list) or not value:
+            self.fail(where, "items", "expected a list of items")
+            return []
+        children: list[Group | Item] = []
+        for index, raw in enumerate(value):
+            data = self.mapping(raw, where, f"items[{index}]")
+            if data is None:
+                continue
+            code = _code(data.get("code"))
+            if not code:
+                self.fail(where, f"items[{index}].code", "is required")
+                continue
+            if not code.startswith(parent + "."):
+                self.fail(f"item {code}", "code", f"must start with its parent's code {parent!r} and a dot")
+            self.claim_code(code, f"item {code}")
+            if "items" in data:
+                if group is not None:
+                    self.fail(f"group {code}", "items", "groups cannot be nested")
+                    continue
+                title = self.bilingual(data, f"group {code}", "title_")
+                points = self.points(data.get("points"), f"group {code}", "points")
+                items = self.build_children(data["items"], code, dimension, code, f"group {code}")
+                if points is not None:
+                    self.check_sum(f"group {code}", points, items)
+                children.append(
+                    Group(code, title, points or Decimal(0), tuple(i for i in items if isinstance(i, Item)))
+                )
+            else:
+                item = self.build_item(data, code, dimension, group)
+                if item is not None:
+                    children.append(item)
+                    self.items[code] = item
+        return children
+
+    def check_sum(self, where: str, points: Decimal, children: list[Group | Item]) -> None:
+        total = sum((c.points if isinstance(c, Group) else c.max_points for c in children), Decimal(0))
+        if children and total != points:
+            self.fail(where, "points", f"its items add up to {_fmt(total)}, not {_fmt(points)}")
+
+    # -- items -------------------------------------------------------------------------------
+
+    def build_item(self, data: Mapping[str, Any], code: str, dimension: str, group: str | None) -> Item | None:
+        where = f"item {code}"
+        title = self.bilingual(data, where, "title_")
+        max_points = self.points(data.get("points"), where, "points")
+        guidance = self.bilingual(data, where, "guidance_")
+        evidence = self.evidence(data.get("evidence"), where)
+        assumptions = self.assumptions(data.get("assumptions", []), where)
+        note = data.get("source_note")
+        source_note = None
+        if note is not None:
+            note_data = self.mapping(note, where, "source_note")
+            source_note = self.bilingual(note_data, where, field="source_note.") if note_data else None
+        facts = self.facts(data.get("facts"), where)
+        if max_points is None:
+            return None
+        lines = self.lines(data.get("lines"), where, facts, max_points)
+        if lines:
+            potential = sum((ln.points for ln in lines), Decimal(0))
+            if potential < max_points:
+                self.fail(
+                    where,
+                    "lines",
+                    f"the lines can give at most {_fmt(potential)} of the item's {_fmt(max_points)} points",
+                )
+        return Item(
+            code=code,
+            title=title,
+            max_points=max_points,
+            guidance=guidance,
+            evidence=evidence,
+            facts=facts,
+            lines=tuple(lines),
+            assumptions=assumptions,
+            source_note=source_note,
+            dimension_code=dimension,
+            group_code=group,
+        )
+
+    def evidence(self, value: Any, where: str) -> tuple[Text, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.fail(where, "evidence", "expected a list of {th, en}")
+            return ()
+        out = []
+        for index, raw in enumerate(value):
+            data = self.mapping(raw, where, f"evidence[{index}]")
+            if data is not None:
+                out.append(self.bilingual(data, where, field=f"evidence[{index}]."))
+        return tuple(out)
+
+    def facts(self, value: Any, where: str) -> dict[str, FactSpec]:
+        data = self.mapping(value, where, "facts")
+        if data is None:
+            return {}
+        facts = {}
+        for name, raw in data.items():
+            field = f"facts.{name}"
+            if not isinstance(name, str) or not _IDENTIFIER.fullmatch(name) or name in RESERVED_NAMES:
+                self.fail(where, field, "a fact's name must be a word of letters, digits and _ (not a keyword)")
+                continue
+            spec = self.mapping(raw, where, field)
+            if spec is None:
+                continue
+            fact = self.fact(name, spec, where, field)
+            if fact is not None:
+                facts[name] = fact
+        return facts
+
+    def fact(self, name: str, data: Mapping[str, Any], where: str, field: str) -> FactSpec | None:
+        kind = data.get("type")
+        if kind not in FACT_TYPES:
+            self.fail(where, f"{field}.type", f"unknown fact type {kind!r} (known: {', '.join(FACT_TYPES)})")
+            return None
+        label = self.bilingual(data, where, "", field=f"{field}.")
+        help_text = None
+        if "help_th" in data or "help_en" in data:
+            help_text = self.bilingual(data, where, "help_", field=f"{field}.")
+        fields = self.fields(data.get("fields", {}), where, f"{field}.fields")
+        options: dict[str, Option] = {}
+        maximum: Decimal | None = None
+        step: Decimal | None = None
+        if kind == "choice":
+            options = self.options(data.get("options"), where, f"{field}.options", fields)
+        elif "options" in data:
+            self.fail(where, f"{field}.options", "only a choice fact has options")
+        if kind == "judgement":
+            maximum = self.points(data.get("maximum"), where, f"{field}.maximum")
+            step = self.points(data.get("step", "0.5"), where, f"{field}.step")
+            if step is not None and step <= 0:
+                self.fail(where, f"{field}.step", "must be more than zero")
+        return FactSpec(
+            name=name,
+            type=kind,
+            label=label,
+            help=help_text,
+            fields=fields,
+            options=options,
+            maximum=maximum,
+            step=step,
+        )
+
+    def fields(self, value: Any, where: str, prefix: str) -> dict[str, FieldSpec]:
+        data = self.mapping(value, where, prefix)
+        if data is None:
+            return {}
+        fields = {}
+        for name, raw in data.items():
+            field = f"{prefix}.{name}"
+            if not isinstance(name, str) or not _IDENTIFIER.fullmatch(name) or name in RESERVED_NAMES:
+                self.fail(where, field, "a field's name must be a word of letters, digits and _ (not a keyword)")
+                continue
+            if name in RESERVED_FIELDS:
+                self.fail(where, field, f"{name!r} is a built-in field of every record; choose another name")
+                continue
+            spec = self.mapping(raw, where, field)
+            if spec is None:
+                continue
+            kind = spec.get("type")
+            if kind not in FIELD_KINDS:
+                self.fail(where, f"{field}.type", f"unknown field type {kind!r} (known: {', '.join(FIELD_KINDS)})")
+                continue
+            choices: dict[str, Text] = {}
+            if kind == "choice":
+                raw_choices = self.mapping(spec.get("choices"), where, f"{field}.choices")
+                for key, label in (raw_choices or {}).items():
+                    label_data = self.mapping(label, where, f"{field}.choices.{key}")
+                    if label_data is not None:
+                        choices[str(key)] = self.bilingual(label_data, where, field=f"{field}.choices.{key}.")
+                if not choices and raw_choices is not None:
+                    self.fail(where, f"{field}.choices", "a choice field needs at least one choice")
+            required = spec.get("required", kind == "section")
+            if not isinstance(required, bool):
+                self.fail(where, f"{field}.required", "expected true or false")
+                required = False
+            fields[name] = FieldSpec(name, kind, self.bilingual(spec, where, "", field=f"{field}."), choices, required)
+        if sum(1 for f in fields.values() if f.kind == "section") > 1:
+            self.fail(where, prefix, "a fact can have at most one section field")
+        return fields
+
+    def options(self, value: Any, where: str, prefix: str, fields: Mapping[str, FieldSpec]) -> dict[str, Option]:
+        data = self.mapping(value, where, prefix)
+        if not data:
+            if data is not None:
+                self.fail(where, prefix, "a choice fact needs at least one option")
+            return {}
+        options = {}
+        for code, raw in data.items():
+            field = f"{prefix}.{code}"
+            spec = self.mapping(raw, where, field)
+            if spec is None:
+                continue
+            points = self.points(spec.get("points"), where, f"{field}.points")
+            points_if: dict[str, Decimal] = {}
+            for flag, raw_points in (spec.get("points_if") or {}).items():
+                if flag not in fields or fields[flag].kind != "flag":
+                    self.fail(where, f"{field}.points_if.{flag}", f"{flag!r} is not a flag field of this fact")
+                    continue
+                flag_points = self.points(raw_points, where, f"{field}.points_if.{flag}")
+                if flag_points is not None:
+                    points_if[flag] = flag_points
+            if points is not None:
+                options[str(code)] = Option(
+                    str(code), self.bilingual(spec, where, "", field=f"{field}."), points, points_if
+                )
+        return options
+
+    def lines(self, value: Any, where: str, facts: Mapping[str, FactSpec], max_points: Decimal) -> list[Line]:
+        if not isinstance(value, list) or not value:
+            self.fail(where, "lines", "expected a list of scoring lines")
+            return []
+        lines: list[Line] = []
+        seen: set[str] = set()
+        for index, raw in enumerate(value):
+            field = f"lines[{index}]"
+            data = self.mapping(raw, where, field)
+            if data is None:
+                continue
+            ident = str(data.get("id", index + 1))
+            if ident in seen:
+                self.fail(where, f"{field}.id", f"duplicate line id {ident!r}")
+            seen.add(ident)
+            round_code = data.get("round")
+            rnd = self.rounds.get(str(round_code))
+            if rnd is None:
+                known = ", ".join(self.rounds) or "none"
+                self.fail(where, f"{field}.round", f"unknown round {round_code!r} (rounds: {known})")
+            text = self.bilingual(data, where, "", field=f"{field}.")
+            missing = self.bilingual(data, where, "missing_", field=f"{field}.")
+            assumed = data.get("assumed", False)
+            if not isinstance(assumed, bool):
+                self.fail(where, f"{field}.assumed", "expected true or false")
+                assumed = False
+            line = self.line_rule(data, where, field, facts)
+            if line is None or rnd is None:
+                continue
+            condition, points_from, points, source = line
+            if points > max_points:
+                self.fail(
+                    where,
+                    f"{field}.points",
+                    f"the line can give {_fmt(points)}, more than the item's {_fmt(max_points)}",
+                )
+            lines.append(Line(ident, rnd, points, text, missing, condition, points_from, source, assumed))
+        return lines
+
+    def line_rule(
+        self, data: Mapping[str, Any], where: str, field: str, facts: Mapping[str, FactSpec]
+    ) -> tuple[Any, Any, Decimal, str] | None:
+        has_points, has_from = "points" in data, "points_from" in data
+        if has_points == has_from:
+            self.fail(where, field, "give either points (with when) or points_from")
+            return None
+        condition = None
+        source = ""
+        when = data.get("when")
+        if when is not None:
+            if not isinstance(when, str):
+                self.fail(where, f"{field}.when", f"expected a rule (text), got {_kind(when)}")
+                return None
+            try:
+                condition = compile_condition(when, facts)
+            except RuleError as exc:
+                self.fail(where, f"{field}.when", str(exc))
+                return None
+            source = when
+        elif has_points:
+            self.fail(where, f"{field}.when", "is required with points")
+            return None
+        if has_points:
+            points = self.points(data["points"], where, f"{field}.points")
+            if points is None:
+                return None
+            if points == 0:
+                self.fail(where, f"{field}.points", "a line must give more than zero points")
+                return None
+            return condition, None, points, source
+        expression = data["points_from"]
+        if not isinstance(expression, str):
+            self.fail(where, f"{field}.points_from", f"expected a rule (text), got {_kind(expression)}")
+            return None
+        try:
+            points_from, bound = compile_points(expression, facts)
+        except RuleError as exc:
+            self.fail(where, f"{field}.points_from", str(exc))
+            return None
+        source = f"{source} → {expression}" if source else expression
+        return condition, points_from, bound, source
+
+
+def _code(value: Any) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def format_points(points: Decimal) -> str:
+    """``Decimal('2.50')`` -> ``'2.5'``, ``Decimal('4')`` -> ``'4'``."""
+    return format(points.normalize(), "f")
+
+
+_fmt = format_points

@@ -1,0 +1,54 @@
+"""YAML reading shared by framework and assessment files.
+
+Dates are left as strings (PyYAML would turn ``2024-02-30`` into an exception and
+``2024-02-28`` into a date): our own parsers check them and name the field on error.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc]
+    pass
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+}
+
+
+class SyntaxProblem(Exception):
+    """A file that is not valid YAML/JSON; the message names the line."""
+
+
+def load_text(text: str, name: str) -> Any:
+    """Parse YAML (JSON is YAML too, but is parsed strictly when ``name`` ends in .json)."""
+    if name.endswith(".json"):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SyntaxProblem(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        raise SyntaxProblem(f"not valid YAML: {exc.problem}{where}") from None
+    except yaml.YAMLError as exc:
+        raise SyntaxProblem(f"not valid YAML: {exc}") from None
+
+
+def load_file(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise SyntaxProblem("not a UTF-8 text file") from None
+    return load_text(text, path.name)

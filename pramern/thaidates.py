@@ -1,0 +1,23 @@
+"""Thai dates in the Buddhist era (25 ก.ค. 2567), without Django, for the CLI, PDFs and templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+BUDDHIST_ERA_OFFSET = 543
+MONTHS_SHORT = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+MONTHS_LONG = (
+    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+)  # fmt: skip
+
+
+def thai_date(day: dt.date, *, long: bool = False) -> str:
+    """``date(2024, 7, 25)`` -> ``"25 ก.ค. 2567"`` (``long``: ``"25 กรกฎาคม 2567"``)."""
+    months = MONTHS_LONG if long else MONTHS_SHORT
+    return f"{day.day} {months[day.month - 1]} {day.year + BUDDHIST_ERA_OFFSET}"
+
+
+def thai_month(year: int, month: int) -> str:
+    """``(2023, 8)`` -> ``"ส.ค. 2566"``."""
+    return f"{MONTHS_SHORT[month - 1]} {year + BUDDHIST_ERA_OFFSET}"

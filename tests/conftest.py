@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pramern.scoring import Framework, load_framework
+
+ROOT = Path(__file__).resolve().parent.parent
+FRAMEWORK_FILE = ROOT / "frameworks-data" / "oae-2567.yaml"
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(scope="session")
+def fw2567() -> Framework:
+    """The FY2567 framework, loaded once for the whole run (it is immutable)."""
+    return load_framework(FRAMEWORK_FILE)
