@@ -198,6 +198,15 @@ class _Parser:
                 records.append(record)
         # Sorted by date (stable): rules read "the latest record inside the window" from the end.
         records.sort(key=lambda r: r.date)
+        if spec.cumulative:
+            for earlier, later in zip(records, records[1:], strict=False):
+                if later.fields["value"] < earlier.fields["value"]:
+                    self.fail(
+                        where,
+                        f"{spec.name}: value {_number_out(later.fields['value'])} on {later.date} is lower than "
+                        f"{_number_out(earlier.fields['value'])} on {earlier.date}: this count only grows",
+                    )
+                    break
         return tuple(records)
 
     def record(self, raw: Any, spec: FactSpec, where: str, field: str) -> Record | None:

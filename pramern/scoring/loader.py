@@ -311,7 +311,7 @@ class _FrameworkBuilder:
         if max_points is None:
             return None
         lines = self.lines(data.get("lines"), where, facts, max_points)
-        if lines:
+        if lines and len(lines) == len(data.get("lines") or ()):  # only when every line was understood
             potential = sum((ln.points for ln in lines), Decimal(0))
             if potential < max_points:
                 self.fail(
@@ -381,6 +381,10 @@ class _FrameworkBuilder:
             options = self.options(data.get("options"), where, f"{field}.options", fields)
         elif "options" in data:
             self.fail(where, f"{field}.options", "only a choice fact has options")
+        cumulative = data.get("cumulative", False)
+        if not isinstance(cumulative, bool) or (cumulative and kind != "measurement"):
+            self.fail(where, f"{field}.cumulative", "only a measurement can be cumulative (true or false)")
+            cumulative = False
         if kind == "judgement":
             maximum = self.points(data.get("maximum"), where, f"{field}.maximum")
             step = self.points(data.get("step", "0.5"), where, f"{field}.step")
@@ -395,6 +399,7 @@ class _FrameworkBuilder:
             options=options,
             maximum=maximum,
             step=step,
+            cumulative=cumulative,
         )
 
     def fields(self, value: Any, where: str, prefix: str) -> dict[str, FieldSpec]:

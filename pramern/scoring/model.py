@@ -95,6 +95,9 @@ class FactSpec:
     minimum: Decimal = Decimal(0)
     maximum: Decimal | None = None
     step: Decimal | None = None
+    #: A measurement of a count that only grows (staff who answered so far): later readings
+    #: may not be lower than earlier ones.
+    cumulative: bool = False
 
     def has_section_field(self) -> bool:
         return any(f.kind == "section" for f in self.fields.values())

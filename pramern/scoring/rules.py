@@ -256,7 +256,9 @@ class _Parser:
             args.append(self.parse_arg())
             if self.accept(")"):
                 return tuple(args)
-            self.expect(",")
+            if not self.accept(","):
+                found = self.describe(self.current)
+                raise RuleError(f"expected ',' or ')' but found {found}", self.current.column)
 
     def parse_arg(self) -> Node:
         token = self.current
