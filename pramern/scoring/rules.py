@@ -42,8 +42,7 @@ class RuleError(Exception):
     def __init__(self, message: str, column: int | None = None) -> None:
         self.message = message
         self.column = column
-        where = f" at column {column}" if column is not None else ""
-        super().__init__(f"{message}{where}")
+        super().__init__(f"column {column}: {message}" if column is not None else message)
 
 
 @dataclass(slots=True)

@@ -211,9 +211,9 @@ def test_the_ocr_errors_listed_in_the_digest_are_fixed(fw2567):
     ("change", "expected"),
     [
         (lambda d: item_111(d)["lines"][0].update(when="count(folowups) >= 1"),
-         "mini.yaml: item 1.1.1: lines[0].when: unknown name 'folowups'"),
+         "mini.yaml: item 1.1.1: lines[0].when: column 7: unknown name 'folowups'"),
         (lambda d: item_111(d)["lines"][0].update(when="count(followups) >="),
-         "mini.yaml: item 1.1.1: lines[0].when: expected a value but found the end of the rule at column 20"),
+         "mini.yaml: item 1.1.1: lines[0].when: column 20: expected a value but found the end of the rule"),
         (lambda d: item_111(d)["lines"][0].update(points=3),
          "mini.yaml: item 1.1.1: lines[0].points: the line can give 3, more than the item's 2"),
         (lambda d: d["dimensions"][1]["items"][0]["facts"]["awards"]["options"]["moac"]["points_if"].update(related=5),

@@ -1,0 +1,120 @@
+"""The `pramern` console command, run as installed in the virtualenv."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES, FRAMEWORK_FILE
+
+PRAMERN = Path(sys.executable).parent / "pramern"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(PRAMERN), *args], capture_output=True, text=True, encoding="utf-8", check=False)
+
+
+def test_framework_check_summarises_the_framework():
+    done = run("framework", "check", str(FRAMEWORK_FILE))
+    assert done.returncode == 0, done.stderr
+    assert "oae-2567.yaml: OK — oae-2567@1" in done.stdout
+    assert "7 dimensions, 41 items, 81 scoring lines" in done.stdout
+    assert "      7     40  อื่น ๆ" in done.stdout
+    assert "R6     66.5  (+66.5)  รอบ 6 เดือน: 1 ส.ค. 2566 – 28 ก.พ. 2567" in done.stdout
+    assert "R12     120  (+53.5)" in done.stdout
+
+
+def test_framework_check_refuses_a_broken_file_naming_item_and_field(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        FRAMEWORK_FILE.read_text(encoding="utf-8").replace("count(followups) >= 2", "count(folowups) >= 2", 1),
+        encoding="utf-8",
+    )
+    done = run("framework", "check", str(broken))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "broken.yaml: item 1.1.2: lines[1].when: column 7: unknown name 'folowups' (facts of this item: followups" in done.stderr
+
+
+def test_score_prints_a_thai_table_for_the_final_round_by_default():
+    done = run("score", str(EXAMPLES / "strong-unit.yaml"))
+    assert done.returncode == 0, done.stderr
+    assert "ผลคะแนน ศูนย์เทคโนโลยีสารสนเทศและการสื่อสาร (oae-ict)" in done.stdout
+    assert "รอบ 12 เดือน · ผลงาน 1 ส.ค. 2566 – 31 ก.ค. 2567" in done.stdout
+    assert "  1.2.3      1/2  " in done.stdout
+    assert "✗ ยังไม่ได้ 1 คะแนน (การทบทวนเสนอ ผอ. ทราบ): ต้องเสนอผลการทบทวนให้ ผอ. ทราบ" in done.stdout
+    assert "รวม 110.5 จาก 120 คะแนน" in done.stdout
+    assert "ยังทำเพิ่มได้อีก 9.5 คะแนน" in done.stdout
+
+
+def test_score_json_for_a_round():
+    done = run("score", str(EXAMPLES / "strong-unit.yaml"), "--round", "R6", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert (data["framework"], data["unit"], data["round"], data["total"], data["max"]) == (
+        "oae-2567@1", "oae-ict", "R6", 58, 120,
+    )  # fmt: skip
+    assert data["dimensions"] == {"1": 14, "2": 5, "3": 5, "4": 5.5, "5": 4.5, "6": 6.5, "7": 17.5}
+    assert data["items"]["6.3"] == {
+        "points": 3.5,
+        "max": 4,
+        "lines": [{
+            "points": 3.5, "earned": True,
+            "explanation_th": "ได้ 3.5 คะแนน: คะแนนคู่มือการปฏิบัติงานตามการพิจารณา",
+            "explanation_en": "Earned 3.5 points: Points for the operations manual, as judged",
+        }],
+    }  # fmt: skip
+
+
+def test_score_verified_uses_the_evaluators_values():
+    data = json.loads(run("score", str(EXAMPLES / "strong-unit.yaml"), "--json", "--verified").stdout)
+    assert data["items"]["6.3"]["points"] == 3
+    assert data["total"] == 110
+
+
+def test_score_with_an_explicit_framework_file():
+    done = run("score", str(EXAMPLES / "empty-unit.yaml"), "--framework", str(FRAMEWORK_FILE), "--json")
+    assert json.loads(done.stdout)["total"] == 0
+
+
+BAD_INPUTS = [
+    ("malformed.yaml", "format: [oops\n", "malformed.yaml: not valid YAML:"),
+    ("malformed.json", '{"format": ', "malformed.json: not valid JSON:"),
+    ("unknown-item.yaml", "ITEMS: {'9.9': {}}", "unknown-item.yaml: item 9.9: unknown item"),
+    ("wrong-type.yaml", "ITEMS: {'5.1': {respondents: [{date: '2024-01-01', value: many}]}}",
+     "wrong-type.yaml: item 5.1: respondents[0].value: expected a number, got 'many'"),
+    ("bad-date.yaml", "ITEMS: {'1.2.2': {followups: [{date: '31/07/2567'}]}}",
+     "bad-date.yaml: item 1.2.2: followups[0].date: '31/07/2567' is not a date"),
+    ("no-framework.yaml", "format: pramern-assessment/1\nframework: {code: oae-2599, version: '1'}\n",
+     "no-framework.yaml: framework: no framework oae-2599@1 found"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "content", "message"), BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
+def test_bad_input_exits_2_names_the_place_and_prints_no_result(tmp_path, name, content, message):
+    if content.startswith("ITEMS: "):
+        header = (
+            "format: pramern-assessment/1\nframework: {code: oae-2567, version: '1'}\n"
+            "unit: {code: u, name_th: หน่วยทดสอบ}\nstaff_count: 10\n"
+        )
+        content = header + "items: " + content.removeprefix("ITEMS: ") + "\n"
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    for extra in ((), ("--json",)):
+        done = run("score", str(path), *extra)
+        assert done.returncode == 2
+        assert done.stdout == ""
+        assert message in done.stderr
+
+
+def test_an_unknown_round_or_missing_file_exits_2(tmp_path):
+    done = run("score", str(EXAMPLES / "empty-unit.yaml"), "--round", "R9")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "--round 'R9': unknown round (rounds: R6, R12)" in done.stderr
+    done = run("score", str(tmp_path / "nothing.yaml"))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "nothing.yaml: No such file or directory" in done.stderr
