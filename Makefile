@@ -15,7 +15,7 @@ $(STAMP): requirements/base.txt requirements/dev.txt pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	@mkdir -p var
+	@mkdir -p var/static
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_framework
 	PRAMERN_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000

@@ -1,0 +1,22 @@
+"""Thai is the default language: every UI string is translated and the .mo is up to date."""
+
+from __future__ import annotations
+
+import polib
+
+from tests.conftest import ROOT
+
+PO = ROOT / "locale" / "th" / "LC_MESSAGES" / "django.po"
+
+
+def test_every_ui_string_has_a_thai_translation():
+    po = polib.pofile(str(PO))
+    assert po.untranslated_entries() == []
+    assert po.fuzzy_entries() == []
+
+
+def test_the_compiled_catalogue_matches_the_po_file():
+    compiled = polib.mofile(str(PO.with_suffix(".mo")))
+    expected = {e.msgid: e.msgstr for e in polib.pofile(str(PO)) if e.msgstr}
+    got = {e.msgid: e.msgstr for e in compiled if e.msgid}
+    assert got == {k: v for k, v in expected.items() if k}, "run `make messages` to recompile"
