@@ -37,7 +37,10 @@ def test_framework_check_refuses_a_broken_file_naming_item_and_field(tmp_path):
     done = run("framework", "check", str(broken))
     assert done.returncode == 2
     assert done.stdout == ""
-    assert "broken.yaml: item 1.1.2: lines[1].when: column 7: unknown name 'folowups' (facts of this item: followups" in done.stderr
+    assert (
+        "broken.yaml: item 1.1.2: lines[1].when: column 7: unknown name 'folowups' (facts of this item: followups"
+        in done.stderr
+    )
 
 
 def test_score_prints_a_thai_table_for_the_final_round_by_default():

@@ -7,6 +7,7 @@ against the fact types the framework declares and names file, item and field on 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -199,7 +200,7 @@ class _Parser:
         # Sorted by date (stable): rules read "the latest record inside the window" from the end.
         records.sort(key=lambda r: r.date)
         if spec.cumulative:
-            for earlier, later in zip(records, records[1:], strict=False):
+            for earlier, later in itertools.pairwise(records):
                 if later.fields["value"] < earlier.fields["value"]:
                     self.fail(
                         where,

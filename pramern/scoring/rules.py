@@ -341,7 +341,8 @@ def _record_fields(fact: FactSpec) -> dict[str, FieldSpec]:
     if fact.type == "measurement":
         fields["value"] = FieldSpec("value", "number", Text("ค่า", "value"))
     if fact.type == "choice":
-        fields["option"] = FieldSpec("option", "choice", Text("ตัวเลือก", "option"), choices={code: o.label for code, o in fact.options.items()})
+        options = {code: option.label for code, option in fact.options.items()}
+        fields["option"] = FieldSpec("option", "choice", Text("ตัวเลือก", "option"), choices=options)
         fields["points"] = FieldSpec("points", "number", Text("คะแนน", "points"))
     return fields
 

@@ -20,7 +20,10 @@ def test_it_installs_the_framework_with_an_index_of_its_items():
     assert result.created
     assert (framework.code, framework.version, framework.total_points) == ("oae-2567", "1", 120)
     assert framework.title_th.startswith("โครงการส่งเสริมการพัฒนาหน่วยงาน")
-    kinds = {kind: FrameworkItem.objects.filter(framework=framework, kind=kind).count() for kind in ("dimension", "group", "item")}
+    kinds = {
+        kind: FrameworkItem.objects.filter(framework=framework, kind=kind).count()
+        for kind in ("dimension", "group", "item")
+    }
     assert kinds == {"dimension": 7, "group": 6, "item": 41}
     item = FrameworkItem.objects.get(framework=framework, code="1.2.2")
     assert (item.parent_code, item.max_points) == ("1.2", 2)
@@ -69,7 +72,11 @@ def test_the_load_framework_command(capsys, tmp_path):
 def test_the_audit_log_is_append_only():
     install_framework_file(FRAMEWORK_FILE)
     entry = AuditEntry.objects.get()
-    assert (entry.action, entry.actor_name, entry.object_repr) == ("pramern.framework.installed", "system", "oae-2567@1")
+    assert (entry.action, entry.actor_name, entry.object_repr) == (
+        "pramern.framework.installed",
+        "system",
+        "oae-2567@1",
+    )
     entry.action = "tampered"
     with pytest.raises(AppendOnlyError):
         entry.save()

@@ -38,7 +38,10 @@ def test_window_edges_are_inclusive(fw2567):
 def test_r6_scores_only_lines_that_open_in_r6(fw2567):
     # Two follow-ups presented to the director before the R6 cut-off: the R12 lines are
     # met by the records but only count in R12.
-    records = [{"date": "2023-10-01", "presented_to_director": True}, {"date": "2024-01-01", "presented_to_director": True}]
+    records = [
+        {"date": "2023-10-01", "presented_to_director": True},
+        {"date": "2024-01-01", "presented_to_director": True},
+    ]
     assessment = make_assessment(fw2567, {"1.2.2": {"followups": records}})
     r6 = score(fw2567, assessment, "R6").items["1.2.2"]
     assert r6.points == 1
@@ -72,7 +75,10 @@ def test_items_are_capped_at_their_max(fw2567):
     framework = dataclasses.replace(
         fw2567, items_by_code={**fw2567.items_by_code, "1.2.2": dataclasses.replace(item, lines=lines)}
     )
-    records = [{"date": "2023-10-01", "presented_to_director": True}, {"date": "2024-01-01", "presented_to_director": True}]
+    records = [
+        {"date": "2023-10-01", "presented_to_director": True},
+        {"date": "2024-01-01", "presented_to_director": True},
+    ]
     result = score(framework, make_assessment(framework, {"1.2.2": {"followups": records}}), "R12").items["1.2.2"]
     assert result.points == 2
     assert result.capped

@@ -18,8 +18,20 @@ MINI = {
     "title_en": "Test framework",
     "total_points": 6,
     "rounds": [
-        {"code": "R6", "title_th": "รอบ 6 เดือน", "title_en": "6-month round", "starts": "2023-08-01", "cutoff": "2024-02-28"},
-        {"code": "R12", "title_th": "รอบ 12 เดือน", "title_en": "12-month round", "starts": "2023-08-01", "cutoff": "2024-07-31"},
+        {
+            "code": "R6",
+            "title_th": "รอบ 6 เดือน",
+            "title_en": "6-month round",
+            "starts": "2023-08-01",
+            "cutoff": "2024-02-28",
+        },
+        {
+            "code": "R12",
+            "title_th": "รอบ 12 เดือน",
+            "title_en": "12-month round",
+            "starts": "2023-08-01",
+            "cutoff": "2024-07-31",
+        },
     ],
     "dimensions": [
         {
@@ -177,7 +189,10 @@ def test_the_fy2567_framework_loads_with_the_digest_totals(fw2567):
     # the digest: assumed lines put 66.5 points in R6 and 53.5 more in R12
     assert fw2567.potential("R6") == Decimal("66.5")
     assert fw2567.potential("R12") == 120
-    assert (fw2567.round("R6").starts.isoformat(), fw2567.round("R6").cutoff.isoformat()) == ("2023-08-01", "2024-02-28")
+    assert (fw2567.round("R6").starts.isoformat(), fw2567.round("R6").cutoff.isoformat()) == (
+        "2023-08-01",
+        "2024-02-28",
+    )
     assert fw2567.round("R12").cutoff.isoformat() == "2024-07-31"
 
 

@@ -83,7 +83,9 @@ def assessments(draw: Any) -> dict[str, Any]:
     for code in sorted(codes):
         item = FW.items_by_code[code]
         items[code] = {name: draw(fact_records(fact)) for name, fact in item.facts.items()}
-    staff = draw(st.one_of(st.integers(1, 80), st.fixed_dictionaries({"R6": st.integers(1, 80), "R12": st.integers(1, 80)})))
+    staff = draw(
+        st.one_of(st.integers(1, 80), st.fixed_dictionaries({"R6": st.integers(1, 80), "R12": st.integers(1, 80)}))
+    )
     return assessment_data(items, staff=staff)
 
 

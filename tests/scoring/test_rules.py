@@ -46,7 +46,9 @@ def rec(day: str, **fields: object) -> Record:
     return Record(dt.date.fromisoformat(day), fields)
 
 
-def ctx(rnd: Round = R12, sections: tuple[str, ...] = (), staff: int = 40, basis: str = "self", **records) -> EvalContext:
+def ctx(
+    rnd: Round = R12, sections: tuple[str, ...] = (), staff: int = 40, basis: str = "self", **records
+) -> EvalContext:
     return EvalContext(rnd, sections, staff, basis, records)
 
 
@@ -85,7 +87,7 @@ def test_syntax_errors_name_the_problem_and_column(rule, message, column):
         ("counts(followups) >= 1", "unknown function 'counts'", 1),
         ("count(followups)", "a condition must be true or false, but this rule gives a number", 1),
         ("followups >= 1", "a fact is a list of records", 1),
-        ("count(sharing where kind == \"externel\") >= 1", '"externel" is not one of the choices', 29),
+        ('count(sharing where kind == "externel") >= 1', '"externel" is not one of the choices', 29),
         ("latest(followups) >= 1", "latest() needs a measurement fact; 'followups' is a event", 8),
         ("count(followups, 2) >= 1", "count() takes 1 argument, got 2", 1),
         ("sections_with(followups, 1) >= 1", "needs a fact with a section field", 15),
@@ -188,8 +190,12 @@ def test_every_month_and_every_quarter():
     assert holds('every_quarter(summaries, "2023-10", "2024-06")', ctx(summaries=quarterly))
     assert not holds('every_quarter(summaries, "2023-10", "2024-06")', ctx(summaries=quarterly[:2]))
     # a fiscal quarter runs Oct–Dec, Jan–Mar, Apr–Jun, Jul–Sep
-    assert holds('every_quarter(summaries, "2023-10", "2023-12")', ctx(summaries=[rec("2023-11-05", covers=(2023, 10))]))
-    assert not holds('every_quarter(summaries, "2023-10", "2024-01")', ctx(summaries=[rec("2023-11-05", covers=(2023, 10))]))
+    assert holds(
+        'every_quarter(summaries, "2023-10", "2023-12")', ctx(summaries=[rec("2023-11-05", covers=(2023, 10))])
+    )
+    assert not holds(
+        'every_quarter(summaries, "2023-10", "2024-01")', ctx(summaries=[rec("2023-11-05", covers=(2023, 10))])
+    )
 
 
 def test_on_time_checks_only_deadlines_due_by_the_cutoff():
@@ -205,7 +211,11 @@ def test_on_time_checks_only_deadlines_due_by_the_cutoff():
 
 
 def test_distinct_counts_different_values():
-    records = [rec("2023-09-01", kind="internal"), rec("2023-09-02", kind="internal"), rec("2023-09-03", kind="external")]
+    records = [
+        rec("2023-09-01", kind="internal"),
+        rec("2023-09-02", kind="internal"),
+        rec("2023-09-03", kind="external"),
+    ]
     assert holds('distinct(sharing, "kind") == 2', ctx(sharing=records))
     with pytest.raises(RuleError, match="distinct\\(\\) needs a choice, section or text field"):
         compile_condition('distinct(sharing, "qa") >= 1', FACTS)
