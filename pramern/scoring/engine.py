@@ -9,6 +9,7 @@ Semantics (the seed's FAQ and ``docs/scoring.md``):
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -167,20 +168,53 @@ def _score_item(item: Item, rnd: Round, context: EvalContext) -> ItemResult:
     results = []
     earned_total = _ZERO
     for line in item.lines:
+        fixed = _fixed_results(line)
         if line.round.index > rnd.index:
-            results.append(_not_open(line))
+            results.append(fixed.not_open)
             continue
-        holds = line.condition is None or bool(line.condition(context))
-        points = _ZERO
-        if holds:
-            points = line.points if line.points_from is None else _decimal(line.points_from(context))
+        if line.condition is not None and not line.condition(context):
+            results.append(fixed.missed)
+            continue
+        if line.points_from is None:
+            results.append(fixed.earned)
+            earned_total += line.points
+            continue
+        points = _decimal(line.points_from(context))
         if points > 0:
-            results.append(_earned(line, points))
+            results.append(fixed.earned if points == line.points else _earned(line, points))
             earned_total += points
         else:
-            results.append(_missed(line))
+            results.append(fixed.missed)
     capped = earned_total > item.max_points
-    return ItemResult(item, min(earned_total, item.max_points), item.potential(rnd.index), tuple(results), capped)
+    return ItemResult(item, min(earned_total, item.max_points), _potential(item, rnd), tuple(results), capped)
+
+
+@dataclass(frozen=True, slots=True)
+class _FixedResults:
+    earned: LineResult
+    missed: LineResult
+    not_open: LineResult
+
+
+# What a line gives when earned in full, missed or not open never depends on the unit:
+# built once per line (lines compare by identity) and shared by every result. Weak keys:
+# entries go when a framework does.
+_FIXED: weakref.WeakKeyDictionary[Line, _FixedResults] = weakref.WeakKeyDictionary()
+_POTENTIAL: weakref.WeakKeyDictionary[Item, tuple[Decimal, ...]] = weakref.WeakKeyDictionary()
+
+
+def _fixed_results(line: Line) -> _FixedResults:
+    fixed = _FIXED.get(line)
+    if fixed is None:
+        fixed = _FIXED[line] = _FixedResults(_earned(line, line.points), _missed(line), _not_open(line))
+    return fixed
+
+
+def _potential(item: Item, rnd: Round) -> Decimal:
+    potentials = _POTENTIAL.get(item)
+    if potentials is None or len(potentials) <= rnd.index:
+        potentials = _POTENTIAL[item] = tuple(item.potential(index) for index in range(rnd.index + 1))
+    return potentials[rnd.index]
 
 
 def _total(code: str, max_points: Decimal, results: list[ItemResult]) -> Total:

@@ -106,12 +106,13 @@ class FactSpec:
         return next((f.name for f in self.fields.values() if f.kind == "section"), None)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
 class Line:
     """One scoring line of an item: ``points`` when ``condition`` holds, from ``round`` on.
 
     A line with ``points_from`` awards a computed number of points (the best award,
-    an evaluator's judgement) bounded by ``points``.
+    an evaluator's judgement) bounded by ``points``. Lines compare by identity: the
+    engine caches per line what never changes between units.
     """
 
     id: str
@@ -125,9 +126,9 @@ class Line:
     assumed: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
 class Item:
-    """An assessed item (e.g. 1.2.2): its texts, the facts it records and its lines."""
+    """An assessed item (e.g. 1.2.2): its texts, the facts it records and its lines (by identity)."""
 
     code: str
     title: Text
