@@ -100,11 +100,17 @@ def main() -> None:
     best, median = min(runs), statistics.median(runs)
     unit_rounds = 2 * args.units
 
-    print(f"framework {framework.key}: {len(framework.items)} items, {sum(len(i.lines) for i in framework.items)} lines")
-    print(f"{args.units} units, {records} records ({records / args.units:.0f} per unit), Python {sys.version.split()[0]}")
+    print(
+        f"framework {framework.key}: {len(framework.items)} items, {sum(len(i.lines) for i in framework.items)} lines"
+    )
+    print(
+        f"{args.units} units, {records} records ({records / args.units:.0f} per unit), Python {sys.version.split()[0]}"
+    )
     print(f"parse:  {parse_seconds:.3f} s  ({parse_seconds / args.units * 1000:.3f} ms per unit)")
     print(f"score:  {unit_rounds} unit-rounds in {best:.3f} s (best of {args.repeat}; median {median:.3f} s)")
-    print(f"        {unit_rounds / best:,.0f} unit-rounds per second, {best / unit_rounds * 1000:.3f} ms per unit-round")
+    print(
+        f"        {unit_rounds / best:,.0f} unit-rounds per second, {best / unit_rounds * 1000:.3f} ms per unit-round"
+    )
     print(f"        (mean total {checksum / (unit_rounds * args.repeat):.2f} points)")
 
 
