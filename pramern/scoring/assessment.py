@@ -238,7 +238,11 @@ class _Parser:
                 fields["option"] = option
                 fields["points"] = Fraction(points)
         elif spec.type == "periodic":
-            fields["covers"] = self.month(raw.get("covers"), day, where, f"{field}.covers")
+            covers = self.month(raw.get("covers"), day, where, f"{field}.covers")
+            if covers is not None and day is not None and covers > (day.year, day.month):
+                month = raw.get("covers")
+                self.fail(where, f"{field}.covers: {month} has not begun on {day}: a report covers a past month")
+            fields["covers"] = covers
         elif spec.type == "judgement":
             fields["claimed"] = self.judgement(raw.get("claimed"), spec, where, f"{field}.claimed", required=True)
             fields["verified"] = self.judgement(raw.get("verified"), spec, where, f"{field}.verified", required=False)

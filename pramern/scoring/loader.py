@@ -40,6 +40,25 @@ RESERVED_FIELDS = frozenset(
 RESERVED_NAMES = frozenset({"sections", "staff", "and", "or", "not", "where", "true", "false"})
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
+# The keys each part of the file may have: anything else is a typo worth refusing.
+_ROOT_KEYS = frozenset(
+    {"format", "code", "version", "title_th", "title_en", "total_points", "rounds", "assumptions", "dimensions"}
+)
+_ROUND_KEYS = frozenset({"code", "title_th", "title_en", "starts", "cutoff"})
+_TEXT_KEYS = frozenset({"th", "en"})
+_ASSUMPTION_KEYS = frozenset({"id", "th", "en"})
+_NODE_KEYS = frozenset({"code", "title_th", "title_en", "points", "items"})
+_ITEM_KEYS = frozenset(
+    {"code", "title_th", "title_en", "points", "guidance_th", "guidance_en", "evidence", "assumptions",
+     "source_note", "facts", "lines"}
+)  # fmt: skip
+_FACT_KEYS = frozenset({"type", "th", "en", "help_th", "help_en", "fields", "options", "maximum", "step", "cumulative"})
+_FIELD_KEYS = frozenset({"type", "th", "en", "required", "choices"})
+_OPTION_KEYS = frozenset({"th", "en", "points", "points_if"})
+_LINE_KEYS = frozenset(
+    {"id", "round", "points", "points_from", "when", "assumed", "th", "en", "missing_th", "missing_en"}
+)
+
 
 class FrameworkError(Exception):
     """A framework file that cannot be used; ``problems`` lists every message."""
@@ -98,10 +117,18 @@ class _FrameworkBuilder:
     def fail(self, where: str, field: str, message: str) -> None:
         self.problems.add(where, field, message)
 
-    def mapping(self, value: Any, where: str, field: str) -> Mapping[str, Any] | None:
+    def mapping(
+        self, value: Any, where: str, field: str, allowed: frozenset[str] | None = None
+    ) -> Mapping[str, Any] | None:
+        """``value`` if it is a mapping; with ``allowed``, an unknown key (a typo) is a problem too."""
         if not isinstance(value, dict):
             self.fail(where, field, f"expected a mapping (key: value), got {_kind(value)}")
             return None
+        if allowed is not None:
+            for key in value:
+                if key not in allowed:
+                    known = ", ".join(sorted(allowed))
+                    self.fail(where, f"{field}.{key}" if field else str(key), f"unknown key (expected one of: {known})")
         return value
 
     def text(self, data: Mapping[str, Any], where: str, key: str, *, field: str = "") -> str:
@@ -152,7 +179,7 @@ class _FrameworkBuilder:
     # -- framework ---------------------------------------------------------------------------
 
     def build(self, data: Any) -> Framework | None:
-        root = self.mapping(data, "", "top level")
+        root = self.mapping(data, "", "", _ROOT_KEYS)
         if root is None:
             return None
         fmt = root.get("format")
@@ -194,7 +221,7 @@ class _FrameworkBuilder:
         previous: Round | None = None
         for index, raw in enumerate(value):
             where = f"rounds[{index}]"
-            data = self.mapping(raw, where, "")
+            data = self.mapping(raw, where, "", _ROUND_KEYS)
             if data is None:
                 continue
             code = self.text(data, where, "code")
@@ -221,7 +248,7 @@ class _FrameworkBuilder:
         out = []
         for index, raw in enumerate(value):
             field = f"assumptions[{index}]"
-            data = self.mapping(raw, where, field)
+            data = self.mapping(raw, where, field, _ASSUMPTION_KEYS)
             if data is None:
                 continue
             ident = data.get("id", str(index + 1))
@@ -234,7 +261,7 @@ class _FrameworkBuilder:
             return []
         dimensions = []
         for index, raw in enumerate(value):
-            data = self.mapping(raw, f"dimensions[{index}]", "")
+            data = self.mapping(raw, f"dimensions[{index}]", "", _NODE_KEYS)
             if data is None:
                 continue
             code = _code(data.get("code"))
@@ -269,6 +296,8 @@ class _FrameworkBuilder:
             if not code.startswith(parent + "."):
                 self.fail(f"item {code}", "code", f"must start with its parent's code {parent!r} and a dot")
             self.claim_code(code, f"item {code}")
+            kind = "group" if "items" in data else "item"
+            self.mapping(data, f"{kind} {code}", "", _NODE_KEYS if kind == "group" else _ITEM_KEYS)
             if "items" in data:
                 if group is not None:
                     self.fail(f"group {code}", "items", "groups cannot be nested")
@@ -305,7 +334,7 @@ class _FrameworkBuilder:
         note = data.get("source_note")
         source_note = None
         if note is not None:
-            note_data = self.mapping(note, where, "source_note")
+            note_data = self.mapping(note, where, "source_note", _TEXT_KEYS)
             source_note = self.bilingual(note_data, where, field="source_note.") if note_data else None
         facts = self.facts(data.get("facts"), where)
         if max_points is None:
@@ -341,7 +370,7 @@ class _FrameworkBuilder:
             return ()
         out = []
         for index, raw in enumerate(value):
-            data = self.mapping(raw, where, f"evidence[{index}]")
+            data = self.mapping(raw, where, f"evidence[{index}]", _TEXT_KEYS)
             if data is not None:
                 out.append(self.bilingual(data, where, field=f"evidence[{index}]."))
         return tuple(out)
@@ -356,7 +385,7 @@ class _FrameworkBuilder:
             if not isinstance(name, str) or not _IDENTIFIER.fullmatch(name) or name in RESERVED_NAMES:
                 self.fail(where, field, "a fact's name must be a word of letters, digits and _ (not a keyword)")
                 continue
-            spec = self.mapping(raw, where, field)
+            spec = self.mapping(raw, where, field, _FACT_KEYS)
             if spec is None:
                 continue
             fact = self.fact(name, spec, where, field)
@@ -415,7 +444,7 @@ class _FrameworkBuilder:
             if name in RESERVED_FIELDS:
                 self.fail(where, field, f"{name!r} is a built-in field of every record; choose another name")
                 continue
-            spec = self.mapping(raw, where, field)
+            spec = self.mapping(raw, where, field, _FIELD_KEYS)
             if spec is None:
                 continue
             kind = spec.get("type")
@@ -426,7 +455,7 @@ class _FrameworkBuilder:
             if kind == "choice":
                 raw_choices = self.mapping(spec.get("choices"), where, f"{field}.choices")
                 for key, label in (raw_choices or {}).items():
-                    label_data = self.mapping(label, where, f"{field}.choices.{key}")
+                    label_data = self.mapping(label, where, f"{field}.choices.{key}", _TEXT_KEYS)
                     if label_data is not None:
                         choices[str(key)] = self.bilingual(label_data, where, field=f"{field}.choices.{key}.")
                 if not choices and raw_choices is not None:
@@ -449,7 +478,7 @@ class _FrameworkBuilder:
         options = {}
         for code, raw in data.items():
             field = f"{prefix}.{code}"
-            spec = self.mapping(raw, where, field)
+            spec = self.mapping(raw, where, field, _OPTION_KEYS)
             if spec is None:
                 continue
             points = self.points(spec.get("points"), where, f"{field}.points")
@@ -475,7 +504,7 @@ class _FrameworkBuilder:
         seen: set[str] = set()
         for index, raw in enumerate(value):
             field = f"lines[{index}]"
-            data = self.mapping(raw, where, field)
+            data = self.mapping(raw, where, field, _LINE_KEYS)
             if data is None:
                 continue
             ident = str(data.get("id", index + 1))

@@ -47,6 +47,8 @@ def problems_of(fw, data) -> list[str]:
         ({"3.1": {"complaint_summaries": [{"date": "2024-01-01", "covers": "2024-13"}]}},
          "unit.yaml: item 3.1: complaint_summaries[0].covers: '2024-13' is not a month"),
         ({"1.2.2": {"followups": {"date": "2024-01-01"}}}, "unit.yaml: item 1.2.2: followups: expected a list of records"),
+        ({"1.1.4": {"spending_reports": [{"date": "2023-10-01", "covers": "2024-06"}]}},
+         "unit.yaml: item 1.1.4: spending_reports[0].covers: 2024-06 has not begun on 2023-10-01"),
     ],
 )  # fmt: skip
 def test_bad_records_name_file_item_and_field(fw2567, items, expected):

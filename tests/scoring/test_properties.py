@@ -50,7 +50,7 @@ def record(draw: Any, fact: FactSpec, value: int | None = None) -> dict[str, Any
     elif fact.type == "choice":
         out["option"] = draw(st.sampled_from(sorted(fact.options)))
     elif fact.type == "periodic":
-        covers = draw(DATES)
+        covers = draw(st.dates(min_value=dt.date(2023, 6, 1), max_value=day))  # a report covers a past month
         out["covers"] = f"{covers.year:04d}-{covers.month:02d}"
     elif fact.type == "judgement":
         assert fact.maximum is not None
