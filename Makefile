@@ -18,6 +18,10 @@ run: $(STAMP)
 	@mkdir -p var/static
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_framework
+	@echo ""
+	@echo "Pramern: http://127.0.0.1:8000/  (the FY2567 framework; stop with Ctrl-C)"
+	@echo "CLI:     $(BIN)/pramern score examples/strong-unit.yaml"
+	@echo ""
 	PRAMERN_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)
