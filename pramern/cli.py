@@ -158,7 +158,10 @@ def render_table(result: ScoreResult) -> str:
             out.append(f"  {item.code:<6} {points:>7}  {item.title.th}")
             for line in item_result.lines:
                 mark = marks[line.earned] if line.open else "·"
-                out.append(f"           {mark} {line.explanation_th}")
+                assumed = " [ข้อสมมติ]" if line.line.assumed else ""
+                out.append(f"           {mark} {line.explanation_th}{assumed}")
+            for assumption in item.assumptions:
+                out.append(f"           ※ ข้อสมมติ: {assumption.text.th}")
         out.append("")
     out.append(f"รวม {format_points(result.total)} จาก {format_points(result.max_points)} คะแนน")
     out.append(

@@ -51,6 +51,10 @@ def test_score_prints_a_thai_table_for_the_final_round_by_default():
     assert "  1.2.3      1/2  " in done.stdout
     assert "✗ ยังไม่ได้ 1 คะแนน (การทบทวนเสนอ ผอ. ทราบ): ต้องเสนอผลการทบทวนให้ ผอ. ทราบ" in done.stdout
     assert "รวม 110.5 จาก 120 คะแนน" in done.stdout
+    # assumptions are shown wherever the item's rules are
+    assert "✓ ได้ 6 คะแนน" not in done.stdout
+    assert "✓ ได้ 4 คะแนน: แลกเปลี่ยนเรียนรู้กับหน่วยงานภายใน สศก. อย่างน้อย 7 ครั้ง [ข้อสมมติ]" in done.stdout
+    assert "※ ข้อสมมติ: การเชิญวิทยากรมาบรรยายไม่นับเป็นการแลกเปลี่ยนภายนอก" in done.stdout
     assert "ยังทำเพิ่มได้อีก 9.5 คะแนน" in done.stdout
 
 
