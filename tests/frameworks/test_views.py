@@ -61,6 +61,12 @@ def test_the_framework_page_in_english(client, framework, fw2567):
     assert fw2567.items_by_code["4.2.4"].lines[2].text.en in page
 
 
+def test_thai_even_when_the_browser_asks_for_english(client, framework):
+    page = client.get(framework.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="th">' in page
+    assert "ด้านที่ 1" in page
+
+
 def test_an_unknown_framework_is_404(client, framework):
     assert client.get("/frameworks/oae-2599/1/").status_code == 404
 
