@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "pramern.ui",
     "pramern.audit",
     "pramern.frameworks",
+    "pramern.organizations",
+    "pramern.assessments",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +112,15 @@ MEDIA_ROOT = Path(os.environ.get("PRAMERN_MEDIA_ROOT", BASE_DIR / "var" / "media
 
 #: Framework files shipped with Pramern; ``load_framework`` installs them.
 FRAMEWORKS_DIR = BASE_DIR / "frameworks-data"
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workspace:start"
+LOGOUT_REDIRECT_URL = "login"
+
+# Evidence uploads stream to a temporary file on disk, never into memory, whatever their size.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+#: Largest evidence file accepted, in megabytes.
+EVIDENCE_MAX_MB = int(os.environ.get("PRAMERN_EVIDENCE_MAX_MB", "100"))
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

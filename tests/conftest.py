@@ -15,3 +15,11 @@ EXAMPLES = ROOT / "examples"
 def fw2567() -> Framework:
     """The FY2567 framework, loaded once for the whole run (it is immutable)."""
     return load_framework(FRAMEWORK_FILE)
+
+
+@pytest.fixture
+def world(db):
+    """Two units with assessments, open rounds and the personas (see tests/factories.py)."""
+    from tests.factories import World
+
+    return World()

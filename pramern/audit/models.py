@@ -15,6 +15,14 @@ class AppendOnlyError(Exception):
 
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):
+    def for_item(self, assessment_id: int, item_code: str) -> AuditQuerySet:
+        """An item's history in an assessment, newest first, with who did it."""
+        return (
+            self.filter(assessment_id=assessment_id, item_code=item_code)
+            .select_related("actor")
+            .order_by("-created", "-id")
+        )
+
     def for_object(self, obj: models.Model) -> AuditQuerySet:
         """Entries about one object, newest first."""
         return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("-created", "-id")
@@ -38,6 +46,9 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("object id"), max_length=64)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
+    #: Where the change belongs, for histories: the assessment and the item it touched.
+    assessment_id = models.BigIntegerField(_("assessment"), null=True, blank=True, db_index=True)
+    item_code = models.CharField(_("item"), max_length=20, blank=True)
 
     objects = AuditQuerySet.as_manager()
 

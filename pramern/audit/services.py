@@ -7,7 +7,15 @@ from django.db import models
 from pramern.audit.models import AuditEntry
 
 
-def log_action(action: str, obj: models.Model, *, actor: Any = None, data: dict[str, Any] | None = None) -> AuditEntry:
+def log_action(
+    action: str,
+    obj: models.Model,
+    *,
+    actor: Any = None,
+    data: dict[str, Any] | None = None,
+    assessment_id: int | None = None,
+    item_code: str = "",
+) -> AuditEntry:
     """Record a state change: ``action`` is a dotted code such as ``pramern.framework.installed``."""
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     return AuditEntry.objects.create(
@@ -18,4 +26,6 @@ def log_action(action: str, obj: models.Model, *, actor: Any = None, data: dict[
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
         data=data or {},
+        assessment_id=assessment_id,
+        item_code=item_code,
     )

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from pramern.frameworks.models import Framework, FrameworkItem
+from pramern.frameworks.models import Framework, FrameworkItem, RoundSchedule
 
 
 class FrameworkItemInline(admin.TabularInline):
@@ -21,3 +21,10 @@ class FrameworkAdmin(admin.ModelAdmin):
         "source_name", "source_sha256", "installed_at", "source",
     )  # fmt: skip
     inlines = [FrameworkItemInline]
+
+
+@admin.register(RoundSchedule)
+class RoundScheduleAdmin(admin.ModelAdmin):
+    list_display = ("framework", "round_code", "submission_deadline")
+    list_editable = ("submission_deadline",)
+    list_filter = ("framework",)

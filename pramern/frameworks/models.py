@@ -8,6 +8,7 @@ every score can be recomputed exactly as it was; ``compiled()`` turns it into th
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from django.db import models
 from django.urls import reverse
@@ -82,3 +83,29 @@ class FrameworkItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title_th}"
+
+
+class RoundScheduleQuerySet(models.QuerySet["RoundSchedule"]):
+    def deadlines(self, framework: Framework) -> dict[str, Any]:
+        """``{round code: submission deadline}`` for a framework."""
+        return dict(self.filter(framework=framework).values_list("round_code", "submission_deadline"))
+
+
+class RoundSchedule(models.Model):
+    """When units must submit a round. The records' cut-off is in the framework; the
+    submission deadline is the Evaluation Centre's to set and may be later."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="schedules")
+    round_code = models.CharField(_("round"), max_length=20)
+    submission_deadline = models.DateField(_("submission deadline"))
+
+    objects = RoundScheduleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("round schedule")
+        verbose_name_plural = _("round schedules")
+        ordering = ["framework", "submission_deadline"]
+        constraints = [models.UniqueConstraint(fields=["framework", "round_code"], name="schedule_once_per_round")]
+
+    def __str__(self) -> str:
+        return f"{self.framework} {self.round_code}"

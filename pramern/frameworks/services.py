@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pramern.audit.services import log_action
-from pramern.frameworks.models import Framework, FrameworkItem
+from pramern.frameworks.models import Framework, FrameworkItem, RoundSchedule
 from pramern.scoring import FrameworkError, parse_framework
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.scoring.model import Group
@@ -44,6 +44,7 @@ def install_framework(text: str, name: str, *, actor: Any = None, replace: bool 
     sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
     existing = Framework.objects.select_for_update().filter(code=compiled.code, version=compiled.version).first()
     if existing is not None and existing.source_sha256 == sha256:
+        _ensure_schedules(existing, compiled)
         return InstallResult(existing, created=False, replaced=False)
     if existing is not None and not replace:
         raise FrameworkConflict(
@@ -60,9 +61,18 @@ def install_framework(text: str, name: str, *, actor: Any = None, replace: bool 
     framework.save()
     framework.items.all().delete()
     FrameworkItem.objects.bulk_create(_index(framework, compiled))
+    _ensure_schedules(framework, compiled)
     action = "pramern.framework.replaced" if existing else "pramern.framework.installed"
     log_action(action, framework, actor=actor, data={"file": name, "sha256_before": before, "sha256_after": sha256})
     return InstallResult(framework, created=existing is None, replaced=existing is not None)
+
+
+def _ensure_schedules(framework: Framework, compiled: CompiledFramework) -> None:
+    """Each round gets a submission deadline: the cut-off, until the Evaluation Centre moves it."""
+    for rnd in compiled.rounds:
+        RoundSchedule.objects.get_or_create(
+            framework=framework, round_code=rnd.code, defaults={"submission_deadline": rnd.cutoff}
+        )
 
 
 def _index(framework: Framework, compiled: CompiledFramework) -> list[FrameworkItem]:

@@ -4,7 +4,6 @@ from pramern.frameworks import views
 
 app_name = "frameworks"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("frameworks/", views.framework_list, name="list"),
     path("frameworks/<str:code>/<str:version>/", views.framework_detail, name="detail"),
 ]

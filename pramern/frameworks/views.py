@@ -3,16 +3,9 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 
 from pramern.frameworks.models import Framework
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    latest = Framework.objects.newest_first().first()
-    if latest is None:
-        return render(request, "frameworks/empty.html")
-    return redirect(latest)
 
 
 def framework_list(request: HttpRequest) -> HttpResponse:

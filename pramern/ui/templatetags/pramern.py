@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django import template
 from django.utils.formats import date_format
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from pramern.scoring import format_points
 from pramern.scoring.model import Text
@@ -44,3 +47,59 @@ def points(value: Decimal | int | None) -> str:
     if value is None:
         return ""
     return format_points(Decimal(value))
+
+
+@register.filter
+def get(mapping: Any, key: Any) -> Any:
+    """``{{ totals|get:code }}``: a mapping's value for a key that is itself a variable."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def filesize(size: int | None) -> str:
+    """Bytes as KB/MB, the way people read them."""
+    if not size:
+        return "0 KB"
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+@register.simple_tag
+def field_label(fact: Any, name: str, value: Any) -> str:
+    """A record's field as people read it: the flag's label, the choice's label, a value."""
+    from pramern.thaidates import thai_month
+
+    spec = fact.fields.get(name)
+    if spec is not None:
+        if spec.kind == "flag":
+            return tr(spec.label) if value else ""
+        if spec.kind == "choice":
+            return f"{tr(spec.label)}: {tr(spec.choices.get(value))}" if value in spec.choices else str(value)
+        return f"{tr(spec.label)}: {value}"
+    if name == "option" and value in fact.options:
+        return tr(fact.options[value].label)
+    if name == "covers" and isinstance(value, str) and len(value) == 7:
+        return f"{_('month')}: {thai_month(int(value[:4]), int(value[5:]))}"
+    labels = {"value": _("number"), "claimed": _("claimed"), "verified": _("verified by the evaluator")}
+    return f"{labels.get(name, name)}: {value}"
+
+
+ACTION_LABELS = {
+    "pramern.record.created": _lazy("added a record"),
+    "pramern.record.changed": _lazy("changed a record"),
+    "pramern.record.deleted": _lazy("deleted a record"),
+    "pramern.evidence.added": _lazy("added evidence"),
+    "pramern.evidence.attached": _lazy("used evidence for a record"),
+    "pramern.evidence.detached": _lazy("removed evidence from a record"),
+    "pramern.round.submitted": _lazy("submitted the round"),
+    "pramern.assessment.imported": _lazy("imported a file"),
+}
+
+
+@register.simple_tag
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))

@@ -1,0 +1,216 @@
+"""Forms of the workspace. Record forms are built from the framework's fact declarations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from pramern.scoring import format_points
+from pramern.scoring.model import FactSpec, Text
+from pramern.thaidates import BUDDHIST_ERA_OFFSET, MONTHS_LONG, MONTHS_SHORT, thai_month
+
+_NUMERIC = re.compile(r"^\s*(\d{1,4})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,4})\s*$")
+_THAI = re.compile(r"^\s*(\d{1,2})\s+(\S+)\s+(\d{2,4})\s*$")
+
+
+def _year(value: int) -> int:
+    """Buddhist-era years (2400+) and two-digit BE years (67 = 2567) become CE."""
+    if value < 100:
+        value += 2500
+    return value - BUDDHIST_ERA_OFFSET if value >= 2400 else value
+
+
+def parse_thai_date(text: str) -> dt.date | None:
+    """``25/07/2567``, ``25/7/67``, ``2567-07-25``, ``25 ก.ค. 2567``, ``2024-07-25`` -> a CE date."""
+    text = text.strip()
+    match = _NUMERIC.match(text)
+    if match:
+        first, month, last = (int(g) for g in match.groups())
+        day, year = (last, first) if first > 31 else (first, last)
+        try:
+            return dt.date(_year(year), month, day)
+        except ValueError:
+            return None
+    match = _THAI.match(text)
+    if match:
+        day, name, year = match.groups()
+        name = name.rstrip(".")
+        for months in (MONTHS_SHORT, MONTHS_LONG):
+            names = [m.rstrip(".") for m in months]
+            if name in names:
+                try:
+                    return dt.date(_year(int(year)), names.index(name) + 1, int(day))
+                except ValueError:
+                    return None
+    return None
+
+
+def format_thai_input(day: dt.date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year + BUDDHIST_ERA_OFFSET}"
+
+
+class ThaiDateInput(forms.TextInput):
+    input_type = "text"
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, dt.date):
+            return format_thai_input(value)
+        return super().format_value(value)
+
+
+class ThaiDateField(forms.DateField):
+    """A date typed in the Buddhist era (or CE), stored as the right CE date."""
+
+    widget = ThaiDateInput(attrs={"placeholder": "วว/ดด/ปปปป (พ.ศ.)", "inputmode": "numeric", "autocomplete": "off"})
+    default_error_messages = {
+        "invalid": _("Enter a date such as 25/07/2567 (Buddhist era) or 25 ก.ค. 2567."),
+    }
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.date):
+            return value
+        parsed = parse_thai_date(str(value))
+        if parsed is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return parsed
+
+
+def _tr(text: Text) -> str:
+    return text.en if (get_language() or "th").startswith("en") else text.th
+
+
+def _points_label(points: Decimal, points_if: dict[str, Decimal]) -> str:
+    extras = " / ".join(format_points(p) for p in points_if.values())
+    return f"{format_points(points)}" + (f" / {extras}" if extras else "")
+
+
+class RecordForm(forms.Form):
+    """Base of the generated record forms: date, title and note, plus the fact's own fields."""
+
+    date = ThaiDateField(label=_("Date"))
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+
+    fact: FactSpec
+    covered_months: list[tuple[str, str]]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        day = cleaned.get("date")
+        covers = cleaned.get("covers")
+        if self.fact.type == "periodic" and day and covers and covers > f"{day.year:04d}-{day.month:02d}":
+            self.add_error("covers", _("A report covers a month that has begun by its date."))
+        return cleaned
+
+    def record_data(self) -> dict[str, Any]:
+        """The record's fields in the assessment file format."""
+        data: dict[str, Any] = {}
+        cleaned = self.cleaned_data
+        for name, spec in self.fact.fields.items():
+            value = cleaned.get(name)
+            if spec.kind == "flag":
+                if value:
+                    data[name] = True
+            elif spec.kind == "number":
+                if value is not None:
+                    data[name] = _number(value)
+            elif value not in (None, ""):
+                data[name] = value
+        if self.fact.type == "measurement":
+            data["value"] = _number(cleaned["value"])
+        elif self.fact.type == "choice":
+            data["option"] = cleaned["option"]
+        elif self.fact.type == "periodic":
+            day = cleaned["date"]
+            data["covers"] = cleaned.get("covers") or f"{day.year:04d}-{day.month:02d}"
+        elif self.fact.type == "judgement":
+            data["claimed"] = _number(Decimal(cleaned["claimed"]))
+        return data
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def record_form_class(fact: FactSpec, sections: list[tuple[str, str]], months: list[tuple[str, str]]) -> type[RecordForm]:
+    """A form for one fact: the framework decides its fields, so next year needs no code."""
+    fields: dict[str, forms.Field] = {}
+    for name, spec in fact.fields.items():
+        label = _tr(spec.label)
+        if spec.kind == "flag":
+            fields[name] = forms.BooleanField(label=label, required=False)
+        elif spec.kind == "choice":
+            choices = [("", "—"), *((code, _tr(text)) for code, text in spec.choices.items())]
+            fields[name] = forms.ChoiceField(label=label, choices=choices, required=spec.required)
+        elif spec.kind == "section":
+            fields[name] = forms.ChoiceField(label=label, choices=[("", "—"), *sections], required=True)
+        elif spec.kind == "number":
+            fields[name] = forms.DecimalField(label=label, min_value=0, max_digits=12, decimal_places=2, required=False)
+        else:
+            fields[name] = forms.CharField(label=label, max_length=300, required=spec.required)
+    if fact.type == "measurement":
+        fields["value"] = forms.DecimalField(label=_("Number"), min_value=0, max_digits=12, decimal_places=2)
+    elif fact.type == "choice":
+        options = [
+            (code, f"{_tr(option.label)} ({_points_label(option.points, dict(option.points_if))})")
+            for code, option in fact.options.items()
+        ]
+        fields["option"] = forms.ChoiceField(label=_("Choice"), choices=[("", "—"), *options])
+    elif fact.type == "periodic":
+        fields["covers"] = forms.ChoiceField(label=_("Month reported on"), choices=[("", "—"), *months], required=False)
+    elif fact.type == "judgement":
+        step = fact.step or Decimal("0.5")
+        maximum = fact.maximum or Decimal(0)
+        steps = []
+        value = fact.minimum
+        while value <= maximum:
+            steps.append((format_points(value), format_points(value)))
+            value += step
+        fields["claimed"] = forms.ChoiceField(label=_("Points claimed"), choices=steps)
+    fields["note"] = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    attrs: dict[str, Any] = {**fields, "fact": fact, "covered_months": months}
+    return type(f"RecordForm_{fact.name}", (RecordForm,), attrs)
+
+
+def initial_for(record: Any) -> dict[str, Any]:
+    """Form values of an existing record."""
+    initial = {"date": record.date, "title": record.title, "note": record.note, **record.data}
+    if "claimed" in initial:
+        initial["claimed"] = format_points(Decimal(str(initial["claimed"])))
+    return initial
+
+
+def months_between(start: dt.date, end: dt.date) -> list[tuple[str, str]]:
+    """``[("2023-08", "ส.ค. 2566"), …]`` for a covers-month select."""
+    out = []
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        out.append((f"{year:04d}-{month:02d}", thai_month(year, month)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+class FileEvidenceForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+
+
+class LinkEvidenceForm(forms.Form):
+    url = forms.CharField(label=_("Link (URL)"), max_length=2000)
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+
+
+class AttachEvidenceForm(forms.Form):
+    evidence = forms.TypedChoiceField(label=_("Evidence already added"), coerce=int)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Assessment file (YAML or JSON)"))

@@ -1,0 +1,156 @@
+"""A unit's assessment for one framework: its dated records, evidence and round submissions.
+
+Records keep their fact's fields in ``data`` in the assessment file format, so that
+``adapter.assessment_data`` can hand the engine (and export) exactly what a file would hold.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pramern.frameworks.models import Framework
+from pramern.organizations.models import Unit
+
+
+class AssessmentQuerySet(models.QuerySet["Assessment"]):
+    def for_units(self, unit_ids: frozenset[int] | None) -> AssessmentQuerySet:
+        """Assessments of these units (``None``: every unit)."""
+        return self if unit_ids is None else self.filter(unit_id__in=unit_ids)
+
+    def with_unit(self) -> AssessmentQuerySet:
+        """Joined with unit and framework: every page shows both."""
+        return self.select_related("unit", "framework")
+
+
+class Assessment(models.Model):
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assessments")
+    framework = models.ForeignKey(Framework, verbose_name=_("framework"), on_delete=models.PROTECT, related_name="assessments")
+    #: Staff per round code, e.g. {"R6": 40, "R12": 42}: percentages of staff use them.
+    staff_counts = models.JSONField(_("staff per round"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["unit__code", "-framework__code"]
+        constraints = [models.UniqueConstraint(fields=["unit", "framework"], name="assessment_unit_framework_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.framework}"
+
+
+class RoundSubmission(models.Model):
+    """The director's sign-off of a round: from then on that round's records are read-only."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="submissions")
+    round_code = models.CharField(_("round"), max_length=20)
+    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT)
+    total_points = models.DecimalField(_("self-assessed total"), max_digits=7, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("round submission")
+        verbose_name_plural = _("round submissions")
+        constraints = [models.UniqueConstraint(fields=["assessment", "round_code"], name="submission_once_per_round")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} {self.round_code}"
+
+
+class Record(models.Model):
+    """One dated record of a fact of an item (a follow-up, a survey, an award application…)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="records")
+    item_code = models.CharField(_("item"), max_length=20)
+    fact = models.CharField(_("fact"), max_length=50)
+    date = models.DateField(_("date"))
+    #: The fact's fields in the assessment file format (flags, choices, value, covers, claimed…).
+    data = models.JSONField(_("fields"), default=dict, blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("record")
+        verbose_name_plural = _("records")
+        ordering = ["item_code", "fact", "date", "id"]
+        indexes = [models.Index(fields=["assessment", "item_code"])]
+
+    def __str__(self) -> str:
+        return f"{self.item_code} {self.fact} {self.date}"
+
+    def snapshot(self) -> dict[str, Any]:
+        """What the audit log keeps of a record (before and after a change)."""
+        return {
+            "item": self.item_code,
+            "fact": self.fact,
+            "date": self.date.isoformat(),
+            "data": self.data,
+            "title": self.title,
+            "note": self.note,
+        }
+
+
+def evidence_upload_to(instance: Evidence, filename: str) -> str:
+    """A name the user cannot choose or predict; the original name is kept as data."""
+    return f"evidence/{instance.assessment_id}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    """A file or a link that supports one or more records (of one or more items)."""
+
+    class Kind(models.TextChoices):
+        FILE = "file", _("file")
+        LINK = "link", _("link")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, blank=True, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    url = models.URLField(_("link"), max_length=2000, blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    link_checked_on = models.DateField(_("link last checked"), null=True, blank=True)
+    records = models.ManyToManyField(Record, verbose_name=_("records"), related_name="evidence", blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.PROTECT)
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title or self.original_name or self.url
+
+    @property
+    def previewable(self) -> bool:
+        """PDFs and images can be shown inline (to people allowed to see them)."""
+        return self.kind == self.Kind.FILE and (
+            self.content_type == "application/pdf" or self.content_type.startswith("image/")
+        )
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "name": self.original_name,
+            "type": self.content_type,
+            "size": self.size,
+            "sha256": self.sha256,
+            "url": self.url,
+            "title": self.title,
+            "records": sorted(r.pk for r in self.records.all()) if self.pk else [],
+        }

@@ -1,0 +1,508 @@
+"""Workflows of a unit's workspace: records, evidence, submission, import. Each raises
+``WorkspaceError`` with a translated message and logs every change to the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pramern.assessments.adapter import assessment_document, load_scoring_assessment
+from pramern.assessments.filetypes import ACCEPTED_TH, sniff
+from pramern.assessments.models import Assessment, Evidence, Record, RoundSubmission
+from pramern.audit.services import log_action
+from pramern.frameworks.models import RoundSchedule
+from pramern.scoring import AssessmentError, ScoreResult, parse_assessment, score
+from pramern.scoring.model import FactSpec, Item, Round
+from pramern.scoring.model import Framework as CompiledFramework
+from pramern.thaidates import thai_date
+
+
+class WorkspaceError(Exception):
+    """A change the workspace refuses, with a message for the user (translated)."""
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = list(problems)
+
+
+# --------------------------------------------------------------------------- rounds and locks
+
+
+@dataclass(frozen=True)
+class RoundStatus:
+    round: Round
+    deadline: dt.date
+    submission: RoundSubmission | None
+    today: dt.date
+
+    @property
+    def submitted(self) -> bool:
+        return self.submission is not None
+
+    @property
+    def past_deadline(self) -> bool:
+        return self.today > self.deadline
+
+    @property
+    def locked(self) -> bool:
+        return self.submitted or self.past_deadline
+
+    @property
+    def days_left(self) -> int:
+        return (self.deadline - self.today).days
+
+    @property
+    def reason(self) -> str:
+        """Why the round is read-only (empty when it is open)."""
+        if self.submission is not None:
+            return _("%(round)s was submitted on %(date)s") % {
+                "round": self.round.title.th,
+                "date": thai_date(timezone.localdate(self.submission.submitted_at)),
+            }
+        if self.past_deadline:
+            return _("the deadline for %(round)s (%(date)s) has passed") % {
+                "round": self.round.title.th,
+                "date": thai_date(self.deadline),
+            }
+        return ""
+
+
+@dataclass(frozen=True)
+class LockState:
+    """Which rounds are closed to changes, and why. Records dated up to the cut-off of a
+    closed round are read-only; when the final round is closed, everything is."""
+
+    rounds: tuple[RoundStatus, ...]
+
+    @property
+    def read_only(self) -> bool:
+        return self.rounds[-1].locked
+
+    @property
+    def locked_until(self) -> dt.date | None:
+        cutoffs = [status.round.cutoff for status in self.rounds if status.locked]
+        return max(cutoffs) if cutoffs else None
+
+    @property
+    def reason(self) -> str:
+        locked = [status for status in self.rounds if status.locked]
+        return locked[-1].reason if locked else ""
+
+    @property
+    def current(self) -> RoundStatus:
+        """The round the unit is working towards: the first open one, else the last."""
+        return next((status for status in self.rounds if not status.locked), self.rounds[-1])
+
+    def status(self, round_code: str) -> RoundStatus:
+        return next(status for status in self.rounds if status.round.code == round_code)
+
+    def check_dates(self, dates: Iterable[dt.date]) -> None:
+        """Refuse a change touching a record dated inside a closed round."""
+        if self.read_only:
+            raise WorkspaceError(_("This assessment is read-only: %(reason)s.") % {"reason": self.reason})
+        until = self.locked_until
+        if until is not None and any(day <= until for day in dates):
+            raise WorkspaceError(
+                _("Records dated up to %(date)s are read-only: %(reason)s.")
+                % {"date": thai_date(until), "reason": self.reason}
+            )
+
+
+def lock_state(
+    assessment: Assessment,
+    *,
+    submissions: Iterable[RoundSubmission] | None = None,
+    deadlines: dict[str, dt.date] | None = None,
+    today: dt.date | None = None,
+) -> LockState:
+    framework = assessment.framework.compiled()
+    if submissions is None:
+        submissions = assessment.submissions.all()
+    if deadlines is None:
+        deadlines = RoundSchedule.objects.deadlines(assessment.framework)
+    by_round = {s.round_code: s for s in submissions}
+    day = today or timezone.localdate()
+    return LockState(
+        tuple(
+            RoundStatus(rnd, deadlines.get(rnd.code, rnd.cutoff), by_round.get(rnd.code), day)
+            for rnd in framework.rounds
+        )
+    )
+
+
+# --------------------------------------------------------------------------- scores
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Both rounds' results for one assessment, computed from one read of its records."""
+
+    by_round: dict[str, ScoreResult]
+
+    @property
+    def final(self) -> ScoreResult:
+        return list(self.by_round.values())[-1]
+
+
+def compute_scores(assessment: Assessment, records: Iterable[Record], sections: Iterable[Any]) -> Scores:
+    engine_view = load_scoring_assessment(assessment, records, sections)
+    framework = assessment.framework.compiled()
+    return Scores({rnd.code: score(framework, engine_view, rnd.code) for rnd in framework.rounds})
+
+
+# --------------------------------------------------------------------------- records
+
+
+def item_and_fact(assessment: Assessment, item_code: str, fact_name: str) -> tuple[Item, FactSpec]:
+    framework = assessment.framework.compiled()
+    item = framework.items_by_code.get(item_code)
+    if item is None or fact_name not in item.facts:
+        raise WorkspaceError(_("Unknown item or fact."))
+    return item, item.facts[fact_name]
+
+
+def _validate_fact_records(
+    assessment: Assessment, item_code: str, fact_name: str, candidates: list[Record]
+) -> None:
+    """Check a fact's records as the engine will read them (types, order of cumulative counts…)."""
+    document = assessment_document(assessment, candidates, assessment.unit.sections.all())
+    try:
+        parse_assessment(document, assessment.framework.compiled(), _("record"))
+    except AssessmentError as exc:
+        raise WorkspaceError(_("The record does not fit this item."), _plain(exc.problems)) from None
+
+
+def _plain(problems: Sequence[str]) -> list[str]:
+    """Engine messages without the file prefix (the user typed no file)."""
+    return [p.split(": ", 2)[-1] if p.count(": ") >= 2 else p for p in problems]
+
+
+@transaction.atomic
+def save_record(
+    assessment: Assessment,
+    item_code: str,
+    fact_name: str,
+    *,
+    date: dt.date,
+    data: dict[str, Any],
+    title: str = "",
+    note: str = "",
+    user: Any,
+    record: Record | None = None,
+    locks: LockState | None = None,
+) -> Record:
+    """Create (``record`` None) or change a record after checking locks and the fact's rules."""
+    item_and_fact(assessment, item_code, fact_name)
+    locks = locks or lock_state(assessment)
+    locks.check_dates([date] if record is None else [date, record.date])
+    before = record.snapshot() if record is not None else None
+    target = record or Record(assessment=assessment, item_code=item_code, fact=fact_name, created_by=user)
+    target.date, target.data, target.title, target.note = date, data, title.strip(), note.strip()
+    others = list(
+        assessment.records.filter(item_code=item_code, fact=fact_name).exclude(pk=target.pk if target.pk else None)
+    )
+    _validate_fact_records(assessment, item_code, fact_name, [*others, target])
+    target.save()
+    log_action(
+        "pramern.record.changed" if before else "pramern.record.created",
+        target,
+        actor=user,
+        data={"before": before, "after": target.snapshot()},
+        assessment_id=assessment.pk,
+        item_code=item_code,
+    )
+    return target
+
+
+@transaction.atomic
+def delete_record(record: Record, *, user: Any, locks: LockState | None = None) -> None:
+    assessment = record.assessment
+    (locks or lock_state(assessment)).check_dates([record.date])
+    before = record.snapshot()
+    log_action(
+        "pramern.record.deleted",
+        record,
+        actor=user,
+        data={"before": before, "after": None},
+        assessment_id=assessment.pk,
+        item_code=record.item_code,
+    )
+    record.delete()
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+class EvidenceRejected(WorkspaceError):
+    """An upload or link that is refused, with the reason in the message."""
+
+
+def _check_record_writable(records: Sequence[Record], locks: LockState) -> None:
+    locks.check_dates([r.date for r in records] or [dt.date.max])
+
+
+def _log_evidence(action: str, evidence: Evidence, user: Any, records: Sequence[Record], before: Any = None) -> None:
+    items = sorted({r.item_code for r in records}) or [""]
+    for item_code in items:  # one entry per item, so each item's history shows it
+        log_action(
+            action,
+            evidence,
+            actor=user,
+            data={"before": before, "after": evidence.snapshot(), "records": [r.pk for r in records]},
+            assessment_id=evidence.assessment_id,
+            item_code=item_code,
+        )
+
+
+@transaction.atomic
+def add_file_evidence(
+    assessment: Assessment,
+    upload: UploadedFile,
+    *,
+    user: Any,
+    records: Sequence[Record] = (),
+    title: str = "",
+    locks: LockState | None = None,
+) -> Evidence:
+    """Store an uploaded file under a name of our choosing, after checking size and real type."""
+    _check_record_writable(records, locks or lock_state(assessment))
+    limit_mb = settings.EVIDENCE_MAX_MB
+    size = upload.size or 0
+    if size == 0:
+        raise EvidenceRejected(_("The file is empty."))
+    if size > limit_mb * 1024 * 1024:
+        raise EvidenceRejected(
+            _("The file is too large: %(size).1f MB; at most %(limit)d MB is accepted.")
+            % {"size": size / 1024 / 1024, "limit": limit_mb}
+        )
+    kind = sniff(upload.file)
+    if kind is None:
+        raise EvidenceRejected(
+            _("This type of file is not accepted. Accepted: %(types)s (checked from the content, not the name).")
+            % {"types": ACCEPTED_TH}
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    evidence = Evidence(
+        assessment=assessment,
+        kind=Evidence.Kind.FILE,
+        original_name=os.path.basename(upload.name or "file")[:255],
+        content_type=kind.mime,
+        size=size,
+        sha256=digest.hexdigest(),
+        title=title.strip()[:300],
+        uploaded_by=user,
+    )
+    evidence.file.save(kind.extension, upload, save=False)  # streamed to storage in chunks
+    evidence.save()
+    if records:
+        evidence.records.add(*records)
+    _log_evidence("pramern.evidence.added", evidence, user, records)
+    return evidence
+
+
+def clean_url(url: str) -> str:
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise EvidenceRejected(_("A link must start with http:// or https:// and name a site."))
+    return url
+
+
+@transaction.atomic
+def add_link_evidence(
+    assessment: Assessment,
+    url: str,
+    *,
+    user: Any,
+    title: str = "",
+    records: Sequence[Record] = (),
+    checked_on: dt.date | None = None,
+    locks: LockState | None = None,
+) -> Evidence:
+    _check_record_writable(records, locks or lock_state(assessment))
+    evidence = Evidence.objects.create(
+        assessment=assessment,
+        kind=Evidence.Kind.LINK,
+        url=clean_url(url),
+        title=title.strip()[:300],
+        link_checked_on=checked_on or timezone.localdate(),
+        uploaded_by=user,
+    )
+    if records:
+        evidence.records.add(*records)
+    _log_evidence("pramern.evidence.added", evidence, user, records)
+    return evidence
+
+
+@transaction.atomic
+def attach_evidence(evidence: Evidence, record: Record, *, user: Any, locks: LockState | None = None) -> None:
+    """Let one piece of evidence support another record (of this or another item)."""
+    if evidence.assessment_id != record.assessment_id:
+        raise WorkspaceError(_("Evidence can only support records of the same assessment."))
+    _check_record_writable([record], locks or lock_state(record.assessment))
+    before = evidence.snapshot()
+    evidence.records.add(record)
+    _log_evidence("pramern.evidence.attached", evidence, user, [record], before)
+
+
+@transaction.atomic
+def detach_evidence(evidence: Evidence, record: Record, *, user: Any, locks: LockState | None = None) -> None:
+    _check_record_writable([record], locks or lock_state(record.assessment))
+    before = evidence.snapshot()
+    evidence.records.remove(record)
+    _log_evidence("pramern.evidence.detached", evidence, user, [record], before)
+
+
+# --------------------------------------------------------------------------- submission
+
+
+@transaction.atomic
+def submit_round(assessment: Assessment, round_code: str, *, user: Any, today: dt.date | None = None) -> RoundSubmission:
+    """The director signs a round off; from then on its records are read-only."""
+    Assessment.objects.select_for_update().get(pk=assessment.pk)  # one submission at a time
+    locks = lock_state(assessment, today=today)
+    try:
+        status = locks.status(round_code)
+    except StopIteration:
+        raise WorkspaceError(_("Unknown round.")) from None
+    if status.submitted:
+        raise WorkspaceError(_("This round has already been submitted."))
+    if status.past_deadline:
+        raise WorkspaceError(status.reason[:1].upper() + status.reason[1:] + ".")
+    scores = compute_scores(assessment, assessment.records.all(), assessment.unit.sections.all())
+    submission = RoundSubmission.objects.create(
+        assessment=assessment,
+        round_code=round_code,
+        submitted_at=timezone.now(),
+        submitted_by=user,
+        total_points=scores.by_round[round_code].total,
+    )
+    log_action(
+        "pramern.round.submitted",
+        assessment,
+        actor=user,
+        data={"round": round_code, "total": str(submission.total_points)},
+        assessment_id=assessment.pk,
+    )
+    return submission
+
+
+# --------------------------------------------------------------------------- import / export
+
+
+def export_document(assessment: Assessment) -> dict[str, Any]:
+    """The assessment in the file format, with evidence references (files by name and hash)."""
+    records = assessment.records.prefetch_related("evidence")
+    return assessment_document(assessment, records, assessment.unit.sections.all(), with_evidence=True)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    records: int
+    links: int
+    files_matched: int
+    files_missing: list[str]
+
+
+@transaction.atomic
+def import_document(assessment: Assessment, data: Any, *, user: Any) -> ImportResult:
+    """Replace the assessment's records with a file's, all or nothing.
+
+    Links are recreated; files are matched to evidence already uploaded (by SHA-256, then by
+    name) because a file carries references, not the files themselves.
+    """
+    locks = lock_state(assessment)
+    if any(status.locked for status in locks.rounds):
+        raise WorkspaceError(_("Import replaces every record, so it is only possible while no round is closed."))
+    framework: CompiledFramework = assessment.framework.compiled()
+    if not isinstance(data, dict):
+        raise WorkspaceError(_("The file has problems; nothing was changed."), [_("not an assessment file")])
+    unit = data.get("unit") if isinstance(data.get("unit"), dict) else {}
+    if unit.get("code") != assessment.unit.code:
+        raise WorkspaceError(
+            _("The file is for unit %(file)s, not %(unit)s; nothing was changed.")
+            % {"file": unit.get("code"), "unit": assessment.unit.code}
+        )
+    # Sections are the unit's own: records must name those, whatever the file lists.
+    checked = {**data, "sections": [{"code": s.code, "name": s.name_th} for s in assessment.unit.sections.all()]}
+    try:
+        parsed = parse_assessment(checked, framework, _("import"))
+    except AssessmentError as exc:
+        raise WorkspaceError(_("The file has problems; nothing was changed."), _plain(exc.problems)) from None
+
+    assessment.records.all().delete()
+    assessment.staff_counts = dict(parsed.staff_count)
+    assessment.save(update_fields=["staff_counts"])
+    files = list(assessment.evidence.filter(kind=Evidence.Kind.FILE))
+    links = {e.url: e for e in assessment.evidence.filter(kind=Evidence.Kind.LINK)}
+    count = links_made = matched = 0
+    missing: list[str] = []
+    for item_code, facts in data.get("items", {}).items():
+        for fact_name, raws in (facts or {}).items():
+            for raw in raws or []:
+                record = Record.objects.create(
+                    assessment=assessment,
+                    item_code=str(item_code),
+                    fact=fact_name,
+                    date=dt.date.fromisoformat(raw["date"]),
+                    data={k: v for k, v in raw.items() if k not in ("date", "id", "title", "note", "evidence")},
+                    title=str(raw.get("title", ""))[:300],
+                    note=str(raw.get("note", "")),
+                    created_by=user,
+                )
+                count += 1
+                for ref in raw.get("evidence", []) or []:
+                    if not isinstance(ref, dict):
+                        continue
+                    if ref.get("url"):
+                        link = links.get(ref["url"])
+                        if link is None:
+                            link = links[ref["url"]] = Evidence.objects.create(
+                                assessment=assessment,
+                                kind=Evidence.Kind.LINK,
+                                url=clean_url(str(ref["url"])),
+                                title=str(ref.get("title", ""))[:300],
+                                link_checked_on=_date_or_none(ref.get("checked")),
+                                uploaded_by=user,
+                            )
+                            links_made += 1
+                        link.records.add(record)
+                    elif ref.get("file"):
+                        same = [e for e in files if ref.get("sha256") and e.sha256 == ref.get("sha256")]
+                        same = same or [e for e in files if e.original_name == ref["file"]]
+                        if same:
+                            same[0].records.add(record)
+                            matched += 1
+                        else:
+                            missing.append(str(ref["file"]))
+    result = ImportResult(count, links_made, matched, missing)
+    log_action(
+        "pramern.assessment.imported",
+        assessment,
+        actor=user,
+        data={"records": count, "links": links_made, "files_matched": matched, "files_missing": missing},
+        assessment_id=assessment.pk,
+    )
+    return result
+
+
+def _date_or_none(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None

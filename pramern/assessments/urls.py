@@ -1,0 +1,27 @@
+from django.urls import path, re_path
+
+from pramern.assessments import views
+
+app_name = "workspace"
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("a/<int:pk>/", views.home, name="home"),
+    path("a/<int:pk>/next/", views.next_steps, name="next"),
+    path("a/<int:pk>/items/<str:code>/", views.item_detail, name="item"),
+    path("a/<int:pk>/items/<str:code>/records/<str:fact>/new/", views.record_create, name="record-create"),
+    path("a/<int:pk>/records/<int:record_pk>/edit/", views.record_edit, name="record-edit"),
+    path("a/<int:pk>/records/<int:record_pk>/delete/", views.record_delete, name="record-delete"),
+    path("a/<int:pk>/records/<int:record_pk>/evidence/file/", views.evidence_file, name="evidence-file"),
+    path("a/<int:pk>/records/<int:record_pk>/evidence/link/", views.evidence_link, name="evidence-link"),
+    path("a/<int:pk>/records/<int:record_pk>/evidence/attach/", views.evidence_attach, name="evidence-attach"),
+    path(
+        "a/<int:pk>/records/<int:record_pk>/evidence/<int:evidence_pk>/detach/",
+        views.evidence_detach,
+        name="evidence-detach",
+    ),
+    path("a/<int:pk>/submit/<str:round_code>/", views.submit, name="submit"),
+    re_path(r"^a/(?P<pk>\d+)/export\.(?P<fmt>yaml|json)$", views.export, name="export"),
+    path("a/<int:pk>/import/", views.import_view, name="import"),
+    path("evidence/<int:evidence_pk>/", views.evidence_download, name="evidence-download"),
+    path("evidence/<int:evidence_pk>/view/", views.evidence_view, name="evidence-view"),
+]

@@ -1,0 +1,424 @@
+"""The unit workspace. Each view: access helper -> service or read path -> render/redirect."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pramern.assessments.access import get_assessment_for_user, get_evidence_for_user, get_record_for_user
+from pramern.assessments.forms import (
+    AttachEvidenceForm,
+    FileEvidenceForm,
+    ImportForm,
+    LinkEvidenceForm,
+    RecordForm,
+    initial_for,
+    months_between,
+    record_form_class,
+)
+from pramern.assessments.models import Assessment, Evidence
+from pramern.assessments.services import (
+    WorkspaceError,
+    add_file_evidence,
+    add_link_evidence,
+    attach_evidence,
+    delete_record,
+    detach_evidence,
+    export_document,
+    import_document,
+    save_record,
+    submit_round,
+)
+from pramern.assessments.workspace import Workspace, load_workspace
+from pramern.audit.models import AuditEntry
+from pramern.organizations.permissions import access_for
+from pramern.scoring.model import Item
+from pramern.scoring.yamlio import SyntaxProblem, load_text
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """Where a person lands: their unit's assessment, or the list of units they may see."""
+    access = access_for(request.user)
+    assessments = list(Assessment.objects.for_units(access.visible_units).with_unit().order_by("-framework__code"))
+    if not access.sees_all and len({a.unit_id for a in assessments}) == 1:
+        return redirect("workspace:home", pk=assessments[0].pk)
+    return render(request, "assessments/start.html", {"assessments": assessments, "access": access})
+
+
+@login_required
+def home(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for_user(request, pk)
+    workspace = load_workspace(assessment)
+    access = access_for(request.user)
+    return render(
+        request,
+        "assessments/home.html",
+        {
+            "ws": workspace,
+            "assessment": assessment,
+            "can_edit": access.can_edit(assessment.unit_id),
+            "can_submit": access.can_submit(assessment.unit_id),
+            "next_lines": workspace.scores.final.open_lines()[:5],
+        },
+    )
+
+
+@login_required
+def next_steps(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for_user(request, pk)
+    workspace = load_workspace(assessment)
+    return render(
+        request,
+        "assessments/next.html",
+        {"ws": workspace, "assessment": assessment, "lines": workspace.scores.final.open_lines()},
+    )
+
+
+# --------------------------------------------------------------------------- item page
+
+
+def _item(workspace: Workspace, code: str) -> Item:
+    item = workspace.framework.items_by_code.get(code)
+    if item is None:
+        raise Http404("No such item")
+    return item
+
+
+def _form_classes(workspace: Workspace, item: Item) -> dict[str, type[RecordForm]]:
+    sections = [(s.code, s.name_th) for s in workspace.sections]
+    rounds = workspace.framework.rounds
+    months = months_between(rounds[0].starts, rounds[-1].cutoff)
+    return {name: record_form_class(fact, sections, months) for name, fact in item.facts.items()}
+
+
+def _item_context(
+    request: HttpRequest,
+    assessment: Assessment,
+    item_code: str,
+    *,
+    bound: dict[str, Any] | None = None,
+    error: WorkspaceError | None = None,
+) -> dict[str, Any]:
+    """The item page's data; ``bound`` holds a form with the user's input to show again."""
+    workspace = load_workspace(assessment)
+    item = _item(workspace, item_code)
+    access = access_for(request.user)
+    can_edit = access.can_edit(assessment.unit_id) and not workspace.locks.read_only
+    forms = {name: cls(prefix=name) for name, cls in _form_classes(workspace, item).items()}
+    if bound and bound.get("fact") in forms:
+        forms[bound["fact"]] = bound["form"]
+    item_records = [r.pk for facts in workspace.records_of(item).values() for r in facts]
+    evidence_by_record: dict[int, list[Evidence]] = {pk: [] for pk in item_records}
+    for link in Evidence.records.through.objects.filter(record_id__in=item_records).select_related("evidence"):
+        evidence_by_record[link.record_id].append(link.evidence)
+    all_evidence = list(Evidence.objects.filter(assessment=assessment).order_by("-created_at")) if can_edit else []
+    facts = []
+    for name, fact in item.facts.items():
+        rows = [
+            {"record": r, "evidence": evidence_by_record.get(r.pk, []), "can_change": can_edit and workspace.can_change(r)}
+            for r in workspace.records_of(item).get(name, [])
+        ]
+        facts.append({"fact": fact, "rows": rows, "form": forms[name]})
+    results = [(result.round, result.items[item.code]) for result in workspace.scores.by_round.values()]
+    return {
+        "ws": workspace,
+        "assessment": assessment,
+        "item": item,
+        "facts": facts,
+        "result": workspace.current_result.items[item.code],
+        "results": results,
+        "can_edit": can_edit,
+        "error": error,
+        "all_evidence": all_evidence,
+        "history": AuditEntry.objects.for_item(assessment.pk, item.code)[:50],
+        "file_form": FileEvidenceForm(),
+        "link_form": LinkEvidenceForm(),
+    }
+
+
+@login_required
+def item_detail(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    assessment = get_assessment_for_user(request, pk)
+    return render(request, "assessments/item.html", _item_context(request, assessment, code))
+
+
+def _after_change(request: HttpRequest, assessment: Assessment, item_code: str, **context: Any) -> HttpResponse:
+    """htmx: the item body again (scores recomputed); otherwise back to the item page."""
+    if _is_htmx(request) or context:
+        template = "assessments/_item_body.html" if _is_htmx(request) else "assessments/item.html"
+        # htmx swaps only 2xx answers, so a form with errors comes back as 200 there.
+        status = 400 if (context.get("error") or context.get("bound")) and not _is_htmx(request) else 200
+        return render(request, template, _item_context(request, assessment, item_code, **context), status=status)
+    return redirect("workspace:item", pk=assessment.pk, code=item_code)
+
+
+@login_required
+@require_POST
+def record_create(request: HttpRequest, pk: int, code: str, fact: str) -> HttpResponse:
+    assessment = get_assessment_for_user(request, pk, write=True)
+    workspace = load_workspace(assessment)
+    item = _item(workspace, code)
+    if fact not in item.facts:
+        raise Http404("No such fact")
+    form = _form_classes(workspace, item)[fact](request.POST, prefix=fact)
+    if not form.is_valid():
+        return _after_change(request, assessment, code, bound={"fact": fact, "form": form})
+    try:
+        save_record(
+            assessment,
+            code,
+            fact,
+            date=form.cleaned_data["date"],
+            data=form.record_data(),
+            title=form.cleaned_data["title"],
+            note=form.cleaned_data["note"],
+            user=request.user,
+            locks=workspace.locks,
+        )
+    except WorkspaceError as exc:
+        return _after_change(request, assessment, code, bound={"fact": fact, "form": form}, error=exc)
+    return _after_change(request, assessment, code)
+
+
+@login_required
+def record_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    assessment = get_assessment_for_user(request, pk, write=True)
+    record = get_record_for_user(request, assessment, record_pk)
+    workspace = load_workspace(assessment)
+    item = _item(workspace, record.item_code)
+    form_class = _form_classes(workspace, item)[record.fact]
+    error = None
+    if request.method == "POST":
+        form = form_class(request.POST, prefix=record.fact)
+        if form.is_valid():
+            data = form.record_data()
+            if "verified" in record.data:  # the evaluator's value is not the unit's to change
+                data["verified"] = record.data["verified"]
+            try:
+                save_record(
+                    assessment,
+                    record.item_code,
+                    record.fact,
+                    date=form.cleaned_data["date"],
+                    data=data,
+                    title=form.cleaned_data["title"],
+                    note=form.cleaned_data["note"],
+                    user=request.user,
+                    record=record,
+                    locks=workspace.locks,
+                )
+            except WorkspaceError as exc:
+                error = exc
+            else:
+                messages.success(request, _("The record was saved."))
+                return redirect("workspace:item", pk=assessment.pk, code=record.item_code)
+    else:
+        form = form_class(initial=initial_for(record), prefix=record.fact)
+    context = {"ws": workspace, "assessment": assessment, "item": item, "record": record, "form": form, "error": error}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "assessments/record_edit.html", context, status=status)
+
+
+@login_required
+@require_POST
+def record_delete(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    assessment = get_assessment_for_user(request, pk, write=True)
+    record = get_record_for_user(request, assessment, record_pk)
+    try:
+        delete_record(record, user=request.user)
+    except WorkspaceError as exc:
+        return _after_change(request, assessment, record.item_code, error=exc)
+    return _after_change(request, assessment, record.item_code)
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+@login_required
+@require_POST
+def evidence_file(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    assessment = get_assessment_for_user(request, pk, write=True)
+    record = get_record_for_user(request, assessment, record_pk)
+    form = FileEvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        error = WorkspaceError(_("Choose a file to upload."))
+        return _after_change(request, assessment, record.item_code, error=error)
+    try:
+        add_file_evidence(
+            assessment, form.cleaned_data["file"], user=request.user, records=[record], title=form.cleaned_data["title"]
+        )
+    except WorkspaceError as exc:
+        return _after_change(request, assessment, record.item_code, error=exc)
+    return _after_change(request, assessment, record.item_code)
+
+
+@login_required
+@require_POST
+def evidence_link(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    assessment = get_assessment_for_user(request, pk, write=True)
+    record = get_record_for_user(request, assessment, record_pk)
+    form = LinkEvidenceForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise WorkspaceError(_("Enter the link."))
+        add_link_evidence(
+            assessment, form.cleaned_data["url"], user=request.user, title=form.cleaned_data["title"], records=[record]
+        )
+    except WorkspaceError as exc:
+        return _after_change(request, assessment, record.item_code, error=exc)
+    return _after_change(request, assessment, record.item_code)
+
+
+@login_required
+@require_POST
+def evidence_attach(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    assessment = get_assessment_for_user(request, pk, write=True)
+    record = get_record_for_user(request, assessment, record_pk)
+    form = AttachEvidenceForm(request.POST)
+    form.fields["evidence"].choices = list(assessment.evidence.values_list("pk", "pk"))
+    try:
+        if not form.is_valid():
+            raise WorkspaceError(_("Choose evidence of this assessment."))
+        evidence = assessment.evidence.get(pk=form.cleaned_data["evidence"])
+        attach_evidence(evidence, record, user=request.user)
+    except WorkspaceError as exc:
+        return _after_change(request, assessment, record.item_code, error=exc)
+    return _after_change(request, assessment, record.item_code)
+
+
+@login_required
+@require_POST
+def evidence_detach(request: HttpRequest, pk: int, record_pk: int, evidence_pk: int) -> HttpResponse:
+    assessment = get_assessment_for_user(request, pk, write=True)
+    record = get_record_for_user(request, assessment, record_pk)
+    evidence = record.evidence.filter(pk=evidence_pk).first()
+    if evidence is None:
+        raise Http404("Not attached")
+    try:
+        detach_evidence(evidence, record, user=request.user)
+    except WorkspaceError as exc:
+        return _after_change(request, assessment, record.item_code, error=exc)
+    return _after_change(request, assessment, record.item_code)
+
+
+def _serve(evidence: Evidence, *, inline: bool) -> FileResponse:
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=not inline,
+        filename=evidence.original_name or f"evidence-{evidence.pk}",
+        content_type=evidence.content_type if inline else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; plugin-types application/pdf; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def evidence_download(request: HttpRequest, evidence_pk: int) -> FileResponse:
+    return _serve(get_evidence_for_user(request, evidence_pk), inline=False)
+
+
+@login_required
+def evidence_view(request: HttpRequest, evidence_pk: int) -> FileResponse:
+    """PDFs and images inline, for people allowed to see them; anything else downloads."""
+    evidence = get_evidence_for_user(request, evidence_pk)
+    return _serve(evidence, inline=evidence.previewable)
+
+
+# --------------------------------------------------------------------------- submission
+
+
+@login_required
+def submit(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
+    assessment = get_assessment_for_user(request, pk, submit=request.method == "POST")
+    workspace = load_workspace(assessment)
+    if round_code not in workspace.scores.by_round:
+        raise Http404("No such round")
+    error = None
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            error = WorkspaceError(_("Tick the box to confirm the submission."))
+        else:
+            try:
+                submit_round(assessment, round_code, user=request.user)
+            except WorkspaceError as exc:
+                error = exc
+            else:
+                messages.success(request, _("The round was submitted. The workspace is now read-only for it."))
+                return redirect("workspace:home", pk=assessment.pk)
+    context = {
+        "ws": workspace,
+        "assessment": assessment,
+        "result": workspace.scores.by_round[round_code],
+        "status": workspace.locks.status(round_code),
+        "can_submit": access_for(request.user).can_submit(assessment.unit_id),
+        "error": error,
+    }
+    return render(request, "assessments/submit.html", context, status=400 if error else 200)
+
+
+# --------------------------------------------------------------------------- import / export
+
+
+@login_required
+def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    assessment = get_assessment_for_user(request, pk)
+    document = export_document(assessment)
+    name = f"{assessment.unit.code}-{assessment.framework.code}"
+    if fmt == "json":
+        body = json.dumps(document, ensure_ascii=False, indent=2)
+        content_type = "application/json; charset=utf-8"
+    else:
+        body = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+        content_type = "application/yaml; charset=utf-8"
+    response = HttpResponse(body.encode("utf-8"), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+def import_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for_user(request, pk, write=True)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > 10 * 1024 * 1024:
+                raise WorkspaceError(_("The file is too large (at most 10 MB)."))
+            try:
+                data = load_text(upload.read().decode("utf-8"), upload.name or "import.yaml")
+            except (UnicodeDecodeError, SyntaxProblem) as exc:
+                raise WorkspaceError(_("The file could not be read; nothing was changed."), [str(exc)]) from None
+            result = import_document(assessment, data, user=request.user)
+        except WorkspaceError as exc:
+            error = exc
+        else:
+            messages.success(
+                request,
+                _("Imported %(records)d records (%(links)d links, %(files)d files matched).")
+                % {"records": result.records, "links": result.links, "files": result.files_matched},
+            )
+            if result.files_missing:
+                messages.warning(
+                    request,
+                    _("Files to upload again: %(names)s") % {"names": ", ".join(result.files_missing)},
+                )
+            return redirect("workspace:home", pk=assessment.pk)
+    context = {"assessment": assessment, "form": form, "error": error, "back": reverse("workspace:home", args=[pk])}
+    return render(request, "assessments/import.html", context, status=400 if error else 200)

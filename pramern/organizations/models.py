@@ -1,0 +1,89 @@
+"""OAE's units (สำนัก/ศูนย์/กอง, สศท.1–12), their sections, and who does what."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitQuerySet(models.QuerySet["Unit"]):
+    def active(self) -> UnitQuerySet:
+        return self.filter(is_active=True)
+
+
+class Unit(models.Model):
+    class Kind(models.TextChoices):
+        BUREAU = "bureau", _("bureau (สำนัก)")
+        CENTRE = "centre", _("centre (ศูนย์)")
+        DIVISION = "division", _("division (กอง)")
+        REGIONAL = "regional", _("regional office (สศท.)")
+        OTHER = "other", _("other unit")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_th = models.CharField(_("name (Thai)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    short_name = models.CharField(_("abbreviation"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.BUREAU)
+    region = models.PositiveSmallIntegerField(_("region (สศท. number)"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class Section(models.Model):
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="sections")
+    code = models.SlugField(_("code"), max_length=40)
+    name_th = models.CharField(_("name (Thai)"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["unit", "position", "code"]
+        constraints = [models.UniqueConstraint(fields=["unit", "code"], name="section_code_unique_in_unit")]
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class Role(models.Model):
+    """What a person may do: a unit role (officer, director) or an office-wide one."""
+
+    class Kind(models.TextChoices):
+        OFFICER = "officer", _("unit officer")
+        DIRECTOR = "director", _("unit director")
+        EVALUATOR = "evaluator", _("evaluator")
+        EXECUTIVE = "executive", _("executive")
+        ADMINISTRATOR = "administrator", _("administrator")
+
+    UNIT_KINDS = frozenset({Kind.OFFICER, Kind.DIRECTOR})
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(_("role"), max_length=20, choices=Kind.choices)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, null=True, blank=True, related_name="roles")
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "unit"], name="role_unique"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind__in=["officer", "director"], unit__isnull=False)
+                    | models.Q(kind__in=["evaluator", "executive", "administrator"], unit__isnull=True)
+                ),
+                name="role_unit_only_for_unit_roles",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.unit or ''}".strip()

@@ -1,0 +1,74 @@
+"""Hand-written factories and the personas every workspace test uses.
+
+alice: officer of the Bureau of Agricultural Economic Research (unit A)
+dan:   director of unit A
+bob:   officer of another unit (B)
+eve:   evaluator (Evaluation Centre)
+xena:  executive
+adam:  administrator
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from pramern.assessments.models import Assessment, Record
+from pramern.frameworks.models import Framework, RoundSchedule
+from pramern.frameworks.services import install_framework_file
+from pramern.organizations.models import Role, Section, Unit
+from tests.conftest import FRAMEWORK_FILE
+
+PASSWORD = "pramern-test-password"  # noqa: S105
+
+
+def framework() -> Framework:
+    return install_framework_file(FRAMEWORK_FILE).framework
+
+
+def unit(code: str, name_th: str, sections: int = 3) -> Unit:
+    created = Unit.objects.create(code=code, name_th=name_th, kind=Unit.Kind.BUREAU)
+    for n in range(1, sections + 1):
+        Section.objects.create(unit=created, code=f"s{n}", name_th=f"ส่วนที่ {n}", position=n)
+    return created
+
+
+def person(username: str, kind: str, unit: Unit | None = None, **extra: Any) -> Any:
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
+    Role.objects.create(user=user, kind=kind, unit=unit if kind in Role.UNIT_KINDS else None)
+    return user
+
+
+def assessment(unit: Unit, fw: Framework, staff: int = 40) -> Assessment:
+    return Assessment.objects.create(unit=unit, framework=fw, staff_counts={"R6": staff, "R12": staff})
+
+
+def open_rounds(fw: Framework, today: dt.date | None = None) -> None:
+    """Deadlines in the future, so that the workspace is open (the FY2567 dates have passed)."""
+    day = today or dt.date.today()
+    RoundSchedule.objects.filter(framework=fw, round_code="R6").update(submission_deadline=day + dt.timedelta(days=10))
+    RoundSchedule.objects.filter(framework=fw, round_code="R12").update(submission_deadline=day + dt.timedelta(days=40))
+
+
+def record(a: Assessment, item: str, fact: str, date: str, **data: Any) -> Record:
+    return Record.objects.create(assessment=a, item_code=item, fact=fact, date=dt.date.fromisoformat(date), data=data)
+
+
+class World:
+    """Two units, their assessments and the six personas."""
+
+    def __init__(self) -> None:
+        self.framework = framework()
+        open_rounds(self.framework)
+        self.unit_a = unit("oae-bapp", "สำนักวิจัยเศรษฐกิจการเกษตร")
+        self.unit_b = unit("oae-cae", "ศูนย์สารสนเทศการเกษตร")
+        self.a = assessment(self.unit_a, self.framework)
+        self.b = assessment(self.unit_b, self.framework)
+        self.alice = person("alice", "officer", self.unit_a, first_name="อลิส", last_name="ใจดี")
+        self.dan = person("dan", "director", self.unit_a, first_name="แดน", last_name="ผู้อำนวยการ")
+        self.bob = person("bob", "officer", self.unit_b)
+        self.eve = person("eve", "evaluator")
+        self.xena = person("xena", "executive")
+        self.adam = person("adam", "administrator")
