@@ -11,6 +11,12 @@ FRAMEWORK_FILE = ROOT / "frameworks-data" / "oae-2567.yaml"
 EXAMPLES = ROOT / "examples"
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded files go to a temporary folder, never into the working tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture(scope="session")
 def fw2567() -> Framework:
     """The FY2567 framework, loaded once for the whole run (it is immutable)."""

@@ -17,16 +17,16 @@ def framework():
     return install_framework_file(FRAMEWORK_FILE).framework
 
 
-def test_home_without_a_framework_says_how_to_install_one(client):
-    response = client.get("/")
-    assert response.status_code == 200
-    assert "ยังไม่ได้ติดตั้งกรอบการประเมิน" in response.content.decode()
+def test_the_list_without_a_framework_says_how_to_install_one(client):
+    page = client.get("/frameworks/").content.decode()
+    assert "ยังไม่ได้ติดตั้งกรอบการประเมิน" in page
+    assert "manage.py load_framework" in page
 
 
-def test_home_redirects_to_the_newest_framework(client, framework):
+def test_the_home_page_asks_anonymous_people_to_log_in(client, framework):
     response = client.get("/")
     assert response.status_code == 302
-    assert response["Location"] == "/frameworks/oae-2567/1/"
+    assert response["Location"] == "/login/?next=/"
 
 
 def test_the_framework_page_shows_everything_in_thai(client, framework, fw2567):
