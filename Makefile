@@ -18,6 +18,7 @@ run: $(STAMP)
 	@mkdir -p var/static
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_framework --replace
+	$(BIN)/python manage.py load_demo
 	@echo ""
 	@echo "Pramern: http://127.0.0.1:8000/  (the FY2567 framework; stop with Ctrl-C)"
 	@echo "CLI:     $(BIN)/pramern score examples/strong-unit.yaml"

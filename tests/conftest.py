@@ -12,9 +12,10 @@ EXAMPLES = ROOT / "examples"
 
 
 @pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    """Uploaded files go to a temporary folder, never into the working tree."""
+def test_settings(settings, tmp_path):
+    """Uploads go to a temporary folder, never into the working tree; passwords hash fast."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ from pramern.frameworks.services import install_framework_file
 from pramern.organizations.models import Role, Section, Unit
 from tests.conftest import FRAMEWORK_FILE
 
-PASSWORD = "pramern-test-password"  # noqa: S105
+PASSWORD = "pramern-test-password"
 
 
 def framework() -> Framework:

@@ -140,7 +140,9 @@ def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def record_form_class(fact: FactSpec, sections: list[tuple[str, str]], months: list[tuple[str, str]]) -> type[RecordForm]:
+def record_form_class(
+    fact: FactSpec, sections: list[tuple[str, str]], months: list[tuple[str, str]]
+) -> type[RecordForm]:
     """A form for one fact: the framework decides its fields, so next year needs no code."""
     fields: dict[str, forms.Field] = {}
     for name, spec in fact.fields.items():

@@ -29,7 +29,9 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
 
 class Assessment(models.Model):
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assessments")
-    framework = models.ForeignKey(Framework, verbose_name=_("framework"), on_delete=models.PROTECT, related_name="assessments")
+    framework = models.ForeignKey(
+        Framework, verbose_name=_("framework"), on_delete=models.PROTECT, related_name="assessments"
+    )
     #: Staff per round code, e.g. {"R6": 40, "R12": 42}: percentages of staff use them.
     staff_counts = models.JSONField(_("staff per round"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -173,9 +173,7 @@ def item_and_fact(assessment: Assessment, item_code: str, fact_name: str) -> tup
     return item, item.facts[fact_name]
 
 
-def _validate_fact_records(
-    assessment: Assessment, item_code: str, fact_name: str, candidates: list[Record]
-) -> None:
+def _validate_fact_records(assessment: Assessment, item_code: str, fact_name: str, candidates: list[Record]) -> None:
     """Check a fact's records as the engine will read them (types, order of cumulative counts…)."""
     document = assessment_document(assessment, candidates, assessment.unit.sections.all())
     try:
@@ -185,8 +183,8 @@ def _validate_fact_records(
 
 
 def _plain(problems: Sequence[str]) -> list[str]:
-    """Engine messages without the file prefix (the user typed no file)."""
-    return [p.split(": ", 2)[-1] if p.count(": ") >= 2 else p for p in problems]
+    """Engine messages without their file-name prefix; item, record and field stay."""
+    return [p.split(": ", 1)[1] if ": " in p else p for p in problems]
 
 
 @transaction.atomic
@@ -372,7 +370,9 @@ def detach_evidence(evidence: Evidence, record: Record, *, user: Any, locks: Loc
 
 
 @transaction.atomic
-def submit_round(assessment: Assessment, round_code: str, *, user: Any, today: dt.date | None = None) -> RoundSubmission:
+def submit_round(
+    assessment: Assessment, round_code: str, *, user: Any, today: dt.date | None = None
+) -> RoundSubmission:
     """The director signs a round off; from then on its records are read-only."""
     Assessment.objects.select_for_update().get(pk=assessment.pk)  # one submission at a time
     locks = lock_state(assessment, today=today)

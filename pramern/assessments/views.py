@@ -129,7 +129,11 @@ def _item_context(
     facts = []
     for name, fact in item.facts.items():
         rows = [
-            {"record": r, "evidence": evidence_by_record.get(r.pk, []), "can_change": can_edit and workspace.can_change(r)}
+            {
+                "record": r,
+                "evidence": evidence_by_record.get(r.pk, []),
+                "can_change": can_edit and workspace.can_change(r),
+            }
             for r in workspace.records_of(item).get(name, [])
         ]
         facts.append({"fact": fact, "rows": rows, "form": forms[name]})
@@ -394,7 +398,7 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @login_required
 def import_view(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for_user(request, pk, write=True)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     error = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -67,9 +67,13 @@ class Role(models.Model):
 
     UNIT_KINDS = frozenset({Kind.OFFICER, Kind.DIRECTOR})
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="roles"
+    )
     kind = models.CharField(_("role"), max_length=20, choices=Kind.choices)
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, null=True, blank=True, related_name="roles")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, null=True, blank=True, related_name="roles"
+    )
 
     class Meta:
         verbose_name = _("role")

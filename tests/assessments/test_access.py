@@ -25,7 +25,7 @@ def things(world):
 
 
 def pages(t):
-    a, rec, pdf = t["a"], t["rec"], t["pdf"]
+    a, pdf = t["a"], t["pdf"]
     return [
         f"/a/{a}/",
         f"/a/{a}/next/",

@@ -39,11 +39,17 @@ def item_url(world, code="1.2.2"):
 def test_adding_follow_ups_recomputes_the_item_without_a_reload(client, world):
     client.force_login(world.alice)
     url = f"/a/{world.a.pk}/items/1.2.2/records/followups/new/"
-    first = client.post(url, {"followups-date": "15/03/2567", "followups-presented_to_director": "on"}, HTTP_HX_REQUEST="true")
+    first = client.post(
+        url, {"followups-date": "15/03/2567", "followups-presented_to_director": "on"}, HTTP_HX_REQUEST="true"
+    )
     assert first.status_code == 200
     assert "<html" not in first.content.decode()  # a fragment for htmx, not a page
     assert 'data-round="R12">1</strong>' in first.content.decode()
-    second = client.post(url, {"followups-date": "20 พ.ค. 2567", "followups-presented_to_director": "on", "followups-title": "ติดตามครั้งที่ 2"}, HTTP_HX_REQUEST="true")
+    second = client.post(
+        url,
+        {"followups-date": "20 พ.ค. 2567", "followups-presented_to_director": "on", "followups-title": "ติดตามครั้งที่ 2"},
+        HTTP_HX_REQUEST="true",
+    )
     assert 'data-round="R12">2</strong>' in second.content.decode()
     saved = list(Record.objects.filter(assessment=world.a).order_by("date").values_list("date", "data", "created_by"))
     assert saved == [
@@ -91,10 +97,31 @@ def test_every_fact_type_has_a_working_form(client, world):
     client.force_login(world.alice)
     posts = [
         ("2.3", "agreements", {"agreements-date": "01/11/2566", "agreements-level": "director_to_staff"}),
-        ("3.1", "complaint_summaries", {"complaint_summaries-date": "31/08/2566", "complaint_summaries-covers": "2023-08"}),
-        ("6.1", "flowcharts", {"flowcharts-date": "01/12/2566", "flowcharts-section": "s1", "flowcharts-task": "งานสารบรรณ", "flowcharts-meets_standard": "on"}),
+        (
+            "3.1",
+            "complaint_summaries",
+            {"complaint_summaries-date": "31/08/2566", "complaint_summaries-covers": "2023-08"},
+        ),
+        (
+            "6.1",
+            "flowcharts",
+            {
+                "flowcharts-date": "01/12/2566",
+                "flowcharts-section": "s1",
+                "flowcharts-task": "งานสารบรรณ",
+                "flowcharts-meets_standard": "on",
+            },
+        ),
         ("6.3", "manual", {"manual-date": "01/02/2567", "manual-claimed": "3.5"}),
-        ("7.3", "applications", {"applications-date": "25/01/2567", "applications-option": "report_based", "applications-related_to_mission": "on"}),
+        (
+            "7.3",
+            "applications",
+            {
+                "applications-date": "25/01/2567",
+                "applications-option": "report_based",
+                "applications-related_to_mission": "on",
+            },
+        ),
         ("4.2.4", "developed_staff", {"developed_staff-date": "30/06/2567", "developed_staff-value": "32"}),
     ]
     for code, fact, data in posts:
@@ -114,16 +141,21 @@ def test_editing_and_deleting_are_logged_with_before_and_after(client, world):
     client.force_login(world.alice)
     edit = f"/a/{world.a.pk}/records/{rec.pk}/edit/"
     assert 'value="15/03/2567"' in client.get(edit).content.decode()
-    assert client.post(edit, {"followups-date": "16/03/2567", "followups-presented_to_director": "on"}).status_code == 302
+    assert (
+        client.post(edit, {"followups-date": "16/03/2567", "followups-presented_to_director": "on"}).status_code == 302
+    )
     assert client.post(f"/a/{world.a.pk}/records/{rec.pk}/delete/").status_code == 302
     entries = list(AuditEntry.objects.for_item(world.a.pk, "1.2.2"))
     assert [e.action for e in entries] == ["pramern.record.deleted", "pramern.record.changed"]
     changed = entries[1]
     assert changed.actor == world.alice
     assert changed.data["before"]["date"] == "2024-03-15" and changed.data["before"]["data"] == {}
-    assert changed.data["after"]["date"] == "2024-03-16" and changed.data["after"]["data"] == {"presented_to_director": True}
+    assert changed.data["after"]["date"] == "2024-03-16" and changed.data["after"]["data"] == {
+        "presented_to_director": True
+    }
     history = client.get(item_url(world)).content.decode()
-    assert "alice — ลบข้อมูล" in history or "alice — deleted a record" in history
+    assert "alice — ลบรายการ (16 มี.ค. 2567)" in history
+    assert "alice — แก้ไขรายการ (16 มี.ค. 2567)" in history
 
 
 def test_an_evaluators_verified_value_survives_the_units_edit(client, world):

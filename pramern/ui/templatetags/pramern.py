@@ -8,9 +8,8 @@ from typing import Any
 
 from django import template
 from django.utils.formats import date_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from pramern.scoring import format_points
 from pramern.scoring.model import Text
@@ -32,10 +31,15 @@ def tr(text: Text | None) -> str:
 
 
 @register.filter
-def bedate(day: dt.date | dt.datetime | None) -> str:
+def bedate(day: dt.date | dt.datetime | str | None) -> str:
     """``25 ก.ค. 2567`` in Thai; ``25 Jul 2024`` in English."""
-    if day is None:
+    if day is None or day == "":
         return ""
+    if isinstance(day, str):  # an ISO date kept in the audit log
+        try:
+            day = dt.date.fromisoformat(day)
+        except ValueError:
+            return day
     if isinstance(day, dt.datetime):
         day = day.date()
     return date_format(day, "j M Y") if _english() else thai_date(day)
@@ -89,14 +93,14 @@ def field_label(fact: Any, name: str, value: Any) -> str:
 
 
 ACTION_LABELS = {
-    "pramern.record.created": _lazy("added a record"),
-    "pramern.record.changed": _lazy("changed a record"),
-    "pramern.record.deleted": _lazy("deleted a record"),
-    "pramern.evidence.added": _lazy("added evidence"),
-    "pramern.evidence.attached": _lazy("used evidence for a record"),
-    "pramern.evidence.detached": _lazy("removed evidence from a record"),
-    "pramern.round.submitted": _lazy("submitted the round"),
-    "pramern.assessment.imported": _lazy("imported a file"),
+    "pramern.record.created": gettext_lazy("added a record"),
+    "pramern.record.changed": gettext_lazy("changed a record"),
+    "pramern.record.deleted": gettext_lazy("deleted a record"),
+    "pramern.evidence.added": gettext_lazy("added evidence"),
+    "pramern.evidence.attached": gettext_lazy("used evidence for a record"),
+    "pramern.evidence.detached": gettext_lazy("removed evidence from a record"),
+    "pramern.round.submitted": gettext_lazy("submitted the round"),
+    "pramern.assessment.imported": gettext_lazy("imported a file"),
 }
 
 

@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pramern.audit.services import log_action
+from pramern.organizations.importers import (
+    MAX_UPLOAD_BYTES,
+    OrganizationImportError,
+    import_organization,
+    write_template,
+)
+from pramern.organizations.models import Role, Section, Unit
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Admin edits are state changes too: log them as ``pramern.<model>.created|changed|deleted``."""
+
+    def _log(self, request: HttpRequest, obj: models.Model, verb: str, changed: list[str] | None = None) -> None:
+        data = {"fields": changed} if changed else {}
+        log_action(f"pramern.{obj._meta.model_name}.{verb}", obj, actor=request.user, data=data)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change or form.changed_data:
+            self._log(request, obj, "changed" if change else "created", form.changed_data)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self._log(request, obj, "deleted")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            self._log(request, obj, "deleted")
+        super().delete_queryset(request, queryset)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            self._log(request, obj, "created")
+        for obj, changed in formset.changed_objects:
+            self._log(request, obj, "changed", changed)
+        for obj in formset.deleted_objects:
+            self._log(request, obj, "deleted")
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    fields = ("code", "name_th", "position")
+    extra = 0
+
+
+class OrganizationImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Workbook (.xlsx)"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(f"ไฟล์ใหญ่เกิน {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("ต้องเป็นไฟล์ Excel นามสกุล .xlsx")
+        return upload
+
+
+@admin.register(Unit)
+class UnitAdmin(AuditedAdmin):
+    list_display = ("code", "name_th", "short_name", "kind", "region", "is_active")
+    list_filter = ("kind", "is_active", "region")
+    search_fields = ("code", "name_th", "name_en", "short_name")
+    inlines = [SectionInline]
+
+    def get_urls(self) -> list[URLPattern]:
+        extra = [
+            path("import/", self.admin_site.admin_view(self.import_view), name="organizations_unit_import"),
+            path(
+                "import/template.xlsx",
+                self.admin_site.admin_view(self.import_template_view),
+                name="organizations_unit_import_template",
+            ),
+        ]
+        return extra + super().get_urls()
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        """The page needs change_unit; the import also creates sections, accounts and roles, so it
+        needs the rights to do those by hand too (else it would be a way round them)."""
+        user_model = get_user_model()._meta
+        needed = [
+            "organizations.add_unit",
+            "organizations.change_unit",
+            "organizations.add_section",
+            "organizations.change_section",
+            "organizations.add_role",
+            f"{user_model.app_label}.add_{user_model.model_name}",
+            f"{user_model.app_label}.change_{user_model.model_name}",
+        ]
+        return request.user.has_perms(needed)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        extra_context = {**(extra_context or {}), "can_import": self.has_import_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request: HttpRequest) -> HttpResponseBase:
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        issues = []
+        if request.method == "POST":
+            form = OrganizationImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                try:
+                    result = import_organization(upload, actor=request.user, source_name=upload.name)
+                except OrganizationImportError as exc:
+                    issues = exc.issues
+                else:
+                    self.message_user(request, _("Import complete: %(summary)s") % {"summary": result})
+                    return HttpResponseRedirect(reverse("admin:organizations_unit_changelist"))
+        else:
+            form = OrganizationImportForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import units, sections and people"),
+            "form": form,
+            "issues": issues,
+            "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+        }
+        if issues:
+            messages.error(request, _("Nothing was imported: correct the errors below and upload the file again."))
+        return TemplateResponse(request, "admin/organizations/unit/import.html", context)
+
+    def import_template_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        buffer = io.BytesIO()
+        write_template(buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="pramern-organization-template.xlsx"'
+        return response
+
+
+@admin.register(Section)
+class SectionAdmin(AuditedAdmin):
+    list_display = ("code", "name_th", "unit", "position")
+    list_filter = ("unit",)
+    list_select_related = ("unit",)
+    search_fields = ("code", "name_th", "unit__code", "unit__name_th")
+    autocomplete_fields = ("unit",)
+
+
+@admin.register(Role)
+class RoleAdmin(AuditedAdmin):
+    list_display = ("user", "kind", "unit")
+    list_filter = ("kind", "unit")
+    list_select_related = ("user", "unit")
+    search_fields = ("user__username", "user__first_name", "user__last_name", "unit__code", "unit__name_th")
+    autocomplete_fields = ("user", "unit")

@@ -1,0 +1,93 @@
+"""Sign-off and deadlines make data read-only, enforced on the server, with the reason shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pramern.assessments.models import Record, RoundSubmission
+from pramern.assessments.services import WorkspaceError, lock_state, save_record, submit_round
+from pramern.audit.models import AuditEntry
+from pramern.frameworks.models import RoundSchedule
+from tests.factories import record
+
+
+def new_followup(client, world, date="15/03/2567"):
+    return client.post(
+        f"/a/{world.a.pk}/items/1.2.2/records/followups/new/", {"followups-date": date}, HTTP_HX_REQUEST="true"
+    )
+
+
+def test_the_director_submits_a_round_and_it_becomes_read_only(client, world):
+    record(world.a, "1.2.2", "followups", "2023-10-01", presented_to_director=True)
+    client.force_login(world.dan)
+    summary = client.get(f"/a/{world.a.pk}/submit/R6/").content.decode()
+    assert "Submit the round" in summary or "ส่งรอบ" in summary
+    response = client.post(f"/a/{world.a.pk}/submit/R6/", {"confirm": "yes"})
+    assert response.status_code == 302
+    submission = RoundSubmission.objects.get()
+    assert (submission.round_code, submission.total_points, submission.submitted_by) == ("R6", 1, world.dan)
+    assert AuditEntry.objects.filter(action="pramern.round.submitted", assessment_id=world.a.pk).exists()
+
+    client.force_login(world.alice)
+    refused = new_followup(client, world, "01/02/2567").content.decode()  # inside R6's window
+    assert Record.objects.count() == 1
+    assert "read-only" in refused or "อ่านอย่างเดียว" in refused or "แก้ไขไม่ได้" in refused
+    assert new_followup(client, world, "15/03/2567").status_code == 200  # after R6's cut-off: R12 is open
+    assert Record.objects.count() == 2
+
+
+def test_after_the_final_round_everything_is_read_only(client, world):
+    rec = record(world.a, "1.2.2", "followups", "2024-03-15")
+    submit_round(world.a, "R12", user=world.dan)
+    client.force_login(world.alice)
+    page = client.get(f"/a/{world.a.pk}/items/1.2.2/").content.decode()
+    assert 'class="banner locked"' in page
+    assert "records/followups/new/" not in page  # no add form
+    assert f"records/{rec.pk}/delete/" not in page
+    for url, data in [
+        (f"/a/{world.a.pk}/items/1.2.2/records/followups/new/", {"followups-date": "20/05/2567"}),
+        (f"/a/{world.a.pk}/records/{rec.pk}/edit/", {"followups-date": "21/05/2567"}),
+        (f"/a/{world.a.pk}/records/{rec.pk}/delete/", {}),
+        (f"/a/{world.a.pk}/records/{rec.pk}/evidence/link/", {"url": "https://example.go.th"}),
+    ]:
+        client.post(url, data)
+    rec.refresh_from_db()
+    assert rec.date == dt.date(2024, 3, 15)
+    assert Record.objects.count() == 1
+    assert not rec.evidence.exists()
+
+
+def test_a_passed_deadline_closes_the_round(world):
+    RoundSchedule.objects.filter(framework=world.framework, round_code="R12").update(
+        submission_deadline=dt.date.today() - dt.timedelta(days=1)
+    )
+    locks = lock_state(world.a)
+    assert locks.read_only
+    assert "deadline" in locks.reason or "กำหนด" in locks.reason
+    with pytest.raises(WorkspaceError):
+        save_record(world.a, "1.2.2", "followups", date=dt.date(2024, 5, 1), data={}, user=world.alice)
+    with pytest.raises(WorkspaceError):
+        submit_round(world.a, "R12", user=world.dan)
+
+
+def test_a_round_is_submitted_once(world):
+    submit_round(world.a, "R6", user=world.dan)
+    with pytest.raises(WorkspaceError):
+        submit_round(world.a, "R6", user=world.dan)
+
+
+def test_submitting_needs_the_confirmation(client, world):
+    client.force_login(world.dan)
+    response = client.post(f"/a/{world.a.pk}/submit/R6/", {})
+    assert response.status_code == 400
+    assert not RoundSubmission.objects.exists()
+
+
+def test_the_home_page_shows_the_deadline_and_days_left(client, world):
+    client.force_login(world.alice)
+    page = client.get(f"/a/{world.a.pk}/").content.decode()
+    deadline = RoundSchedule.objects.get(framework=world.framework, round_code="R6").submission_deadline
+    assert f"{deadline.day} " in page and str(deadline.year + 543) in page
+    assert "10 days left" in page or "เหลืออีก 10 วัน" in page

@@ -1,0 +1,50 @@
+"""The home and item pages read the database a fixed number of times, however much is recorded."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from pramern.assessments.services import add_file_evidence, add_link_evidence
+from tests.factories import record
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def grow(world, n):
+    for i in range(n):
+        rec = record(world.a, "1.2.2", "followups", f"2024-03-{i % 28 + 1:02d}", presented_to_director=True)
+        record(world.a, "6.1", "flowcharts", "2024-03-02", section=f"s{i % 3 + 1}", task=f"งาน {i}")
+        record(world.a, "7.6", "activities", "2024-04-01", director_took_part=True)
+        add_link_evidence(world.a, f"https://example.go.th/{i}", user=world.alice, records=[rec])
+        add_file_evidence(world.a, SimpleUploadedFile(f"{i}.pdf", b"%PDF-1.4\n%%EOF"), user=world.alice, records=[rec])
+
+
+def test_the_home_page_query_count_does_not_grow(client, world):
+    client.force_login(world.alice)
+    url = f"/a/{world.a.pk}/"
+    queries(client, url)  # warm the compiled-framework cache
+    empty = queries(client, url)
+    grow(world, 15)
+    assert queries(client, url) == empty
+    # 1 session, 2 user, 3 roles, 4 assessment+unit+framework, 5 records, 6 sections,
+    # 7 submissions, 8 deadlines, 9 evidence counts per item
+    assert empty == 9
+
+
+def test_the_item_page_query_count_does_not_grow(client, world):
+    client.force_login(world.alice)
+    url = f"/a/{world.a.pk}/items/1.2.2/"
+    record(world.a, "1.2.2", "followups", "2024-03-01")  # with none, the evidence query is skipped
+    queries(client, url)
+    empty = queries(client, url)
+    grow(world, 15)
+    assert queries(client, url) == empty
+    # the home page's nine, then 10 evidence of the item's records, 11 all evidence (to attach),
+    # 12 the item's history
+    assert empty == 12

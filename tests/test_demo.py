@@ -1,0 +1,153 @@
+"""``manage.py load_demo``: a usable demo of OAE's units at every stage, loaded idempotently."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.utils import timezone
+
+from pramern.assessments.adapter import load_scoring_assessment
+from pramern.assessments.models import Assessment, Evidence, Record, RoundSubmission
+from pramern.assessments.services import WorkspaceError, add_file_evidence, compute_scores, lock_state, save_record
+from pramern.audit.models import AuditEntry
+from pramern.frameworks.models import Framework, RoundSchedule
+from pramern.organizations.models import Role, Section, Unit
+
+pytestmark = pytest.mark.django_db
+
+THAI = re.compile(r"[\u0e00-\u0e7f]")
+USERNAMES = ["officer", "director", "officer2", "evaluator", "executive", "admin"]
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def load_demo(*args: str) -> str:
+    out = io.StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, object]:
+    models = [Unit, Section, get_user_model(), Role, Assessment, Record, Evidence, RoundSubmission, AuditEntry]
+    return {model.__name__: model.objects.count() for model in models} | {
+        "deadlines": list(RoundSchedule.objects.order_by("round_code").values_list("submission_deadline", flat=True))
+    }
+
+
+def scores(assessment: Assessment) -> dict[str, Decimal]:
+    result = compute_scores(assessment, assessment.records.all(), assessment.unit.sections.all())
+    return {code: r.total for code, r in result.by_round.items()}
+
+
+def submitted(assessment: Assessment) -> set[str]:
+    return set(assessment.submissions.values_list("round_code", flat=True))
+
+
+def test_it_loads_units_people_and_assessments_at_every_stage_and_a_second_run_changes_nothing():
+    output = load_demo()
+    today = timezone.localdate()
+
+    units = list(Unit.objects.prefetch_related("sections"))
+    assert len(units) >= 20
+    for unit in units:
+        assert THAI.search(unit.name_th) and unit.name_en and unit.short_name, unit.code
+        assert 3 <= len(unit.sections.all()) <= 6, unit.code
+        assert all(THAI.search(section.name_th) for section in unit.sections.all())
+    assert Unit.objects.filter(kind="regional").count() == 12
+    assert Unit.objects.get(code="oae-rao-01").name_en == "Regional Office of Agricultural Economics 1 (Chiang Mai)"
+
+    assert set(Role.objects.values_list("kind", flat=True)) == {
+        "officer",
+        "director",
+        "evaluator",
+        "executive",
+        "administrator",
+    }
+    assert Role.objects.filter(user__username="officer", kind="officer", unit__code="oae-bapp").exists()
+    assert Role.objects.filter(user__username="director", kind="director", unit__code="oae-bapp").exists()
+    assert Role.objects.filter(user__username="officer2", kind="officer").exclude(unit__code="oae-bapp").exists()
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_staff and admin.is_superuser and admin.check_password("pramern-demo")
+    assert THAI.search(get_user_model().objects.get(username="officer").get_full_name())
+
+    framework = Framework.objects.get(code="oae-2567")
+    assert RoundSchedule.objects.deadlines(framework) == {
+        "R6": today - dt.timedelta(days=7),
+        "R12": today + dt.timedelta(days=30),
+    }
+
+    assessments = list(Assessment.objects.with_unit())
+    assert len(assessments) == len(units)
+    for assessment in assessments:
+        load_scoring_assessment(assessment)  # raises on any invalid record
+        assert all(15 <= n <= 120 for n in assessment.staff_counts.values())
+
+    r12_submitted = [a for a in assessments if submitted(a) == {"R6", "R12"}]
+    r6_only = [a for a in assessments if submitted(a) == {"R6"}]
+    untouched = [a for a in assessments if not submitted(a) and not a.records.exists()]
+    missed = [a for a in assessments if not submitted(a) and a.records.exists()]
+    assert r12_submitted and lock_state(r12_submitted[0]).read_only
+    assert len(r6_only) >= 3 and not lock_state(r6_only[0]).status("R12").locked
+    assert untouched and missed
+    assert all(lock_state(a).status("R6").past_deadline for a in missed)
+
+    nearly_complete = [a for a in assessments if scores(a)["R12"] >= 95 and "R12" not in submitted(a)]
+    assert nearly_complete and nearly_complete[0].unit.code != "oae-bapp"
+    assert "R6" in submitted(nearly_complete[0])
+
+    bapp = Assessment.objects.get(unit__code="oae-bapp")
+    assert submitted(bapp) == {"R6"}
+    assert not bapp.records.filter(item_code="1.2.2").exists()
+    assert Decimal(40) <= scores(bapp)["R12"] <= Decimal(60)
+    submission = bapp.submissions.get()
+    assert submission.submitted_at.date() < today - dt.timedelta(days=7)
+    assert submission.total_points == scores(bapp)["R6"]
+    locks = lock_state(bapp)
+    with pytest.raises(WorkspaceError):  # work of the submitted 6-month round is read-only
+        save_record(bapp, "1.2.2", "followups", date=dt.date(2024, 1, 10), data={}, user=None, locks=locks)
+
+    links = Evidence.objects.filter(kind="link")
+    assert links.exists() and all(".example.go.th/" in e.url and e.url.startswith("https://") for e in links)
+    assert Record.objects.filter(date__gt=dt.date(2024, 2, 28)).exists()
+    assert not Record.objects.filter(date__lt=dt.date(2023, 8, 1)).exists()
+    assert not Record.objects.filter(date__gt=dt.date(2024, 7, 31)).exists()
+
+    for username in USERNAMES:
+        assert re.search(rf"^{re.escape(username)}\s+pramern-demo\s", output, re.MULTILINE), username
+
+    before = counts()
+    again = load_demo()
+    assert counts() == before
+    assert all(username in again for username in USERNAMES)
+
+
+def test_reset_recreates_the_demo_assessments_and_removes_uploaded_files(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    load_demo()
+    bapp = Assessment.objects.get(unit__code="oae-bapp")
+    officer = get_user_model().objects.get(username="officer")
+    record = save_record(bapp, "1.2.2", "followups", date=dt.date(2024, 5, 1), data={}, user=officer)
+    upload = SimpleUploadedFile("memo.pdf", b"%PDF-1.4\n% demo\n", content_type="application/pdf")
+    evidence = add_file_evidence(bapp, upload, user=officer, records=[record])
+    stored = tmp_path / evidence.file.name
+    assert stored.exists()
+    records = Record.objects.count()
+
+    load_demo("--reset")
+
+    assert not stored.exists()
+    assert not Assessment.objects.filter(pk=bapp.pk).exists()
+    fresh = Assessment.objects.get(unit__code="oae-bapp")
+    assert not fresh.records.filter(item_code="1.2.2").exists()
+    assert Record.objects.count() == records - 1
+    assert submitted(fresh) == {"R6"}
