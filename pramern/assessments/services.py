@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import os
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pramern.assessments.adapter import assessment_document, load_scoring_assessment
@@ -38,6 +40,13 @@ class WorkspaceError(Exception):
 
 
 # --------------------------------------------------------------------------- rounds and locks
+
+
+def _display_date(day: dt.date) -> str:
+    """Buddhist era in Thai, CE in English (messages are built in services, shown in pages)."""
+    if (get_language() or "th").startswith("en"):
+        return f"{day.day} {day:%b} {day.year}"
+    return thai_date(day)
 
 
 @dataclass(frozen=True)
@@ -65,16 +74,17 @@ class RoundStatus:
 
     @property
     def reason(self) -> str:
-        """Why the round is read-only (empty when it is open)."""
+        """Why the round is read-only (empty when it is open), in the active language."""
+        title = self.round.title.get((get_language() or "th")[:2])
         if self.submission is not None:
             return _("%(round)s was submitted on %(date)s") % {
-                "round": self.round.title.th,
-                "date": thai_date(timezone.localdate(self.submission.submitted_at)),
+                "round": title,
+                "date": _display_date(timezone.localdate(self.submission.submitted_at)),
             }
         if self.past_deadline:
             return _("the deadline for %(round)s (%(date)s) has passed") % {
-                "round": self.round.title.th,
-                "date": thai_date(self.deadline),
+                "round": title,
+                "date": _display_date(self.deadline),
             }
         return ""
 
@@ -116,7 +126,7 @@ class LockState:
         if until is not None and any(day <= until for day in dates):
             raise WorkspaceError(
                 _("Records dated up to %(date)s are read-only: %(reason)s.")
-                % {"date": thai_date(until), "reason": self.reason}
+                % {"date": _display_date(until), "reason": self.reason}
             )
 
 
@@ -206,7 +216,10 @@ def save_record(
     locks = locks or lock_state(assessment)
     locks.check_dates([date] if record is None else [date, record.date])
     before = record.snapshot() if record is not None else None
-    target = record or Record(assessment=assessment, item_code=item_code, fact=fact_name, created_by=user)
+    # Work on a copy: a refused change leaves the caller's object as it was.
+    target = copy.copy(record) if record is not None else Record(
+        assessment=assessment, item_code=item_code, fact=fact_name, created_by=user
+    )
     target.date, target.data, target.title, target.note = date, data, title.strip(), note.strip()
     others = list(
         assessment.records.filter(item_code=item_code, fact=fact_name).exclude(pk=target.pk if target.pk else None)
@@ -382,6 +395,8 @@ def submit_round(
         raise WorkspaceError(_("Unknown round.")) from None
     if status.submitted:
         raise WorkspaceError(_("This round has already been submitted."))
+    if any(later.submitted for later in locks.rounds if later.round.index > status.round.index):
+        raise WorkspaceError(_("A later round has already been submitted."))
     if status.past_deadline:
         raise WorkspaceError(status.reason[:1].upper() + status.reason[1:] + ".")
     scores = compute_scores(assessment, assessment.records.all(), assessment.unit.sections.all())

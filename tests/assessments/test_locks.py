@@ -91,3 +91,26 @@ def test_the_home_page_shows_the_deadline_and_days_left(client, world):
     deadline = RoundSchedule.objects.get(framework=world.framework, round_code="R6").submission_deadline
     assert f"{deadline.day} " in page and str(deadline.year + 543) in page
     assert "10 days left" in page or "เหลืออีก 10 วัน" in page
+
+
+def test_an_earlier_round_cannot_be_submitted_after_a_later_one(world):
+    submit_round(world.a, "R12", user=world.dan)
+    with pytest.raises(WorkspaceError):
+        submit_round(world.a, "R6", user=world.dan)
+
+
+def test_a_refused_change_leaves_the_record_object_as_it_was(world):
+    rec = record(world.a, "5.1", "respondents", "2024-06-30", value=30)
+    later = record(world.a, "5.1", "respondents", "2024-07-15", value=35)
+    with pytest.raises(WorkspaceError):
+        save_record(world.a, "5.1", "respondents", date=dt.date(2024, 7, 20), data={"value": 10}, user=world.alice, record=later)
+    assert later.data == {"value": 35} and later.date == dt.date(2024, 7, 15)
+    assert rec.data == {"value": 30}
+
+
+def test_the_reason_is_in_english_for_english_readers(client, world):
+    submit_round(world.a, "R12", user=world.dan)
+    client.force_login(world.alice)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(f"/a/{world.a.pk}/").content.decode()
+    assert "12-month round was submitted on" in page
