@@ -20,7 +20,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py load_framework --replace
 	$(BIN)/python manage.py load_demo
 	@echo ""
-	@echo "Pramern: http://127.0.0.1:8000/  (the FY2567 framework; stop with Ctrl-C)"
+	@echo "Pramern: http://127.0.0.1:8000/  (log in with a demo account above; stop with Ctrl-C)"
 	@echo "CLI:     $(BIN)/pramern score examples/strong-unit.yaml"
 	@echo ""
 	PRAMERN_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
