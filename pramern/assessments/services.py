@@ -217,8 +217,10 @@ def save_record(
     locks.check_dates([date] if record is None else [date, record.date])
     before = record.snapshot() if record is not None else None
     # Work on a copy: a refused change leaves the caller's object as it was.
-    target = copy.copy(record) if record is not None else Record(
-        assessment=assessment, item_code=item_code, fact=fact_name, created_by=user
+    target = (
+        copy.copy(record)
+        if record is not None
+        else Record(assessment=assessment, item_code=item_code, fact=fact_name, created_by=user)
     )
     target.date, target.data, target.title, target.note = date, data, title.strip(), note.strip()
     others = list(

@@ -54,7 +54,8 @@ def changes(t):
 
 def status(client, url):
     response = client.get(url)
-    response.close()  # file responses hold the file open until closed
+    if response.streaming:  # reading a file response to the end closes the file (and not the DB)
+        b"".join(response.streaming_content)
     return response.status_code
 
 

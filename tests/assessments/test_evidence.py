@@ -120,12 +120,11 @@ def test_files_are_served_as_attachments_with_nosniff(client, world):
     assert response["Content-Type"] == "application/octet-stream"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == PDF_BYTES
-    response.close()
     inline = client.get(f"/evidence/{evidence.pk}/view/")
     assert inline["Content-Disposition"].startswith("inline;")
     assert inline["Content-Type"] == "application/pdf"
     assert "sandbox" in inline["Content-Security-Policy"]
-    inline.close()
+    b"".join(inline.streaming_content)
 
 
 def test_only_pdfs_and_images_are_shown_inline(client, world):
@@ -136,7 +135,7 @@ def test_only_pdfs_and_images_are_shown_inline(client, world):
     client.force_login(world.alice)
     response = client.get(f"/evidence/{docx.pk}/view/")
     assert response["Content-Disposition"].startswith("attachment;")
-    response.close()
+    b"".join(response.streaming_content)
 
 
 def test_one_piece_of_evidence_supports_several_items(client, world):

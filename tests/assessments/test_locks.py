@@ -103,7 +103,9 @@ def test_a_refused_change_leaves_the_record_object_as_it_was(world):
     rec = record(world.a, "5.1", "respondents", "2024-06-30", value=30)
     later = record(world.a, "5.1", "respondents", "2024-07-15", value=35)
     with pytest.raises(WorkspaceError):
-        save_record(world.a, "5.1", "respondents", date=dt.date(2024, 7, 20), data={"value": 10}, user=world.alice, record=later)
+        save_record(
+            world.a, "5.1", "respondents", date=dt.date(2024, 7, 20), data={"value": 10}, user=world.alice, record=later
+        )
     assert later.data == {"value": 35} and later.date == dt.date(2024, 7, 15)
     assert rec.data == {"value": 30}
 

@@ -25,7 +25,7 @@ def log_out(page):
 
 
 def r12_total(page):
-    return float(page.locator('#score-R12 .total').inner_text())
+    return float(page.locator("#score-R12 .total").inner_text())
 
 
 def test_officer_records_follow_ups_and_director_submits(page, live_server, world, tmp_path):
