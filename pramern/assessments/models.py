@@ -33,7 +33,9 @@ class Assessment(models.Model):
         Framework, verbose_name=_("framework"), on_delete=models.PROTECT, related_name="assessments"
     )
     #: Staff per round code, e.g. {"R6": 40, "R12": 42}: percentages of staff use them.
-    staff_counts = models.JSONField(_("staff per round"), default=dict, blank=True)
+    staff_counts = models.JSONField(
+        _("staff per round"), default=dict, blank=True, help_text=_('For example {"R6": 40, "R12": 42}')
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = AssessmentQuerySet.as_manager()
