@@ -39,6 +39,7 @@ check: lint typecheck test
 
 bench: $(STAMP)
 	$(BIN)/python bench/score_bench.py
+	$(BIN)/python bench/workspace_bench.py
 
 # Regenerate the pinned requirements from requirements/*.in in a scratch virtualenv.
 lock:
