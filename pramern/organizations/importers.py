@@ -685,6 +685,10 @@ def _apply_people(
             result.roles_existing += 1
             continue
         Role.objects.create(user=user, kind=person.role, unit=unit)
+        if person.role == Role.Kind.ADMINISTRATOR and not (user.is_staff and user.is_superuser):
+            # Administrators run the Django admin (units, people, deadlines).
+            user.is_staff = user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
         roles.add(key)
         logs[person.username]["roles_added"].append({"kind": person.role, "unit": person.unit_code or None})
         result.roles_added += 1

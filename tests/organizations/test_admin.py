@@ -177,3 +177,11 @@ def test_editing_a_unit_in_the_admin_is_audited(admin_client):
         ("pramern.unit.changed", {"fields": ["name_th"]}),
         ("pramern.section.created", {}),
     ]
+
+
+def test_the_admin_is_in_thai(client, django_user_model):
+    admin = django_user_model.objects.create_superuser("root-th", "root@oae.go.th", "x")
+    client.force_login(admin)
+    page = client.get("/admin/").content.decode()
+    assert "หน่วยงานและบุคลากร" in page  # our app, translated
+    assert "หน่วยงาน" in page and "บทบาท" in page

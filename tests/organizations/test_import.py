@@ -392,3 +392,11 @@ def test_the_command_lists_every_error(tmp_path: Path):
 def test_the_command_reports_a_missing_file(tmp_path: Path):
     with pytest.raises(CommandError, match="ไม่พบไฟล์"):
         call_command("import_organization", str(tmp_path / "nothing.xlsx"))
+
+
+def test_an_imported_administrator_can_use_the_admin():
+    people = [["chai", "ชาย", "ดูแลระบบ", "chai@oae.go.th", "ผู้ดูแลระบบ", None]]
+    import_organization(standard(people=people))
+    admin = User.objects.get(username="chai")
+    assert admin.is_staff and admin.is_superuser
+    assert Role.objects.get(user=admin).kind == "administrator"
