@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -25,7 +26,7 @@ from pramern.assessments.forms import (
     months_between,
     record_form_class,
 )
-from pramern.assessments.models import Assessment, Evidence
+from pramern.assessments.models import Assessment, Evidence, Record
 from pramern.assessments.services import (
     WorkspaceError,
     add_file_evidence,
@@ -237,16 +238,23 @@ def record_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
     return render(request, "assessments/record_edit.html", context, status=status)
 
 
-@login_required
-@require_POST
-def record_delete(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+def _change_record(
+    request: HttpRequest, pk: int, record_pk: int, change: Callable[[Assessment, Record], object]
+) -> HttpResponse:
+    """The recipe of every change to a record and its evidence: check, change, show the item again."""
     assessment = get_assessment_for_user(request, pk, write=True)
     record = get_record_for_user(request, assessment, record_pk)
     try:
-        delete_record(record, user=request.user)
+        change(assessment, record)
     except WorkspaceError as exc:
         return _after_change(request, assessment, record.item_code, error=exc)
     return _after_change(request, assessment, record.item_code)
+
+
+@login_required
+@require_POST
+def record_delete(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    return _change_record(request, pk, record_pk, lambda _, record: delete_record(record, user=request.user))
 
 
 # --------------------------------------------------------------------------- evidence
@@ -255,68 +263,52 @@ def record_delete(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse
 @login_required
 @require_POST
 def evidence_file(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
-    assessment = get_assessment_for_user(request, pk, write=True)
-    record = get_record_for_user(request, assessment, record_pk)
-    form = FileEvidenceForm(request.POST, request.FILES)
-    if not form.is_valid():
-        error = WorkspaceError(_("Choose a file to upload."))
-        return _after_change(request, assessment, record.item_code, error=error)
-    try:
-        add_file_evidence(
-            assessment, form.cleaned_data["file"], user=request.user, records=[record], title=form.cleaned_data["title"]
-        )
-    except WorkspaceError as exc:
-        return _after_change(request, assessment, record.item_code, error=exc)
-    return _after_change(request, assessment, record.item_code)
+    def upload(assessment: Assessment, record: Record) -> None:
+        form = FileEvidenceForm(request.POST, request.FILES)
+        if not form.is_valid():
+            raise WorkspaceError(_("Choose a file to upload."))
+        data = form.cleaned_data
+        add_file_evidence(assessment, data["file"], user=request.user, records=[record], title=data["title"])
+
+    return _change_record(request, pk, record_pk, upload)
 
 
 @login_required
 @require_POST
 def evidence_link(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
-    assessment = get_assessment_for_user(request, pk, write=True)
-    record = get_record_for_user(request, assessment, record_pk)
-    form = LinkEvidenceForm(request.POST)
-    try:
+    def link(assessment: Assessment, record: Record) -> None:
+        form = LinkEvidenceForm(request.POST)
         if not form.is_valid():
             raise WorkspaceError(_("Enter the link."))
-        add_link_evidence(
-            assessment, form.cleaned_data["url"], user=request.user, title=form.cleaned_data["title"], records=[record]
-        )
-    except WorkspaceError as exc:
-        return _after_change(request, assessment, record.item_code, error=exc)
-    return _after_change(request, assessment, record.item_code)
+        data = form.cleaned_data
+        add_link_evidence(assessment, data["url"], user=request.user, title=data["title"], records=[record])
+
+    return _change_record(request, pk, record_pk, link)
 
 
 @login_required
 @require_POST
 def evidence_attach(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
-    assessment = get_assessment_for_user(request, pk, write=True)
-    record = get_record_for_user(request, assessment, record_pk)
-    form = AttachEvidenceForm(request.POST)
-    form.fields["evidence"].choices = list(assessment.evidence.values_list("pk", "pk"))
-    try:
+    def attach(assessment: Assessment, record: Record) -> None:
+        form = AttachEvidenceForm(request.POST)
+        form.fields["evidence"].choices = list(assessment.evidence.values_list("pk", "pk"))
         if not form.is_valid():
             raise WorkspaceError(_("Choose evidence of this assessment."))
-        evidence = assessment.evidence.get(pk=form.cleaned_data["evidence"])
-        attach_evidence(evidence, record, user=request.user)
-    except WorkspaceError as exc:
-        return _after_change(request, assessment, record.item_code, error=exc)
-    return _after_change(request, assessment, record.item_code)
+        attach_evidence(assessment.evidence.get(pk=form.cleaned_data["evidence"]), record, user=request.user)
+
+    return _change_record(request, pk, record_pk, attach)
 
 
 @login_required
 @require_POST
 def evidence_detach(request: HttpRequest, pk: int, record_pk: int, evidence_pk: int) -> HttpResponse:
-    assessment = get_assessment_for_user(request, pk, write=True)
-    record = get_record_for_user(request, assessment, record_pk)
-    evidence = record.evidence.filter(pk=evidence_pk).first()
-    if evidence is None:
-        raise Http404("Not attached")
-    try:
+    def detach(assessment: Assessment, record: Record) -> None:
+        evidence = record.evidence.filter(pk=evidence_pk).first()
+        if evidence is None:
+            raise Http404("Not attached")
         detach_evidence(evidence, record, user=request.user)
-    except WorkspaceError as exc:
-        return _after_change(request, assessment, record.item_code, error=exc)
-    return _after_change(request, assessment, record.item_code)
+
+    return _change_record(request, pk, record_pk, detach)
 
 
 def _serve(evidence: Evidence, *, inline: bool) -> FileResponse:
