@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "pramern.frameworks",
     "pramern.organizations",
     "pramern.assessments",
+    "pramern.review",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +122,16 @@ LOGOUT_REDIRECT_URL = "login"
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 #: Largest evidence file accepted, in megabytes.
 EVIDENCE_MAX_MB = int(os.environ.get("PRAMERN_EVIDENCE_MAX_MB", "100"))
+
+# Email: the console in development; set PRAMERN_EMAIL_BACKEND and EMAIL_* for a real server.
+EMAIL_BACKEND = os.environ.get("PRAMERN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("PRAMERN_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("PRAMERN_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("PRAMERN_FROM_EMAIL", "pramern@oae.go.th")
+#: Where links in emails point.
+SITE_URL = os.environ.get("PRAMERN_SITE_URL", "http://127.0.0.1:8000")
+#: Executives normally see verified scores once published; set to see them once verified.
+EXECUTIVES_SEE_UNPUBLISHED = envbool("PRAMERN_EXECUTIVES_SEE_UNPUBLISHED", "false")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

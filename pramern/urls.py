@@ -8,5 +8,6 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("pramern.frameworks.urls")),
+    path("", include("pramern.review.urls")),
     path("", include("pramern.assessments.urls")),
 ]

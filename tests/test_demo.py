@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from pramern.assessments.adapter import load_scoring_assessment
-from pramern.assessments.models import Assessment, Evidence, Record, RoundSubmission
+from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
 from pramern.assessments.services import WorkspaceError, add_file_evidence, compute_scores, lock_state, save_record
 from pramern.audit.models import AuditEntry
 from pramern.frameworks.models import Framework, RoundSchedule
@@ -38,7 +38,7 @@ def load_demo(*args: str) -> str:
 
 
 def counts() -> dict[str, object]:
-    models = [Unit, Section, get_user_model(), Role, Assessment, Record, Evidence, RoundSubmission, AuditEntry]
+    models = [Unit, Section, get_user_model(), Role, Assessment, Record, Evidence, UnitRound, AuditEntry]
     return {model.__name__: model.objects.count() for model in models} | {
         "deadlines": list(RoundSchedule.objects.order_by("round_code").values_list("submission_deadline", flat=True))
     }
@@ -50,7 +50,7 @@ def scores(assessment: Assessment) -> dict[str, Decimal]:
 
 
 def submitted(assessment: Assessment) -> set[str]:
-    return set(assessment.submissions.values_list("round_code", flat=True))
+    return set(assessment.unit_rounds.exclude(state="draft").values_list("round_code", flat=True))
 
 
 def test_it_loads_units_people_and_assessments_at_every_stage_and_a_second_run_changes_nothing():
@@ -109,9 +109,9 @@ def test_it_loads_units_people_and_assessments_at_every_stage_and_a_second_run_c
     assert submitted(bapp) == {"R6"}
     assert not bapp.records.filter(item_code="1.2.2").exists()
     assert Decimal(40) <= scores(bapp)["R12"] <= Decimal(60)
-    submission = bapp.submissions.get()
+    submission = bapp.unit_rounds.get()
     assert submission.submitted_at.date() < today - dt.timedelta(days=7)
-    assert submission.total_points == scores(bapp)["R6"]
+    assert submission.self_total == scores(bapp)["R6"]
     locks = lock_state(bapp)
     with pytest.raises(WorkspaceError):  # work of the submitted 6-month round is read-only
         save_record(bapp, "1.2.2", "followups", date=dt.date(2024, 1, 10), data={}, user=None, locks=locks)

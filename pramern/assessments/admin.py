@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from pramern.assessments.models import Assessment, Evidence, Record, RoundSubmission
+from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -42,6 +42,9 @@ class EvidenceAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "content_type")
 
 
-@admin.register(RoundSubmission)
-class RoundSubmissionAdmin(ReadOnlyAdmin):
-    list_display = ("assessment", "round_code", "submitted_at", "submitted_by", "total_points")
+@admin.register(UnitRound)
+class UnitRoundAdmin(ReadOnlyAdmin):
+    """States change only through the review workflow (pramern.review.services.transition)."""
+
+    list_display = ("assessment", "round_code", "state", "submitted_at", "submitted_by", "self_total")
+    list_filter = ("round_code", "state")

@@ -1,4 +1,4 @@
-"""A unit's assessment for one framework: its dated records, evidence and round submissions.
+"""A unit's assessment for one framework: its dated records, evidence and the state of its rounds.
 
 Records keep their fact's fields in ``data`` in the assessment file format, so that
 ``adapter.assessment_data`` can hand the engine (and export) exactly what a file would hold.
@@ -50,22 +50,43 @@ class Assessment(models.Model):
         return f"{self.unit} · {self.framework}"
 
 
-class RoundSubmission(models.Model):
-    """The director's sign-off of a round: from then on that round's records are read-only."""
+class UnitRound(models.Model):
+    """Where one unit's round stands: draft -> submitted -> in review -> (returned -> resubmitted
+    -> in review ...) -> verified -> published. Transitions live in ``pramern.review.services``."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="submissions")
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        IN_REVIEW = "in_review", _("in review")
+        RETURNED = "returned", _("returned for revision")
+        RESUBMITTED = "resubmitted", _("resubmitted")
+        VERIFIED = "verified", _("verified")
+        PUBLISHED = "published", _("published")
+
+    #: The unit may change its records only in these states.
+    EDITABLE = frozenset({State.DRAFT, State.RETURNED})
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="unit_rounds")
     round_code = models.CharField(_("round"), max_length=20)
-    submitted_at = models.DateTimeField(_("submitted at"))
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT)
-    total_points = models.DecimalField(_("self-assessed total"), max_digits=7, decimal_places=2)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    self_total = models.DecimalField(_("self-assessed total"), max_digits=7, decimal_places=2, null=True, blank=True)
+    state_changed_at = models.DateTimeField(_("state changed at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("round submission")
-        verbose_name_plural = _("round submissions")
-        constraints = [models.UniqueConstraint(fields=["assessment", "round_code"], name="submission_once_per_round")]
+        verbose_name = _("unit round")
+        verbose_name_plural = _("unit rounds")
+        constraints = [models.UniqueConstraint(fields=["assessment", "round_code"], name="unit_round_once")]
 
     def __str__(self) -> str:
-        return f"{self.assessment} {self.round_code}"
+        return f"{self.assessment} {self.round_code} {self.state}"
+
+    @property
+    def submitted(self) -> bool:
+        return self.state != self.State.DRAFT
 
 
 class Record(models.Model):

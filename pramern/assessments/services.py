@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from pramern.assessments.adapter import assessment_document, load_scoring_assessment
 from pramern.assessments.filetypes import ACCEPTED_TH, sniff
-from pramern.assessments.models import Assessment, Evidence, Record, RoundSubmission
+from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
 from pramern.audit.services import log_action
 from pramern.frameworks.models import RoundSchedule
 from pramern.scoring import AssessmentError, ScoreResult, parse_assessment, score
@@ -51,22 +51,50 @@ def _display_date(day: dt.date) -> str:
 
 @dataclass(frozen=True)
 class RoundStatus:
+    """One round of one unit: its state, its (possibly extended) deadline, and whether the unit
+    may still change what counts in it."""
+
     round: Round
     deadline: dt.date
-    submission: RoundSubmission | None
+    unit_round: UnitRound | None
     today: dt.date
+    round_state: str = RoundSchedule.State.OPEN
+    extension: Any = None  # review.DeadlineExtension
+
+    @property
+    def state(self) -> str:
+        return self.unit_round.state if self.unit_round is not None else UnitRound.State.DRAFT
+
+    @property
+    def state_label(self) -> str:
+        return str(UnitRound.State(self.state).label)
 
     @property
     def submitted(self) -> bool:
-        return self.submission is not None
+        return self.state != UnitRound.State.DRAFT
+
+    @property
+    def submission(self) -> UnitRound | None:
+        return self.unit_round if self.submitted else None
 
     @property
     def past_deadline(self) -> bool:
         return self.today > self.deadline
 
     @property
+    def round_closed(self) -> bool:
+        return self.round_state != RoundSchedule.State.OPEN
+
+    @property
     def locked(self) -> bool:
-        return self.submitted or self.past_deadline
+        """The unit may not change this round's records (a returned round reopens them)."""
+        if self.round_closed or self.state not in UnitRound.EDITABLE:
+            return True
+        return self.state == UnitRound.State.DRAFT and self.past_deadline
+
+    @property
+    def can_submit(self) -> bool:
+        return not self.round_closed and self.state == UnitRound.State.DRAFT and not self.past_deadline
 
     @property
     def days_left(self) -> int:
@@ -76,17 +104,32 @@ class RoundStatus:
     def reason(self) -> str:
         """Why the round is read-only (empty when it is open), in the active language."""
         title = self.round.title.get((get_language() or "th")[:2])
-        if self.submission is not None:
-            return _("%(round)s was submitted on %(date)s") % {
+        if self.round_closed:
+            return _("the Evaluation Centre has closed %(round)s") % {"round": title}
+        if self.state not in UnitRound.EDITABLE:
+            assert self.unit_round is not None
+            submitted = self.unit_round.submitted_at or self.unit_round.state_changed_at or timezone.now()
+            return _("%(round)s was submitted on %(date)s (%(state)s)") % {
                 "round": title,
-                "date": _display_date(timezone.localdate(self.submission.submitted_at)),
+                "date": _display_date(timezone.localdate(submitted)),
+                "state": self.state_label,
             }
-        if self.past_deadline:
+        if self.locked:
             return _("the deadline for %(round)s (%(date)s) has passed") % {
                 "round": title,
                 "date": _display_date(self.deadline),
             }
         return ""
+
+    @property
+    def extension_note(self) -> str:
+        """Which exception applies, and why (shown with the deadline)."""
+        if self.extension is None:
+            return ""
+        return _("deadline extended to %(date)s: %(reason)s") % {
+            "date": _display_date(self.extension.deadline),
+            "reason": self.extension.reason,
+        }
 
 
 @dataclass(frozen=True)
@@ -116,7 +159,10 @@ class LockState:
         return next((status for status in self.rounds if not status.locked), self.rounds[-1])
 
     def status(self, round_code: str) -> RoundStatus:
-        return next(status for status in self.rounds if status.round.code == round_code)
+        for status in self.rounds:
+            if status.round.code == round_code:
+                return status
+        raise WorkspaceError(_("Unknown round."))
 
     def check_dates(self, dates: Iterable[dt.date]) -> None:
         """Refuse a change touching a record dated inside a closed round."""
@@ -133,23 +179,35 @@ class LockState:
 def lock_state(
     assessment: Assessment,
     *,
-    submissions: Iterable[RoundSubmission] | None = None,
+    unit_rounds: Iterable[UnitRound] | None = None,
+    schedules: dict[str, RoundSchedule] | None = None,
+    extensions: Iterable[Any] | None = None,
     deadlines: dict[str, dt.date] | None = None,
     today: dt.date | None = None,
 ) -> LockState:
+    """The assessment's locks; each argument left out is read from the database (one query)."""
+    from pramern.review.models import DeadlineExtension
+
     framework = assessment.framework.compiled()
-    if submissions is None:
-        submissions = assessment.submissions.all()
-    if deadlines is None:
-        deadlines = RoundSchedule.objects.deadlines(assessment.framework)
-    by_round = {s.round_code: s for s in submissions}
+    if unit_rounds is None:
+        unit_rounds = assessment.unit_rounds.all()
+    if schedules is None:
+        schedules = RoundSchedule.objects.by_code(assessment.framework)
+    if extensions is None:
+        extensions = DeadlineExtension.objects.filter(assessment=assessment)
+    states = {u.round_code: u for u in unit_rounds}
+    granted = {e.round_code: e for e in extensions}
     day = today or timezone.localdate()
-    return LockState(
-        tuple(
-            RoundStatus(rnd, deadlines.get(rnd.code, rnd.cutoff), by_round.get(rnd.code), day)
-            for rnd in framework.rounds
-        )
-    )
+    statuses = []
+    for rnd in framework.rounds:
+        schedule = schedules.get(rnd.code)
+        deadline = (deadlines or {}).get(rnd.code) or (schedule.submission_deadline if schedule else rnd.cutoff)
+        extension = granted.get(rnd.code)
+        if extension is not None and extension.deadline > deadline:
+            deadline = extension.deadline
+        state = schedule.state if schedule else RoundSchedule.State.OPEN
+        statuses.append(RoundStatus(rnd, deadline, states.get(rnd.code), day, state, extension))
+    return LockState(tuple(statuses))
 
 
 # --------------------------------------------------------------------------- scores
@@ -379,44 +437,6 @@ def detach_evidence(evidence: Evidence, record: Record, *, user: Any, locks: Loc
     before = evidence.snapshot()
     evidence.records.remove(record)
     _log_evidence("pramern.evidence.detached", evidence, user, [record], before)
-
-
-# --------------------------------------------------------------------------- submission
-
-
-@transaction.atomic
-def submit_round(
-    assessment: Assessment, round_code: str, *, user: Any, today: dt.date | None = None
-) -> RoundSubmission:
-    """The director signs a round off; from then on its records are read-only."""
-    Assessment.objects.select_for_update().get(pk=assessment.pk)  # one submission at a time
-    locks = lock_state(assessment, today=today)
-    try:
-        status = locks.status(round_code)
-    except StopIteration:
-        raise WorkspaceError(_("Unknown round.")) from None
-    if status.submitted:
-        raise WorkspaceError(_("This round has already been submitted."))
-    if any(later.submitted for later in locks.rounds if later.round.index > status.round.index):
-        raise WorkspaceError(_("A later round has already been submitted."))
-    if status.past_deadline:
-        raise WorkspaceError(status.reason[:1].upper() + status.reason[1:] + ".")
-    scores = compute_scores(assessment, assessment.records.all(), assessment.unit.sections.all())
-    submission = RoundSubmission.objects.create(
-        assessment=assessment,
-        round_code=round_code,
-        submitted_at=timezone.now(),
-        submitted_by=user,
-        total_points=scores.by_round[round_code].total,
-    )
-    log_action(
-        "pramern.round.submitted",
-        assessment,
-        actor=user,
-        data={"round": round_code, "total": str(submission.total_points)},
-        assessment_id=assessment.pk,
-    )
-    return submission
 
 
 # --------------------------------------------------------------------------- import / export

@@ -9,6 +9,7 @@ urlpatterns = [
     path("a/<int:pk>/next/", views.next_steps, name="next"),
     path("a/<int:pk>/items/<str:code>/", views.item_detail, name="item"),
     path("a/<int:pk>/items/<str:code>/records/<str:fact>/new/", views.record_create, name="record-create"),
+    path("a/<int:pk>/items/<str:code>/comments/", views.comment, name="comment"),
     path("a/<int:pk>/records/<int:record_pk>/edit/", views.record_edit, name="record-edit"),
     path("a/<int:pk>/records/<int:record_pk>/delete/", views.record_delete, name="record-delete"),
     path("a/<int:pk>/records/<int:record_pk>/evidence/file/", views.evidence_file, name="evidence-file"),

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,11 +38,12 @@ from pramern.assessments.services import (
     export_document,
     import_document,
     save_record,
-    submit_round,
 )
 from pramern.assessments.workspace import Workspace, load_workspace
 from pramern.audit.models import AuditEntry
 from pramern.organizations.permissions import access_for
+from pramern.review import services as review_services
+from pramern.review.models import Comment
 from pramern.scoring.model import Item
 from pramern.scoring.yamlio import SyntaxProblem, load_text
 
@@ -63,7 +65,7 @@ def start(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for_user(request, pk)
-    workspace = load_workspace(assessment)
+    workspace = load_workspace(assessment, with_verified=True)
     access = access_for(request.user)
     return render(
         request,
@@ -74,8 +76,19 @@ def home(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": access.can_edit(assessment.unit_id),
             "can_submit": access.can_submit(assessment.unit_id),
             "next_lines": workspace.scores.final.open_lines()[:5],
+            "verified": _visible_verified(request, workspace),
         },
     )
+
+
+def _visible_verified(request: HttpRequest, workspace: Workspace) -> dict[str, Any]:
+    """Round code -> verified round, for the rounds whose verified score this person may see."""
+    assert workspace.verified is not None
+    return {
+        code: verified
+        for code, verified in workspace.verified.items()
+        if review_services.verified_visible(request.user, workspace.assessment, workspace.unit_rounds.get(code))
+    }
 
 
 @login_required
@@ -115,7 +128,7 @@ def _item_context(
     error: WorkspaceError | None = None,
 ) -> dict[str, Any]:
     """The item page's data; ``bound`` holds a form with the user's input to show again."""
-    workspace = load_workspace(assessment)
+    workspace = load_workspace(assessment, with_verified=True)
     item = _item(workspace, item_code)
     access = access_for(request.user)
     can_edit = access.can_edit(assessment.unit_id) and not workspace.locks.read_only
@@ -134,11 +147,16 @@ def _item_context(
                 "record": r,
                 "evidence": evidence_by_record.get(r.pk, []),
                 "can_change": can_edit and workspace.can_change(r),
+                "verdict": workspace.verdicts.get(r.pk),
             }
             for r in workspace.records_of(item).get(name, [])
         ]
         facts.append({"fact": fact, "rows": rows, "form": forms[name]})
-    results = [(result.round, result.items[item.code]) for result in workspace.scores.by_round.values()]
+    visible = _visible_verified(request, workspace)
+    results = [
+        (result.round, result.items[item.code], visible[code].items[item.code] if code in visible else None)
+        for code, result in workspace.scores.by_round.items()
+    ]
     return {
         "ws": workspace,
         "assessment": assessment,
@@ -150,6 +168,10 @@ def _item_context(
         "error": error,
         "all_evidence": all_evidence,
         "history": AuditEntry.objects.for_item(assessment.pk, item.code)[:50],
+        "comments": Comment.objects.filter(assessment=assessment, item_code=item.code).select_related("author"),
+        "comment_url": reverse("workspace:comment", args=[assessment.pk, item.code])
+        if access.can_edit(assessment.unit_id) or access.is_evaluator
+        else "",
         "file_form": FileEvidenceForm(),
         "link_form": LinkEvidenceForm(),
     }
@@ -257,6 +279,21 @@ def record_delete(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse
     return _change_record(request, pk, record_pk, lambda _, record: delete_record(record, user=request.user))
 
 
+@login_required
+@require_POST
+def comment(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """A message in the item's thread from the unit's people (evaluators write from the review page too)."""
+    assessment = get_assessment_for_user(request, pk)
+    try:
+        review_services.add_comment(assessment, code, request.POST.get("body", ""), user=request.user)
+    except review_services.ReviewError as exc:
+        access = access_for(request.user)
+        if not (access.can_edit(assessment.unit_id) or access.is_evaluator):
+            raise PermissionDenied(exc.message) from None
+        return _after_change(request, assessment, code, error=exc)
+    return redirect(reverse("workspace:item", args=[assessment.pk, code]) + "#comments")
+
+
 # --------------------------------------------------------------------------- evidence
 
 
@@ -341,28 +378,37 @@ def evidence_view(request: HttpRequest, evidence_pk: int) -> FileResponse:
 
 @login_required
 def submit(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
-    assessment = get_assessment_for_user(request, pk, submit=request.method == "POST")
+    """The round's summary; the director submits it, the unit resubmits it after a return."""
+    action = request.POST.get("action", "submit")
+    writing = request.method == "POST"
+    assessment = get_assessment_for_user(
+        request, pk, write=writing and action == "resubmit", submit=writing and action != "resubmit"
+    )
     workspace = load_workspace(assessment)
     if round_code not in workspace.scores.by_round:
         raise Http404("No such round")
     error = None
-    if request.method == "POST":
+    if writing:
+        if action not in ("submit", "resubmit"):
+            raise Http404("No such step")
         if request.POST.get("confirm") != "yes":
             error = WorkspaceError(_("Tick the box to confirm the submission."))
         else:
             try:
-                submit_round(assessment, round_code, user=request.user)
+                review_services.transition(assessment, round_code, action, user=request.user)
             except WorkspaceError as exc:
                 error = exc
             else:
                 messages.success(request, _("The round was submitted. The workspace is now read-only for it."))
                 return redirect("workspace:home", pk=assessment.pk)
+    access = access_for(request.user)
     context = {
         "ws": workspace,
         "assessment": assessment,
         "result": workspace.scores.by_round[round_code],
         "status": workspace.locks.status(round_code),
-        "can_submit": access_for(request.user).can_submit(assessment.unit_id),
+        "can_submit": access.can_submit(assessment.unit_id),
+        "can_resubmit": access.can_edit(assessment.unit_id),
         "error": error,
     }
     return render(request, "assessments/submit.html", context, status=400 if error else 200)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count
 
@@ -24,6 +25,9 @@ class Workspace:
     locks: LockState
     scores: Scores
     evidence_counts: dict[str, int] = field(default_factory=dict)
+    verdicts: dict[int, Any] = field(default_factory=dict)  # record id -> review.Verdict
+    unit_rounds: dict[str, Any] = field(default_factory=dict)  # round code -> UnitRound
+    verified: dict[str, Any] | None = None  # round code -> review.services.VerifiedRound
 
     @property
     def current(self) -> str:
@@ -49,14 +53,19 @@ class Workspace:
         return not self.locks.read_only and (until is None or record.date > until)
 
 
-def load_workspace(assessment: Assessment) -> Workspace:
-    """Five queries, whatever the number of items and records."""
+def load_workspace(assessment: Assessment, *, with_verified: bool = False) -> Workspace:
+    """A fixed number of queries, whatever the number of items and records."""
+    from pramern.review.models import DeadlineExtension, Override, Verdict
+    from pramern.review.services import verified_scores
+
     records = list(assessment.records.all())
     sections = list(assessment.unit.sections.all())
+    unit_rounds = list(assessment.unit_rounds.all())
     locks = lock_state(
         assessment,
-        submissions=list(assessment.submissions.all()),
-        deadlines=RoundSchedule.objects.deadlines(assessment.framework),
+        unit_rounds=unit_rounds,
+        schedules=RoundSchedule.objects.by_code(assessment.framework),
+        extensions=list(DeadlineExtension.objects.filter(assessment=assessment)),
     )
     counts = dict(
         Record.objects.filter(assessment=assessment, evidence__isnull=False)
@@ -64,7 +73,8 @@ def load_workspace(assessment: Assessment) -> Workspace:
         .annotate(n=Count("evidence", distinct=True))
         .values_list("item_code", "n")
     )
-    return Workspace(
+    verdicts = {v.record_id: v for v in Verdict.objects.filter(record__assessment=assessment)}
+    workspace = Workspace(
         assessment=assessment,
         framework=assessment.framework.compiled(),
         records=records,
@@ -72,4 +82,11 @@ def load_workspace(assessment: Assessment) -> Workspace:
         locks=locks,
         scores=compute_scores(assessment, records, sections),
         evidence_counts=counts,
+        verdicts=verdicts,
+        unit_rounds={u.round_code: u for u in unit_rounds},
     )
+    if with_verified:
+        overrides = list(Override.objects.filter(assessment=assessment).select_related("decided_by"))
+        statuses = {record_id: verdict.status for record_id, verdict in verdicts.items()}
+        workspace.verified = verified_scores(assessment, records, sections, statuses, overrides)
+    return workspace

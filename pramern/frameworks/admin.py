@@ -25,6 +25,6 @@ class FrameworkAdmin(admin.ModelAdmin):
 
 @admin.register(RoundSchedule)
 class RoundScheduleAdmin(admin.ModelAdmin):
-    list_display = ("framework", "round_code", "submission_deadline")
-    list_editable = ("submission_deadline",)
+    list_display = ("framework", "round_code", "opens_on", "submission_deadline", "state")
+    list_editable = ("opens_on", "submission_deadline", "state")
     list_filter = ("framework",)

@@ -90,14 +90,25 @@ class RoundScheduleQuerySet(models.QuerySet["RoundSchedule"]):
         """``{round code: submission deadline}`` for a framework."""
         return dict(self.filter(framework=framework).values_list("round_code", "submission_deadline"))
 
+    def by_code(self, framework: Framework) -> dict[str, RoundSchedule]:
+        return {schedule.round_code: schedule for schedule in self.filter(framework=framework)}
+
 
 class RoundSchedule(models.Model):
-    """When units must submit a round. The records' cut-off is in the framework; the
-    submission deadline is the Evaluation Centre's to set and may be later."""
+    """A round of a framework as the Evaluation Centre runs it: when it opens, when units must
+    submit (the records' cut-off is in the framework; this deadline may be later) and its state.
+    A closed or published round takes no more changes from any unit."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+        PUBLISHED = "published", _("published")
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="schedules")
     round_code = models.CharField(_("round"), max_length=20)
+    opens_on = models.DateField(_("opens on"), null=True, blank=True)
     submission_deadline = models.DateField(_("submission deadline"))
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.OPEN)
 
     objects = RoundScheduleQuerySet.as_manager()
 

@@ -71,7 +71,9 @@ def _ensure_schedules(framework: Framework, compiled: CompiledFramework) -> None
     """Each round gets a submission deadline: the cut-off, until the Evaluation Centre moves it."""
     for rnd in compiled.rounds:
         RoundSchedule.objects.get_or_create(
-            framework=framework, round_code=rnd.code, defaults={"submission_deadline": rnd.cutoff}
+            framework=framework,
+            round_code=rnd.code,
+            defaults={"submission_deadline": rnd.cutoff, "opens_on": rnd.starts},
         )
 
 

@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 
-from pramern.assessments.models import Record, RoundSubmission
-from pramern.assessments.services import WorkspaceError, lock_state, save_record, submit_round
+from pramern.assessments.models import Record, UnitRound
+from pramern.assessments.services import WorkspaceError, lock_state, save_record
 from pramern.audit.models import AuditEntry
 from pramern.frameworks.models import RoundSchedule
+from pramern.review.services import transition
 from tests.factories import record
 
 
@@ -26,9 +27,14 @@ def test_the_director_submits_a_round_and_it_becomes_read_only(client, world):
     assert "Submit the round" in summary or "ส่งรอบ" in summary
     response = client.post(f"/a/{world.a.pk}/submit/R6/", {"confirm": "yes"})
     assert response.status_code == 302
-    submission = RoundSubmission.objects.get()
-    assert (submission.round_code, submission.total_points, submission.submitted_by) == ("R6", 1, world.dan)
-    assert AuditEntry.objects.filter(action="pramern.round.submitted", assessment_id=world.a.pk).exists()
+    submission = UnitRound.objects.get()
+    assert (submission.round_code, submission.state, submission.self_total, submission.submitted_by) == (
+        "R6",
+        "submitted",
+        1,
+        world.dan,
+    )
+    assert AuditEntry.objects.filter(action="pramern.round.submit", assessment_id=world.a.pk).exists()
 
     client.force_login(world.alice)
     refused = new_followup(client, world, "01/02/2567").content.decode()  # inside R6's window
@@ -40,7 +46,7 @@ def test_the_director_submits_a_round_and_it_becomes_read_only(client, world):
 
 def test_after_the_final_round_everything_is_read_only(client, world):
     rec = record(world.a, "1.2.2", "followups", "2024-03-15")
-    submit_round(world.a, "R12", user=world.dan)
+    transition(world.a, "R12", "submit", user=world.dan)
     client.force_login(world.alice)
     page = client.get(f"/a/{world.a.pk}/items/1.2.2/").content.decode()
     assert 'class="banner locked"' in page
@@ -69,20 +75,20 @@ def test_a_passed_deadline_closes_the_round(world):
     with pytest.raises(WorkspaceError):
         save_record(world.a, "1.2.2", "followups", date=dt.date(2024, 5, 1), data={}, user=world.alice)
     with pytest.raises(WorkspaceError):
-        submit_round(world.a, "R12", user=world.dan)
+        transition(world.a, "R12", "submit", user=world.dan)
 
 
 def test_a_round_is_submitted_once(world):
-    submit_round(world.a, "R6", user=world.dan)
+    transition(world.a, "R6", "submit", user=world.dan)
     with pytest.raises(WorkspaceError):
-        submit_round(world.a, "R6", user=world.dan)
+        transition(world.a, "R6", "submit", user=world.dan)
 
 
 def test_submitting_needs_the_confirmation(client, world):
     client.force_login(world.dan)
     response = client.post(f"/a/{world.a.pk}/submit/R6/", {})
     assert response.status_code == 400
-    assert not RoundSubmission.objects.exists()
+    assert not UnitRound.objects.exclude(state="draft").exists()
 
 
 def test_the_home_page_shows_the_deadline_and_days_left(client, world):
@@ -94,9 +100,9 @@ def test_the_home_page_shows_the_deadline_and_days_left(client, world):
 
 
 def test_an_earlier_round_cannot_be_submitted_after_a_later_one(world):
-    submit_round(world.a, "R12", user=world.dan)
+    transition(world.a, "R12", "submit", user=world.dan)
     with pytest.raises(WorkspaceError):
-        submit_round(world.a, "R6", user=world.dan)
+        transition(world.a, "R6", "submit", user=world.dan)
 
 
 def test_a_refused_change_leaves_the_record_object_as_it_was(world):
@@ -111,7 +117,7 @@ def test_a_refused_change_leaves_the_record_object_as_it_was(world):
 
 
 def test_the_reason_is_in_english_for_english_readers(client, world):
-    submit_round(world.a, "R12", user=world.dan)
+    transition(world.a, "R12", "submit", user=world.dan)
     client.force_login(world.alice)
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get(f"/a/{world.a.pk}/").content.decode()

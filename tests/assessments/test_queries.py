@@ -33,8 +33,9 @@ def test_the_home_page_query_count_does_not_grow(client, world):
     grow(world, 15)
     assert queries(client, url) == empty
     # 1 session, 2 user, 3 roles, 4 assessment+unit+framework, 5 records, 6 sections,
-    # 7 submissions, 8 deadlines, 9 evidence counts per item
-    assert empty == 9
+    # 7 unit rounds, 8 round schedules, 9 deadline extensions, 10 evidence counts per item,
+    # 11 verdicts, 12 overrides
+    assert empty == 12
 
 
 def test_the_item_page_query_count_does_not_grow(client, world):
@@ -45,6 +46,6 @@ def test_the_item_page_query_count_does_not_grow(client, world):
     empty = queries(client, url)
     grow(world, 15)
     assert queries(client, url) == empty
-    # the home page's nine, then 10 evidence of the item's records, 11 all evidence (to attach),
-    # 12 the item's history
-    assert empty == 12
+    # the home page's twelve, then 13 evidence of the item's records, 14 all evidence (to attach),
+    # 15 the item's history, 16 the item's comments
+    assert empty == 16

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from pramern.assessments.services import submit_round
+from pramern.review.services import transition
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,7 +29,7 @@ def r12_total(page):
 
 
 def test_officer_records_follow_ups_and_director_submits(page, live_server, world, tmp_path):
-    submit_round(world.a, "R6", user=world.dan)  # R6 is done: the unit works on R12
+    transition(world.a, "R6", "submit", user=world.dan)  # R6 is done: the unit works on R12
     evidence = tmp_path / "บันทึกติดตามผล.pdf"
     evidence.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 

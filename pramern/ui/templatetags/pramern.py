@@ -99,7 +99,18 @@ ACTION_LABELS = {
     "pramern.evidence.added": gettext_lazy("added evidence"),
     "pramern.evidence.attached": gettext_lazy("used evidence for a record"),
     "pramern.evidence.detached": gettext_lazy("removed evidence from a record"),
-    "pramern.round.submitted": gettext_lazy("submitted the round"),
+    "pramern.round.submit": gettext_lazy("submitted the round"),
+    "pramern.round.resubmit": gettext_lazy("resubmitted the round"),
+    "pramern.round.start_review": gettext_lazy("started the review"),
+    "pramern.round.return": gettext_lazy("returned the round for revision"),
+    "pramern.round.verify": gettext_lazy("verified the round"),
+    "pramern.round.publish": gettext_lazy("published the round"),
+    "pramern.verdict.given": gettext_lazy("gave a verdict"),
+    "pramern.verdict.value": gettext_lazy("gave a verified value"),
+    "pramern.override.set": gettext_lazy("overrode the points"),
+    "pramern.override.cleared": gettext_lazy("removed an override"),
+    "pramern.comment.added": gettext_lazy("commented"),
+    "pramern.deadline.extended": gettext_lazy("extended the deadline"),
     "pramern.assessment.imported": gettext_lazy("imported a file"),
 }
 
@@ -107,3 +118,18 @@ ACTION_LABELS = {
 @register.simple_tag
 def action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
+
+
+@register.filter
+def index(sequence: Any, position: int) -> Any:
+    """``{{ lines|index:forloop.counter0 }}``: the element at a position."""
+    try:
+        return sequence[position]
+    except (IndexError, TypeError, KeyError):
+        return None
+
+
+@register.filter
+def status_of(locks: Any, round_code: str) -> Any:
+    """``{{ ws.locks|status_of:code }}``: one round's status."""
+    return locks.status(round_code)

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pramern.assessments.adapter import load_scoring_assessment
-from pramern.assessments.models import Assessment, Evidence, Record, RoundSubmission
+from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
 from pramern.assessments.services import add_link_evidence, compute_scores, lock_state
 from pramern.audit.services import log_action
 from pramern.frameworks.models import Framework, RoundSchedule
@@ -504,7 +504,7 @@ def fill(assessment: Assessment, demo: DemoUnit, stage: Stage, users: dict[str, 
     validate(assessment)
     # The demo writes history: every round is open while it attaches evidence to past records.
     far = dt.date.max
-    open_locks = lock_state(assessment, submissions=[], deadlines={"R6": far, "R12": far})
+    open_locks = lock_state(assessment, unit_rounds=[], extensions=[], deadlines={"R6": far, "R12": far})
     site = f"https://{demo.code.removeprefix('oae-')}.example.go.th"
     for w, record in zip(work, records, strict=True):
         if stage.links and w.link:
@@ -527,18 +527,21 @@ def fill(assessment: Assessment, demo: DemoUnit, stage: Stage, users: dict[str, 
     if stage.r12_submitted:
         signed.append(("R12", today - dt.timedelta(days=2)))
     for round_code, day in signed:
-        submission = RoundSubmission.objects.create(
+        at = timezone.make_aware(dt.datetime.combine(day, dt.time(14, 30)))
+        submission = UnitRound.objects.create(
             assessment=assessment,
             round_code=round_code,
-            submitted_at=timezone.make_aware(dt.datetime.combine(day, dt.time(14, 30))),
+            state=UnitRound.State.SUBMITTED,
+            submitted_at=at,
             submitted_by=director,
-            total_points=scores.by_round[round_code].total,
+            self_total=scores.by_round[round_code].total,
+            state_changed_at=at,
         )
         log_action(
-            "pramern.round.submitted",
+            "pramern.round.submit",
             assessment,
             actor=director,
-            data={"round": round_code, "total": str(submission.total_points), "by": "load_demo"},
+            data={"round": round_code, "before": "draft", "after": "submitted", "total": str(submission.self_total)},
             assessment_id=assessment.pk,
         )
 

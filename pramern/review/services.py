@@ -1,0 +1,393 @@
+"""The Evaluation Centre's workflows: the unit-round state machine, verdicts, verified values,
+overrides, comments and deadline extensions. Every change is audited; every refusal is a
+``ReviewError`` with a translated message."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pramern.assessments.adapter import assessment_document
+from pramern.assessments.models import Assessment, Record, UnitRound
+from pramern.assessments.services import WorkspaceError, compute_scores, lock_state
+from pramern.audit.services import log_action
+from pramern.organizations.permissions import access_for
+from pramern.review import notifications
+from pramern.review.models import Comment, DeadlineExtension, Override, Verdict
+from pramern.scoring import ScoreResult, parse_assessment, score
+from pramern.scoring.engine import VERIFIED
+
+State = UnitRound.State
+
+
+class ReviewError(WorkspaceError):
+    """A review step that is not allowed, with the reason for the user."""
+
+
+# --------------------------------------------------------------------------- the state machine
+
+UNIT_DIRECTOR, UNIT_PEOPLE, EVALUATOR, CENTRE = "director", "unit", "evaluator", "centre"
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset[str]
+    target: str
+    actors: str  # director | unit (officer or director) | evaluator | centre (evaluator or administrator)
+    label: Any
+    needs_reason: bool = False
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        Transition("submit", frozenset({State.DRAFT}), State.SUBMITTED, UNIT_DIRECTOR, gettext_lazy("submit")),
+        Transition(
+            "start_review",
+            frozenset({State.SUBMITTED, State.RESUBMITTED}),
+            State.IN_REVIEW,
+            EVALUATOR,
+            gettext_lazy("start the review"),
+        ),
+        Transition(
+            "return",
+            frozenset({State.IN_REVIEW}),
+            State.RETURNED,
+            EVALUATOR,
+            gettext_lazy("return for revision"),
+            needs_reason=True,
+        ),
+        Transition("resubmit", frozenset({State.RETURNED}), State.RESUBMITTED, UNIT_PEOPLE, gettext_lazy("resubmit")),
+        Transition("verify", frozenset({State.IN_REVIEW}), State.VERIFIED, EVALUATOR, gettext_lazy("verify")),
+        Transition("publish", frozenset({State.VERIFIED}), State.PUBLISHED, CENTRE, gettext_lazy("publish")),
+    )
+}
+
+
+def allowed_actor(transition: Transition, user: Any, unit_id: int) -> bool:
+    access = access_for(user)
+    if transition.actors == UNIT_DIRECTOR:
+        return access.can_submit(unit_id)
+    if transition.actors == UNIT_PEOPLE:
+        return access.can_edit(unit_id)
+    if transition.actors == EVALUATOR:
+        return access.is_evaluator
+    return access.is_evaluator or access.is_administrator
+
+
+def available_actions(unit_round_state: str, user: Any, unit_id: int) -> list[Transition]:
+    """The transitions this person may take from this state (for buttons)."""
+    return [t for t in TRANSITIONS.values() if unit_round_state in t.sources and allowed_actor(t, user, unit_id)]
+
+
+@transaction.atomic
+def transition(
+    assessment: Assessment,
+    round_code: str,
+    action: str,
+    *,
+    user: Any,
+    reason: str = "",
+    today: dt.date | None = None,
+) -> UnitRound:
+    """Move a unit's round along the workflow, or raise ``ReviewError`` saying why not."""
+    step = TRANSITIONS.get(action)
+    if step is None:
+        raise ReviewError(_("Unknown step."))
+    Assessment.objects.select_for_update().get(pk=assessment.pk)  # one transition at a time
+    locks = lock_state(assessment, today=today)
+    status = locks.status(round_code)
+    unit_round, _created = UnitRound.objects.get_or_create(assessment=assessment, round_code=round_code)
+    if unit_round.state not in step.sources:
+        raise ReviewError(
+            _("%(round)s is %(state)s: it cannot be %(action)s now.")
+            % {"round": status.round.title.th, "state": unit_round.get_state_display(), "action": step.label}
+        )
+    if not allowed_actor(step, user, assessment.unit_id):
+        raise ReviewError(_("You may not %(action)s this round.") % {"action": step.label})
+    if step.needs_reason and not reason.strip():
+        raise ReviewError(_("Give the reason, so that the unit knows what to revise."))
+    if action == "submit":
+        if status.round_closed:
+            raise ReviewError(status.reason)
+        if status.past_deadline:
+            raise ReviewError(
+                _("The deadline for %(round)s (%(date)s) has passed.")
+                % {"round": status.round.title.th, "date": status.deadline.isoformat()}
+            )
+        if any(s.submitted for s in locks.rounds if s.round.index > status.round.index):
+            raise ReviewError(_("A later round has already been submitted."))
+    before = unit_round.state
+    now = timezone.now()
+    if action in ("submit", "resubmit"):
+        scores = compute_scores(assessment, assessment.records.all(), assessment.unit.sections.all())
+        unit_round.self_total = scores.by_round[round_code].total
+        if action == "submit":
+            unit_round.submitted_at, unit_round.submitted_by = now, user
+    unit_round.state = step.target
+    unit_round.state_changed_at = now
+    unit_round.save()
+    log_action(
+        f"pramern.round.{action}",
+        assessment,
+        actor=user,
+        data={"round": round_code, "before": before, "after": step.target, "reason": reason.strip()},
+        assessment_id=assessment.pk,
+    )
+    transaction.on_commit(lambda: notifications.state_changed(unit_round, action, reason=reason.strip()))
+    return unit_round
+
+
+# --------------------------------------------------------------------------- verdicts and values
+
+
+def _check_evaluator(user: Any) -> None:
+    if not access_for(user).is_evaluator:
+        raise ReviewError(_("Only evaluators give verdicts and verified values."))
+
+
+def _check_in_review(assessment: Assessment) -> None:
+    if not assessment.unit_rounds.filter(state=State.IN_REVIEW).exists():
+        raise ReviewError(_("Start the review of a round before giving verdicts."))
+
+
+@transaction.atomic
+def set_verdict(record: Record, status: str, *, reason: str = "", user: Any) -> Verdict:
+    _check_evaluator(user)
+    _check_in_review(record.assessment)
+    if status not in Verdict.Status.values:
+        raise ReviewError(_("Unknown verdict."))
+    if status != Verdict.Status.ACCEPTED and not reason.strip():
+        raise ReviewError(_("Give the reason for a rejection or a request for revision."))
+    existing = Verdict.objects.filter(record=record).first()
+    before = {"status": existing.status, "reason": existing.reason} if existing else None
+    verdict, _created = Verdict.objects.update_or_create(
+        record=record,
+        defaults={"status": status, "reason": reason.strip(), "decided_by": user, "decided_at": timezone.now()},
+    )
+    log_action(
+        "pramern.verdict.given",
+        record,
+        actor=user,
+        data={"before": before, "after": {"status": status, "reason": reason.strip()}, "record": record.snapshot()},
+        assessment_id=record.assessment_id,
+        item_code=record.item_code,
+    )
+    return verdict
+
+
+@transaction.atomic
+def set_verified_value(record: Record, value: str, *, user: Any) -> Record:
+    """An evaluator's value for a judgement item (6.3), checked against the fact's range."""
+    _check_evaluator(user)
+    _check_in_review(record.assessment)
+    framework = record.assessment.framework.compiled()
+    fact = framework.items_by_code[record.item_code].facts[record.fact]
+    if fact.type != "judgement":
+        raise ReviewError(_("Only judgement items take a verified value."))
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ReviewError(_("Enter a number.")) from None
+    step = fact.step or Decimal("0.5")
+    if not (fact.minimum <= number <= (fact.maximum or number)) or (number - fact.minimum) % step:
+        raise ReviewError(
+            _("Enter a value from %(min)s to %(max)s in steps of %(step)s.")
+            % {"min": fact.minimum, "max": fact.maximum, "step": step}
+        )
+    before = dict(record.data)
+    record.data = {**record.data, "verified": int(number) if number == number.to_integral_value() else float(number)}
+    record.save(update_fields=["data", "updated_at"])
+    Verdict.objects.update_or_create(
+        record=record,
+        defaults={"status": Verdict.Status.ACCEPTED, "reason": "", "decided_by": user, "decided_at": timezone.now()},
+    )
+    log_action(
+        "pramern.verdict.value",
+        record,
+        actor=user,
+        data={"before": before, "after": record.data},
+        assessment_id=record.assessment_id,
+        item_code=record.item_code,
+    )
+    return record
+
+
+@transaction.atomic
+def set_override(
+    assessment: Assessment, round_code: str, item_code: str, points: str, *, reason: str, user: Any
+) -> Override:
+    _check_evaluator(user)
+    item = assessment.framework.compiled().items_by_code.get(item_code)
+    if item is None:
+        raise ReviewError(_("Unknown item or fact."))
+    if not reason.strip():
+        raise ReviewError(_("An override needs a reason."))
+    try:
+        value = Decimal(str(points).strip())
+    except InvalidOperation:
+        raise ReviewError(_("Enter a number.")) from None
+    if not Decimal(0) <= value <= item.max_points or value % Decimal("0.25"):
+        raise ReviewError(_("Points must be from 0 to %(max)s, in quarters.") % {"max": item.max_points.normalize()})
+    existing = Override.objects.filter(assessment=assessment, round_code=round_code, item_code=item_code).first()
+    before = {"points": str(existing.points), "reason": existing.reason} if existing else None
+    override, _created = Override.objects.update_or_create(
+        assessment=assessment,
+        round_code=round_code,
+        item_code=item_code,
+        defaults={"points": value, "reason": reason.strip(), "decided_by": user, "decided_at": timezone.now()},
+    )
+    log_action(
+        "pramern.override.set",
+        assessment,
+        actor=user,
+        data={"round": round_code, "before": before, "after": {"points": str(value), "reason": reason.strip()}},
+        assessment_id=assessment.pk,
+        item_code=item_code,
+    )
+    return override
+
+
+@transaction.atomic
+def clear_override(assessment: Assessment, round_code: str, item_code: str, *, user: Any) -> None:
+    _check_evaluator(user)
+    existing = Override.objects.filter(assessment=assessment, round_code=round_code, item_code=item_code).first()
+    if existing is None:
+        return
+    log_action(
+        "pramern.override.cleared",
+        assessment,
+        actor=user,
+        data={"round": round_code, "before": {"points": str(existing.points), "reason": existing.reason}},
+        assessment_id=assessment.pk,
+        item_code=item_code,
+    )
+    existing.delete()
+
+
+@transaction.atomic
+def add_comment(assessment: Assessment, item_code: str, body: str, *, user: Any) -> Comment:
+    """A message in the item's thread, from the unit's people or an evaluator."""
+    access = access_for(user)
+    if not (access.can_edit(assessment.unit_id) or access.is_evaluator):
+        raise ReviewError(_("Only the unit's people and evaluators write in this thread."))
+    if not body.strip():
+        raise ReviewError(_("Write the comment first."))
+    if item_code not in assessment.framework.compiled().items_by_code:
+        raise ReviewError(_("Unknown item or fact."))
+    comment = Comment.objects.create(assessment=assessment, item_code=item_code, author=user, body=body.strip())
+    log_action(
+        "pramern.comment.added",
+        comment,
+        actor=user,
+        data={"after": {"body": comment.body}},
+        assessment_id=assessment.pk,
+        item_code=item_code,
+    )
+    return comment
+
+
+@transaction.atomic
+def grant_extension(
+    assessment: Assessment, round_code: str, deadline: dt.date, *, reason: str, user: Any
+) -> DeadlineExtension:
+    """A later deadline for one unit and round: an exception, with its reason, on the record."""
+    access = access_for(user)
+    if not (access.is_evaluator or access.is_administrator):
+        raise ReviewError(_("Only the Evaluation Centre extends a deadline."))
+    if not reason.strip():
+        raise ReviewError(_("An extension needs a reason."))
+    status = lock_state(assessment, extensions=[]).status(round_code)
+    if deadline <= status.deadline:
+        raise ReviewError(_("The new deadline must be after %(date)s.") % {"date": status.deadline.isoformat()})
+    existing = DeadlineExtension.objects.filter(assessment=assessment, round_code=round_code).first()
+    before = {"deadline": existing.deadline.isoformat(), "reason": existing.reason} if existing else None
+    extension, _created = DeadlineExtension.objects.update_or_create(
+        assessment=assessment,
+        round_code=round_code,
+        defaults={"deadline": deadline, "reason": reason.strip(), "granted_by": user, "granted_at": timezone.now()},
+    )
+    log_action(
+        "pramern.deadline.extended",
+        assessment,
+        actor=user,
+        data={"round": round_code, "before": before, "after": {"deadline": deadline.isoformat(), "reason": reason}},
+        assessment_id=assessment.pk,
+    )
+    return extension
+
+
+# --------------------------------------------------------------------------- verified scores
+
+
+@dataclass(frozen=True)
+class VerifiedItem:
+    computed: Decimal  # the engine on accepted records
+    override: Override | None
+
+    @property
+    def points(self) -> Decimal:
+        return self.override.points if self.override is not None else self.computed
+
+
+@dataclass(frozen=True)
+class VerifiedRound:
+    result: ScoreResult  # the engine's result on accepted records
+    items: dict[str, VerifiedItem]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((item.points for item in self.items.values()), Decimal(0))
+
+    def dimension_total(self, code: str) -> Decimal:
+        items = self.result.framework.dimensions
+        dimension = next(d for d in items if d.code == code)
+        return sum((self.items[i.code].points for i in dimension.items), Decimal(0))
+
+
+def verified_scores(
+    assessment: Assessment,
+    records: Iterable[Record],
+    sections: Iterable[Any],
+    verdicts: dict[int, str],
+    overrides: Iterable[Override],
+) -> dict[str, VerifiedRound]:
+    """Each round's verified score: the engine on accepted records (judgements on their verified
+    value), then the evaluators' overrides, kept beside what was computed."""
+    accepted = [
+        r for r in records if verdicts.get(r.pk) == Verdict.Status.ACCEPTED or (r.data.get("verified") is not None)
+    ]
+    framework = assessment.framework.compiled()
+    document = assessment_document(assessment, accepted, sections)
+    engine_view = parse_assessment(document, framework, f"assessment {assessment.pk}")
+    by_item: dict[tuple[str, str], Override] = {(o.round_code, o.item_code): o for o in overrides}
+    out = {}
+    for rnd in framework.rounds:
+        result = score(framework, engine_view, rnd.code, basis=VERIFIED)
+        items = {code: VerifiedItem(item.points, by_item.get((rnd.code, code))) for code, item in result.items.items()}
+        out[rnd.code] = VerifiedRound(result, items)
+    return out
+
+
+def verified_visible(user: Any, assessment: Assessment, unit_round: UnitRound | None) -> bool:
+    """Evaluators see verified scores as they form; units once verified; executives once
+    published (or earlier when ``PRAMERN_EXECUTIVES_SEE_UNPUBLISHED`` is set)."""
+    access = access_for(user)
+    state = unit_round.state if unit_round else State.DRAFT
+    if access.is_evaluator or access.is_administrator:
+        return True
+    if access.can_edit(assessment.unit_id):
+        return state in (State.VERIFIED, State.PUBLISHED)
+    if state == State.PUBLISHED:
+        return True
+    return bool(getattr(settings, "EXECUTIVES_SEE_UNPUBLISHED", False)) and state == State.VERIFIED

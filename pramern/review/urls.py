@@ -1,0 +1,11 @@
+from django.urls import path
+
+from pramern.review import views
+
+app_name = "review"
+urlpatterns = [
+    path("review/", views.queue, name="queue"),
+    path("review/a/<int:pk>/history/", views.history, name="history"),
+    path("review/a/<int:pk>/<str:round_code>/", views.unit_round, name="unit"),
+    path("review/a/<int:pk>/<str:round_code>/items/<str:code>/", views.item, name="item"),
+]

@@ -1,0 +1,289 @@
+"""The Evaluation Centre's pages: the queue, a unit's round, an item's review, the history."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from pramern.assessments.forms import parse_thai_date
+from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
+from pramern.assessments.services import WorkspaceError
+from pramern.assessments.workspace import load_workspace
+from pramern.audit.models import AuditEntry
+from pramern.frameworks.models import Framework
+from pramern.organizations.permissions import access_for
+from pramern.review import services
+from pramern.review.models import Comment, Verdict
+
+State = UnitRound.State
+QUEUE_STATES = (State.SUBMITTED, State.RESUBMITTED, State.IN_REVIEW)
+
+
+def _require_centre(request: HttpRequest) -> None:
+    """Review pages are the Evaluation Centre's (evaluators and administrators)."""
+    access = access_for(request.user)
+    if not (access.is_evaluator or access.is_administrator):
+        raise PermissionDenied("Evaluation Centre only")
+
+
+def _assessment(request: HttpRequest, pk: int) -> Assessment:
+    _require_centre(request)
+    return get_object_or_404(Assessment.objects.with_unit(), pk=pk)
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Units by state, with how many items still have records without a verdict."""
+    _require_centre(request)
+    framework = Framework.objects.newest_first().first()
+    if framework is None:
+        raise Http404("No framework")
+    compiled = framework.compiled()
+    round_code = request.GET.get("round") or compiled.final_round.code
+    if round_code not in {r.code for r in compiled.rounds}:
+        raise Http404("No such round")
+    cutoff = compiled.round(round_code).cutoff
+    state = request.GET.get("state", "queue")
+    dimension = request.GET.get("dimension", "")
+    unreviewed_only = request.GET.get("unreviewed") == "1"
+
+    assessments = list(Assessment.objects.filter(framework=framework).with_unit().order_by("unit__code"))
+    unit_rounds = {
+        u.assessment_id: u for u in UnitRound.objects.filter(assessment__framework=framework, round_code=round_code)
+    }
+    pending = Record.objects.filter(assessment__framework=framework, date__lte=cutoff, verdict__isnull=True)
+    if dimension:
+        pending = pending.filter(item_code__startswith=f"{dimension}.")
+    left = Counter(a for a, _item in pending.values_list("assessment_id", "item_code").distinct())
+    rows = []
+    for assessment in assessments:
+        unit_round = unit_rounds.get(assessment.pk)
+        current = unit_round.state if unit_round else State.DRAFT
+        if state == "queue" and current not in QUEUE_STATES:
+            continue
+        if state not in ("queue", "all", current):
+            continue
+        if unreviewed_only and not left[assessment.pk]:
+            continue
+        rows.append({"assessment": assessment, "unit_round": unit_round, "state": current, "left": left[assessment.pk]})
+    counts = Counter((unit_rounds[a.pk].state if a.pk in unit_rounds else State.DRAFT) for a in assessments)
+    context = {
+        "rows": rows,
+        "framework": compiled,
+        "round_code": round_code,
+        "state": state,
+        "dimension": dimension,
+        "unreviewed_only": unreviewed_only,
+        "states": State.choices,
+        "counts": counts,
+    }
+    return render(request, "review/queue.html", context)
+
+
+@login_required
+def unit_round(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    error = None
+    if request.method == "POST":
+        try:
+            if "extend_to" in request.POST:
+                deadline = parse_thai_date(request.POST.get("extend_to", ""))
+                if deadline is None:
+                    raise WorkspaceError(_("Enter a date such as 25/07/2567 (Buddhist era) or 25 ก.ค. 2567."))
+                services.grant_extension(
+                    assessment, round_code, deadline, reason=request.POST.get("reason", ""), user=request.user
+                )
+                messages.success(request, _("The deadline was extended."))
+            else:
+                services.transition(
+                    assessment,
+                    round_code,
+                    request.POST.get("action", ""),
+                    user=request.user,
+                    reason=request.POST.get("reason", ""),
+                )
+                messages.success(request, _("Done."))
+        except WorkspaceError as exc:
+            error = exc
+        else:
+            return redirect("review:unit", pk=assessment.pk, round_code=round_code)
+    workspace = load_workspace(assessment, with_verified=True)
+    if round_code not in workspace.scores.by_round:
+        raise Http404("No such round")
+    status = workspace.locks.status(round_code)
+    verified = workspace.verified[round_code]
+    self_result = workspace.scores.by_round[round_code]
+    unreviewed = Counter(
+        r.item_code for r in workspace.records if r.date <= status.round.cutoff and r.pk not in workspace.verdicts
+    )
+    items = [
+        {
+            "item": item,
+            "self": self_result.items[item.code].points,
+            "verified": verified.items[item.code],
+            "unreviewed": unreviewed[item.code],
+        }
+        for item in workspace.framework.items
+    ]
+    context = {
+        "ws": workspace,
+        "assessment": assessment,
+        "status": status,
+        "round_code": round_code,
+        "self_result": self_result,
+        "verified": verified,
+        "items": items,
+        "actions": services.available_actions(status.state, request.user, assessment.unit_id),
+        "error": error,
+    }
+    return render(request, "review/unit.html", context, status=400 if error else 200)
+
+
+@login_required
+def item(request: HttpRequest, pk: int, round_code: str, code: str) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    error = None
+    if request.method == "POST":
+        try:
+            _review_post(request, assessment, round_code, code)
+        except WorkspaceError as exc:
+            error = exc
+        else:
+            return redirect("review:item", pk=assessment.pk, round_code=round_code, code=code)
+    workspace = load_workspace(assessment, with_verified=True)
+    item_spec = workspace.framework.items_by_code.get(code)
+    if item_spec is None or round_code not in workspace.scores.by_round:
+        raise Http404("No such item or round")
+    records = [r for r in workspace.records if r.item_code == code]
+    evidence: dict[int, list[Evidence]] = {r.pk: [] for r in records}
+    for link in Evidence.records.through.objects.filter(record_id__in=list(evidence)).select_related("evidence"):
+        evidence[link.record_id].append(link.evidence)
+    cutoff = workspace.locks.status(round_code).round.cutoff
+    rows = [
+        {
+            "record": r,
+            "fact": item_spec.facts[r.fact],
+            "evidence": evidence[r.pk],
+            "verdict": workspace.verdicts.get(r.pk),
+            "in_round": r.date <= cutoff,
+        }
+        for r in records
+    ]
+    verified_round = workspace.verified[round_code]
+    context = {
+        "ws": workspace,
+        "assessment": assessment,
+        "round_code": round_code,
+        "item": item_spec,
+        "rows": rows,
+        "self_item": workspace.scores.by_round[round_code].items[code],
+        "verified_item": verified_round.result.items[code],
+        "verified": verified_round.items[code],
+        "comments": Comment.objects.filter(assessment=assessment, item_code=code).select_related("author"),
+        "comment_url": request.path,
+        "statuses": Verdict.Status.choices,
+        "error": error,
+        "status": workspace.locks.status(round_code),
+    }
+    return render(request, "review/item.html", context, status=400 if error else 200)
+
+
+def _review_post(request: HttpRequest, assessment: Assessment, round_code: str, code: str) -> None:
+    kind = request.POST.get("kind")
+    user = request.user
+    if kind in ("verdict", "value"):
+        record = get_object_or_404(Record, pk=request.POST.get("record"), assessment=assessment, item_code=code)
+        if kind == "verdict":
+            services.set_verdict(
+                record, request.POST.get("status", ""), reason=request.POST.get("reason", ""), user=user
+            )
+        else:
+            services.set_verified_value(record, request.POST.get("value", ""), user=user)
+    elif kind == "override":
+        services.set_override(
+            assessment,
+            round_code,
+            code,
+            request.POST.get("points", ""),
+            reason=request.POST.get("reason", ""),
+            user=user,
+        )
+    elif kind == "clear_override":
+        services.clear_override(assessment, round_code, code, user=user)
+    elif kind == "comment":
+        services.add_comment(assessment, code, request.POST.get("body", ""), user=user)
+    else:
+        raise WorkspaceError(_("Unknown step."))
+
+
+@login_required
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything that happened to a unit's assessment (optionally one round's part), or as CSV."""
+    assessment = _assessment(request, pk)
+    entries = list(
+        AuditEntry.objects.filter(assessment_id=assessment.pk).select_related("actor").order_by("created", "id")
+    )
+    round_code = request.GET.get("round", "")
+    if round_code:
+        compiled = assessment.framework.compiled()
+        if round_code not in {r.code for r in compiled.rounds}:
+            raise Http404("No such round")
+        entries = [e for e in entries if _belongs_to_round(e, round_code, compiled.round(round_code).cutoff)]
+    if request.GET.get("format") == "csv":
+        return _history_csv(assessment, entries, round_code)
+    return render(
+        request, "review/history.html", {"assessment": assessment, "entries": entries, "round_code": round_code}
+    )
+
+
+def _belongs_to_round(entry: AuditEntry, round_code: str, cutoff: dt.date) -> bool:
+    data: dict[str, Any] = entry.data or {}
+    if data.get("round"):
+        return bool(data["round"] == round_code)
+    dates = [
+        part.get("date")
+        for part in (data.get("after"), data.get("before"), data.get("record"))
+        if isinstance(part, dict) and part.get("date")
+    ]
+    return not dates or any(dt.date.fromisoformat(d) <= cutoff for d in dates)
+
+
+def _history_csv(assessment: Assessment, entries: list[AuditEntry], round_code: str) -> HttpResponse:
+    name = f"{assessment.unit.code}-{round_code or 'all'}-history.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.write("\ufeff")  # so that Excel reads the Thai as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(["when", "who", "action", "item", "round", "before", "after", "reason"])
+    for entry in entries:
+        data = entry.data or {}
+        writer.writerow(
+            [
+                entry.created.isoformat(timespec="seconds"),
+                entry.actor_name,
+                entry.action,
+                entry.item_code,
+                data.get("round", ""),
+                _compact(data.get("before")),
+                _compact(data.get("after")),
+                data.get("reason", "") if isinstance(data.get("reason"), str) else "",
+            ]
+        )
+    return response
+
+
+def _compact(value: Any) -> str:
+    if value in (None, "", {}):
+        return ""
+    if isinstance(value, dict):
+        return "; ".join(f"{k}={v}" for k, v in value.items() if v not in (None, "", {}, []))
+    return str(value)
