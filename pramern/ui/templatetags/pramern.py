@@ -46,9 +46,9 @@ def bedate(day: dt.date | dt.datetime | str | None) -> str:
 
 
 @register.filter
-def points(value: Decimal | int | None) -> str:
+def points(value: Decimal | int | str | None) -> str:
     """``Decimal('2.50')`` -> ``2.5``."""
-    if value is None:
+    if value is None or value == "":
         return ""
     return format_points(Decimal(value))
 

@@ -1,0 +1,70 @@
+"""The review pages: who may open them, the queue's filters, the unit round page."""
+
+from __future__ import annotations
+
+import pytest
+
+from pramern.review.services import set_verdict, transition
+from tests.factories import record
+
+
+@pytest.fixture
+def submitted(world):
+    rec = record(world.a, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
+    record(world.a, "6.1", "flowcharts", "2024-03-15", section="s1", task="งาน")
+    transition(world.a, "R12", "submit", user=world.dan)
+    return rec
+
+
+def urls(world):
+    return [
+        "/review/",
+        "/review/?round=R6&state=all&dimension=1&unreviewed=1",
+        f"/review/a/{world.a.pk}/R12/",
+        f"/review/a/{world.a.pk}/R12/items/1.2.2/",
+        f"/review/a/{world.a.pk}/history/",
+        f"/review/a/{world.a.pk}/history/?format=csv",
+    ]
+
+
+def test_anonymous_people_are_sent_to_log_in(client, world, submitted):
+    for url in urls(world):
+        assert client.get(url)["Location"].startswith("/login/"), url
+
+
+@pytest.mark.parametrize("persona", ["alice", "dan", "bob", "xena"])
+def test_units_and_executives_cannot_open_the_review_pages(client, world, submitted, persona):
+    client.force_login(getattr(world, persona))
+    for url in urls(world):
+        assert client.get(url).status_code == 403, url
+
+
+@pytest.mark.parametrize("persona", ["eve", "adam"])
+def test_the_evaluation_centre_can(client, world, submitted, persona):
+    client.force_login(getattr(world, persona))
+    for url in urls(world):
+        assert client.get(url).status_code == 200, url
+
+
+def test_the_queue_lists_units_waiting_with_the_items_left(client, world, submitted):
+    client.force_login(world.eve)
+    page = client.get("/review/").content.decode()
+    assert "สำนักวิจัยเศรษฐกิจการเกษตร" in page and "ศูนย์สารสนเทศการเกษตร" not in page  # B is a draft
+    assert '<td class="num">2</td>' in page  # 1.2.2 and 6.1 have records without a verdict
+    dimension_one = client.get("/review/?dimension=1").content.decode()
+    assert '<td class="num">1</td>' in dimension_one
+    drafts = client.get("/review/?state=draft").content.decode()
+    assert "ศูนย์สารสนเทศการเกษตร" in drafts and "สำนักวิจัยเศรษฐกิจการเกษตร" not in drafts
+    transition(world.a, "R12", "start_review", user=world.eve)
+    set_verdict(submitted, "accepted", user=world.eve)
+    assert '<td class="num">1</td>' in client.get("/review/").content.decode()
+
+
+def test_the_evaluator_moves_the_round_from_its_page(client, world, submitted):
+    client.force_login(world.eve)
+    assert client.post(f"/review/a/{world.a.pk}/R12/", {"action": "start_review"}).status_code == 302
+    refused = client.post(f"/review/a/{world.a.pk}/R12/", {"action": "return", "reason": ""})
+    assert refused.status_code == 400
+    client.post(f"/review/a/{world.a.pk}/R12/", {"action": "return", "reason": "แนบหลักฐานข้อ 1.2.2"})
+    page = client.get(f"/review/a/{world.a.pk}/R12/").content.decode()
+    assert "ส่งกลับให้แก้ไข" in page or "returned for revision" in page
