@@ -99,8 +99,12 @@ def transition(
     user: Any,
     reason: str = "",
     today: dt.date | None = None,
+    notify: bool = True,
 ) -> UnitRound:
-    """Move a unit's round along the workflow, or raise ``ReviewError`` saying why not."""
+    """Move a unit's round along the workflow, or raise ``ReviewError`` saying why not.
+
+    The people concerned are emailed once the change is committed (``notify=False`` for
+    loading data, such as the demo)."""
     step = TRANSITIONS.get(action)
     if step is None:
         raise ReviewError(_("Unknown step."))
@@ -144,7 +148,8 @@ def transition(
         data={"round": round_code, "before": before, "after": step.target, "reason": reason.strip()},
         assessment_id=assessment.pk,
     )
-    transaction.on_commit(lambda: notifications.state_changed(unit_round, action, reason=reason.strip()))
+    if notify:
+        transaction.on_commit(lambda: notifications.state_changed(unit_round, action, reason=reason.strip()))
     return unit_round
 
 

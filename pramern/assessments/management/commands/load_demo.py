@@ -100,6 +100,7 @@ class Stage:
     r12_submitted: bool = False
     skip: frozenset[str] = frozenset()  # items left without work, whatever the share
     links: bool = False  # some records have link evidence
+    review: str = ""  # how far the Evaluation Centre got with R6: in_review, returned or published
 
 
 EMPTY = Stage("ยังไม่เริ่มบันทึก", "nothing recorded yet")
@@ -123,6 +124,7 @@ STAGES: dict[str, Stage] = {
         r6_submitted=True,
         skip=frozenset({"5.3", "6.4", "7.8"}),
         links=True,
+        review="published",
     ),
     "oae-sec": Stage(
         "ส่งรอบ 12 เดือนแล้ว (อ่านอย่างเดียว)",
@@ -134,9 +136,9 @@ STAGES: dict[str, Stage] = {
     ),
     # A browser test adds two follow-ups to 1.2.2 here and expects 0 -> 2 points: keep it empty.
     "oae-bapp": _r6_submitted(0.72, dt.date(2024, 5, 31), skip=frozenset({"1.2.2", "7.3", "4.2.3"}), links=True),
-    "oae-cae": _r6_submitted(0.8, dt.date(2024, 6, 30), links=True),
+    "oae-cae": _r6_submitted(0.8, dt.date(2024, 6, 30), links=True, review="in_review"),
     "oae-eval": _r6_submitted(0.7, dt.date(2024, 4, 30)),
-    "oae-rao-01": _r6_submitted(0.75, dt.date(2024, 7, 15)),
+    "oae-rao-01": _r6_submitted(0.75, dt.date(2024, 7, 15), review="returned"),
     "oae-rao-05": _r6_submitted(0.5, R6_CUTOFF),
     "oae-rao-02": _r6_missed(0.5, dt.date(2024, 5, 31)),
     "oae-policy": _r6_missed(0.4, dt.date(2024, 4, 15)),
@@ -544,6 +546,33 @@ def fill(assessment: Assessment, demo: DemoUnit, stage: Stage, users: dict[str, 
             data={"round": round_code, "before": "draft", "after": "submitted", "total": str(submission.self_total)},
             assessment_id=assessment.pk,
         )
+    if stage.review:
+        review_r6(assessment, stage.review, users["evaluator"])
+
+
+def review_r6(assessment: Assessment, target: str, evaluator: Any) -> None:
+    """The Evaluation Centre's work on R6, through the same services (and audit) as the pages."""
+    from pramern.review.services import set_verdict, set_verified_value, transition
+
+    cutoff = assessment.framework.compiled().round("R6").cutoff
+    records = list(assessment.records.filter(date__lte=cutoff).order_by("item_code", "date"))
+    # The demo sends no emails (notify=False).
+    transition(assessment, "R6", "start_review", user=evaluator, notify=False)
+    for index, record in enumerate(records):
+        if target == "in_review" and index % 2:
+            continue  # half still to review
+        if target == "returned" and index == 0:
+            set_verdict(record, "needs_revision", reason="กรุณาแนบบันทึกที่ ผอ. ลงนาม", user=evaluator)
+            continue
+        if "claimed" in record.data:  # a judgement item: the evaluator's value is the verdict
+            set_verified_value(record, str(max(0, float(record.data["claimed"]) - 0.5)), user=evaluator)
+        else:
+            set_verdict(record, "accepted", user=evaluator)
+    if target == "returned":
+        transition(assessment, "R6", "return", user=evaluator, reason="แนบหลักฐานที่ ผอ. ลงนามให้ครบ", notify=False)
+    elif target == "published":
+        transition(assessment, "R6", "verify", user=evaluator, notify=False)
+        transition(assessment, "R6", "publish", user=evaluator, notify=False)
 
 
 def validate(
