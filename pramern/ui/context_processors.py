@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from pramern.organizations.permissions import access_for
+
+
+def access(request: HttpRequest) -> dict[str, Any]:
+    """``access`` in every template: what the person may see (for the navigation)."""
+    return {"access": access_for(request.user)}
