@@ -68,3 +68,26 @@ def test_the_evaluator_moves_the_round_from_its_page(client, world, submitted):
     client.post(f"/review/a/{world.a.pk}/R12/", {"action": "return", "reason": "แนบหลักฐานข้อ 1.2.2"})
     page = client.get(f"/review/a/{world.a.pk}/R12/").content.decode()
     assert "ส่งกลับให้แก้ไข" in page or "returned for revision" in page
+
+
+def test_closing_a_round_in_the_admin_is_audited_and_locks_every_unit(client, world):
+    from pramern.assessments.services import lock_state
+    from pramern.audit.models import AuditEntry
+    from pramern.frameworks.models import RoundSchedule
+
+    schedule = RoundSchedule.objects.get(framework=world.framework, round_code="R12")
+    client.force_login(world.adam)
+    world.adam.is_staff = world.adam.is_superuser = True
+    world.adam.save()
+    response = client.post(
+        f"/admin/frameworks/roundschedule/{schedule.pk}/change/",
+        {
+            "opens_on": "01/08/2023",
+            "submission_deadline": schedule.submission_deadline.strftime("%d/%m/%Y"),
+            "state": "closed",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    entry = AuditEntry.objects.get(action="pramern.round.schedule_changed")
+    assert (entry.data["before"]["state"], entry.data["after"]["state"]) == ("open", "closed")
+    assert lock_state(world.a).read_only and lock_state(world.b).read_only
