@@ -285,5 +285,6 @@ def _compact(value: Any) -> str:
     if value in (None, "", {}):
         return ""
     if isinstance(value, dict):
-        return "; ".join(f"{k}={v}" for k, v in value.items() if v not in (None, "", {}, []))
+        # sorted: PostgreSQL's jsonb does not keep the order the keys were written in
+        return "; ".join(f"{k}={v}" for k, v in sorted(value.items()) if v not in (None, "", {}, []))
     return str(value)

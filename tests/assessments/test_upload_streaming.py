@@ -7,6 +7,8 @@ import tempfile
 import tracemalloc
 
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 
 from pramern.assessments.models import Evidence
@@ -60,6 +62,9 @@ def test_a_30_mb_upload_never_holds_the_file_in_memory(world):
     }
     handler = WSGIHandler()
     statuses = []
+    # As Django's test client does: keep the test's database connection open across the request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     tracemalloc.start()
     try:
         response = handler(environ, lambda status, headers: statuses.append(status))
@@ -68,6 +73,8 @@ def test_a_30_mb_upload_never_holds_the_file_in_memory(world):
     finally:
         tracemalloc.stop()
         body.close()
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     assert statuses == ["200 OK"]
     evidence = Evidence.objects.get()
     assert evidence.size == SIZE

@@ -224,7 +224,7 @@ def test_the_history_of_a_round_as_csv(client, world, in_review):
         "pramern.verdict.given",
         "pramern.round.return",
     ]
-    assert rows[3][4:] == ["", "", "status=rejected; reason=ไม่มีลายมือชื่อ ผอ.", ""]
+    assert rows[3][4:] == ["", "", "reason=ไม่มีลายมือชื่อ ผอ.; status=rejected", ""]
     assert rows[4][7] == "แก้ไขข้อ 1.2.2"
 
 
