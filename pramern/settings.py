@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "pramern.organizations",
     "pramern.assessments",
     "pramern.review",
+    "pramern.reports",
+    "pramern.dashboards",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -133,6 +136,19 @@ DEFAULT_FROM_EMAIL = os.environ.get("PRAMERN_FROM_EMAIL", "pramern@oae.go.th")
 SITE_URL = os.environ.get("PRAMERN_SITE_URL", "http://127.0.0.1:8000")
 #: Executives normally see verified scores once published; set to see them once verified.
 EXECUTIVES_SEE_UNPUBLISHED = envbool("PRAMERN_EXECUTIVES_SEE_UNPUBLISHED", "false")
+
+# Background jobs (reports) run in a separate consumer process: `manage.py run_huey`.
+# Redis when PRAMERN_REDIS_URL is set (production), otherwise a SQLite file next to the database.
+REDIS_URL = os.environ.get("PRAMERN_REDIS_URL", "")
+HUEY = {
+    "name": "pramern",
+    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
+    "immediate": envbool("PRAMERN_TASKS_IMMEDIATE", "false"),
+    "consumer": {"workers": 1, "worker_type": "thread"},
+    **({"url": REDIS_URL} if REDIS_URL else {"filename": str(BASE_DIR / "var" / "huey.sqlite3")}),
+}
+#: Chromium renders the PDF reports (its text layer keeps Thai intact).
+CHROMIUM = os.environ.get("PRAMERN_CHROMIUM", "/usr/bin/chromium")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

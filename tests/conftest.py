@@ -30,3 +30,12 @@ def world(db):
     from tests.factories import World
 
     return World()
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_immediately():
+    """Background jobs run inline in tests (the real consumer is `manage.py run_huey`)."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield

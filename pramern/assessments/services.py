@@ -39,6 +39,13 @@ class WorkspaceError(Exception):
         self.problems = list(problems)
 
 
+def scores_changed(assessment: Assessment) -> None:
+    """The stored score cards follow every change, once it is committed."""
+    from pramern.reports.scorecards import refresh_later  # reports read assessments: import late
+
+    refresh_later(assessment)
+
+
 # --------------------------------------------------------------------------- rounds and locks
 
 
@@ -286,6 +293,7 @@ def save_record(
     )
     _validate_fact_records(assessment, item_code, fact_name, [*others, target])
     target.save()
+    scores_changed(assessment)
     log_action(
         "pramern.record.changed" if before else "pramern.record.created",
         target,
@@ -311,6 +319,7 @@ def delete_record(record: Record, *, user: Any, locks: LockState | None = None) 
         item_code=record.item_code,
     )
     record.delete()
+    scores_changed(assessment)
 
 
 # --------------------------------------------------------------------------- evidence
@@ -528,6 +537,7 @@ def import_document(assessment: Assessment, data: Any, *, user: Any) -> ImportRe
                         else:
                             missing.append(str(ref["file"]))
     result = ImportResult(count, links_made, matched, missing)
+    scores_changed(assessment)
     log_action(
         "pramern.assessment.imported",
         assessment,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from pramern.assessments.adapter import assessment_document
 from pramern.assessments.models import Assessment, Record, UnitRound
-from pramern.assessments.services import WorkspaceError, compute_scores, lock_state
+from pramern.assessments.services import WorkspaceError, compute_scores, lock_state, scores_changed
 from pramern.audit.services import log_action
 from pramern.organizations.permissions import access_for
 from pramern.review import notifications
@@ -141,6 +141,7 @@ def transition(
     unit_round.state = step.target
     unit_round.state_changed_at = now
     unit_round.save()
+    scores_changed(assessment)
     log_action(
         f"pramern.round.{action}",
         assessment,
@@ -180,6 +181,7 @@ def set_verdict(record: Record, status: str, *, reason: str = "", user: Any) -> 
         record=record,
         defaults={"status": status, "reason": reason.strip(), "decided_by": user, "decided_at": timezone.now()},
     )
+    scores_changed(record.assessment)
     log_action(
         "pramern.verdict.given",
         record,
@@ -213,6 +215,7 @@ def set_verified_value(record: Record, value: str, *, user: Any) -> Record:
     before = dict(record.data)
     record.data = {**record.data, "verified": int(number) if number == number.to_integral_value() else float(number)}
     record.save(update_fields=["data", "updated_at"])
+    scores_changed(record.assessment)
     Verdict.objects.update_or_create(
         record=record,
         defaults={"status": Verdict.Status.ACCEPTED, "reason": "", "decided_by": user, "decided_at": timezone.now()},
@@ -252,6 +255,7 @@ def set_override(
         item_code=item_code,
         defaults={"points": value, "reason": reason.strip(), "decided_by": user, "decided_at": timezone.now()},
     )
+    scores_changed(assessment)
     log_action(
         "pramern.override.set",
         assessment,
@@ -278,6 +282,7 @@ def clear_override(assessment: Assessment, round_code: str, item_code: str, *, u
         item_code=item_code,
     )
     existing.delete()
+    scores_changed(assessment)
 
 
 @transaction.atomic

@@ -1,0 +1,87 @@
+"""What reports and dashboards read: every unit's stored score cards, as plain rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from pramern.assessments.models import Assessment
+from pramern.frameworks.models import Framework
+from pramern.organizations.models import Unit
+from pramern.reports.models import ScoreCard
+from pramern.scoring.model import Item
+
+
+@dataclass(frozen=True)
+class RoundRow:
+    """One unit's scores in one round."""
+
+    round_code: str
+    state: str
+    self_total: Decimal
+    verified_total: Decimal
+    potential: Decimal
+    self_dimensions: dict[str, Decimal]
+    verified_dimensions: dict[str, Decimal]
+    self_items: dict[str, Decimal]
+    verified_items: dict[str, Decimal]
+    self_lines: dict[str, list[bool]]
+    verified_lines: dict[str, list[bool]]
+
+    @classmethod
+    def from_card(cls, card: ScoreCard) -> RoundRow:
+        def decimals(values: dict[str, Any]) -> dict[str, Decimal]:
+            return {k: Decimal(str(v)) for k, v in values.items()}
+
+        return cls(
+            round_code=card.round_code,
+            state=card.state,
+            self_total=card.self_total,
+            verified_total=card.verified_total,
+            potential=card.potential,
+            self_dimensions=decimals(card.self_dimensions),
+            verified_dimensions=decimals(card.verified_dimensions),
+            self_items={c: Decimal(v["points"]) for c, v in card.self_items.items()},
+            verified_items={c: Decimal(v["points"]) for c, v in card.verified_items.items()},
+            self_lines={c: list(v["lines"]) for c, v in card.self_items.items()},
+            verified_lines={c: list(v["lines"]) for c, v in card.verified_items.items()},
+        )
+
+
+@dataclass(frozen=True)
+class UnitScores:
+    """A unit and its rows per round (rounds with no stored card are missing)."""
+
+    assessment: Assessment
+    rounds: dict[str, RoundRow] = field(default_factory=dict)
+
+    @property
+    def unit(self) -> Unit:
+        return self.assessment.unit
+
+
+def unit_scores(framework: Framework, *, kinds: list[str] | None = None, region: int | None = None) -> list[UnitScores]:
+    """Every unit of a framework with its stored cards, ordered by unit code: two queries."""
+    assessments = Assessment.objects.filter(framework=framework).with_unit().order_by("unit__code")
+    if kinds:
+        assessments = assessments.filter(unit__kind__in=kinds)
+    if region is not None:
+        assessments = assessments.filter(unit__region=region)
+    by_id = {a.pk: UnitScores(a) for a in assessments}
+    for card in ScoreCard.objects.filter(assessment_id__in=list(by_id)):
+        by_id[card.assessment_id].rounds[card.round_code] = RoundRow.from_card(card)
+    return list(by_id.values())
+
+
+def explain(item: Item, flags: list[bool], *, language: str = "th", round_index: int | None = None) -> str:
+    """The lines of an item as one text: ✓ earned, ✗ what is missing (· not open in the round)."""
+    parts = []
+    for line, earned in zip(item.lines, flags, strict=False):
+        if round_index is not None and line.round.index > round_index:
+            parts.append(f"· {line.text.get(language)}")
+        elif earned:
+            parts.append(f"✓ {line.text.get(language)}")
+        else:
+            parts.append(f"✗ {line.missing.get(language)}")
+    return "\n".join(parts)
