@@ -9,5 +9,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("pramern.frameworks.urls")),
     path("", include("pramern.review.urls")),
+    path("", include("pramern.dashboards.urls")),
+    path("", include("pramern.reports.urls")),
     path("", include("pramern.assessments.urls")),
 ]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from pramern.dashboards import views
+
+app_name = "dashboards"
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("a/<int:pk>/scorecard/", views.scorecard, name="scorecard"),
+]

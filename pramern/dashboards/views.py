@@ -1,0 +1,148 @@
+"""Read-only dashboards: every unit's stored scores, ranked, mapped and compared."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from pramern.assessments.access import get_assessment_for_user
+from pramern.assessments.models import UnitRound
+from pramern.assessments.workspace import load_workspace
+from pramern.frameworks.models import Framework
+from pramern.organizations.models import Unit
+from pramern.organizations.permissions import access_for
+from pramern.reports.data import unit_scores
+
+BUCKET = 10  # points per bar of the distribution
+
+
+def _verified_shown(access: Any, state: str) -> bool:
+    """Evaluators and administrators always; executives once published (or verified, by setting)."""
+    if access.is_evaluator or access.is_administrator:
+        return True
+    if state == UnitRound.State.PUBLISHED:
+        return True
+    return bool(settings.EXECUTIVES_SEE_UNPUBLISHED) and state == UnitRound.State.VERIFIED
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    access = access_for(request.user)
+    if not access.sees_all:
+        raise PermissionDenied("The dashboard is for the office-wide roles")
+    framework = Framework.objects.newest_first().first()
+    if framework is None:
+        raise Http404("No framework")
+    compiled = framework.compiled()
+    codes = [r.code for r in compiled.rounds]
+    round_code = request.GET.get("round") if request.GET.get("round") in codes else codes[-1]
+    kinds = [k for k in request.GET.getlist("kind") if k in Unit.Kind.values]
+    region = int(request.GET["region"]) if request.GET.get("region", "").isdigit() else None
+
+    units = unit_scores(framework, kinds=kinds or None, region=region)
+    rows = []
+    for entry in units:
+        current = entry.rounds.get(round_code)
+        if current is None:
+            continue
+        first, last = entry.rounds.get(codes[0]), entry.rounds.get(codes[-1])
+        shown = _verified_shown(access, current.state)
+        rows.append(
+            {
+                "assessment": entry.assessment,
+                "unit": entry.unit,
+                "row": current,
+                "verified": current.verified_total if shown else None,
+                "verified_dimensions": current.verified_dimensions if shown else None,
+                "first": first.self_total if first else None,
+                "last": last.self_total if last else None,
+                "change": (last.self_total - first.self_total) if first and last else None,
+            }
+        )
+    rows.sort(key=lambda r: (-r["row"].self_total, r["unit"].code))
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+    top = max((d.points for d in compiled.dimensions), default=Decimal(1))
+    buckets = [
+        (low, min(low + BUCKET, int(compiled.total_points))) for low in range(0, int(compiled.total_points), BUCKET)
+    ]
+    distribution = [
+        {
+            "label": f"{low}–{high}",
+            "self": sum(
+                1
+                for r in rows
+                if low <= r["row"].self_total < high or (high == compiled.total_points and r["row"].self_total == high)
+            ),
+            "verified": sum(
+                1
+                for r in rows
+                if r["verified"] is not None
+                and (low <= r["verified"] < high or (high == compiled.total_points and r["verified"] == high))
+            ),
+        }
+        for low, high in buckets
+    ]
+    states = Counter(r["row"].state for r in rows)
+    progress = [(value, label, states.get(value, 0)) for value, label in UnitRound.State.choices]
+    context = {
+        "framework": compiled,
+        "round_code": round_code,
+        "rounds": compiled.rounds,
+        "rows": rows,
+        "dimensions": compiled.dimensions,
+        "distribution": distribution,
+        "progress": progress,
+        "kinds": Unit.Kind.choices,
+        "selected_kinds": kinds,
+        "region": region,
+        "regions": range(1, 13),
+        "top": top,
+        "chart_data": {
+            "ranking": [[r["unit"].short_name or r["unit"].name_th, float(r["row"].self_total)] for r in rows[:20]],
+            "distribution": [[d["label"], d["self"], d["verified"]] for d in distribution],
+            "progress": [[str(label), count] for _value, label, count in progress],
+            "change": [
+                [r["unit"].short_name or r["unit"].name_th, float(r["first"] or 0), float(r["last"] or 0)]
+                for r in rows[:20]
+            ],
+        },
+    }
+    return render(request, "dashboards/dashboard.html", context)
+
+
+@login_required
+def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
+    """One unit: per-dimension points against the max, R6 -> R12, and what is still open."""
+    assessment = get_assessment_for_user(request, pk)
+    workspace = load_workspace(assessment)
+    results = list(workspace.scores.by_round.values())
+    dimensions = [
+        {
+            "dimension": d,
+            "by_round": [(r.round, r.dimensions[d.code].points) for r in results],
+        }
+        for d in workspace.framework.dimensions
+    ]
+    context = {
+        "ws": workspace,
+        "assessment": assessment,
+        "results": results,
+        "dimensions": dimensions,
+        "open_lines": workspace.scores.final.open_lines(),
+        "chart_data": {
+            "dimensions": [
+                [d["dimension"].title.th, float(d["dimension"].points), *[float(p) for _r, p in d["by_round"]]]
+                for d in dimensions
+            ],
+            "rounds": [r.round.title.th for r in results],
+        },
+    }
+    return render(request, "dashboards/scorecard.html", context)

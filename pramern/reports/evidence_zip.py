@@ -1,0 +1,68 @@
+"""A unit's evidence for a round as one ZIP, with a manifest of what supports what."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable
+from typing import IO
+
+from pramern.assessments.models import Assessment, Evidence, Record
+from pramern.review.models import Verdict
+
+MANIFEST_HEADERS = ["ข้อ", "รหัสรายการ", "วันที่", "ข้อมูล", "ชื่อเรื่อง", "หลักฐาน", "ไฟล์ในชุดนี้/ลิงก์", "ผลการตรวจ", "เหตุผล"]
+
+
+def _safe(name: str) -> str:
+    """A file name that cannot climb out of its folder inside the archive."""
+    cleaned = name.replace("\\", "/").split("/")[-1].strip() or "file"
+    return cleaned.lstrip(".") or "file"
+
+
+def build_evidence_zip(
+    assessment: Assessment, round_code: str, stream: IO[bytes], progress: Callable[[int], None] | None = None
+) -> int:
+    """Write the ZIP to ``stream`` (files streamed from storage in chunks); return the file count."""
+    cutoff = assessment.framework.compiled().round(round_code).cutoff
+    records = list(Record.objects.filter(assessment=assessment, date__lte=cutoff).order_by("item_code", "date", "id"))
+    verdicts = {v.record_id: v for v in Verdict.objects.filter(record__in=records)}
+    links = Evidence.records.through.objects.filter(record__in=records).select_related("evidence")
+    by_record: dict[int, list[Evidence]] = {}
+    for link in links:
+        by_record.setdefault(link.record_id, []).append(link.evidence)
+    manifest = io.StringIO()
+    writer = csv.writer(manifest)
+    writer.writerow(MANIFEST_HEADERS)
+    written: dict[int, str] = {}
+    files = 0
+    with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for index, record in enumerate(records):
+            verdict = verdicts.get(record.pk)
+            status = verdict.get_status_display() if verdict else "ยังไม่ได้ตรวจ"
+            reason = verdict.reason if verdict else ""
+            for evidence in by_record.get(record.pk, []) or [None]:
+                if evidence is None:
+                    where, name = "", "—"
+                elif evidence.kind == Evidence.Kind.LINK:
+                    where, name = evidence.url, evidence.title or evidence.url
+                else:
+                    name = evidence.original_name
+                    if evidence.pk not in written:  # one file, however many records it supports
+                        path = f"{record.item_code}/{evidence.pk}-{_safe(evidence.original_name)}"
+                        with evidence.file.open("rb") as source, archive.open(path, "w") as target:
+                            for chunk in source.chunks():
+                                target.write(chunk)
+                        written[evidence.pk] = path
+                        files += 1
+                    where = written[evidence.pk]
+                writer.writerow(
+                    [record.item_code, record.pk, record.date.isoformat(), record.fact, record.title, name, where,
+                     status, reason]
+                )  # fmt: skip
+            if progress is not None and records:
+                progress(int(90 * (index + 1) / len(records)))
+        archive.writestr("manifest.csv", "\ufeff" + manifest.getvalue())
+    if progress is not None:
+        progress(100)
+    return files

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from pramern.reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("reports/scores.xlsx", views.items_xlsx, name="xlsx"),
+    path("reports/scores.csv", views.items_csv, name="csv"),
+    path("reports/consolidated/", views.start_consolidated_pdf, name="consolidated"),
+    path("reports/jobs/<uuid:job_id>/", views.job, name="job"),
+    path("reports/jobs/<uuid:job_id>/download/", views.job_download, name="job-download"),
+    path("a/<int:pk>/scorecard.pdf", views.scorecard_pdf, name="scorecard-pdf"),
+    path("a/<int:pk>/evidence.zip", views.start_evidence_zip, name="evidence-zip"),
+]

@@ -1,0 +1,113 @@
+"""Downloads: the Excel/CSV exports, a unit's scorecard PDF, and background report jobs."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from pramern.assessments.access import get_assessment_for_user
+from pramern.frameworks.models import Framework
+from pramern.organizations.permissions import access_for
+from pramern.reports import services
+from pramern.reports.models import ReportJob
+
+
+def _office_wide(request: HttpRequest) -> Framework:
+    """Reports about every unit are for the office-wide roles; returns the newest framework."""
+    if not access_for(request.user).sees_all:
+        raise PermissionDenied("Office-wide reports")
+    framework = Framework.objects.newest_first().first()
+    if framework is None:
+        raise Http404("No framework")
+    return framework
+
+
+def _round(framework: Framework, request: HttpRequest) -> str:
+    compiled = framework.compiled()
+    code = request.GET.get("round") or request.POST.get("round") or compiled.final_round.code
+    if code not in {r.code for r in compiled.rounds}:
+        raise Http404("No such round")
+    return code
+
+
+@login_required
+def items_xlsx(request: HttpRequest) -> HttpResponse:
+    from pramern.reports.exporters import build_workbook
+
+    framework = _office_wide(request)
+    stream = io.BytesIO()
+    build_workbook(framework, stream)
+    response = HttpResponse(
+        stream.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{framework.code}-scores.xlsx"'
+    return response
+
+
+@login_required
+def items_csv(request: HttpRequest) -> HttpResponse:
+    from pramern.reports.exporters import write_items_csv
+
+    framework = _office_wide(request)
+    stream = io.BytesIO()
+    write_items_csv(framework, stream)
+    response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{framework.code}-scores.csv"'
+    return response
+
+
+@login_required
+def scorecard_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from pramern.reports.pdf import unit_scorecard_pdf
+
+    assessment = get_assessment_for_user(request, pk)
+    response = HttpResponse(unit_scorecard_pdf(assessment), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{assessment.unit.code}-scorecard.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def start_consolidated_pdf(request: HttpRequest) -> HttpResponse:
+    framework = _office_wide(request)
+    job = services.request_consolidated_pdf(framework, _round(framework, request), user=request.user)
+    return redirect("reports:job", job_id=job.pk)
+
+
+@login_required
+@require_POST
+def start_evidence_zip(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for_user(request, pk)
+    job = services.request_evidence_zip(assessment, _round(assessment.framework, request), user=request.user)
+    return redirect("reports:job", job_id=job.pk)
+
+
+def _job_for_user(request: HttpRequest, job_id: str) -> ReportJob:
+    """A job is its requester's: nobody else learns it exists."""
+    job = get_object_or_404(ReportJob, pk=job_id)
+    if job.requested_by_id != request.user.pk:
+        raise Http404("No such report")
+    return job
+
+
+@login_required
+def job(request: HttpRequest, job_id: str) -> HttpResponse:
+    """The job's page; htmx polls its status part until the file is ready (a reload finds it again)."""
+    found = _job_for_user(request, job_id)
+    template = "reports/_job_status.html" if request.headers.get("HX-Request") == "true" else "reports/job.html"
+    return render(request, template, {"job": found})
+
+
+@login_required
+def job_download(request: HttpRequest, job_id: str) -> FileResponse:
+    found = _job_for_user(request, job_id)
+    if found.status != ReportJob.Status.DONE or not found.file:
+        raise Http404("Not ready")
+    response = FileResponse(found.file.open("rb"), as_attachment=True, filename=found.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

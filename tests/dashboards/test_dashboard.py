@@ -1,0 +1,108 @@
+"""The executive dashboard and the unit scorecard: who sees them, what they show, how fast."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from pramern.organizations.models import Unit
+from pramern.reports.scorecards import refresh
+from pramern.review.services import set_verdict, transition
+from tests.factories import assessment, record, unit
+
+
+def cards(world):
+    for a in (world.a, world.b):
+        refresh(a)
+
+
+def test_who_may_open_the_dashboard(client, world):
+    cards(world)
+    assert client.get("/dashboard/")["Location"].startswith("/login/")
+    for persona in ("alice", "dan", "bob"):
+        client.force_login(getattr(world, persona))
+        assert client.get("/dashboard/").status_code == 403
+    for persona in ("eve", "xena", "adam"):
+        client.force_login(getattr(world, persona))
+        assert client.get("/dashboard/").status_code == 200
+
+
+def test_ranking_heat_map_distribution_and_progress(client, world):
+    record(world.a, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
+    record(world.a, "1.2.2", "followups", "2024-05-20", presented_to_director=True)
+    record(world.b, "2.1", "plan", "2023-10-01", sent_to_planning=True, signed_or_presented=True)
+    record(world.b, "1.2.1", "measure", "2023-10-01", not_duplicate=True, signed_or_presented=True, published=True)
+    transition(world.a, "R12", "submit", user=world.dan)
+    cards(world)
+    client.force_login(world.xena)
+    page = client.get("/dashboard/").content.decode()
+    ranking = page.split('id="table-ranking"')[1].split("</table>")[0]
+    assert ranking.index("ศูนย์สารสนเทศการเกษตร") < ranking.index("สำนักวิจัยเศรษฐกิจการเกษตร")  # 6 before 2
+    assert '<td class="num">6</td>' in ranking and '<td class="num">2</td>' in ranking
+    heatmap = page.split('id="table-heatmap"')[1].split("</table>")[0]
+    unit_b = heatmap.split("ศูนย์สารสนเทศการเกษตร")[1].split("</tr>")[0]
+    assert 'style="--share: 15%">4</td><td class="num heat" style="--share: 33%">2</td>' in unit_b  # 4/26, 2/6
+    distribution = page.split('id="table-distribution"')[1].split("</table>")[0]
+    assert '<td>0–10</td><td class="num">2</td>' in distribution
+    progress = page.split('id="table-progress"')[1].split("</table>")[0]
+    assert '<td>ส่งแล้ว</td><td class="num">1</td>' in progress or '<td>submitted</td><td class="num">1</td>' in progress
+
+
+def test_filters_by_kind_and_region(client, world):
+    rao = unit("oae-rao-03", "สำนักงานเศรษฐกิจการเกษตรที่ 3")
+    Unit.objects.filter(pk=rao.pk).update(kind="regional", region=3)
+    refresh(assessment(rao, world.framework))
+    cards(world)
+    client.force_login(world.xena)
+    regional = client.get("/dashboard/?kind=regional").content.decode()
+    assert "สำนักงานเศรษฐกิจการเกษตรที่ 3" in regional and "ศูนย์สารสนเทศการเกษตร" not in regional
+    region_3 = client.get("/dashboard/?region=3").content.decode()
+    assert "สำนักงานเศรษฐกิจการเกษตรที่ 3" in region_3 and "สำนักวิจัยเศรษฐกิจการเกษตร" not in region_3
+
+
+def test_executives_see_verified_scores_once_published(client, world):
+    rec = record(world.a, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
+    transition(world.a, "R12", "submit", user=world.dan)
+    transition(world.a, "R12", "start_review", user=world.eve)
+    set_verdict(rec, "accepted", user=world.eve)
+    transition(world.a, "R12", "verify", user=world.eve)
+    cards(world)
+
+    def verified_cell(persona):
+        client.force_login(getattr(world, persona))
+        ranking = client.get("/dashboard/").content.decode().split('id="table-ranking"')[1]
+        row = ranking.split("สำนักวิจัยเศรษฐกิจการเกษตร")[1].split("</tr>")[0]
+        return row.split('<td class="num">')[2].split("</td>")[0]
+
+    assert verified_cell("eve") == "1"
+    assert verified_cell("xena") == "–"
+    transition(world.a, "R12", "publish", user=world.eve)
+    refresh(world.a)
+    assert verified_cell("xena") == "1"
+
+
+def test_the_dashboard_query_count_does_not_grow_with_units(client, world):
+    cards(world)
+    client.force_login(world.xena)
+    client.get("/dashboard/")
+    with CaptureQueriesContext(connection) as two_units:
+        client.get("/dashboard/")
+    for n in range(8):
+        extra = unit(f"oae-x{n}", f"หน่วยงานทดสอบ {n}")
+        refresh(assessment(extra, world.framework))
+    with CaptureQueriesContext(connection) as ten_units:
+        assert "หน่วยงานทดสอบ 7" in client.get("/dashboard/").content.decode()
+    # session, user, roles, framework, assessments with units, score cards
+    assert len(ten_units) == len(two_units) == 6
+
+
+def test_the_scorecard_shows_dimensions_rounds_and_open_lines(client, world):
+    record(world.a, "1.2.2", "followups", "2023-10-01", presented_to_director=True)
+    client.force_login(world.alice)
+    page = client.get(f"/a/{world.a.pk}/scorecard/").content.decode()
+    table = page.split('id="table-dimensions"')[1].split("</table>")[0]
+    assert "การป้องกันการทุจริต" in table
+    assert '<td class="num">26</td><td class="num">1</td><td class="num">1</td>' in table  # R6 1, R12 1
+    assert "ต้องติดตามผลครั้งที่ 2" in page
+    client.force_login(world.bob)
+    assert client.get(f"/a/{world.a.pk}/scorecard/").status_code == 404
