@@ -23,6 +23,9 @@ run: $(STAMP)
 	@echo "Pramern: http://127.0.0.1:8000/  (log in with a demo account above; stop with Ctrl-C)"
 	@echo "CLI:     $(BIN)/pramern score examples/strong-unit.yaml"
 	@echo ""
+	@# The report worker (huey) runs beside the server and stops with it.
+	$(BIN)/python manage.py run_huey --quiet & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	PRAMERN_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)

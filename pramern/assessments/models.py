@@ -23,8 +23,9 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
         return self if unit_ids is None else self.filter(unit_id__in=unit_ids)
 
     def with_unit(self) -> AssessmentQuerySet:
-        """Joined with unit and framework: every page shows both."""
-        return self.select_related("unit", "framework")
+        """Joined with unit and framework (every page shows both), without the framework's
+        source, which ``Framework.compiled()`` reads only once per process."""
+        return self.select_related("unit", "framework").defer("framework__source")
 
 
 class Assessment(models.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
+from html import escape
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import SafeString, mark_safe
 
 from pramern.assessments.access import get_assessment_for_user
 from pramern.assessments.models import UnitRound
@@ -18,7 +20,8 @@ from pramern.assessments.workspace import load_workspace
 from pramern.frameworks.models import Framework
 from pramern.organizations.models import Unit
 from pramern.organizations.permissions import access_for
-from pramern.reports.data import unit_scores
+from pramern.reports.data import unit_totals
+from pramern.scoring import format_points
 
 BUCKET = 10  # points per bar of the distribution
 
@@ -45,28 +48,37 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     round_code = request.GET.get("round") if request.GET.get("round") in codes else codes[-1]
     kinds = [k for k in request.GET.getlist("kind") if k in Unit.Kind.values]
     region = int(request.GET["region"]) if request.GET.get("region", "").isdigit() else None
+    state_labels = dict(UnitRound.State.choices)
 
-    units = unit_scores(framework, kinds=kinds or None, region=region)
+    totals = unit_totals(framework, kinds=kinds or None, region=region)
+    dimension_max = [(d.code, d.points) for d in compiled.dimensions]
     rows = []
-    for entry in units:
-        current = entry.rounds.get(round_code)
+    for by_round in totals.values():
+        current = by_round.get(round_code)
         if current is None:
             continue
-        first, last = entry.rounds.get(codes[0]), entry.rounds.get(codes[-1])
+        unit = current.unit
+        first, last = by_round.get(codes[0]), by_round.get(codes[-1])
         shown = _verified_shown(access, current.state)
         rows.append(
             {
-                "assessment": entry.assessment,
-                "unit": entry.unit,
+                "unit": unit,
                 "row": current,
+                "state_label": state_labels.get(current.state, current.state),
+                "self": current.self_total,
                 "verified": current.verified_total if shown else None,
-                "verified_dimensions": current.verified_dimensions if shown else None,
                 "first": first.self_total if first else None,
                 "last": last.self_total if last else None,
                 "change": (last.self_total - first.self_total) if first and last else None,
+                # pre-formatted heat-map cells: (points, share of the dimension's max in %)
+                "heat": [
+                    (format_points(p), int(100 * p / top) if top else 0)
+                    for code, top in dimension_max
+                    for p in [Decimal(current.self_dimensions.get(code, "0"))]
+                ],
             }
         )
-    rows.sort(key=lambda r: (-r["row"].self_total, r["unit"].code))
+    rows.sort(key=lambda r: (-r["self"], r["unit"].code))
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank
     top = max((d.points for d in compiled.dimensions), default=Decimal(1))
@@ -93,6 +105,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     states = Counter(r["row"].state for r in rows)
     progress = [(value, label, states.get(value, 0)) for value, label in UnitRound.State.choices]
     context = {
+        "ranking_rows": _ranking_rows(rows),
+        "heatmap_rows": _heatmap_rows(rows),
         "framework": compiled,
         "round_code": round_code,
         "rounds": compiled.rounds,
@@ -106,7 +120,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "regions": range(1, 13),
         "top": top,
         "chart_data": {
-            "ranking": [[r["unit"].short_name or r["unit"].name_th, float(r["row"].self_total)] for r in rows[:20]],
+            "ranking": [[r["unit"].short_name or r["unit"].name_th, float(r["self"])] for r in rows[:20]],
             "distribution": [[d["label"], d["self"], d["verified"]] for d in distribution],
             "progress": [[str(label), count] for _value, label, count in progress],
             "change": [
@@ -146,3 +160,33 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
         },
     }
     return render(request, "dashboards/scorecard.html", context)
+
+
+# The two tables have a row per unit (1,000 and more): built here with f-strings, because a
+# template loop (or format_html per cell) costs more than the rest of the page. Text is escaped
+# with html.escape; the other values are numbers formatted by us.
+
+
+def _ranking_rows(rows: list[dict[str, Any]]) -> SafeString:
+    out = []
+    for r in rows:
+        verified = format_points(r["verified"]) if r["verified"] is not None else "–"
+        first = format_points(r["first"]) if r["first"] is not None else ""
+        change = "" if r["change"] is None else ("+" if r["change"] > 0 else "") + format_points(r["change"])
+        out.append(
+            f'<tr><td class="num">{r["rank"]}</td><td><a href="/a/{int(r["unit"].assessment_id)}/scorecard/">'
+            f'{escape(r["unit"].name_th)}</a></td><td class="num">{format_points(r["self"])}</td>'
+            f'<td class="num">{verified}</td><td class="num">{first}</td><td class="num">{change}</td>'
+            f'<td><span class="pill state-{escape(r["row"].state)}">{escape(str(r["state_label"]))}</span></td></tr>'
+        )
+    return mark_safe("\n".join(out))
+
+
+def _heatmap_rows(rows: list[dict[str, Any]]) -> SafeString:
+    out = []
+    for r in rows:
+        cells = "".join(
+            f'<td class="num heat" style="--share: {int(share)}%">{points}</td>' for points, share in r["heat"]
+        )
+        out.append(f"<tr><td>{escape(r['unit'].short_name or r['unit'].name_th)}</td>{cells}</tr>")
+    return mark_safe("\n".join(out))

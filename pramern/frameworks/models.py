@@ -7,7 +7,6 @@ every score can be recomputed exactly as it was; ``compiled()`` turns it into th
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from django.db import models
@@ -49,13 +48,19 @@ class Framework(models.Model):
         return reverse("frameworks:detail", args=[self.code, self.version])
 
     def compiled(self) -> CompiledFramework:
-        """The engine's view of this framework (parsed once per content, then cached)."""
-        return _compile(self.source_sha256, self.source, self.source_name)
+        """The engine's view of this framework, parsed once per content and kept by its hash.
+
+        The source is read only on the first call, so lists may load frameworks with
+        ``defer("source")`` (a framework file is ~100 KB; a list of 1,000 units would carry it
+        1,000 times)."""
+        found = _COMPILED.get(self.source_sha256)
+        if found is None:
+            found = _COMPILED[self.source_sha256] = parse_framework(self.source, self.source_name)
+        return found
 
 
-@lru_cache(maxsize=16)
-def _compile(sha256: str, source: str, name: str) -> CompiledFramework:
-    return parse_framework(source, name)
+#: Compiled frameworks by content hash: one entry per installed version, for the process's life.
+_COMPILED: dict[str, CompiledFramework] = {}
 
 
 class FrameworkItem(models.Model):

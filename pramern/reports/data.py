@@ -62,8 +62,11 @@ class UnitScores:
 
 
 def unit_scores(framework: Framework, *, kinds: list[str] | None = None, region: int | None = None) -> list[UnitScores]:
-    """Every unit of a framework with its stored cards, ordered by unit code: two queries."""
-    assessments = Assessment.objects.filter(framework=framework).with_unit().order_by("unit__code")
+    """Every unit of a framework with its stored cards, ordered by unit code: two queries.
+
+    The assessments come with their unit only: use ``framework`` (the argument) rather than
+    ``assessment.framework``, whose source would be read once per unit."""
+    assessments = Assessment.objects.filter(framework=framework).select_related("unit").order_by("unit__code")
     if kinds:
         assessments = assessments.filter(unit__kind__in=kinds)
     if region is not None:
@@ -85,3 +88,49 @@ def explain(item: Item, flags: list[bool], *, language: str = "th", round_index:
         else:
             parts.append(f"✗ {line.missing.get(language)}")
     return "\n".join(parts)
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """A unit as lists show it (read with values_list: no model instances for 1,000 rows)."""
+
+    assessment_id: int
+    code: str
+    name_th: str
+    short_name: str
+
+
+@dataclass(frozen=True)
+class TotalsRow:
+    """What the dashboard needs of one unit in one round: totals and dimensions, no items."""
+
+    unit: UnitRef
+    state: str
+    self_total: Decimal
+    verified_total: Decimal
+    self_dimensions: dict[str, str]
+    verified_dimensions: dict[str, str]
+
+
+def unit_totals(
+    framework: Framework, *, kinds: list[str] | None = None, region: int | None = None
+) -> dict[int, dict[str, TotalsRow]]:
+    """assessment id -> round code -> totals; two light queries, none of the per-item detail."""
+    assessments = Assessment.objects.filter(framework=framework)
+    if kinds:
+        assessments = assessments.filter(unit__kind__in=kinds)
+    if region is not None:
+        assessments = assessments.filter(unit__region=region)
+    units = {
+        pk: UnitRef(pk, code, name, short)
+        for pk, code, name, short in assessments.values_list("pk", "unit__code", "unit__name_th", "unit__short_name")
+    }
+    out: dict[int, dict[str, TotalsRow]] = {pk: {} for pk in units}
+    cards = ScoreCard.objects.filter(assessment__in=assessments).values_list(
+        "assessment_id", "round_code", "state", "self_total", "verified_total", "self_dimensions", "verified_dimensions"
+    )
+    for assessment_id, code, state, self_total, verified_total, self_dims, verified_dims in cards:
+        out[assessment_id][code] = TotalsRow(
+            units[assessment_id], state, self_total, verified_total, self_dims, verified_dims
+        )
+    return out

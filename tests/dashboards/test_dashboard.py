@@ -106,3 +106,12 @@ def test_the_scorecard_shows_dimensions_rounds_and_open_lines(client, world):
     assert "ต้องติดตามผลครั้งที่ 2" in page
     client.force_login(world.bob)
     assert client.get(f"/a/{world.a.pk}/scorecard/").status_code == 404
+
+
+def test_unit_names_are_escaped_in_the_fast_tables(client, world):
+    Unit.objects.filter(pk=world.unit_b.pk).update(name_th="<script>alert(1)</script>", short_name="<b>x</b>")
+    cards(world)
+    client.force_login(world.xena)
+    page = client.get("/dashboard/").content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>x</b>" not in page.split('id="table-heatmap"')[1]

@@ -367,6 +367,10 @@ class Command(BaseCommand):
                     fill(assessment, demo, STAGES.get(demo.code, EMPTY), users, today)
                     filled += 1
             rows = check(framework, units)
+            from pramern.reports.scorecards import refresh  # the dashboards read stored score cards
+
+            for assessment in Assessment.objects.filter(framework=framework, unit__in=units.values()).with_unit():
+                refresh(assessment)
         self.stdout.write(
             f"Demo: {len(units)} units, {filled} assessments filled"
             + ("" if filled else " (already loaded: nothing changed; --reset loads them again)")
