@@ -26,7 +26,7 @@ from pramern.scoring import format_points
 BUCKET = 10  # points per bar of the distribution
 
 
-def _verified_shown(access: Any, state: str) -> bool:
+def verified_shown_to(access: Any, state: str) -> bool:
     """Evaluators and administrators always; executives once published (or verified, by setting)."""
     if access.is_evaluator or access.is_administrator:
         return True
@@ -59,7 +59,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             continue
         unit = current.unit
         first, last = by_round.get(codes[0]), by_round.get(codes[-1])
-        shown = _verified_shown(access, current.state)
+        shown = verified_shown_to(access, current.state)
         rows.append(
             {
                 "unit": unit,

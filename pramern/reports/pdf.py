@@ -19,7 +19,10 @@ What was verified on Chromium 156.0.8078.108:
 - Pitfall: a line at the top of a page whose marks (ไม้โท, สระอำ) reach above its line box is
   also painted, clipped away, at the bottom of the previous page, and ``pdftotext`` reads it
   there as a stray word. ``line-height: 1.6`` keeps the marks inside the line box.
-- Chromium writes D-Bus complaints to stderr on servers without a session bus: harmless.
+- Chromium writes D-Bus complaints to stderr on servers without a session bus, and Debian's
+  launcher script a "[: ...: unexpected operator" line: both harmless, filtered from errors.
+- A cold start costs 0.6-1 s of the time of every PDF (a one-line page takes as long); the
+  layout of the pages themselves is cheap (1,028 pages in about 20 s).
 
 Fonts come from ``static/pramern/fonts`` through absolute ``file://`` URLs: nothing is fetched.
 These functions render what they are given; checking who may see verified scores is the
@@ -28,12 +31,13 @@ caller's job.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -64,7 +68,7 @@ FLAGS = (
     "--no-pdf-header-footer",
 )
 TIMEOUT = 60  # seconds
-#: Chromium lays out roughly a hundred pages a second; a thousand units need more than a minute.
+#: 1,000 units (1,028 pages) took about 20 s on the loaded 2-core reference machine: leave room.
 SECONDS_PER_UNIT = 0.1
 
 
@@ -79,7 +83,7 @@ def fonts_dir() -> Path:
 def css_string(text: str) -> SafeString:
     """``text`` as a quoted CSS string, safe inside a ``<style>`` element (for ``content:``)."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ").replace("<", "\\3C ")
-    return mark_safe(f'"{escaped}"')  # noqa: S308 - every special character is escaped above
+    return mark_safe(f'"{escaped}"')  # every character that could end the string or the element is escaped
 
 
 def base_context(page_header: str, *, title: str = "") -> dict[str, Any]:
@@ -196,15 +200,21 @@ class OpenItem:
 
 
 def _state_label(row: RoundRow | None) -> str:
-    state = row.state if row else UnitRound.State.DRAFT
-    try:
-        return str(UnitRound.State(state).label)
-    except ValueError:
-        return state
+    state = row.state if row else str(UnitRound.State.DRAFT)
+    labels: dict[str, str] = {str(value): str(label) for value, label in UnitRound.State.choices}
+    return labels.get(state, state)
 
 
 def _round_columns(compiled: CompiledFramework, rows: dict[str, RoundRow]) -> list[RoundColumn]:
     return [RoundColumn(r.code, r.title.th, _state_label(rows.get(r.code))) for r in compiled.rounds]
+
+
+def _item_cells(by_round: list[RoundRow | None], code: str) -> list[tuple[Decimal | None, Decimal | None]]:
+    return [(r.self_items.get(code), r.verified_items.get(code)) if r else (None, None) for r in by_round]
+
+
+def _dimension_cells(by_round: list[RoundRow | None], code: str) -> list[tuple[Decimal | None, Decimal | None]]:
+    return [(r.self_dimensions.get(code), r.verified_dimensions.get(code)) if r else (None, None) for r in by_round]
 
 
 def _dimension_tables(compiled: CompiledFramework, rows: dict[str, RoundRow]) -> list[DimensionTable]:
@@ -212,24 +222,14 @@ def _dimension_tables(compiled: CompiledFramework, rows: dict[str, RoundRow]) ->
     tables = []
     for dimension in compiled.dimensions:
         items = [
-            ScoreRow(
-                item.code,
-                item.title.th,
-                item.max_points,
-                [(r.self_items.get(item.code), r.verified_items.get(item.code)) if r else (None, None) for r in by_round],
-            )
+            ScoreRow(item.code, item.title.th, item.max_points, _item_cells(by_round, item.code))
             for item in dimension.items
         ]
         total = ScoreRow(
             dimension.code,
             f"รวมด้านที่ {dimension.code}",
             dimension.points,
-            [
-                (r.self_dimensions.get(dimension.code), r.verified_dimensions.get(dimension.code))
-                if r
-                else (None, None)
-                for r in by_round
-            ],
+            _dimension_cells(by_round, dimension.code),
         )
         tables.append(DimensionTable(dimension.code, dimension.title.th, items, total))
     return tables
@@ -261,11 +261,26 @@ def _cards(assessment: Assessment) -> dict[str, RoundRow]:
     return {card.round_code: RoundRow.from_card(card) for card in cards}
 
 
-def unit_scorecard_context(assessment: Assessment) -> dict[str, Any]:
-    """Everything ``reports/scorecard_pdf.html`` shows about one unit's assessment."""
+def without_verified(row: RoundRow) -> RoundRow:
+    """The row as someone who may not see its verified scores yet sees it ("–")."""
+    return dataclasses.replace(
+        row,
+        verified_total=None,
+        verified_items={},
+        verified_dimensions={},
+        verified_lines={},  # type: ignore[arg-type]
+    )
+
+
+def unit_scorecard_context(assessment: Assessment, *, verified_rounds: Collection[str] | None = None) -> dict[str, Any]:
+    """Everything ``reports/scorecard_pdf.html`` shows about one unit's assessment.
+
+    ``verified_rounds``: the rounds whose verified scores the reader may see (None: all)."""
     framework = assessment.framework
     compiled = framework.compiled()
     rows = _cards(assessment)
+    if verified_rounds is not None:
+        rows = {code: row if code in verified_rounds else without_verified(row) for code, row in rows.items()}
     last = compiled.rounds[-1]
     totals = ScoreRow(
         "",
@@ -288,9 +303,11 @@ def unit_scorecard_context(assessment: Assessment) -> dict[str, Any]:
     }
 
 
-def unit_scorecard_pdf(assessment: Assessment) -> bytes:
+def unit_scorecard_pdf(assessment: Assessment, *, verified_rounds: Collection[str] | None = None) -> bytes:
     """One unit's A4 score card: every item's points per round, totals and what is left to do."""
-    return render_pdf("reports/scorecard_pdf.html", unit_scorecard_context(assessment))
+    with translation.override("th"):  # state labels are translated while the context is built
+        context = unit_scorecard_context(assessment, verified_rounds=verified_rounds)
+    return render_pdf("reports/scorecard_pdf.html", context)
 
 
 # -- every unit of a round ------------------------------------------------------------------
@@ -308,14 +325,15 @@ class RankedUnit:
 
 
 def _ranked(scores: list[UnitScores], round_code: str) -> list[tuple[UnitScores, RoundRow | None, int | None]]:
-    """Units by verified total, then self-assessed total (equal pairs share a rank); unscored last."""
+    """Units by self-assessed total, as the dashboard ranks them, then verified total where the
+    reader sees it (equal pairs share a rank); unscored last."""
     scored = [(s, s.rounds[round_code]) for s in scores if round_code in s.rounds]
-    scored.sort(key=lambda pair: (-pair[1].verified_total, -pair[1].self_total, pair[0].unit.code))
+    scored.sort(key=lambda pair: (-pair[1].self_total, -(pair[1].verified_total or 0), pair[0].unit.code))
     out: list[tuple[UnitScores, RoundRow | None, int | None]] = []
     previous: tuple[Decimal, Decimal] | None = None
     rank = 0
     for position, (unit_score, row) in enumerate(scored, start=1):
-        key = (row.verified_total, row.self_total)
+        key = (row.self_total, row.verified_total)
         if key != previous:
             rank, previous = position, key
         out.append((unit_score, row, rank))
@@ -324,7 +342,11 @@ def _ranked(scores: list[UnitScores], round_code: str) -> list[tuple[UnitScores,
 
 
 def consolidated_context(
-    framework: Framework, round_code: str, progress: Callable[[int], None] | None = None
+    framework: Framework,
+    round_code: str,
+    progress: Callable[[int], None] | None = None,
+    *,
+    verified_shown: Callable[[str], bool] | None = None,
 ) -> dict[str, Any]:
     """Everything ``reports/consolidated_pdf.html`` shows; ``progress`` hears 0..90 as units are laid out."""
     compiled = framework.compiled()
@@ -339,18 +361,17 @@ def consolidated_context(
         scores = unit_scores(framework)
     report = progress or (lambda percent: None)
     report(0)
+    if verified_shown is not None:  # the reader sees verified scores only in some states
+        for unit_score in scores:
+            unit_score.rounds.update(
+                {c: r if verified_shown(r.state) else without_verified(r) for c, r in unit_score.rounds.items()}
+            )
     ranked = _ranked(scores, round_code)
     units = []
     last_percent = 0
     for done, (unit_score, row, rank) in enumerate(ranked, start=1):
         dimensions = [
-            ScoreRow(
-                d.code,
-                d.title.th,
-                d.points,
-                [(row.self_dimensions.get(d.code), row.verified_dimensions.get(d.code)) if row else (None, None)],
-            )
-            for d in compiled.dimensions
+            ScoreRow(d.code, d.title.th, d.points, _dimension_cells([row], d.code)) for d in compiled.dimensions
         ]
         unit = unit_score.unit
         units.append(
@@ -370,7 +391,7 @@ def consolidated_context(
             last_percent = percent
     chosen = rounds[round_code]
     return {
-        **base_context(f"{ORGANIZATION} · ผลการประเมิน{chosen.title.th}", title=f"ผลการประเมิน{chosen.title.th}"),
+        **base_context(f"{ORGANIZATION} · ผลการประเมิน {chosen.title.th}", title=f"ผลการประเมิน {chosen.title.th}"),
         "organization": ORGANIZATION,
         "framework_title": compiled.title.th,
         "framework_key": f"{framework.code}@{framework.version}",
@@ -380,13 +401,20 @@ def consolidated_context(
     }
 
 
-def consolidated_pdf(framework: Framework, round_code: str, progress: Callable[[int], None] | None = None) -> bytes:
+def consolidated_pdf(
+    framework: Framework,
+    round_code: str,
+    progress: Callable[[int], None] | None = None,
+    *,
+    verified_shown: Callable[[str], bool] | None = None,
+) -> bytes:
     """Every unit of a round: a ranking, then a page per unit with its points per dimension.
 
     One Chromium run for the whole document; ``progress`` gets 0..90 while units are laid out
     and 100 once the PDF is printed.
     """
-    context = consolidated_context(framework, round_code, progress)
+    with translation.override("th"):  # state labels are translated while the context is built
+        context = consolidated_context(framework, round_code, progress, verified_shown=verified_shown)
     pdf = render_pdf(
         "reports/consolidated_pdf.html", context, timeout=TIMEOUT + SECONDS_PER_UNIT * len(context["units"])
     )

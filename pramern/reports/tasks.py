@@ -33,10 +33,19 @@ def run_report_job(job_id: str) -> None:
                 assessment = Assessment.objects.with_unit().get(pk=job.params["assessment"])
                 build_evidence_zip(assessment, job.params["round"], scratch, _progress(job))  # type: ignore[arg-type]
             else:
+                from pramern.dashboards.views import verified_shown_to
+                from pramern.organizations.permissions import access_for
                 from pramern.reports.pdf import consolidated_pdf
 
                 framework = Framework.objects.get(pk=job.params["framework"])
-                scratch.write(consolidated_pdf(framework, job.params["round"], progress=_progress(job)))
+                access = access_for(job.requested_by)
+                pdf = consolidated_pdf(
+                    framework,
+                    job.params["round"],
+                    progress=_progress(job),  # type: ignore[arg-type]
+                    verified_shown=lambda state: verified_shown_to(access, state),
+                )
+                scratch.write(pdf)
             scratch.seek(0)
             job.file.save(job.filename, File(scratch), save=False)
         job.status, job.progress, job.finished_at = ReportJob.Status.DONE, 100, timezone.now()

@@ -15,6 +15,7 @@ from pramern.frameworks.models import Framework
 from pramern.organizations.permissions import access_for
 from pramern.reports import services
 from pramern.reports.models import ReportJob
+from pramern.review.services import verified_visible
 
 
 def _office_wide(request: HttpRequest) -> Framework:
@@ -66,7 +67,13 @@ def scorecard_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from pramern.reports.pdf import unit_scorecard_pdf
 
     assessment = get_assessment_for_user(request, pk)
-    response = HttpResponse(unit_scorecard_pdf(assessment), content_type="application/pdf")
+    rounds = {u.round_code: u for u in assessment.unit_rounds.all()}
+    visible = [
+        rnd.code
+        for rnd in assessment.framework.compiled().rounds
+        if verified_visible(request.user, assessment, rounds.get(rnd.code))
+    ]
+    response = HttpResponse(unit_scorecard_pdf(assessment, verified_rounds=visible), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{assessment.unit.code}-scorecard.pdf"'
     return response
 

@@ -1,0 +1,168 @@
+"""Time of the score exports (xlsx workbook and CSV) with 1,000 units seeded.
+
+    .venv/bin/python bench/export_bench.py [--units 1000] [--repeat 3] [--database-url URL] [--keep FILE]
+
+Seeds a fresh database (a temporary SQLite file unless --database-url is given) the way
+bench/workspace_bench.py does: 1,000 units, each with an FY2567 assessment of about 110
+generated records. Then refreshes every unit's score cards (timed on its own: it is done after
+each change, not when exporting), and times ``build_workbook`` (41,000 item rows, the dimension
+summary and the information sheet) and ``write_items_csv``, ``--repeat`` times each.
+Target on the 2-core reference machine: the workbook in under 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def seed(units: int) -> Any:
+    """1,000 units with generated records, as in workspace_bench.py; returns the framework."""
+    from score_bench import random_assessment
+
+    from pramern.assessments.models import Assessment, Record
+    from pramern.frameworks.models import RoundSchedule
+    from pramern.frameworks.services import install_framework_file
+    from pramern.organizations.models import Section, Unit
+
+    framework = install_framework_file(ROOT / "frameworks-data" / "oae-2567.yaml").framework
+    today = dt.date.today()
+    RoundSchedule.objects.filter(framework=framework).update(submission_deadline=today + dt.timedelta(days=30))
+    compiled = framework.compiled()
+    rng = random.Random(2567)
+    for index in range(units):
+        document = random_assessment(rng, compiled, index)
+        unit = Unit.objects.create(
+            code=f"unit-{index:04d}", name_th=f"สำนักงานเศรษฐกิจการเกษตรที่ {index % 12 + 1} หน่วยที่ {index}"
+        )
+        Section.objects.bulk_create(
+            Section(unit=unit, code=s["code"], name_th=s["name"], position=n)
+            for n, s in enumerate(document["sections"])
+        )
+        assessment = Assessment.objects.create(unit=unit, framework=framework, staff_counts=document["staff_count"])
+        Record.objects.bulk_create(
+            Record(
+                assessment=assessment,
+                item_code=code,
+                fact=fact,
+                date=dt.date.fromisoformat(raw["date"]),
+                data={k: v for k, v in raw.items() if k != "date"},
+            )
+            for code, facts in document["items"].items()
+            for fact, raws in facts.items()
+            for raw in raws
+        )
+    return framework
+
+
+def timed(label: str, repeat: int, action: Any) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        begin = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - begin)
+    print(
+        f"{label:<26} median {statistics.median(times):6.2f} s   best {min(times):6.2f} s   "
+        f"({', '.join(f'{t:.2f}' for t in times)})"
+    )
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--keep", default="", help="also write the workbook to this file")
+    args = parser.parse_args()
+
+    scratch = tempfile.mkdtemp(prefix="pramern-bench-")
+    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{scratch}/bench.sqlite3"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pramern.settings")
+    os.environ["PRAMERN_MEDIA_ROOT"] = f"{scratch}/media"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from pramern.assessments.models import Assessment, Record
+    from pramern.reports.data import unit_scores
+    from pramern.reports.exporters import (
+        DimensionSummaryExporter,
+        ItemScoresExporter,
+        ReportInfoExporter,
+        XlsxBook,
+        build_workbook,
+        write_items_csv,
+    )
+    from pramern.reports.scorecards import refresh
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    framework = seed(args.units)
+    print(
+        f"seeded {args.units} units, {Record.objects.count()} records in "
+        f"{time.perf_counter() - started:.1f} s ({connection.vendor})"
+    )
+
+    started = time.perf_counter()
+    for assessment in Assessment.objects.with_unit().iterator():
+        refresh(assessment)
+    print(f"refreshed score cards      {time.perf_counter() - started:6.2f} s (after changes, not per export)")
+
+    sizes: dict[str, int] = {}
+
+    def workbook() -> None:
+        stream = io.BytesIO()
+        build_workbook(framework, stream)
+        sizes["xlsx"] = len(stream.getvalue())
+        if args.keep:
+            Path(args.keep).write_bytes(stream.getvalue())
+
+    def items_csv() -> None:
+        stream = io.BytesIO()
+        write_items_csv(framework, stream)
+        sizes["csv"] = len(stream.getvalue())
+
+    def rows_only() -> None:
+        exporter = ItemScoresExporter(framework)
+        sizes["rows"] = sum(1 for _ in exporter.rows())
+
+    def from_loaded_scores() -> None:
+        book = XlsxBook(framework.title_th)
+        for exporter in (ItemScoresExporter, DimensionSummaryExporter, ReportInfoExporter):
+            book.add(exporter(framework, scores=loaded))
+        book.save(io.BytesIO())
+
+    loaded = unit_scores(framework)
+    timed("read score cards", args.repeat, lambda: unit_scores(framework))
+    timed("item rows (no writing)", args.repeat, rows_only)
+    timed("workbook, scores in memory", args.repeat, from_loaded_scores)
+    times = timed("build_workbook (xlsx)", args.repeat, workbook)
+    timed("write_items_csv", args.repeat, items_csv)
+    print(
+        f"{sizes['rows']} item rows; xlsx {sizes['xlsx'] / 1e6:.1f} MB, csv {sizes['csv'] / 1e6:.1f} MB; "
+        f"workbook target < 5 s: {'met' if statistics.median(times) < 5 else 'MISSED'}"
+    )
+    if not args.database_url:
+        connection.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,231 @@
+"""Score lists as xlsx and CSV: Thai survives, points are numbers, dates show in the Buddhist era."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from pramern.reports.exporters import (
+    BE_DATE_FORMAT,
+    EXPORTERS,
+    LINE_HEIGHT,
+    POINTS_FORMAT,
+    ROW_HEIGHT,
+    DimensionSummaryExporter,
+    ItemScoresExporter,
+    build_workbook,
+    display_width,
+    write_items_csv,
+)
+from pramern.reports.scorecards import refresh
+from pramern.review.services import set_verdict, transition
+from tests.factories import record
+
+TITLE_1_2_2 = "มีการติดตามการดำเนินงานตามมาตรการฯ"
+ITEMS, DIMENSIONS, INFO = "คะแนนรายข้อ", "สรุปรายด้าน", "ข้อมูลรายงาน"
+
+
+@pytest.fixture
+def scored(world):
+    """Unit A followed 1.2.2 up in each round, both presented to the director; the evaluator
+    accepted only the first. Unit B followed up once, not presented."""
+    first = record(world.a, "1.2.2", "followups", "2024-01-10", presented_to_director=True)
+    record(world.a, "1.2.2", "followups", "2024-05-20", presented_to_director=True)
+    record(world.b, "1.2.2", "followups", "2024-03-15")
+    transition(world.a, "R12", "submit", user=world.dan)
+    transition(world.a, "R12", "start_review", user=world.eve)
+    set_verdict(first, "accepted", user=world.eve)
+    for a in (world.a, world.b):
+        refresh(a)
+    return world
+
+
+def workbook(framework, **filters):
+    stream = io.BytesIO()
+    build_workbook(framework, stream, **filters)
+    stream.seek(0)
+    return load_workbook(stream)
+
+
+def as_dicts(sheet):
+    rows = list(sheet.iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def item_row(sheet, unit_code, item_code):
+    return next(r for r in as_dicts(sheet) if r["รหัสหน่วยงาน"] == unit_code and r["ข้อ"] == item_code)
+
+
+def test_the_workbook_has_thai_sheets_with_frozen_thai_headers(scored):
+    book = workbook(scored.framework)
+
+    assert book.sheetnames == [ITEMS, DIMENSIONS, INFO]
+    items = book[ITEMS]
+    assert [c.value for c in items[1]] == [
+        "รหัสหน่วยงาน",
+        "หน่วยงาน",
+        "ด้าน",
+        "ข้อ",
+        "รายการประเมิน",
+        "คะแนนเต็ม",
+        "รอบ 6 เดือน ประเมินตนเอง",
+        "รอบ 6 เดือน ตรวจรับรอง",
+        "รอบ 12 เดือน ประเมินตนเอง",
+        "รอบ 12 เดือน ตรวจรับรอง",
+        "คำอธิบายคะแนน รอบ 12 เดือน",
+        "สถานะ รอบ 12 เดือน",
+    ]
+    assert all(c.font.b for c in items[1])
+    assert items.freeze_panes == "A2"
+    assert book[DIMENSIONS].freeze_panes == "A2"
+    assert items.auto_filter.ref == "A1:L83"  # header + 2 units × 41 items
+
+
+def test_every_unit_has_a_row_per_item_with_its_thai_name_and_the_item_title(scored):
+    items = as_dicts(workbook(scored.framework)[ITEMS])
+
+    assert len(items) == 2 * 41
+    assert [r["รหัสหน่วยงาน"] for r in items[::41]] == ["oae-bapp", "oae-cae"]
+    row = item_row(workbook(scored.framework)[ITEMS], "oae-bapp", "1.2.2")
+    assert row["หน่วยงาน"] == "สำนักวิจัยเศรษฐกิจการเกษตร"
+    assert row["รายการประเมิน"] == TITLE_1_2_2
+    assert row["ด้าน"] == "1"
+
+
+def test_points_are_numbers_formatted_with_two_decimals(scored):
+    sheet = workbook(scored.framework)[ITEMS]
+    row = item_row(sheet, "oae-bapp", "1.2.2")
+
+    assert row["คะแนนเต็ม"] == 2
+    assert row["รอบ 6 เดือน ประเมินตนเอง"] == 1
+    assert row["รอบ 12 เดือน ประเมินตนเอง"] == 2
+    assert row["รอบ 12 เดือน ตรวจรับรอง"] == 1  # only the first follow-up was accepted
+    assert row["สถานะ รอบ 12 เดือน"] == "กำลังตรวจ"  # the round's state in Thai
+    cells = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "oae-bapp" and r[3].value == "1.2.2")
+    assert all(isinstance(c.value, int | float) and c.number_format == POINTS_FORMAT for c in cells[5:10])
+
+
+def test_the_explanation_lists_earned_and_missing_lines_in_thai(scored):
+    sheet = workbook(scored.framework)[ITEMS]
+
+    done = item_row(sheet, "oae-bapp", "1.2.2")["คำอธิบายคะแนน รอบ 12 เดือน"]
+    assert done.split("\n") == [
+        "✓ ติดตามผลอย่างน้อย 1 ครั้ง",
+        "✓ ติดตามผล 2 ครั้ง",
+        "✓ ติดตามผล 2 ครั้ง และเสนอ ผอ. ทราบ",
+    ]
+    partial = item_row(sheet, "oae-cae", "1.2.2")["คำอธิบายคะแนน รอบ 12 เดือน"]
+    assert partial.split("\n") == [
+        "✓ ติดตามผลอย่างน้อย 1 ครั้ง",
+        "✗ ต้องติดตามผลครั้งที่ 2",
+        "✗ ต้องติดตามผลครั้งที่ 2 และเสนอ ผอ. ทราบทั้ง 2 ครั้ง",
+    ]
+    cell = next(r[10] for r in sheet.iter_rows(min_row=2) if r[0].value == "oae-cae" and r[3].value == "1.2.2")
+    assert cell.alignment.wrap_text
+    # three lines, the first 1.5 × the font size so that Thai marks are not clipped
+    assert sheet.row_dimensions[cell.row].height >= ROW_HEIGHT + 2 * LINE_HEIGHT
+    assert sheet.row_dimensions[2].height >= ROW_HEIGHT
+
+
+def test_the_summary_has_dimension_points_and_round_totals(scored):
+    summary = as_dicts(workbook(scored.framework)[DIMENSIONS])
+
+    assert [r["หน่วยงาน"] for r in summary] == ["สำนักวิจัยเศรษฐกิจการเกษตร", "ศูนย์สารสนเทศการเกษตร"]
+    a = summary[0]
+    cards = {c.round_code: c for c in scored.a.scorecards.all()}
+    assert Decimal(str(a["ด้าน 1 ประเมินตนเอง (รอบ 12 เดือน)"])) == Decimal(cards["R12"].self_dimensions["1"])
+    assert a["ด้าน 1 ประเมินตนเอง (รอบ 12 เดือน)"] >= 2  # 1.2.2 at least
+    assert a["ด้าน 1 ตรวจรับรอง (รอบ 12 เดือน)"] == 1  # only the accepted follow-up
+    assert Decimal(str(a["รวม รอบ 6 เดือน ประเมินตนเอง"])) == cards["R6"].self_total
+    assert Decimal(str(a["รวม รอบ 12 เดือน ประเมินตนเอง"])) == cards["R12"].self_total
+    assert Decimal(str(a["รวม รอบ 12 เดือน ตรวจรับรอง"])) == cards["R12"].verified_total
+    dimension_codes = [d.code for d in scored.framework.compiled().dimensions]
+    assert sum(a[f"ด้าน {code} ประเมินตนเอง (รอบ 12 เดือน)"] for code in dimension_codes) == pytest.approx(
+        a["รวม รอบ 12 เดือน ประเมินตนเอง"]
+    )
+
+
+def test_the_information_sheet_dates_the_report_in_the_buddhist_era(scored):
+    info = workbook(scored.framework)[INFO]
+    values = {row[0].value: row[1] for row in info.iter_rows(min_row=2)}
+
+    assert values["กรอบการประเมิน"].value == scored.framework.title_th
+    assert values["รหัสกรอบการประเมิน"].value == "oae-2567@1"
+    assert values["จำนวนหน่วยงาน"].value == 2
+    generated = values["วันที่จัดทำรายงาน"]
+    assert generated.is_date
+    assert generated.value.date() == timezone.localdate()
+    assert generated.number_format == BE_DATE_FORMAT
+
+
+def test_columns_are_as_wide_as_the_visible_characters(scored):
+    sheet = workbook(scored.framework)[ITEMS]
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEFGHIJKL"}
+
+    assert display_width("สำนักวิจัยเศรษฐกิจการเกษตร") == 22  # len() says 26: ั ิ ั ิ sit on their letters
+    assert widths["E"] > widths["F"] and widths["E"] > widths["I"]  # item titles wider than points
+    assert widths["E"] <= 60
+    assert widths["B"] == 24  # the longest unit name (22 visible characters) + 2, not its 26 code points
+    assert widths["C"] < 10
+
+
+def test_filters_choose_the_units(scored):
+    book = workbook(scored.framework, kinds=["centre"])
+
+    assert book[ITEMS].max_row == 1
+    values = {row[0].value: row[1].value for row in book[INFO].iter_rows(min_row=2)}
+    assert values["จำนวนหน่วยงาน"] == 0
+    assert "ประเภทหน่วยงาน" in values
+
+
+def test_the_csv_has_the_same_thai_and_numbers(scored):
+    stream = io.BytesIO()
+    write_items_csv(scored.framework, stream)
+
+    raw = stream.getvalue()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel needs the BOM to read UTF-8
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) == 2 * 41
+    row = next(r for r in rows if r["รหัสหน่วยงาน"] == "oae-bapp" and r["ข้อ"] == "1.2.2")
+    assert row["หน่วยงาน"] == "สำนักวิจัยเศรษฐกิจการเกษตร"
+    assert row["รายการประเมิน"] == TITLE_1_2_2
+    assert Decimal(row["รอบ 12 เดือน ประเมินตนเอง"]) == 2
+    assert Decimal(row["รอบ 12 เดือน ตรวจรับรอง"]) == 1
+    assert row["คำอธิบายคะแนน รอบ 12 เดือน"].startswith("✓ ติดตามผลอย่างน้อย 1 ครั้ง\n✓")
+
+
+def test_each_registered_exporter_writes_a_sheet_of_its_own(scored):
+    assert EXPORTERS["items"] is ItemScoresExporter
+    assert EXPORTERS["dimensions"] is DimensionSummaryExporter
+    for identifier in ("items", "dimensions"):
+        exporter = EXPORTERS[identifier]
+        stream = io.BytesIO()
+        exporter(scored.framework).write_xlsx(stream)
+        stream.seek(0)
+        book = load_workbook(stream)
+        assert book.sheetnames == [exporter.sheet_title], identifier
+        assert book.active.max_row == (3 if identifier == "dimensions" else 83)
+
+
+def test_a_unit_without_score_cards_still_has_its_rows(world):
+    refresh(world.a)  # unit B has never been scored
+
+    items = as_dicts(workbook(world.framework)[ITEMS])
+    b = [r for r in items if r["รหัสหน่วยงาน"] == "oae-cae"]
+    assert len(b) == 41
+    assert b[0]["รอบ 12 เดือน ประเมินตนเอง"] is None
+    assert b[0]["รายการประเมิน"] == "หน่วยงานมีแนวทางในการป้องกันการทุจริต"
+    assert b[0]["คำอธิบายคะแนน รอบ 12 เดือน"] is None
+
+
+def test_sheet_names_excel_refuses_are_refused(world):
+    class Slashed(ItemScoresExporter):
+        sheet_title = "คะแนน/ข้อ"
+
+    with pytest.raises(ValueError, match="sheet name"):
+        Slashed(world.framework).write_xlsx(io.BytesIO())

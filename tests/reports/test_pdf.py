@@ -1,0 +1,177 @@
+"""Thai PDF reports printed by Chromium: the text layer must give the Thai back exactly.
+
+The checks read the PDF the way people search and copy from it, through poppler's
+``pdftotext`` and ``pdffonts``. Under CI (CI=true) missing tools fail the run; on a
+developer's machine the tests skip and say what to install.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.template import Context, Template
+from django.utils import timezone
+
+from pramern.reports.models import ScoreCard
+from pramern.reports.pdf import PdfError, base_context, consolidated_pdf, css_string, html_to_pdf, unit_scorecard_pdf
+from pramern.reports.scorecards import refresh
+from pramern.thaidates import thai_date
+from tests.factories import record
+
+ORGANIZATION = "สำนักงานเศรษฐกิจการเกษตร"
+TITLE_1_2_2 = "มีการติดตามการดำเนินงานตามมาตรการฯ"
+
+
+@pytest.fixture
+def tools() -> None:
+    missing = [name for name in (settings.CHROMIUM, "pdftotext", "pdffonts") if not shutil.which(name)]
+    if not missing:
+        return
+    message = f"{', '.join(missing)} not found: install them with `sudo apt-get install chromium poppler-utils`"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def poppler(tool: str, pdf: bytes, tmp_path: Path, *args: str) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    command = [tool, *args, str(path)] + (["-"] if tool == "pdftotext" else [])
+    return subprocess.run(command, capture_output=True, check=True, text=True, timeout=30).stdout
+
+
+def text_of(pdf: bytes, tmp_path: Path) -> str:
+    return poppler("pdftotext", pdf, tmp_path, "-layout", "-enc", "UTF-8")
+
+
+@pytest.fixture
+def scored(world):
+    """Unit A followed up 1.2.2 once in the 6-month round and had 30 of 40 staff answer 5.1."""
+    record(world.a, "1.2.2", "followups", "2024-01-15", presented_to_director=True)
+    record(world.a, "5.1", "respondents", "2024-06-30", value=30)
+    refresh(world.a)
+    refresh(world.b)
+    return world
+
+
+@pytest.mark.django_db
+def test_the_score_card_gives_thai_back_exactly(tools, scored, tmp_path):
+    text = text_of(unit_scorecard_pdf(scored.a), tmp_path)
+
+    assert "สำนักวิจัยเศรษฐกิจการเกษตร" in text
+    assert ORGANIZATION in text
+    assert TITLE_1_2_2 in text
+    assert "oae-2567@1" in text
+    assert thai_date(timezone.localdate()) in text
+    # framework maximum, then R6 self / verified, R12 self / verified
+    assert re.search(r"คะแนนรวมทั้งหมด\s+120\s+1\s+0\s+3\s+0\b", text), text
+    assert re.search(r"1\.2\.2\s+" + TITLE_1_2_2 + r"\s+2\s+1\s+0\s+1\s+0\b", text), text
+
+
+@pytest.mark.django_db
+def test_the_score_card_lists_what_is_left_to_earn(tools, scored, tmp_path):
+    text = text_of(unit_scorecard_pdf(scored.a), tmp_path)
+
+    todo = text[text.index("สิ่งที่ควรทำต่อ") :]
+    assert "ต้องติดตามผลครั้งที่ 2" in todo  # 1.2.2's second follow-up
+    assert "5.1" not in todo  # 30 of 40 staff answered: every line earned
+
+
+@pytest.mark.django_db
+def test_the_score_card_embeds_sarabun(tools, scored, tmp_path):
+    fonts = poppler("pdffonts", unit_scorecard_pdf(scored.a), tmp_path).splitlines()
+
+    sarabun = [line for line in fonts if "Sarabun" in line]
+    assert sarabun, fonts
+    header = fonts[0].split()
+    for line in sarabun:
+        # name type... encoding emb sub uni object ID: "emb" is the 5th column from the end
+        assert line.split()[-5] == "yes", (header, line)
+    assert all("Sarabun" in line for line in fonts[2:]), "no fallback font may be needed"
+
+
+@pytest.mark.django_db
+def test_a_unit_without_score_cards_is_scored_first(tools, world, tmp_path):
+    assert not ScoreCard.objects.filter(assessment=world.b).exists()
+
+    text = text_of(unit_scorecard_pdf(world.b), tmp_path)
+
+    assert ScoreCard.objects.filter(assessment=world.b).count() == 2
+    assert "ศูนย์สารสนเทศการเกษตร" in text
+
+
+@pytest.mark.django_db
+def test_the_consolidated_report_ranks_units_and_gives_each_a_page(tools, scored, tmp_path):
+    seen: list[int] = []
+
+    text = text_of(consolidated_pdf(scored.framework, "R12", progress=seen.append), tmp_path)
+
+    pages = text.split("\f")[:-1]
+    assert len(pages) >= 3  # the ranking, then one page per unit
+    assert "หน้า 1 / " in pages[0]
+    assert f"หน้า {len(pages)} / {len(pages)}" in pages[-1]
+    assert ORGANIZATION in pages[0]
+    ranking = pages[0]
+    assert re.search(r"1\s+สำนักวิจัยเศรษฐกิจการเกษตร\s+3\s+0", ranking), ranking
+    assert re.search(r"2\s+ศูนย์สารสนเทศการเกษตร\s+0\s+0", ranking), ranking
+    for name, total in (("สำนักวิจัยเศรษฐกิจการเกษตร", "3"), ("ศูนย์สารสนเทศการเกษตร", "0")):
+        page = next(page for page in pages[1:] if name in page)
+        assert re.search(r"คะแนนรวม\s+120\s+" + total + r"\s+0\b", page), page
+        assert "การป้องกันการทุจริต" in page  # dimension 1's title
+    assert seen[0] == 0 and seen[-1] == 100 and 90 in seen
+    assert seen == sorted(seen)
+
+
+@pytest.mark.django_db
+def test_an_unknown_round_is_refused(scored):
+    with pytest.raises(PdfError, match="R9"):
+        consolidated_pdf(scored.framework, "R9")
+
+
+def test_long_thai_text_breaks_only_between_words(tools, tmp_path):
+    # ICU's dictionary splits the compound into its words; a break anywhere else (สำนัก|งาน)
+    # leaves a line that is not made of these words.
+    words = ("สำนักงาน", "เศรษฐกิจ", "การ", "เกษตร")
+    sentence = " ".join(["".join(words)] * 12)
+    template = Template(
+        '{% extends "reports/pdf_base.html" %}{% block body %}<p style="width: 38mm">{{ sentence }}</p>{% endblock %}'
+    )
+    html = template.render(Context({**base_context("ทดสอบการตัดคำ"), "sentence": sentence}))
+
+    text = text_of(html_to_pdf(html), tmp_path)
+
+    body = text.split("\f")[0].splitlines()
+    lines = [line.replace(" ", "") for line in body if any(w in line for w in words) and "ทดสอบ" not in line]
+    assert len(lines) > 5, body
+    pattern = re.compile("(?:" + "|".join(words) + ")+")
+    assert all(pattern.fullmatch(line) for line in lines), lines
+    assert "".join(lines) == sentence.replace(" ", "")
+
+
+def test_a_missing_chromium_is_a_clear_error(settings):
+    settings.CHROMIUM = "/nonexistent/chromium"
+
+    with pytest.raises(PdfError, match="Chromium not found at /nonexistent/chromium"):
+        html_to_pdf("<p>ทดสอบ</p>")
+
+
+def test_a_failing_chromium_is_a_clear_error(settings):
+    settings.CHROMIUM = shutil.which("false")
+
+    with pytest.raises(PdfError, match=r"failed to print the PDF \(exit 1\)"):
+        html_to_pdf("<p>ทดสอบ</p>")
+
+
+def test_a_chromium_that_takes_too_long_is_stopped(tools):
+    with pytest.raises(PdfError, match="did not finish the PDF in 0 s"):
+        html_to_pdf("<p>ทดสอบ</p>", timeout=0.05)
+
+
+def test_a_running_header_cannot_escape_its_css_string():
+    assert css_string('ก"ข\\ค</style>') == '"ก\\"ข\\\\ค\\3C /style>"'
