@@ -43,6 +43,8 @@ check: lint typecheck test
 bench: $(STAMP)
 	$(BIN)/python bench/score_bench.py
 	$(BIN)/python bench/workspace_bench.py
+	$(BIN)/python bench/export_bench.py
+	$(BIN)/python bench/pdf_bench.py
 
 # Regenerate the pinned requirements from requirements/*.in in a scratch virtualenv.
 lock:

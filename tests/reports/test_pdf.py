@@ -175,3 +175,42 @@ def test_a_chromium_that_takes_too_long_is_stopped(tools):
 
 def test_a_running_header_cannot_escape_its_css_string():
     assert css_string('ก"ข\\ค</style>') == '"ก\\"ข\\\\ค\\3C /style>"'
+
+
+def test_the_consolidated_report_is_a_background_job_with_progress(
+    tools, scored, client, world, tmp_path, django_capture_on_commit_callbacks
+):
+    from pramern.reports.models import ReportJob
+
+    client.force_login(world.eve)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/reports/consolidated/", {"round": "R12"})
+    job = ReportJob.objects.get()
+    assert response["Location"] == f"/reports/jobs/{job.pk}/"
+    assert (job.status, job.progress, job.filename) == ("done", 100, "oae-2567-R12-all-units.pdf")
+    download = client.get(f"/reports/jobs/{job.pk}/download/")
+    pdf = b"".join(download.streaming_content)
+    text = text_of(pdf, tmp_path)
+    assert "สำนักวิจัยเศรษฐกิจการเกษตร" in text and "ศูนย์สารสนเทศการเกษตร" in text
+
+
+def test_a_units_scorecard_pdf_hides_verified_scores_it_may_not_see(tools, scored, client, world, tmp_path):
+    from pramern.review.services import set_verdict, transition
+
+    transition(world.a, "R12", "submit", user=world.dan)
+    transition(world.a, "R12", "start_review", user=world.eve)
+    for rec in world.a.records.all():
+        set_verdict(rec, "accepted", user=world.eve)
+    refresh(world.a)
+
+    def dashes(persona):
+        client.force_login(getattr(world, persona))
+        response = client.get(f"/a/{world.a.pk}/scorecard.pdf")
+        assert response["Content-Type"] == "application/pdf"
+        text = text_of(response.content, tmp_path)
+        assert "สำนักวิจัยเศรษฐกิจการเกษตร" in text
+        return text.count("–")
+
+    assert dashes("alice") > dashes("eve")  # in review: the unit does not see the verified column yet
+    client.force_login(world.bob)
+    assert client.get(f"/a/{world.a.pk}/scorecard.pdf").status_code == 404
