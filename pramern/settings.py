@@ -140,6 +140,8 @@ EXECUTIVES_SEE_UNPUBLISHED = envbool("PRAMERN_EXECUTIVES_SEE_UNPUBLISHED", "fals
 # Background jobs (reports) run in a separate consumer process: `manage.py run_huey`.
 # Redis when PRAMERN_REDIS_URL is set (production), otherwise a SQLite file next to the database.
 REDIS_URL = os.environ.get("PRAMERN_REDIS_URL", "")
+if not REDIS_URL:  # huey opens its SQLite file as soon as it is imported
+    (BASE_DIR / "var").mkdir(exist_ok=True)
 HUEY = {
     "name": "pramern",
     "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
