@@ -13,14 +13,10 @@ Target on the 2-core reference machine: the workbook in under 5 s.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import io
-import os
-import random
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -28,45 +24,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-
-
-def seed(units: int) -> Any:
-    """1,000 units with generated records, as in workspace_bench.py; returns the framework."""
-    from score_bench import random_assessment
-
-    from pramern.assessments.models import Assessment, Record
-    from pramern.frameworks.models import RoundSchedule
-    from pramern.frameworks.services import install_framework_file
-    from pramern.organizations.models import Section, Unit
-
-    framework = install_framework_file(ROOT / "frameworks-data" / "oae-2567.yaml").framework
-    today = dt.date.today()
-    RoundSchedule.objects.filter(framework=framework).update(submission_deadline=today + dt.timedelta(days=30))
-    compiled = framework.compiled()
-    rng = random.Random(2567)
-    for index in range(units):
-        document = random_assessment(rng, compiled, index)
-        unit = Unit.objects.create(
-            code=f"unit-{index:04d}", name_th=f"สำนักงานเศรษฐกิจการเกษตรที่ {index % 12 + 1} หน่วยที่ {index}"
-        )
-        Section.objects.bulk_create(
-            Section(unit=unit, code=s["code"], name_th=s["name"], position=n)
-            for n, s in enumerate(document["sections"])
-        )
-        assessment = Assessment.objects.create(unit=unit, framework=framework, staff_counts=document["staff_count"])
-        Record.objects.bulk_create(
-            Record(
-                assessment=assessment,
-                item_code=code,
-                fact=fact,
-                date=dt.date.fromisoformat(raw["date"]),
-                data={k: v for k, v in raw.items() if k != "date"},
-            )
-            for code, facts in document["items"].items()
-            for fact, raws in facts.items()
-            for raw in raws
-        )
-    return framework
 
 
 def timed(label: str, repeat: int, action: Any) -> list[float]:
@@ -90,17 +47,11 @@ def main() -> None:
     parser.add_argument("--keep", default="", help="also write the workbook to this file")
     args = parser.parse_args()
 
-    scratch = tempfile.mkdtemp(prefix="pramern-bench-")
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{scratch}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pramern.settings")
-    os.environ["PRAMERN_MEDIA_ROOT"] = f"{scratch}/media"
-    import django
+    from seeding import refresh_all, seed_units, setup_django
 
-    django.setup()
-    from django.core.management import call_command
+    scratch = setup_django(args.database_url)
     from django.db import connection
 
-    from pramern.assessments.models import Assessment, Record
     from pramern.reports.data import unit_scores
     from pramern.reports.exporters import (
         DimensionSummaryExporter,
@@ -110,20 +61,9 @@ def main() -> None:
         build_workbook,
         write_items_csv,
     )
-    from pramern.reports.scorecards import refresh
 
-    call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    framework = seed(args.units)
-    print(
-        f"seeded {args.units} units, {Record.objects.count()} records in "
-        f"{time.perf_counter() - started:.1f} s ({connection.vendor})"
-    )
-
-    started = time.perf_counter()
-    for assessment in Assessment.objects.with_unit().iterator():
-        refresh(assessment)
-    print(f"refreshed score cards      {time.perf_counter() - started:6.2f} s (after changes, not per export)")
+    framework = seed_units(args.units)
+    refresh_all()  # after changes, not per export
 
     sizes: dict[str, int] = {}
 

@@ -13,12 +13,8 @@ Seeds a fresh database (a temporary SQLite file unless --database-url is given) 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
-import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -35,62 +31,18 @@ def main() -> None:
     parser.add_argument("--keep", default="", help="folder to write the PDFs to")
     args = parser.parse_args()
 
-    scratch = tempfile.mkdtemp(prefix="pramern-bench-")
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{scratch}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pramern.settings")
-    os.environ["PRAMERN_MEDIA_ROOT"] = f"{scratch}/media"
-    import django
+    from seeding import refresh_all, seed_units, setup_django
 
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
+    setup_django(args.database_url)
     from django.template.loader import render_to_string
     from django.utils import translation
-    from score_bench import random_assessment
 
-    from pramern.assessments.models import Assessment, Record
-    from pramern.frameworks.models import RoundSchedule
-    from pramern.frameworks.services import install_framework_file
-    from pramern.organizations.models import Section, Unit
+    from pramern.assessments.models import Assessment
     from pramern.reports.pdf import consolidated_pdf, html_to_pdf, unit_scorecard_context, unit_scorecard_pdf
-    from pramern.reports.scorecards import refresh
 
-    call_command("migrate", verbosity=0)
-    framework = install_framework_file(ROOT / "frameworks-data" / "oae-2567.yaml").framework
-    today = dt.date.today()
-    RoundSchedule.objects.filter(framework=framework).update(submission_deadline=today + dt.timedelta(days=30))
-    compiled = framework.compiled()
-
-    started = time.perf_counter()
-    rng = random.Random(2567)
-    for index in range(args.units):
-        document = random_assessment(rng, compiled, index)
-        unit = Unit.objects.create(code=f"unit-{index:04d}", name_th=f"สำนักงานเศรษฐกิจการเกษตรที่ {index + 1}")
-        Section.objects.bulk_create(
-            Section(unit=unit, code=s["code"], name_th=s["name"], position=n)
-            for n, s in enumerate(document["sections"])
-        )
-        assessment = Assessment.objects.create(unit=unit, framework=framework, staff_counts=document["staff_count"])
-        Record.objects.bulk_create(
-            Record(
-                assessment=assessment,
-                item_code=code,
-                fact=fact,
-                date=dt.date.fromisoformat(raw["date"]),
-                data={k: v for k, v in raw.items() if k != "date"},
-            )
-            for code, facts in document["items"].items()
-            for fact, raws in facts.items()
-            for raw in raws
-        )
-    seeded = time.perf_counter() - started
-    print(f"seeded {args.units} units, {Record.objects.count()} records in {seeded:.1f} s ({connection.vendor})")
-
-    started = time.perf_counter()
+    framework = seed_units(args.units)
+    refresh_all()
     assessments = list(Assessment.objects.with_unit().order_by("unit__code"))
-    for assessment in assessments:
-        refresh(assessment)
-    print(f"refreshed {len(assessments)} units' score cards in {time.perf_counter() - started:.1f} s")
 
     keep = Path(args.keep) if args.keep else None
     if keep:

@@ -13,12 +13,8 @@ Targets on the 2-core reference machine: workspace pages p95 under 100 ms, dashb
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
-import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -34,73 +30,24 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
 
-    scratch = tempfile.mkdtemp(prefix="pramern-bench-")
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{scratch}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pramern.settings")
-    os.environ["PRAMERN_MEDIA_ROOT"] = f"{scratch}/media"
-    import django
+    from seeding import refresh_all, seed_units, setup_django
 
-    django.setup()
-    from django.conf import settings
+    setup_django(args.database_url)
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from score_bench import random_assessment
 
-    from pramern.assessments.models import Assessment, Record
-    from pramern.frameworks.models import RoundSchedule
-    from pramern.frameworks.services import install_framework_file
-    from pramern.organizations.models import Role, Section, Unit
+    from pramern.assessments.models import Assessment
+    from pramern.organizations.models import Role
 
-    settings.ALLOWED_HOSTS = ["testserver"]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("migrate", verbosity=0)
-    framework = install_framework_file(ROOT / "frameworks-data" / "oae-2567.yaml").framework
-    today = dt.date.today()
-    RoundSchedule.objects.filter(framework=framework).update(submission_deadline=today + dt.timedelta(days=30))
-    compiled = framework.compiled()
-
-    started = time.perf_counter()
-    rng = random.Random(2567)
+    seed_units(args.units)
     users = []
-    for index in range(args.units):
-        document = random_assessment(rng, compiled, index)
-        unit = Unit.objects.create(code=f"unit-{index:04d}", name_th=f"หน่วยงานที่ {index}")
-        Section.objects.bulk_create(
-            Section(unit=unit, code=s["code"], name_th=s["name"], position=n)
-            for n, s in enumerate(document["sections"])
-        )
-        assessment = Assessment.objects.create(unit=unit, framework=framework, staff_counts=document["staff_count"])
-        Record.objects.bulk_create(
-            Record(
-                assessment=assessment,
-                item_code=code,
-                fact=fact,
-                date=dt.date.fromisoformat(raw["date"]),
-                data={k: v for k, v in raw.items() if k != "date"},
-            )
-            for code, facts in document["items"].items()
-            for fact, raws in facts.items()
-            for raw in raws
-        )
-        if len(users) < args.samples:
-            user = get_user_model().objects.create_user(f"officer{index}", password="x")
-            Role.objects.create(user=user, kind="officer", unit=unit)
-            users.append((user, assessment.pk))
-    seeded = time.perf_counter() - started
-    print(f"seeded {args.units} units, {Record.objects.count()} records in {seeded:.1f} s ({connection.vendor})")
-
-    from pramern.reports.scorecards import refresh
-
-    started = time.perf_counter()
-    for assessment in Assessment.objects.with_unit().iterator():
-        refresh(assessment)
-    refreshed = time.perf_counter() - started
-    print(
-        f"score cards: {args.units} assessments refreshed in {refreshed:.1f} s ({refreshed / args.units * 1000:.1f} ms each)"
-    )
+    for assessment in Assessment.objects.select_related("unit").order_by("unit__code")[: args.samples]:
+        user = get_user_model().objects.create_user(f"officer-{assessment.unit.code}", password="x")
+        Role.objects.create(user=user, kind="officer", unit=assessment.unit)
+        users.append((user, assessment.pk))
+    refresh_all()
 
     client = Client()
     executive = get_user_model().objects.create_user("executive-bench", password="x")
