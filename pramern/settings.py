@@ -149,8 +149,10 @@ HUEY = {
     "consumer": {"workers": 1, "worker_type": "thread"},
     **({"url": REDIS_URL} if REDIS_URL else {"filename": str(BASE_DIR / "var" / "huey.sqlite3")}),
 }
-#: Chromium renders the PDF reports (its text layer keeps Thai intact).
+#: Chromium renders the PDF reports (its text layer keeps Thai intact); each process keeps one
+#: running (through Playwright) unless PRAMERN_PDF_WARM_BROWSER=false.
 CHROMIUM = os.environ.get("PRAMERN_CHROMIUM", "/usr/bin/chromium")
+PDF_WARM_BROWSER = envbool("PRAMERN_PDF_WARM_BROWSER", "true")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -21,8 +21,10 @@ What was verified on Chromium 156.0.8078.108:
   there as a stray word. ``line-height: 1.6`` keeps the marks inside the line box.
 - Chromium writes D-Bus complaints to stderr on servers without a session bus, and Debian's
   launcher script a "[: ...: unexpected operator" line: both harmless, filtered from errors.
-- A cold start costs 0.6-1 s of the time of every PDF (a one-line page takes as long); the
-  layout of the pages themselves is cheap (1,028 pages in about 20 s).
+- A cold start costs 0.6-1 s (a one-line page takes as long), so each process keeps one
+  Chromium running and prints through it with Playwright (``_WarmPrinter``: a unit's
+  scorecard in 0.4-0.6 s); without Playwright, or with ``PDF_WARM_BROWSER = False``, every PDF
+  is one ``chromium --print-to-pdf`` run. The layout itself is cheap (1,028 pages in ~20 s).
 
 Fonts come from ``static/pramern/fonts`` through absolute ``file://`` URLs: nothing is fetched.
 These functions render what they are given; checking who may see verified scores is the
@@ -31,13 +33,18 @@ caller's job.
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import os
+import queue
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable, Collection
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -123,8 +130,8 @@ def _stderr_tail(stderr: bytes, lines: int = 20) -> str:
     return "\n".join(kept[-lines:])
 
 
-def html_to_pdf(html: str, *, timeout: float = TIMEOUT) -> bytes:
-    """The PDF Chromium prints from ``html`` (A4 and margins come from the page's CSS)."""
+def _cli_pdf(html: str, *, timeout: float = TIMEOUT) -> bytes:
+    """One Chromium run prints ``html`` (used when the warm printer is not available)."""
     chromium = _chromium()
     with tempfile.TemporaryDirectory(prefix="pramern-pdf-") as scratch:
         folder = Path(scratch)
@@ -155,6 +162,85 @@ def html_to_pdf(html: str, *, timeout: float = TIMEOUT) -> bytes:
         if process.returncode != 0 or not out.exists() or out.stat().st_size == 0:
             raise PdfError(f"Chromium failed to print the PDF (exit {process.returncode}):\n{_stderr_tail(stderr)}")
         return out.read_bytes()
+
+
+class _WarmPrinter:
+    """One Chromium kept running by this process, driven through Playwright (DevTools' own
+    ``Page.printToPDF``, the same printing as ``--print-to-pdf``).
+
+    Starting Chromium costs 0.6–1 s, more than printing a unit's scorecard (0.4–0.6 s warm).
+    Playwright's synchronous objects belong to the thread that made them, so one daemon thread
+    owns the browser and prints the pages handed to it, one at a time; it starts on first use
+    and closes Chromium when the process exits."""
+
+    def __init__(self) -> None:
+        self.jobs: queue.Queue[tuple[Path, Future[bytes]] | None] = queue.Queue()
+        self.started = False
+        self.lock = threading.Lock()
+
+    def print(self, page: Path, timeout: float) -> bytes:
+        with self.lock:
+            if not self.started:
+                threading.Thread(target=self._run, name="pramern-pdf", daemon=True).start()
+                atexit.register(self.jobs.put, None)
+                self.started = True
+        result: Future[bytes] = Future()
+        self.jobs.put((page, result))
+        try:
+            return result.result(timeout=timeout)
+        except FutureTimeout:
+            raise PdfError(f"Chromium did not finish the PDF in {timeout:.0f} s") from None
+
+    def _run(self) -> None:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=_chromium(),
+                args=[f for f in FLAGS if f not in ("--headless", "--no-pdf-header-footer")],
+            )
+            while (job := self.jobs.get()) is not None:
+                page_path, result = job
+                try:
+                    tab = browser.new_page()
+                    try:
+                        tab.goto(page_path.as_uri(), wait_until="load")
+                        result.set_result(tab.pdf(prefer_css_page_size=True, print_background=True))
+                    finally:
+                        tab.close()
+                except Exception as exc:  # handed to the caller, who raises PdfError
+                    result.set_exception(exc)
+            browser.close()
+
+
+_PRINTER = _WarmPrinter()
+
+
+def _warm_printer_available() -> bool:
+    if not getattr(settings, "PDF_WARM_BROWSER", True):
+        return False
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def html_to_pdf(html: str, *, timeout: float = TIMEOUT) -> bytes:
+    """The PDF Chromium prints from ``html`` (A4 and margins come from the page's CSS): by the
+    process's warm Chromium when Playwright is installed, else by one Chromium run."""
+    if not _warm_printer_available():
+        return _cli_pdf(html, timeout=timeout)
+    _chromium()  # a clear PdfError when Chromium is missing
+    with tempfile.TemporaryDirectory(prefix="pramern-pdf-") as scratch:
+        page = Path(scratch) / "report.html"
+        page.write_text(html, encoding="utf-8")
+        try:
+            return _PRINTER.print(page, timeout)
+        except PdfError:
+            raise
+        except Exception as exc:
+            raise PdfError(f"Chromium failed to print the PDF: {exc}") from exc
 
 
 def render_pdf(template: str, context: dict[str, Any], *, timeout: float = TIMEOUT) -> bytes:

@@ -162,15 +162,25 @@ def test_a_missing_chromium_is_a_clear_error(settings):
 
 
 def test_a_failing_chromium_is_a_clear_error(settings):
+    settings.PDF_WARM_BROWSER = False  # one Chromium run per PDF, as without Playwright
     settings.CHROMIUM = shutil.which("false")
 
     with pytest.raises(PdfError, match=r"failed to print the PDF \(exit 1\)"):
         html_to_pdf("<p>ทดสอบ</p>")
 
 
-def test_a_chromium_that_takes_too_long_is_stopped(tools):
+@pytest.mark.parametrize("warm", [True, False])
+def test_a_chromium_that_takes_too_long_is_stopped(tools, settings, warm):
+    settings.PDF_WARM_BROWSER = warm
     with pytest.raises(PdfError, match="did not finish the PDF in 0 s"):
         html_to_pdf("<p>ทดสอบ</p>", timeout=0.05)
+
+
+@pytest.mark.parametrize("warm", [True, False])
+def test_both_printers_keep_the_thai_text_layer(tools, settings, tmp_path, warm):
+    settings.PDF_WARM_BROWSER = warm
+    pdf = html_to_pdf('<html lang="th"><body><p>สำนักงานเศรษฐกิจการเกษตร น้ำ ทำ</p></body></html>')
+    assert "สำนักงานเศรษฐกิจการเกษตร น้ำ ทำ" in text_of(pdf, tmp_path)
 
 
 def test_a_running_header_cannot_escape_its_css_string():
