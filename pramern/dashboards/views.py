@@ -7,7 +7,6 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,18 +20,10 @@ from pramern.frameworks.models import Framework
 from pramern.organizations.models import Unit
 from pramern.organizations.permissions import access_for
 from pramern.reports.data import unit_totals
+from pramern.review.services import verified_visible_in_state
 from pramern.scoring import format_points
 
 BUCKET = 10  # points per bar of the distribution
-
-
-def verified_shown_to(access: Any, state: str) -> bool:
-    """Evaluators and administrators always; executives once published (or verified, by setting)."""
-    if access.is_evaluator or access.is_administrator:
-        return True
-    if state == UnitRound.State.PUBLISHED:
-        return True
-    return bool(settings.EXECUTIVES_SEE_UNPUBLISHED) and state == UnitRound.State.VERIFIED
 
 
 @login_required
@@ -59,7 +50,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             continue
         unit = current.unit
         first, last = by_round.get(codes[0]), by_round.get(codes[-1])
-        shown = verified_shown_to(access, current.state)
+        shown = verified_visible_in_state(access, None, current.state)
         rows.append(
             {
                 "unit": unit,

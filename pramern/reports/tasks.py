@@ -33,9 +33,9 @@ def run_report_job(job_id: str) -> None:
                 assessment = Assessment.objects.with_unit().get(pk=job.params["assessment"])
                 build_evidence_zip(assessment, job.params["round"], scratch, _progress(job))  # type: ignore[arg-type]
             else:
-                from pramern.dashboards.views import verified_shown_to
                 from pramern.organizations.permissions import access_for
                 from pramern.reports.pdf import consolidated_pdf
+                from pramern.review.services import verified_visible_in_state
 
                 framework = Framework.objects.get(pk=job.params["framework"])
                 access = access_for(job.requested_by)
@@ -43,7 +43,7 @@ def run_report_job(job_id: str) -> None:
                     framework,
                     job.params["round"],
                     progress=_progress(job),  # type: ignore[arg-type]
-                    verified_shown=lambda state: verified_shown_to(access, state),
+                    verified_shown=lambda state: verified_visible_in_state(access, None, state),
                 )
                 scratch.write(pdf)
             scratch.seek(0)

@@ -390,13 +390,17 @@ def verified_scores(
 
 
 def verified_visible(user: Any, assessment: Assessment, unit_round: UnitRound | None) -> bool:
-    """Evaluators see verified scores as they form; units once verified; executives once
-    published (or earlier when ``PRAMERN_EXECUTIVES_SEE_UNPUBLISHED`` is set)."""
-    access = access_for(user)
+    """Whether ``user`` may see the verified score of this unit's round (see below)."""
     state = unit_round.state if unit_round else State.DRAFT
+    return verified_visible_in_state(access_for(user), assessment.unit_id, state)
+
+
+def verified_visible_in_state(access: Any, unit_id: int | None, state: str) -> bool:
+    """Evaluators and administrators see verified scores as they form; the unit once verified;
+    executives once published (or once verified when ``PRAMERN_EXECUTIVES_SEE_UNPUBLISHED``)."""
     if access.is_evaluator or access.is_administrator:
         return True
-    if access.can_edit(assessment.unit_id):
+    if unit_id is not None and access.can_edit(unit_id):
         return state in (State.VERIFIED, State.PUBLISHED)
     if state == State.PUBLISHED:
         return True
