@@ -81,7 +81,7 @@ def test_it_loads_units_people_and_assessments_at_every_stage_and_a_second_run_c
     assert THAI.search(get_user_model().objects.get(username="officer").get_full_name())
 
     framework = Framework.objects.get(code="oae-2567")
-    assert RoundSchedule.objects.deadlines(framework) == {
+    assert {c: r.submission_deadline for c, r in RoundSchedule.objects.by_code(framework).items()} == {
         "R6": today - dt.timedelta(days=7),
         "R12": today + dt.timedelta(days=30),
     }

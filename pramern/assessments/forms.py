@@ -100,7 +100,6 @@ class RecordForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300, required=False)
 
     fact: FactSpec
-    covered_months: list[tuple[str, str]]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -178,7 +177,7 @@ def record_form_class(
             value += step
         fields["claimed"] = forms.ChoiceField(label=_("Points claimed"), choices=steps)
     fields["note"] = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    attrs: dict[str, Any] = {**fields, "fact": fact, "covered_months": months}
+    attrs: dict[str, Any] = {**fields, "fact": fact}
     return type(f"RecordForm_{fact.name}", (RecordForm,), attrs)
 
 

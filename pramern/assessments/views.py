@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import yaml
@@ -41,9 +41,11 @@ from pramern.assessments.services import (
 )
 from pramern.assessments.workspace import Workspace, load_workspace
 from pramern.audit.models import AuditEntry
+from pramern.organizations.models import Section
 from pramern.organizations.permissions import access_for
 from pramern.review import services as review_services
 from pramern.review.models import Comment
+from pramern.scoring.model import Framework as CompiledFramework
 from pramern.scoring.model import Item
 from pramern.scoring.yamlio import SyntaxProblem, load_text
 
@@ -105,18 +107,17 @@ def next_steps(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------- item page
 
 
-def _item(workspace: Workspace, code: str) -> Item:
-    item = workspace.framework.items_by_code.get(code)
+def _item(framework: CompiledFramework, code: str) -> Item:
+    item = framework.items_by_code.get(code)
     if item is None:
         raise Http404("No such item")
     return item
 
 
-def _form_classes(workspace: Workspace, item: Item) -> dict[str, type[RecordForm]]:
-    sections = [(s.code, s.name_th) for s in workspace.sections]
-    rounds = workspace.framework.rounds
-    months = months_between(rounds[0].starts, rounds[-1].cutoff)
-    return {name: record_form_class(fact, sections, months) for name, fact in item.facts.items()}
+def _form_classes(framework: CompiledFramework, sections: Iterable[Section], item: Item) -> dict[str, type[RecordForm]]:
+    choices = [(s.code, s.name_th) for s in sections]
+    months = months_between(framework.rounds[0].starts, framework.rounds[-1].cutoff)
+    return {name: record_form_class(fact, choices, months) for name, fact in item.facts.items()}
 
 
 def _item_context(
@@ -129,10 +130,12 @@ def _item_context(
 ) -> dict[str, Any]:
     """The item page's data; ``bound`` holds a form with the user's input to show again."""
     workspace = load_workspace(assessment, with_verified=True)
-    item = _item(workspace, item_code)
+    item = _item(workspace.framework, item_code)
     access = access_for(request.user)
     can_edit = access.can_edit(assessment.unit_id) and not workspace.locks.read_only
-    forms = {name: cls(prefix=name) for name, cls in _form_classes(workspace, item).items()}
+    forms = {
+        name: cls(prefix=name) for name, cls in _form_classes(workspace.framework, workspace.sections, item).items()
+    }
     if bound and bound.get("fact") in forms:
         forms[bound["fact"]] = bound["form"]
     item_records = [r.pk for facts in workspace.records_of(item).values() for r in facts]
@@ -197,11 +200,12 @@ def _after_change(request: HttpRequest, assessment: Assessment, item_code: str, 
 @require_POST
 def record_create(request: HttpRequest, pk: int, code: str, fact: str) -> HttpResponse:
     assessment = get_assessment_for_user(request, pk, write=True)
-    workspace = load_workspace(assessment)
-    item = _item(workspace, code)
+    # Only what the form needs: the item page is read (and scored) once, after the change.
+    framework = assessment.framework.compiled()
+    item = _item(framework, code)
     if fact not in item.facts:
         raise Http404("No such fact")
-    form = _form_classes(workspace, item)[fact](request.POST, prefix=fact)
+    form = _form_classes(framework, assessment.unit.sections.all(), item)[fact](request.POST, prefix=fact)
     if not form.is_valid():
         return _after_change(request, assessment, code, bound={"fact": fact, "form": form})
     try:
@@ -214,7 +218,6 @@ def record_create(request: HttpRequest, pk: int, code: str, fact: str) -> HttpRe
             title=form.cleaned_data["title"],
             note=form.cleaned_data["note"],
             user=request.user,
-            locks=workspace.locks,
         )
     except WorkspaceError as exc:
         return _after_change(request, assessment, code, bound={"fact": fact, "form": form}, error=exc)
@@ -226,8 +229,8 @@ def record_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
     assessment = get_assessment_for_user(request, pk, write=True)
     record = get_record_for_user(request, assessment, record_pk)
     workspace = load_workspace(assessment)
-    item = _item(workspace, record.item_code)
-    form_class = _form_classes(workspace, item)[record.fact]
+    item = _item(workspace.framework, record.item_code)
+    form_class = _form_classes(workspace.framework, workspace.sections, item)[record.fact]
     error = None
     if request.method == "POST":
         form = form_class(request.POST, prefix=record.fact)

@@ -12,6 +12,7 @@ from pramern.assessments.models import Assessment, Record
 from pramern.assessments.services import LockState, Scores, compute_scores, lock_state
 from pramern.frameworks.models import RoundSchedule
 from pramern.organizations.models import Section
+from pramern.scoring import ScoreResult
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.scoring.model import Item
 
@@ -35,7 +36,7 @@ class Workspace:
         return self.locks.current.round.code
 
     @property
-    def current_result(self):  # type: ignore[no-untyped-def]
+    def current_result(self) -> ScoreResult:
         return self.scores.by_round[self.current]
 
     def records_of(self, item: Item) -> dict[str, list[Record]]:
@@ -44,9 +45,6 @@ class Workspace:
             if record.item_code == item.code:
                 grouped[record.fact].append(record)
         return grouped
-
-    def items_without_evidence(self) -> list[Item]:
-        return [item for item in self.framework.items if not self.evidence_counts.get(item.code)]
 
     def can_change(self, record: Record) -> bool:
         until = self.locks.locked_until

@@ -23,10 +23,6 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
             .order_by("-created", "-id")
         )
 
-    def for_object(self, obj: models.Model) -> AuditQuerySet:
-        """Entries about one object, newest first."""
-        return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("-created", "-id")
-
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError("audit entries cannot be updated")
 

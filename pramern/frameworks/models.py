@@ -7,8 +7,6 @@ every score can be recomputed exactly as it was; ``compiled()`` turns it into th
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -91,10 +89,6 @@ class FrameworkItem(models.Model):
 
 
 class RoundScheduleQuerySet(models.QuerySet["RoundSchedule"]):
-    def deadlines(self, framework: Framework) -> dict[str, Any]:
-        """``{round code: submission deadline}`` for a framework."""
-        return dict(self.filter(framework=framework).values_list("round_code", "submission_deadline"))
-
     def by_code(self, framework: Framework) -> dict[str, RoundSchedule]:
         return {schedule.round_code: schedule for schedule in self.filter(framework=framework)}
 

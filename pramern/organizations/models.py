@@ -7,11 +7,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class UnitQuerySet(models.QuerySet["Unit"]):
-    def active(self) -> UnitQuerySet:
-        return self.filter(is_active=True)
-
-
 class Unit(models.Model):
     class Kind(models.TextChoices):
         BUREAU = "bureau", _("bureau (สำนัก)")
@@ -27,8 +22,6 @@ class Unit(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.BUREAU)
     region = models.PositiveSmallIntegerField(_("region (สศท. number)"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-
-    objects = UnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("unit")

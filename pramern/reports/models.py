@@ -11,14 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from pramern.assessments.models import Assessment
 
 
-class ScoreCardQuerySet(models.QuerySet["ScoreCard"]):
-    def for_dashboard(self, framework_id: int, round_code: str) -> ScoreCardQuerySet:
-        """Every unit's card for a round, with its unit: one query for the whole dashboard."""
-        return self.filter(assessment__framework_id=framework_id, round_code=round_code).select_related(
-            "assessment__unit"
-        )
-
-
 class ScoreCard(models.Model):
     """A unit's scores in one round, self-assessed and verified, as last computed.
 
@@ -39,8 +31,6 @@ class ScoreCard(models.Model):
     verified_items = models.JSONField(default=dict)
     state = models.CharField(_("state"), max_length=20, default="draft")
     computed_at = models.DateTimeField(_("computed at"), auto_now=True)
-
-    objects = ScoreCardQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("score card")

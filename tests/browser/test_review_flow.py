@@ -6,22 +6,10 @@ from __future__ import annotations
 import pytest
 
 from pramern.review.services import transition
-from tests.factories import PASSWORD, record
+from tests.browser.steps import log_in, log_out
+from tests.factories import record
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-
-
-def log_out(page):
-    page.click("form[action='/logout/'] button")
-    page.wait_for_load_state()
 
 
 def step(page, action, reason=None):

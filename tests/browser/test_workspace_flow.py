@@ -8,20 +8,9 @@ import re
 import pytest
 
 from pramern.review.services import transition
-from tests.factories import PASSWORD
+from tests.browser.steps import log_in, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-
-
-def log_out(page):
-    page.click("form[action='/logout/'] button")
 
 
 def r12_total(page):
