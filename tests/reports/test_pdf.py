@@ -19,7 +19,15 @@ from django.template import Context, Template
 from django.utils import timezone
 
 from pramern.reports.models import ScoreCard
-from pramern.reports.pdf import PdfError, base_context, consolidated_pdf, css_string, html_to_pdf, unit_scorecard_pdf
+from pramern.reports.pdf import (
+    PdfError,
+    base_context,
+    consolidated_pdf,
+    css_string,
+    fonts_dir,
+    html_to_pdf,
+    unit_scorecard_pdf,
+)
 from pramern.reports.scorecards import refresh
 from pramern.thaidates import thai_date
 from tests.factories import record
@@ -179,8 +187,16 @@ def test_a_chromium_that_takes_too_long_is_stopped(tools, settings, warm):
 @pytest.mark.parametrize("warm", [True, False])
 def test_both_printers_keep_the_thai_text_layer(tools, settings, tmp_path, warm):
     settings.PDF_WARM_BROWSER = warm
-    pdf = html_to_pdf('<html lang="th"><body><p>สำนักงานเศรษฐกิจการเกษตร น้ำ ทำ</p></body></html>')
+    # The shipped Sarabun, as in every report: the machine may have no Thai font of its own
+    # (Chromium's fallback glyphs then lose letters such as ก from the text layer).
+    sarabun = (fonts_dir() / "Sarabun-Regular.ttf").as_uri()
+    pdf = html_to_pdf(
+        f'<html lang="th"><head><style>@font-face {{ font-family: Sarabun; src: url("{sarabun}"); }}'
+        "body { font-family: Sarabun; }</style></head>"
+        "<body><p>สำนักงานเศรษฐกิจการเกษตร น้ำ ทำ</p></body></html>"
+    )
     assert "สำนักงานเศรษฐกิจการเกษตร น้ำ ทำ" in text_of(pdf, tmp_path)
+    assert "Sarabun" in poppler("pdffonts", pdf, tmp_path)
 
 
 def test_a_running_header_cannot_escape_its_css_string():
