@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -23,12 +24,28 @@ def envlist(name: str, default: str) -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
 
+def secret_key() -> str:
+    """PRAMERN_SECRET_KEY, or a key made for this installation on first start and kept in
+    ``var/secret_key`` (readable by its owner only): no two installations share a key, and
+    none is written in the code."""
+    key = os.environ.get("PRAMERN_SECRET_KEY", "")
+    if key:
+        return key
+    path = BASE_DIR / "var" / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first
+            pass
+        else:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
 DEBUG = envbool("PRAMERN_DEBUG", "false")
-SECRET_KEY = os.environ.get("PRAMERN_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and os.environ.get("PRAMERN_ENV") == "production":
-        raise RuntimeError("Set PRAMERN_SECRET_KEY in production.")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+SECRET_KEY = secret_key()
 ALLOWED_HOSTS = envlist("PRAMERN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 INSTALLED_APPS = [
@@ -136,6 +153,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("PRAMERN_FROM_EMAIL", "pramern@oae.go.th")
 SITE_URL = os.environ.get("PRAMERN_SITE_URL", "http://127.0.0.1:8000")
 #: Executives normally see verified scores once published; set to see them once verified.
 EXECUTIVES_SEE_UNPUBLISHED = envbool("PRAMERN_EXECUTIVES_SEE_UNPUBLISHED", "false")
+# Networks besides the public Internet that the evidence-link checker may contact (an intranet).
+LINK_CHECK_ALLOW = envlist("PRAMERN_LINK_CHECK_ALLOW", "")
 
 # Background jobs (reports) run in a separate consumer process: `manage.py run_huey`.
 # Redis when PRAMERN_REDIS_URL is set (production), otherwise a SQLite file next to the database.
@@ -157,9 +176,19 @@ PDF_WARM_BROWSER = envbool("PRAMERN_PDF_WARM_BROWSER", "true")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-if not DEBUG and os.environ.get("PRAMERN_ENV") == "production":
+#: A log-in lasts a working day (Django's default is two weeks).
+SESSION_COOKIE_AGE = int(os.environ.get("PRAMERN_SESSION_HOURS", "12")) * 3600
+#: PRAMERN_HTTPS=true behind HTTPS (the production setting): secure cookies, redirects to HTTPS,
+#: HSTS, and the proxy's X-Forwarded-Proto trusted. PRAMERN_CSRF_TRUSTED_ORIGINS: the site's
+#: https:// origin(s) when a proxy changes the host.
+if envbool("PRAMERN_HTTPS", "false"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("PRAMERN_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # other sites of the department may not be HTTPS yet
+CSRF_TRUSTED_ORIGINS = envlist("PRAMERN_CSRF_TRUSTED_ORIGINS", "")
 
 LOGGING = {
     "version": 1,

@@ -176,7 +176,9 @@ def record_form_class(
             steps.append((format_points(value), format_points(value)))
             value += step
         fields["claimed"] = forms.ChoiceField(label=_("Points claimed"), choices=steps)
-    fields["note"] = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    fields["note"] = forms.CharField(
+        label=_("Note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     attrs: dict[str, Any] = {**fields, "fact": fact}
     return type(f"RecordForm_{fact.name}", (RecordForm,), attrs)
 

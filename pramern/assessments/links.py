@@ -1,11 +1,24 @@
-"""Checking that evidence links still answer, and recording the date they last did."""
+"""Checking that evidence links still answer, and recording the date they last did.
+
+Links are typed by units, so the checker must not become a way to make the server knock on
+its own network (server-side request forgery). Every connection, redirects included, goes
+only to a public address, resolved once and connected to directly (no second lookup that
+DNS could answer differently), unless the address lies in ``PRAMERN_LINK_CHECK_ALLOW``
+(comma-separated networks, e.g. an intranet's ``10.20.0.0/16``). Environment proxies are
+not used.
+"""
 
 from __future__ import annotations
 
+import http.client
+import ipaddress
+import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from pramern.assessments.models import Evidence
@@ -18,12 +31,71 @@ class LinkCheck:
     detail: str
 
 
+class AddressRefused(OSError):
+    """A link whose host resolves to an address the checker may not contact."""
+
+
+def _allowed(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if ip.is_global and not ip.is_multicast:
+        return True
+    return any(ip in ipaddress.ip_network(net, strict=False) for net in settings.LINK_CHECK_ALLOW)
+
+
+def _connect_checked(address: tuple[str, int], timeout: Any = None, source_address: Any = None) -> socket.socket:
+    """``socket.create_connection`` to the first allowed address of ``host``, never another."""
+    host, port = address
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    refused = [info for info in infos if not _allowed(str(info[4][0]))]
+    if refused:
+        raise AddressRefused(f"{host} is not a public address ({refused[0][4][0]}); not checked")
+    family, kind, proto, _name, sockaddr = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        if timeout is not None:
+            sock.settimeout(timeout)
+        sock.connect(sockaddr)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+class _CheckedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _connect_checked  # http.client sets socket.create_connection here
+
+
+class _CheckedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _connect_checked
+
+
+class _CheckedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request) -> Any:
+        return self.do_open(_CheckedHTTPConnection, req)
+
+
+class _CheckedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req: urllib.request.Request) -> Any:
+        return self.do_open(_CheckedHTTPSConnection, req)
+
+
+def _opener() -> urllib.request.OpenerDirector:
+    # build_opener replaces its default HTTP(S) handlers by these subclasses; redirects to other
+    # schemes (file:, ftp:) are refused by urllib itself.
+    return urllib.request.build_opener(urllib.request.ProxyHandler({}), _CheckedHTTPHandler, _CheckedHTTPSHandler)
+
+
 def check_link(evidence: Evidence, *, timeout: float = 10.0) -> LinkCheck:
     """Ask the link's server (HEAD, then GET if HEAD is refused); on success, date the check."""
+    opener = _opener()
     for method in ("HEAD", "GET"):
         request = urllib.request.Request(evidence.url, method=method, headers={"User-Agent": "Pramern link check"})  # noqa: S310
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only, checked on save
+            with opener.open(request, timeout=timeout) as response:
                 status = response.status
         except urllib.error.HTTPError as exc:
             if method == "HEAD" and exc.code in (403, 405, 501):

@@ -25,6 +25,7 @@ from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
 from pramern.audit.services import log_action
 from pramern.frameworks.models import RoundSchedule
 from pramern.scoring import AssessmentError, ScoreResult, parse_assessment, score
+from pramern.scoring.assessment import EXTRA_KEYS
 from pramern.scoring.model import FactSpec, Item, Round
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.thaidates import thai_date
@@ -262,6 +263,38 @@ def _plain(problems: Sequence[str]) -> list[str]:
     return [p.split(": ", 1)[1] if ": " in p else p for p in problems]
 
 
+def _withdraw_verdicts(records: Sequence[Record], *, user: Any, change: str) -> None:
+    """A verdict judges a record as it was: when the unit changes the record or its evidence,
+    the verdict (and a judgement's verified value) no longer applies, and the record waits for
+    the Evaluation Centre again. The withdrawn verdict stays in the history."""
+    from pramern.review.models import Verdict  # review builds on assessments
+
+    for verdict in Verdict.objects.filter(record__in=[r for r in records if r.pk]).select_related("record"):
+        record = verdict.record
+        log_action(
+            "pramern.verdict.withdrawn",
+            record,
+            actor=user,
+            data={
+                "before": {"status": verdict.status, "reason": verdict.reason, "verified": record.data.get("verified")},
+                "after": None,
+                "change": change,
+            },
+            assessment_id=record.assessment_id,
+            item_code=record.item_code,
+        )
+        verdict.delete()
+        if "verified" in record.data:
+            record.data = {k: v for k, v in record.data.items() if k != "verified"}
+            record.save(update_fields=["data", "updated_at"])
+
+
+def _same_claim(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether a save changes nothing the unit claims (the evaluator's value aside)."""
+    unverified = {k: v for k, v in before["data"].items() if k != "verified"}
+    return {**before, "data": unverified} == after
+
+
 @transaction.atomic
 def save_record(
     assessment: Assessment,
@@ -287,11 +320,17 @@ def save_record(
         if record is not None
         else Record(assessment=assessment, item_code=item_code, fact=fact_name, created_by=user)
     )
+    # The evaluator's value of a judgement is never the unit's to write (see _withdraw_verdicts).
+    data = {k: v for k, v in data.items() if k != "verified"}
     target.date, target.data, target.title, target.note = date, data, title.strip(), note.strip()
     others = list(
         assessment.records.filter(item_code=item_code, fact=fact_name).exclude(pk=target.pk if target.pk else None)
     )
     _validate_fact_records(assessment, item_code, fact_name, [*others, target])
+    if before is not None and _same_claim(before, target.snapshot()):
+        return record  # saved unchanged: nothing to log, and the verdict still applies
+    if before is not None:
+        _withdraw_verdicts([target], user=user, change="pramern.record.changed")
     target.save()
     scores_changed(assessment)
     log_action(
@@ -392,6 +431,7 @@ def add_file_evidence(
     if records:
         evidence.records.add(*records)
     _log_evidence("pramern.evidence.added", evidence, user, records)
+    _withdraw_verdicts(records, user=user, change="pramern.evidence.added")
     return evidence
 
 
@@ -420,12 +460,13 @@ def add_link_evidence(
         kind=Evidence.Kind.LINK,
         url=clean_url(url),
         title=title.strip()[:300],
-        link_checked_on=checked_on or timezone.localdate(),
+        link_checked_on=checked_on,  # only the link checker dates a link (manage.py check_evidence_links)
         uploaded_by=user,
     )
     if records:
         evidence.records.add(*records)
     _log_evidence("pramern.evidence.added", evidence, user, records)
+    _withdraw_verdicts(records, user=user, change="pramern.evidence.added")
     return evidence
 
 
@@ -438,6 +479,7 @@ def attach_evidence(evidence: Evidence, record: Record, *, user: Any, locks: Loc
     before = evidence.snapshot()
     evidence.records.add(record)
     _log_evidence("pramern.evidence.attached", evidence, user, [record], before)
+    _withdraw_verdicts([record], user=user, change="pramern.evidence.attached")
 
 
 @transaction.atomic
@@ -446,6 +488,7 @@ def detach_evidence(evidence: Evidence, record: Record, *, user: Any, locks: Loc
     before = evidence.snapshot()
     evidence.records.remove(record)
     _log_evidence("pramern.evidence.detached", evidence, user, [record], before)
+    _withdraw_verdicts([record], user=user, change="pramern.evidence.detached")
 
 
 # --------------------------------------------------------------------------- import / export
@@ -475,6 +518,13 @@ def import_document(assessment: Assessment, data: Any, *, user: Any) -> ImportRe
     locks = lock_state(assessment)
     if any(status.locked for status in locks.rounds):
         raise WorkspaceError(_("Import replaces every record, so it is only possible while no round is closed."))
+    if assessment.unit_rounds.exclude(state=UnitRound.State.DRAFT).exists():
+        raise WorkspaceError(
+            _(
+                "Import replaces every record, so it is only possible before the first submission: "
+                "the Evaluation Centre's verdicts are on these records. Change records one by one instead."
+            )
+        )
     framework: CompiledFramework = assessment.framework.compiled()
     if not isinstance(data, dict):
         raise WorkspaceError(_("The file has problems; nothing was changed."), [_("not an assessment file")])
@@ -506,36 +556,37 @@ def import_document(assessment: Assessment, data: Any, *, user: Any) -> ImportRe
                     item_code=str(item_code),
                     fact=fact_name,
                     date=dt.date.fromisoformat(raw["date"]),
-                    data={k: v for k, v in raw.items() if k not in ("date", "id", "title", "note", "evidence")},
+                    # A file cannot bring the evaluator's value of a judgement: that is the Centre's.
+                    data={k: v for k, v in raw.items() if k not in ("date", "verified", *EXTRA_KEYS)},
                     title=str(raw.get("title", ""))[:300],
                     note=str(raw.get("note", "")),
                     created_by=user,
                 )
                 count += 1
+                # The parser has checked every reference: {url, title?, checked?} or
+                # {file, sha256?, title?}, all text. A link's "checked" date is not taken from
+                # the file: only the link checker dates a link.
                 for ref in raw.get("evidence", []) or []:
-                    if not isinstance(ref, dict):
-                        continue
-                    if ref.get("url"):
+                    if "url" in ref:
                         link = links.get(ref["url"])
                         if link is None:
                             link = links[ref["url"]] = Evidence.objects.create(
                                 assessment=assessment,
                                 kind=Evidence.Kind.LINK,
-                                url=clean_url(str(ref["url"])),
-                                title=str(ref.get("title", ""))[:300],
-                                link_checked_on=_date_or_none(ref.get("checked")),
+                                url=clean_url(ref["url"]),
+                                title=ref.get("title", "").strip(),
                                 uploaded_by=user,
                             )
                             links_made += 1
                         link.records.add(record)
-                    elif ref.get("file"):
+                    else:
                         same = [e for e in files if ref.get("sha256") and e.sha256 == ref.get("sha256")]
                         same = same or [e for e in files if e.original_name == ref["file"]]
                         if same:
                             same[0].records.add(record)
                             matched += 1
                         else:
-                            missing.append(str(ref["file"]))
+                            missing.append(ref["file"])
     result = ImportResult(count, links_made, matched, missing)
     scores_changed(assessment)
     log_action(
@@ -546,10 +597,3 @@ def import_document(assessment: Assessment, data: Any, *, user: Any) -> ImportRe
         assessment_id=assessment.pk,
     )
     return result
-
-
-def _date_or_none(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None

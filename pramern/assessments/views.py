@@ -236,8 +236,6 @@ def record_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
         form = form_class(request.POST, prefix=record.fact)
         if form.is_valid():
             data = form.record_data()
-            if "verified" in record.data:  # the evaluator's value is not the unit's to change
-                data["verified"] = record.data["verified"]
             try:
                 save_record(
                     assessment,
@@ -447,7 +445,7 @@ def import_view(request: HttpRequest, pk: int) -> HttpResponse:
             if upload.size > 10 * 1024 * 1024:
                 raise WorkspaceError(_("The file is too large (at most 10 MB)."))
             try:
-                data = load_text(upload.read().decode("utf-8"), upload.name or "import.yaml")
+                data = load_text(upload.read().decode("utf-8"), upload.name or "import.yaml", aliases=False)
             except (UnicodeDecodeError, SyntaxProblem) as exc:
                 raise WorkspaceError(_("The file could not be read; nothing was changed."), [str(exc)]) from None
             result = import_document(assessment, data, user=request.user)

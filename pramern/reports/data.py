@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -20,7 +22,7 @@ class RoundRow:
     round_code: str
     state: str
     self_total: Decimal
-    verified_total: Decimal
+    verified_total: Decimal | None  # None: not shown to this reader
     potential: Decimal
     self_dimensions: dict[str, Decimal]
     verified_dimensions: dict[str, Decimal]
@@ -61,8 +63,28 @@ class UnitScores:
         return self.assessment.unit
 
 
-def unit_scores(framework: Framework, *, kinds: list[str] | None = None, region: int | None = None) -> list[UnitScores]:
+def without_verified(row: RoundRow) -> RoundRow:
+    """The row as someone who may not see its verified scores yet sees it ("–")."""
+    return dataclasses.replace(
+        row,
+        verified_total=None,
+        verified_items={},
+        verified_dimensions={},
+        verified_lines={},
+    )
+
+
+def unit_scores(
+    framework: Framework,
+    *,
+    kinds: list[str] | None = None,
+    region: int | None = None,
+    verified_shown: Callable[[str], bool] | None = None,
+) -> list[UnitScores]:
     """Every unit of a framework with its stored cards, ordered by unit code: two queries.
+
+    ``verified_shown(state)`` says whether the reader may see verified scores of a round in that
+    state (``review.services.verified_visible_in_state``); rows it refuses carry none. None: all.
 
     The assessments come with their unit only: use ``framework`` (the argument) rather than
     ``assessment.framework``, whose source would be read once per unit."""
@@ -73,7 +95,10 @@ def unit_scores(framework: Framework, *, kinds: list[str] | None = None, region:
         assessments = assessments.filter(unit__region=region)
     by_id = {a.pk: UnitScores(a) for a in assessments}
     for card in ScoreCard.objects.filter(assessment_id__in=list(by_id)):
-        by_id[card.assessment_id].rounds[card.round_code] = RoundRow.from_card(card)
+        row = RoundRow.from_card(card)
+        if verified_shown is not None and not verified_shown(row.state):
+            row = without_verified(row)
+        by_id[card.assessment_id].rounds[card.round_code] = row
     return list(by_id.values())
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import IO
 
 from pramern.assessments.models import Assessment, Evidence, Record
+from pramern.reports.exporters import csv_text
 from pramern.review.models import Verdict
 
 MANIFEST_HEADERS = ["ข้อ", "รหัสรายการ", "วันที่", "ข้อมูล", "ชื่อเรื่อง", "หลักฐาน", "ไฟล์ในชุดนี้/ลิงก์", "ผลการตรวจ", "เหตุผล"]
@@ -56,10 +57,9 @@ def build_evidence_zip(
                         written[evidence.pk] = path
                         files += 1
                     where = written[evidence.pk]
-                writer.writerow(
-                    [record.item_code, record.pk, record.date.isoformat(), record.fact, record.title, name, where,
-                     status, reason]
-                )  # fmt: skip
+                cells = [record.item_code, record.pk, record.date.isoformat(), record.fact, record.title, name, where,
+                         status, reason]  # fmt: skip
+                writer.writerow([csv_text(cell) for cell in cells])
             if progress is not None and records:
                 progress(int(90 * (index + 1) / len(records)))
         archive.writestr("manifest.csv", "\ufeff" + manifest.getvalue())

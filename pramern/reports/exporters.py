@@ -18,7 +18,7 @@ import math
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from functools import cached_property
 from typing import IO, Any, ClassVar, TypeVar
@@ -78,17 +78,19 @@ class ListExporter:
         kinds: list[str] | None = None,
         region: int | None = None,
         scores: list[UnitScores] | None = None,
+        verified_shown: Callable[[str], bool] | None = None,
     ) -> None:
         self.framework = framework
         self.compiled = framework.compiled()
         self.kinds = kinds
         self.region = region
+        self.verified_shown = verified_shown
         if scores is not None:
             self.scores = scores
 
     @cached_property
     def scores(self) -> list[UnitScores]:
-        return unit_scores(self.framework, kinds=self.kinds, region=self.region)
+        return unit_scores(self.framework, kinds=self.kinds, region=self.region, verified_shown=self.verified_shown)
 
     def headers(self) -> list[str]:
         raise NotImplementedError
@@ -117,9 +119,23 @@ class ListExporter:
         stream.write(buffer.getvalue().encode())
 
 
+#: What a spreadsheet program runs as a formula when a CSV cell starts with it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: Any) -> Any:
+    """Text for a CSV cell that a spreadsheet will show, never run: a cell a person typed that
+    starts like a formula (``=HYPERLINK(...)``) gets a leading apostrophe (OWASP's advice)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv_value(value: Any) -> Any:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return csv_text(value)
     if isinstance(value, Decimal | float):
         return f"{value:.2f}"
     if isinstance(value, dt.date):  # ISO, which every program reads back as a date
@@ -245,19 +261,27 @@ class ReportInfoExporter(ListExporter):
 
 
 def build_workbook(
-    framework: Framework, stream: IO[bytes], *, kinds: list[str] | None = None, region: int | None = None
+    framework: Framework,
+    stream: IO[bytes],
+    *,
+    kinds: list[str] | None = None,
+    region: int | None = None,
+    verified_shown: Callable[[str], bool] | None = None,
 ) -> None:
-    """Every unit's scores as one workbook: items, dimension summary, report information."""
-    scores = unit_scores(framework, kinds=kinds, region=region)
+    """Every unit's scores as one workbook: items, dimension summary, report information.
+    ``verified_shown``: as for ``unit_scores`` (verified cells stay empty where it refuses)."""
+    scores = unit_scores(framework, kinds=kinds, region=region, verified_shown=verified_shown)
     book = XlsxBook(title=framework.title_th)
     for exporter in (ItemScoresExporter, DimensionSummaryExporter, ReportInfoExporter):
         book.add(exporter(framework, kinds=kinds, region=region, scores=scores))
     book.save(stream)
 
 
-def write_items_csv(framework: Framework, stream: IO[bytes]) -> None:
+def write_items_csv(
+    framework: Framework, stream: IO[bytes], *, verified_shown: Callable[[str], bool] | None = None
+) -> None:
     """Every unit's item scores as CSV (UTF-8 with BOM)."""
-    ItemScoresExporter(framework).write_csv(stream)
+    ItemScoresExporter(framework, verified_shown=verified_shown).write_csv(stream)
 
 
 # --- The xlsx writer ---------------------------------------------------------------------------

@@ -34,7 +34,6 @@ caller's job.
 from __future__ import annotations
 
 import atexit
-import dataclasses
 import os
 import queue
 import shutil
@@ -57,7 +56,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from pramern.assessments.models import Assessment, UnitRound
 from pramern.frameworks.models import Framework
-from pramern.reports.data import RoundRow, UnitScores, unit_scores
+from pramern.reports.data import RoundRow, UnitScores, unit_scores, without_verified
 from pramern.reports.models import ScoreCard
 from pramern.reports.scorecards import refresh
 from pramern.scoring import Framework as CompiledFramework
@@ -93,7 +92,10 @@ def fonts_dir() -> Path:
 
 def css_string(text: str) -> SafeString:
     """``text`` as a quoted CSS string, safe inside a ``<style>`` element (for ``content:``)."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ").replace("<", "\\3C ")
+    escaped = "".join(
+        "\\" + ch if ch in '\\"' else f"\\{ord(ch):X} " if ch == "<" or ord(ch) < 0x20 or ord(ch) == 0x7F else ch
+        for ch in text
+    )
     return mark_safe(f'"{escaped}"')  # every character that could end the string or the element is escaped
 
 
@@ -351,17 +353,6 @@ def _cards(assessment: Assessment) -> dict[str, RoundRow]:
     return {card.round_code: RoundRow.from_card(card) for card in cards}
 
 
-def without_verified(row: RoundRow) -> RoundRow:
-    """The row as someone who may not see its verified scores yet sees it ("–")."""
-    return dataclasses.replace(
-        row,
-        verified_total=None,
-        verified_items={},
-        verified_dimensions={},
-        verified_lines={},  # type: ignore[arg-type]
-    )
-
-
 def unit_scorecard_context(assessment: Assessment, *, verified_rounds: Collection[str] | None = None) -> dict[str, Any]:
     """Everything ``reports/scorecard_pdf.html`` shows about one unit's assessment.
 
@@ -443,19 +434,14 @@ def consolidated_context(
     rounds = {r.code: r for r in compiled.rounds}
     if round_code not in rounds:
         raise PdfError(f"{framework} has no round {round_code!r}")
-    scores = unit_scores(framework)
+    scores = unit_scores(framework, verified_shown=verified_shown)
     missing = [s.assessment for s in scores if not s.rounds]
     if missing:  # never scored since they were created: score them now, as the score card does
         for assessment in missing:
             refresh(assessment)
-        scores = unit_scores(framework)
+        scores = unit_scores(framework, verified_shown=verified_shown)
     report = progress or (lambda percent: None)
     report(0)
-    if verified_shown is not None:  # the reader sees verified scores only in some states
-        for unit_score in scores:
-            unit_score.rounds.update(
-                {c: r if verified_shown(r.state) else without_verified(r) for c, r in unit_score.rounds.items()}
-            )
     ranked = _ranked(scores, round_code)
     units = []
     last_percent = 0

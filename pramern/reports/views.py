@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,7 +16,7 @@ from pramern.frameworks.models import Framework
 from pramern.organizations.permissions import access_for
 from pramern.reports import services
 from pramern.reports.models import ReportJob
-from pramern.review.services import verified_visible
+from pramern.review.services import verified_visible, verified_visible_in_state
 
 
 def _office_wide(request: HttpRequest) -> Framework:
@@ -26,6 +27,12 @@ def _office_wide(request: HttpRequest) -> Framework:
     if framework is None:
         raise Http404("No framework")
     return framework
+
+
+def _verified_shown(request: HttpRequest) -> Callable[[str], bool]:
+    """Whether this reader sees verified scores of a unit round in a given state."""
+    access = access_for(request.user)
+    return lambda state: verified_visible_in_state(access, None, state)
 
 
 def _round(framework: Framework, request: HttpRequest) -> str:
@@ -42,7 +49,7 @@ def items_xlsx(request: HttpRequest) -> HttpResponse:
 
     framework = _office_wide(request)
     stream = io.BytesIO()
-    build_workbook(framework, stream)
+    build_workbook(framework, stream, verified_shown=_verified_shown(request))
     response = HttpResponse(
         stream.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -56,7 +63,7 @@ def items_csv(request: HttpRequest) -> HttpResponse:
 
     framework = _office_wide(request)
     stream = io.BytesIO()
-    write_items_csv(framework, stream)
+    write_items_csv(framework, stream, verified_shown=_verified_shown(request))
     response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{framework.code}-scores.csv"'
     return response

@@ -25,6 +25,7 @@ from pramern.review import notifications
 from pramern.review.models import Comment, DeadlineExtension, Override, Verdict
 from pramern.scoring import ScoreResult, parse_assessment, score
 from pramern.scoring.engine import VERIFIED
+from pramern.ui.templatetags.pramern import tr
 
 State = UnitRound.State
 
@@ -167,10 +168,32 @@ def _check_in_review(assessment: Assessment) -> None:
         raise ReviewError(_("Start the review of a round before giving verdicts."))
 
 
+def _check_record_open_to_review(record: Record) -> None:
+    """A record inside a round already verified or published keeps its verdict: changing it
+    would change a settled score."""
+    _check_in_review(record.assessment)
+    framework = record.assessment.framework.compiled()
+    settled = {u.round_code for u in record.assessment.unit_rounds.filter(state__in=(State.VERIFIED, State.PUBLISHED))}
+    for rnd in framework.rounds:
+        if rnd.code in settled and record.date <= rnd.cutoff:
+            raise ReviewError(
+                _("This record belongs to the %(round)s, which is already verified; its verdict is settled.")
+                % {"round": tr(rnd.title)}
+            )
+
+
+def _check_round_in_review(assessment: Assessment, round_code: str) -> None:
+    """Overrides belong to one round of the framework, and only while that round is reviewed."""
+    if round_code not in {r.code for r in assessment.framework.compiled().rounds}:
+        raise ReviewError(_("Unknown round."))
+    if not assessment.unit_rounds.filter(round_code=round_code, state=State.IN_REVIEW).exists():
+        raise ReviewError(_("Points can be overridden only while this round is in review."))
+
+
 @transaction.atomic
 def set_verdict(record: Record, status: str, *, reason: str = "", user: Any) -> Verdict:
     _check_evaluator(user)
-    _check_in_review(record.assessment)
+    _check_record_open_to_review(record)
     if status not in Verdict.Status.values:
         raise ReviewError(_("Unknown verdict."))
     if status != Verdict.Status.ACCEPTED and not reason.strip():
@@ -197,7 +220,7 @@ def set_verdict(record: Record, status: str, *, reason: str = "", user: Any) -> 
 def set_verified_value(record: Record, value: str, *, user: Any) -> Record:
     """An evaluator's value for a judgement item (6.3), checked against the fact's range."""
     _check_evaluator(user)
-    _check_in_review(record.assessment)
+    _check_record_open_to_review(record)
     framework = record.assessment.framework.compiled()
     fact = framework.items_by_code[record.item_code].facts[record.fact]
     if fact.type != "judgement":
@@ -236,6 +259,7 @@ def set_override(
     assessment: Assessment, round_code: str, item_code: str, points: str, *, reason: str, user: Any
 ) -> Override:
     _check_evaluator(user)
+    _check_round_in_review(assessment, round_code)
     item = assessment.framework.compiled().items_by_code.get(item_code)
     if item is None:
         raise ReviewError(_("Unknown item or fact."))
@@ -270,6 +294,7 @@ def set_override(
 @transaction.atomic
 def clear_override(assessment: Assessment, round_code: str, item_code: str, *, user: Any) -> None:
     _check_evaluator(user)
+    _check_round_in_review(assessment, round_code)
     existing = Override.objects.filter(assessment=assessment, round_code=round_code, item_code=item_code).first()
     if existing is None:
         return
@@ -374,9 +399,7 @@ def verified_scores(
 ) -> dict[str, VerifiedRound]:
     """Each round's verified score: the engine on accepted records (judgements on their verified
     value), then the evaluators' overrides, kept beside what was computed."""
-    accepted = [
-        r for r in records if verdicts.get(r.pk) == Verdict.Status.ACCEPTED or (r.data.get("verified") is not None)
-    ]
+    accepted = [r for r in records if verdicts.get(r.pk) == Verdict.Status.ACCEPTED]
     framework = assessment.framework.compiled()
     document = assessment_document(assessment, accepted, sections)
     engine_view = parse_assessment(document, framework, f"assessment {assessment.pk}")

@@ -21,6 +21,7 @@ from pramern.assessments.workspace import load_workspace
 from pramern.audit.models import AuditEntry
 from pramern.frameworks.models import Framework
 from pramern.organizations.permissions import access_for
+from pramern.reports.exporters import csv_text
 from pramern.review import services
 from pramern.review.models import Comment, Verdict
 
@@ -92,6 +93,8 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def unit_round(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
     assessment = _assessment(request, pk)
+    if round_code not in {r.code for r in assessment.framework.compiled().rounds}:
+        raise Http404("No such round")
     error = None
     if request.method == "POST":
         try:
@@ -117,8 +120,6 @@ def unit_round(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
         else:
             return redirect("review:unit", pk=assessment.pk, round_code=round_code)
     workspace = load_workspace(assessment, with_verified=True)
-    if round_code not in workspace.scores.by_round:
-        raise Http404("No such round")
     status = workspace.locks.status(round_code)
     verified = workspace.verified[round_code]
     self_result = workspace.scores.by_round[round_code]
@@ -151,6 +152,9 @@ def unit_round(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
 @login_required
 def item(request: HttpRequest, pk: int, round_code: str, code: str) -> HttpResponse:
     assessment = _assessment(request, pk)
+    compiled = assessment.framework.compiled()
+    if code not in compiled.items_by_code or round_code not in {r.code for r in compiled.rounds}:
+        raise Http404("No such item or round")
     error = None
     if request.method == "POST":
         try:
@@ -160,9 +164,7 @@ def item(request: HttpRequest, pk: int, round_code: str, code: str) -> HttpRespo
         else:
             return redirect("review:item", pk=assessment.pk, round_code=round_code, code=code)
     workspace = load_workspace(assessment, with_verified=True)
-    item_spec = workspace.framework.items_by_code.get(code)
-    if item_spec is None or round_code not in workspace.scores.by_round:
-        raise Http404("No such item or round")
+    item_spec = workspace.framework.items_by_code[code]
     records = [r for r in workspace.records if r.item_code == code]
     evidence: dict[int, list[Evidence]] = {r.pk: [] for r in records}
     for link in Evidence.records.through.objects.filter(record_id__in=list(evidence)).select_related("evidence"):
@@ -266,18 +268,17 @@ def _history_csv(assessment: Assessment, entries: list[AuditEntry], round_code: 
     writer.writerow(["when", "who", "action", "item", "round", "before", "after", "reason"])
     for entry in entries:
         data = entry.data or {}
-        writer.writerow(
-            [
-                entry.created.isoformat(timespec="seconds"),
-                entry.actor_name,
-                entry.action,
-                entry.item_code,
-                data.get("round", ""),
-                _compact(data.get("before")),
-                _compact(data.get("after")),
-                data.get("reason", "") if isinstance(data.get("reason"), str) else "",
-            ]
-        )
+        cells = [
+            entry.created.isoformat(timespec="seconds"),
+            entry.actor_name,
+            entry.action,
+            entry.item_code,
+            data.get("round", ""),
+            _compact(data.get("before")),
+            _compact(data.get("after")),
+            data.get("reason", "") if isinstance(data.get("reason"), str) else "",
+        ]
+        writer.writerow([csv_text(cell) for cell in cells])
     return response
 
 

@@ -21,6 +21,8 @@ from pramern.scoring.yamlio import SyntaxProblem, load_file
 FORMAT = "pramern-assessment/1"
 #: Keys every record may carry that the engine does not read; kept for round trips.
 EXTRA_KEYS = ("id", "title", "note", "evidence")
+EVIDENCE_KEYS = {"file": ("file", "sha256", "title"), "url": ("url", "title", "checked")}
+TEXT_LIMITS = {"title": 300, "note": 5000, "file": 255, "sha256": 64, "url": 2000, "checked": 10}
 
 
 class AssessmentError(Exception):
@@ -35,7 +37,7 @@ def read_assessment_data(path: str | Path) -> Any:
     """Read an assessment file's raw data (YAML or JSON by extension)."""
     path = Path(path)
     try:
-        return load_file(path)
+        return load_file(path, aliases=False)
     except OSError as exc:
         raise AssessmentError([f"{path.name}: {exc.strerror}"]) from None
     except SyntaxProblem as exc:
@@ -250,11 +252,38 @@ class _Parser:
         for key in ("id", "title", "note"):
             if key in extra and not isinstance(extra[key], (str, int)):
                 self.fail(where, f"{field}.{key}: expected text")
-        if "evidence" in extra and not isinstance(extra["evidence"], list):
-            self.fail(where, f"{field}.evidence: expected a list")
+        for key in ("title", "note"):
+            if isinstance(extra.get(key), str) and len(extra[key]) > TEXT_LIMITS[key]:
+                self.fail(where, f"{field}.{key}: longer than {TEXT_LIMITS[key]} characters")
+        if "evidence" in extra:
+            self.evidence(extra["evidence"], where, f"{field}.evidence")
         if day is None or len(self.problems) > problems:
             return None
         return Record(day, fields, extra)
+
+    def evidence(self, value: Any, where: str, field: str) -> None:
+        """Evidence references: ``{file, sha256?, title?}`` or ``{url, title?, checked?}``, as text."""
+        if not isinstance(value, list):
+            self.fail(where, f"{field}: expected a list")
+            return
+        for index, ref in enumerate(value):
+            at = f"{field}[{index}]"
+            if not isinstance(ref, dict) or ("file" in ref) == ("url" in ref):
+                self.fail(where, f"{at}: expected a mapping with either file or url")
+                continue
+            allowed = EVIDENCE_KEYS["file" if "file" in ref else "url"]
+            for key, text in ref.items():
+                if key not in allowed:
+                    self.fail(where, f"{at}.{key}: unknown field (fields: {', '.join(allowed)})")
+                elif not isinstance(text, str) or not text.strip():
+                    self.fail(where, f"{at}.{key}: expected text")
+                elif len(text) > TEXT_LIMITS[key]:
+                    self.fail(where, f"{at}.{key}: longer than {TEXT_LIMITS[key]} characters")
+            sha256 = ref.get("sha256")
+            if isinstance(sha256, str) and not re.fullmatch(r"[0-9a-f]{64}", sha256):
+                self.fail(where, f"{at}.sha256: expected 64 hexadecimal digits")
+            if isinstance(ref.get("checked"), str):
+                self.date(ref["checked"], where, f"{at}.checked")
 
     def date(self, value: Any, where: str, field: str) -> dt.date | None:
         if value is None:

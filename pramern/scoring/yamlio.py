@@ -29,14 +29,20 @@ class SyntaxProblem(Exception):
     """A file that is not valid YAML/JSON; the message names the line."""
 
 
-def load_text(text: str, name: str) -> Any:
-    """Parse YAML (JSON is YAML too, but is parsed strictly when ``name`` ends in .json)."""
+def load_text(text: str, name: str, *, aliases: bool = True) -> Any:
+    """Parse YAML (JSON is YAML too, but is parsed strictly when ``name`` ends in .json).
+
+    ``aliases=False`` refuses YAML aliases (``*name``): a file from a user must not repeat a
+    structure by reference, which a small file can nest into gigabytes once turned into text.
+    """
     if name.endswith(".json"):
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise SyntaxProblem(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
     try:
+        if not aliases and "*" in text:
+            _refuse_aliases(text)
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
@@ -46,9 +52,16 @@ def load_text(text: str, name: str) -> Any:
         raise SyntaxProblem(f"not valid YAML: {exc}") from None
 
 
-def load_file(path: Path) -> Any:
+def _refuse_aliases(text: str) -> None:
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            line = event.start_mark.line + 1 if event.start_mark is not None else "?"
+            raise SyntaxProblem(f"YAML aliases (*{event.anchor}) are not accepted in this file, at line {line}")
+
+
+def load_file(path: Path, *, aliases: bool = True) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise SyntaxProblem("not a UTF-8 text file") from None
-    return load_text(text, path.name)
+    return load_text(text, path.name, aliases=aliases)

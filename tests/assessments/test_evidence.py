@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 
@@ -170,9 +171,12 @@ def test_links_keep_their_title_and_the_date_they_were_checked(client, world):
     )
     link = Evidence.objects.get()
     assert (link.kind, link.url, link.title) == ("link", "https://example.go.th/integrity", "หน้าเว็บไซต์")
-    assert link.link_checked_on is not None
+    assert link.link_checked_on is None  # only the link checker dates a link
     page = client.get(f"/a/{world.a.pk}/items/1.1.1/").content.decode()
     assert 'href="https://example.go.th/integrity" rel="noopener noreferrer"' in page
+    assert "ยังไม่ได้ตรวจลิงก์" in page
+    Evidence.objects.update(link_checked_on=dt.date(2024, 7, 25))
+    assert "ตรวจเมื่อ 25 ก.ค. 2567" in client.get(f"/a/{world.a.pk}/items/1.1.1/").content.decode()
 
 
 def test_a_link_must_be_http_or_https(client, world):

