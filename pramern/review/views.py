@@ -64,7 +64,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     pending = Record.objects.filter(assessment__framework=framework, date__lte=cutoff, verdict__isnull=True)
     if dimension:
         pending = pending.filter(item_code__startswith=f"{dimension}.")
-    left = Counter(a for a, _item in pending.values_list("assessment_id", "item_code").distinct())
+    left = Counter(a for a, _item in pending.order_by().values_list("assessment_id", "item_code").distinct())
     rows = []
     for assessment in assessments:
         unit_round = unit_rounds.get(assessment.pk)

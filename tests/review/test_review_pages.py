@@ -60,6 +60,13 @@ def test_the_queue_lists_units_waiting_with_the_items_left(client, world, submit
     assert '<td class="num">1</td>' in client.get("/review/").content.decode()
 
 
+def test_items_left_counts_items_not_records(client, world, submitted):
+    for day in ("2024-04-01", "2024-04-02", "2024-04-03"):  # three more records of 1.2.2: still one item
+        record(world.a, "1.2.2", "followups", day)
+    client.force_login(world.eve)
+    assert '<td class="num">2</td>' in client.get("/review/").content.decode()
+
+
 def test_the_evaluator_moves_the_round_from_its_page(client, world, submitted):
     client.force_login(world.eve)
     assert client.post(f"/review/a/{world.a.pk}/R12/", {"action": "start_review"}).status_code == 302
