@@ -22,12 +22,18 @@ def _safe(name: str) -> str:
 
 
 def build_evidence_zip(
-    assessment: Assessment, round_code: str, stream: IO[bytes], progress: Callable[[int], None] | None = None
+    assessment: Assessment,
+    round_code: str,
+    stream: IO[bytes],
+    progress: Callable[[int], None] | None = None,
+    *,
+    with_verdicts: bool = True,
 ) -> int:
-    """Write the ZIP to ``stream`` (files streamed from storage in chunks); return the file count."""
+    """Write the ZIP to ``stream`` (files streamed from storage in chunks); return the file count.
+    ``with_verdicts=False`` leaves the verdict columns empty (a reader who may not see them yet)."""
     cutoff = assessment.framework.compiled().round(round_code).cutoff
     records = list(Record.objects.filter(assessment=assessment, date__lte=cutoff).order_by("item_code", "date", "id"))
-    verdicts = {v.record_id: v for v in Verdict.objects.filter(record__in=records)}
+    verdicts = {v.record_id: v for v in Verdict.objects.filter(record__in=records)} if with_verdicts else {}
     links = Evidence.records.through.objects.filter(record__in=records).select_related("evidence")
     by_record: dict[int, list[Evidence]] = {}
     for link in links:
@@ -40,7 +46,7 @@ def build_evidence_zip(
     with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for index, record in enumerate(records):
             verdict = verdicts.get(record.pk)
-            status = verdict.get_status_display() if verdict else "ยังไม่ได้ตรวจ"
+            status = verdict.get_status_display() if verdict else ("ยังไม่ได้ตรวจ" if with_verdicts else "")
             reason = verdict.reason if verdict else ""
             for evidence in by_record.get(record.pk, []) or [None]:
                 if evidence is None:

@@ -29,9 +29,16 @@ def run_report_job(job_id: str) -> None:
         with tempfile.TemporaryFile() as scratch:
             if job.kind == ReportJob.Kind.EVIDENCE_ZIP:
                 from pramern.reports.evidence_zip import build_evidence_zip
+                from pramern.review.services import verdicts_visible
 
                 assessment = Assessment.objects.with_unit().get(pk=job.params["assessment"])
-                build_evidence_zip(assessment, job.params["round"], scratch, _progress(job))  # type: ignore[arg-type]
+                build_evidence_zip(
+                    assessment,
+                    job.params["round"],
+                    scratch,
+                    _progress(job),  # type: ignore[arg-type]
+                    with_verdicts=verdicts_visible(job.requested_by, assessment, job.params["round"]),
+                )
             else:
                 from pramern.organizations.permissions import access_for
                 from pramern.reports.pdf import consolidated_pdf

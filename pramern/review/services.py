@@ -412,6 +412,18 @@ def verified_scores(
     return out
 
 
+def verdicts_visible(user: Any, assessment: Assessment, round_code: str) -> bool:
+    """Verdicts on a round's records: the unit's people (who revise by them) and the Centre at
+    once; other readers when they may see that round's verified score."""
+    if sees_verdicts_at_once(access_for(user), assessment.unit_id):
+        return True
+    return verified_visible(user, assessment, assessment.unit_rounds.filter(round_code=round_code).first())
+
+
+def sees_verdicts_at_once(access: Any, unit_id: int) -> bool:
+    return bool(access.can_edit(unit_id) or access.is_evaluator or access.is_administrator)
+
+
 def verified_visible(user: Any, assessment: Assessment, unit_round: UnitRound | None) -> bool:
     """Whether ``user`` may see the verified score of this unit's round (see below)."""
     state = unit_round.state if unit_round else State.DRAFT
@@ -419,8 +431,11 @@ def verified_visible(user: Any, assessment: Assessment, unit_round: UnitRound | 
 
 
 def verified_visible_in_state(access: Any, unit_id: int | None, state: str) -> bool:
-    """Evaluators and administrators see verified scores as they form; the unit once verified;
-    executives once published (or once verified when ``PRAMERN_EXECUTIVES_SEE_UNPUBLISHED``)."""
+    """No one sees a verified score before its review has begun (it would read as a 0);
+    evaluators and administrators then see it as it forms; the unit once verified; executives
+    once published (or once verified when ``PRAMERN_EXECUTIVES_SEE_UNPUBLISHED``)."""
+    if state in (State.DRAFT, State.SUBMITTED):
+        return False
     if access.is_evaluator or access.is_administrator:
         return True
     if unit_id is not None and access.can_edit(unit_id):

@@ -81,6 +81,25 @@ def test_executives_see_verified_scores_once_published(client, world):
     assert verified_cell("xena") == "1"
 
 
+def test_no_verified_score_shows_before_its_review_begins(client, world):
+    """A draft or a round just submitted has no verified score: "–", not a 0 that reads as a
+    verdict, and the distribution's verified column counts only units being verified."""
+    record(world.a, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
+    transition(world.a, "R12", "submit", user=world.dan)
+    cards(world)
+    client.force_login(world.eve)
+    page = client.get("/dashboard/").content.decode()
+    ranking = page.split('id="table-ranking"')[1].split("</table>")[0]
+    for name in ("สำนักวิจัยเศรษฐกิจการเกษตร", "ศูนย์สารสนเทศการเกษตร"):
+        assert ranking.split(name)[1].split("</tr>")[0].split('<td class="num">')[2].startswith("–")
+    distribution = page.split('id="table-distribution"')[1].split("</table>")[0]
+    assert '<td>0–10</td><td class="num">2</td><td class="num">0</td>' in distribution
+    transition(world.a, "R12", "start_review", user=world.eve)
+    refresh(world.a)
+    ranking = client.get("/dashboard/").content.decode().split('id="table-ranking"')[1]
+    assert ranking.split("สำนักวิจัยเศรษฐกิจการเกษตร")[1].split("</tr>")[0].split('<td class="num">')[2].startswith("0")
+
+
 def test_the_dashboard_query_count_does_not_grow_with_units(client, world):
     cards(world)
     client.force_login(world.xena)

