@@ -100,6 +100,20 @@ class RecordForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300, required=False)
 
     fact: FactSpec
+    #: The framework's year (first round's start .. last cut-off): a date outside it counts for
+    #: nothing and is almost always a mistyped year (2570 for 2567).
+    period: tuple[dt.date, dt.date] | None = None
+
+    def clean_date(self) -> dt.date:
+        day: dt.date = self.cleaned_data["date"]
+        if self.period and not (self.period[0] <= day <= self.period[1]):
+            from pramern.ui.templatetags.pramern import bedate
+
+            raise ValidationError(
+                _("%(date)s is outside the assessment year (%(start)s – %(end)s); check the year.")
+                % {"date": bedate(day), "start": bedate(self.period[0]), "end": bedate(self.period[1])}
+            )
+        return day
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -140,7 +154,10 @@ def _number(value: Decimal) -> int | float:
 
 
 def record_form_class(
-    fact: FactSpec, sections: list[tuple[str, str]], months: list[tuple[str, str]]
+    fact: FactSpec,
+    sections: list[tuple[str, str]],
+    months: list[tuple[str, str]],
+    period: tuple[dt.date, dt.date] | None = None,
 ) -> type[RecordForm]:
     """A form for one fact: the framework decides its fields, so next year needs no code."""
     fields: dict[str, forms.Field] = {}
@@ -179,7 +196,7 @@ def record_form_class(
     fields["note"] = forms.CharField(
         label=_("Note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    attrs: dict[str, Any] = {**fields, "fact": fact}
+    attrs: dict[str, Any] = {**fields, "fact": fact, "period": period}
     return type(f"RecordForm_{fact.name}", (RecordForm,), attrs)
 
 

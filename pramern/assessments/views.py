@@ -126,8 +126,9 @@ def _item(framework: CompiledFramework, code: str) -> Item:
 
 def _form_classes(framework: CompiledFramework, sections: Iterable[Section], item: Item) -> dict[str, type[RecordForm]]:
     choices = [(s.code, s.name_th) for s in sections]
-    months = months_between(framework.rounds[0].starts, framework.rounds[-1].cutoff)
-    return {name: record_form_class(fact, choices, months) for name, fact in item.facts.items()}
+    period = (framework.rounds[0].starts, framework.rounds[-1].cutoff)
+    months = months_between(*period)
+    return {name: record_form_class(fact, choices, months, period) for name, fact in item.facts.items()}
 
 
 def _item_context(
@@ -137,6 +138,7 @@ def _item_context(
     *,
     bound: dict[str, Any] | None = None,
     error: WorkspaceError | None = None,
+    error_record: int | None = None,
 ) -> dict[str, Any]:
     """The item page's data; ``bound`` holds a form with the user's input to show again."""
     workspace = load_workspace(assessment, with_verified=True)
@@ -183,6 +185,7 @@ def _item_context(
         "results": results,
         "can_edit": can_edit,
         "error": error,
+        "error_record": error_record,
         "all_evidence": all_evidence,
         "history": history[:50],
         "comments": Comment.objects.filter(assessment=assessment, item_code=item.code).select_related("author"),
@@ -234,7 +237,9 @@ def record_create(request: HttpRequest, pk: int, code: str, fact: str) -> HttpRe
             user=request.user,
         )
     except WorkspaceError as exc:
-        return _after_change(request, assessment, code, bound={"fact": fact, "form": form}, error=exc)
+        for message in (exc.message, *exc.problems):  # shown at the form the person is looking at
+            form.add_error(None, message)
+        return _after_change(request, assessment, code, bound={"fact": fact, "form": form})
     return _after_change(request, assessment, code)
 
 
@@ -283,8 +288,8 @@ def _change_record(
     record = get_record_for_user(request, assessment, record_pk)
     try:
         change(assessment, record)
-    except WorkspaceError as exc:
-        return _after_change(request, assessment, record.item_code, error=exc)
+    except WorkspaceError as exc:  # shown on the record it is about
+        return _after_change(request, assessment, record.item_code, error=exc, error_record=record.pk)
     return _after_change(request, assessment, record.item_code)
 
 

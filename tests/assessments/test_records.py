@@ -80,6 +80,31 @@ def test_a_form_with_errors_keeps_what_was_typed(client, world):
     assert not Record.objects.exists()
 
 
+def test_a_date_outside_the_assessment_year_is_refused_at_the_date_field(client, world):
+    client.force_login(world.alice)
+    url = f"/a/{world.a.pk}/items/1.2.2/records/followups/new/"
+    response = client.post(url, {"followups-date": "15/03/2570", "followups-title": "ติดตามครั้งที่ 1"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "15 มี.ค. 2570 อยู่นอกปีการประเมิน (1 ส.ค. 2566 – 31 ก.ค. 2567)" in page
+    assert 'value="15/03/2570"' in page and 'value="ติดตามครั้งที่ 1"' in page
+    assert not Record.objects.exists()
+    assert client.post(url, {"followups-date": "15/03/2024"}).status_code == 302  # a CE year is understood
+    assert Record.objects.get().date == dt.date(2024, 3, 15)
+
+
+def test_a_refused_change_is_shown_at_the_form_that_made_it(client, world, settings):
+    from pramern.review.services import transition
+
+    transition(world.a, "R6", "submit", user=world.dan)  # R6's records are read-only now
+    client.force_login(world.alice)
+    response = client.post(
+        f"/a/{world.a.pk}/items/1.2.2/records/followups/new/", {"followups-date": "15/01/2567"}, HTTP_HX_REQUEST="true"
+    )
+    form = response.content.decode().split('class="record-form"')[1].split("</form>")[0]
+    assert 'class="banner error"' in form and 'value="15/01/2567"' in form
+
+
 def test_rules_across_records_are_checked_with_a_clear_message(client, world):
     record(world.a, "5.1", "respondents", "2024-06-30", value=30)
     client.force_login(world.alice)
