@@ -20,7 +20,7 @@ def log_action(
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     return AuditEntry.objects.create(
         actor=user,
-        actor_name=user.get_username() if user is not None else "system",
+        actor_name=display_name(user)[:150] if user is not None else "system",
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
@@ -29,3 +29,9 @@ def log_action(
         assessment_id=assessment_id,
         item_code=item_code,
     )
+
+
+def display_name(user: Any) -> str:
+    """How people are named on pages and in the record: "อลิส ใจดี (alice)", or the user name."""
+    full = user.get_full_name().strip()
+    return f"{full} ({user.get_username()})" if full else user.get_username()

@@ -242,9 +242,9 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
         entries = [e for e in entries if _belongs_to_round(e, round_code, compiled.round(round_code).cutoff)]
     if request.GET.get("format") == "csv":
         return _history_csv(assessment, entries, round_code)
-    return render(
-        request, "review/history.html", {"assessment": assessment, "entries": entries, "round_code": round_code}
-    )
+    round_title = assessment.framework.compiled().round(round_code).title if round_code else None
+    context = {"assessment": assessment, "entries": entries, "round_code": round_code, "round_title": round_title}
+    return render(request, "review/history.html", context)
 
 
 def _belongs_to_round(entry: AuditEntry, round_code: str, cutoff: dt.date) -> bool:

@@ -179,8 +179,8 @@ def test_editing_and_deleting_are_logged_with_before_and_after(client, world):
         "presented_to_director": True
     }
     history = client.get(item_url(world)).content.decode()
-    assert "alice — ลบรายการ (16 มี.ค. 2567)" in history
-    assert "alice — แก้ไขรายการ (16 มี.ค. 2567)" in history
+    assert "อลิส ใจดี (alice) — ลบรายการ (16 มี.ค. 2567)" in history
+    assert "อลิส ใจดี (alice) — แก้ไขรายการ (16 มี.ค. 2567)" in history
 
 
 def test_unknown_items_and_facts_are_404(client, world):

@@ -31,6 +31,14 @@ def tr(text: Text | None) -> str:
 
 
 @register.filter
+def person(user: Any) -> str:
+    """A person as pages name them: "อลิส ใจดี (alice)", or the user name alone."""
+    from pramern.audit.services import display_name
+
+    return "" if user is None else display_name(user)
+
+
+@register.filter
 def bedate(day: dt.date | dt.datetime | str | None) -> str:
     """``25 ก.ค. 2567`` in Thai; ``25 Jul 2024`` in English."""
     if day is None or day == "":
