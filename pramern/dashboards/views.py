@@ -25,6 +25,9 @@ from pramern.scoring import format_points
 
 BUCKET = 10  # points per bar of the distribution
 
+#: Units drawn in the ranking and change charts (ranked first); more make the bars unreadable.
+CHARTED_UNITS = 40
+
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -95,6 +98,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ]
     states = Counter(r["row"].state for r in rows)
     progress = [(value, label, states.get(value, 0)) for value, label in UnitRound.State.choices]
+    charted = rows[:CHARTED_UNITS]  # the tables list every unit; a chart of hundreds of bars reads as none
     context = {
         "ranking_rows": _ranking_rows(rows),
         "heatmap_rows": _heatmap_rows(rows),
@@ -110,13 +114,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "region": region,
         "regions": range(1, 13),
         "top": top,
+        "charted": len(charted),
+        "chart_height": f"{4 + 1.9 * len(charted):.1f}rem",  # a bar per unit, labels never skipped
         "chart_data": {
-            "ranking": [[r["unit"].short_name or r["unit"].name_th, float(r["self"])] for r in rows[:20]],
+            "ranking": [[r["unit"].short_name or r["unit"].name_th, float(r["self"])] for r in charted],
             "distribution": [[d["label"], d["self"], d["verified"]] for d in distribution],
             "progress": [[str(label), count] for _value, label, count in progress],
             "change": [
                 [r["unit"].short_name or r["unit"].name_th, float(r["first"] or 0), float(r["last"] or 0)]
-                for r in rows[:20]
+                for r in charted
             ],
         },
     }

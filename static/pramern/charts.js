@@ -33,6 +33,10 @@
     if (!canvas || typeof Chart === "undefined") return;
     const config = build();
     config.options = Object.assign({ responsive: true, maintainAspectRatio: false, animation: false }, config.options || {});
+    if (config.options.indexAxis === "y") {
+      /* every unit or dimension keeps its label: the container is tall enough for all of them */
+      config.options.scales = { y: { ticks: { autoSkip: false } } };
+    }
     new Chart(canvas, config);
   }
 

@@ -134,3 +134,22 @@ def test_unit_names_are_escaped_in_the_fast_tables(client, world):
     page = client.get("/dashboard/").content.decode()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<b>x</b>" not in page.split('id="table-heatmap"')[1]
+
+
+def test_the_charts_show_every_unit_or_say_which_they_show(client, world, monkeypatch):
+    import json
+
+    from pramern.dashboards import views
+
+    cards(world)
+    client.force_login(world.xena)
+
+    def chart(page):
+        return json.loads(page.split('id="chart-data-raw" type="application/json">')[1].split("</script>")[0])
+
+    page = client.get("/dashboard/").content.decode()
+    assert len(chart(page)["ranking"]) == 2 and "ตารางมีครบทุกหน่วยงาน" not in page
+    monkeypatch.setattr(views, "CHARTED_UNITS", 1)
+    page = client.get("/dashboard/").content.decode()
+    assert len(chart(page)["ranking"]) == 1 and len(chart(page)["change"]) == 1
+    assert "แผนภูมิแสดง 1 หน่วยงานแรกจากทั้งหมด 2 หน่วยงาน ตารางมีครบทุกหน่วยงาน" in page
