@@ -1,6 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Pramern administration")
+admin.site.site_title = _("Pramern")
+admin.site.index_title = _("Organisation, people, frameworks and rounds")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

@@ -185,3 +185,11 @@ def test_the_admin_is_in_thai(client, django_user_model):
     page = client.get("/admin/").content.decode()
     assert "หน่วยงานและบุคลากร" in page  # our app, translated
     assert "หน่วยงาน" in page and "บทบาท" in page
+
+
+def test_the_admin_is_pramerns_in_thai_with_the_shipped_font(admin_client):
+    page = admin_client.get("/admin/").content.decode()
+    assert "ระบบประเมิน — ผู้ดูแลระบบ" in page and "Django" not in page.split("<body")[1].split("</header>")[0]
+    assert "pramern/fonts/Sarabun-Regular" in page and "font-family" in page
+    units = admin_client.get("/admin/organizations/unit/").content.decode()
+    assert "หน่วยงาน" in units

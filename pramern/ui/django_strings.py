@@ -1,0 +1,11 @@
+"""Django's own strings that Pramern translates better than Django's Thai catalogue does.
+
+Listed here so that ``makemessages`` keeps them in our catalogue, which Django reads first
+(``LOCALE_PATHS``). Nothing imports this module.
+"""
+
+from django.utils.translation import gettext_noop
+
+BETTER_THAI = [
+    gettext_noop("None available"),  # Django's Thai says "ไม่ว่าง" (busy)
+]
