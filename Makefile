@@ -59,7 +59,7 @@ lock:
 # Thai translations: edit locale/th/LC_MESSAGES/django.po, then `make messages`.
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages --locale th --ignore '.venv/*' --ignore 'var/*'
-	$(BIN)/python -m pramern.ui.compilemessages locale/th/LC_MESSAGES/django.po
+	$(BIN)/python -m pramern.ui.compilemessages locale/th/LC_MESSAGES/django.po locale/th/LC_MESSAGES/djangojs.po
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import polib
+import pytest
 
 from tests.conftest import ROOT
 
@@ -15,9 +16,10 @@ def test_every_ui_string_has_a_thai_translation():
     assert po.fuzzy_entries() == []
 
 
-def test_the_compiled_catalogue_matches_the_po_file():
-    compiled = polib.mofile(str(PO.with_suffix(".mo")))
-    entries = [e for e in polib.pofile(str(PO)) if e.msgid and not e.obsolete]
+@pytest.mark.parametrize("po_file", [PO, PO.with_name("djangojs.po")])
+def test_the_compiled_catalogue_matches_the_po_file(po_file):
+    compiled = polib.mofile(str(po_file.with_suffix(".mo")))
+    entries = [e for e in polib.pofile(str(po_file)) if e.msgid and not e.obsolete]
     expected = {e.msgid: e.msgstr or e.msgstr_plural for e in entries}
     got = {e.msgid: e.msgstr or e.msgstr_plural for e in compiled if e.msgid}
     assert got == expected, "run `make messages` to recompile"

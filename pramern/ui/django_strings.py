@@ -8,4 +8,7 @@ from django.utils.translation import gettext_noop
 
 BETTER_THAI = [
     gettext_noop("None available"),  # Django's Thai says "ไม่ว่าง" (busy)
+    gettext_noop("Start typing to filter…"),  # untranslated in Django's Thai
+    gettext_noop("Show counts"),
+    gettext_noop("Hide counts"),
 ]

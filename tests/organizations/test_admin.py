@@ -192,4 +192,4 @@ def test_the_admin_is_pramerns_in_thai_with_the_shipped_font(admin_client):
     assert "ระบบประเมิน — ผู้ดูแลระบบ" in page and "Django" not in page.split("<body")[1].split("</header>")[0]
     assert "pramern/fonts/Sarabun-Regular" in page and "font-family" in page
     units = admin_client.get("/admin/organizations/unit/").content.decode()
-    assert "หน่วยงาน" in units
+    assert "หน่วยงาน" in units and "พิมพ์เพื่อค้นหาเมนู" in units
