@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pramern.scoring import Framework as CompiledFramework
@@ -44,6 +45,11 @@ class Framework(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("frameworks:detail", args=[self.code, self.version])
+
+    @property
+    def title(self) -> str:
+        """The title in the active language (Thai unless English is chosen)."""
+        return self.title_en if (get_language() or "th").startswith("en") else self.title_th
 
     def compiled(self) -> CompiledFramework:
         """The engine's view of this framework, parsed once per content and kept by its hash.
