@@ -204,7 +204,10 @@ class _WarmPrinter:
             while (job := self.jobs.get()) is not None:
                 page_path, result = job
                 try:
-                    tab = browser.new_page()
+                    # Reports are HTML and CSS only: no script runs, whatever text a report
+                    # carries. (The one-run fallback cannot switch scripts off: Chromium's
+                    # --print-to-pdf then prints nothing.)
+                    tab = browser.new_page(java_script_enabled=False)
                     try:
                         tab.goto(page_path.as_uri(), wait_until="load")
                         result.set_result(tab.pdf(prefer_css_page_size=True, print_background=True))

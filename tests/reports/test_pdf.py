@@ -241,3 +241,13 @@ def test_a_units_scorecard_pdf_hides_verified_scores_it_may_not_see(tools, score
     assert dashes("alice") > dashes("eve")  # in review: the unit does not see the verified column yet
     client.force_login(world.bob)
     assert client.get(f"/a/{world.a.pk}/scorecard.pdf").status_code == 404
+
+
+def test_no_script_runs_in_a_report(tools, settings, tmp_path):
+    settings.PDF_WARM_BROWSER = True
+    html = (
+        '<html><body><p id="p">ไม่มีสคริปต์</p>'
+        "<script>document.getElementById('p').textContent = 'SCRIPT RAN';</script></body></html>"
+    )
+    text = text_of(html_to_pdf(html), tmp_path)
+    assert "SCRIPT RAN" not in text
