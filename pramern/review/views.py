@@ -123,15 +123,16 @@ def unit_round(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
     status = workspace.locks.status(round_code)
     verified = workspace.verified[round_code]
     self_result = workspace.scores.by_round[round_code]
-    unreviewed = Counter(
-        r.item_code for r in workspace.records if r.date <= status.round.cutoff and r.pk not in workspace.verdicts
-    )
+    in_round = [r for r in workspace.records if r.date <= status.round.cutoff]
+    recorded = Counter(r.item_code for r in in_round)
+    unreviewed = Counter(r.item_code for r in in_round if r.pk not in workspace.verdicts)
     items = [
         {
             "item": item,
             "self": self_result.items[item.code].points,
             "verified": verified.items[item.code],
             "unreviewed": unreviewed[item.code],
+            "recorded": recorded[item.code],
         }
         for item in workspace.framework.items
     ]

@@ -65,8 +65,9 @@
     if (charts.progress) {
       draw("chart-progress", () => ({
         type: "bar",
-        data: { labels: charts.progress.map((r) => wrap(r[0], 12)), datasets: [{ label: charts.labels.units, data: charts.progress.map((r) => r[1]), backgroundColor: palette }] },
-        options: { plugins: { legend: { display: false } } },
+        data: { labels: charts.progress.map((r) => r[0]), datasets: [{ label: charts.labels.units, data: charts.progress.map((r) => r[1]), backgroundColor: palette }] },
+        /* bars across: state names stay level and readable on a phone */
+        options: { indexAxis: "y", plugins: { legend: { display: false } } },
       }));
     }
     if (charts.change) {
