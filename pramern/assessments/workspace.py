@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Count
 
-from pramern.assessments.models import Assessment, Record
+from pramern.assessments.models import Assessment, Record, UnitRound
 from pramern.assessments.services import LockState, Scores, compute_scores, lock_state
 from pramern.frameworks.models import RoundSchedule
 from pramern.organizations.models import Section
@@ -29,6 +29,8 @@ class Workspace:
     verdicts: dict[int, Any] = field(default_factory=dict)  # record id -> review.Verdict
     unit_rounds: dict[str, Any] = field(default_factory=dict)  # round code -> UnitRound
     verified: dict[str, Any] | None = None  # round code -> review.services.VerifiedRound
+    #: Rounds the Evaluation Centre returned for revision -> the reason it gave.
+    returned: dict[str, str] = field(default_factory=dict)
 
     @property
     def current(self) -> str:
@@ -83,6 +85,15 @@ def load_workspace(assessment: Assessment, *, with_verified: bool = False) -> Wo
         verdicts=verdicts,
         unit_rounds={u.round_code: u for u in unit_rounds},
     )
+    returned_codes = {u.round_code for u in unit_rounds if u.state == UnitRound.State.RETURNED}
+    if returned_codes:  # a query only while a round is returned
+        from pramern.audit.models import AuditEntry
+
+        for entry in AuditEntry.objects.filter(assessment_id=assessment.pk, action="pramern.round.return").order_by(
+            "created", "id"
+        ):
+            if entry.data.get("round") in returned_codes:
+                workspace.returned[entry.data["round"]] = entry.data.get("reason", "")
     if with_verified:
         overrides = list(Override.objects.filter(assessment=assessment).select_related("decided_by"))
         statuses = {record_id: verdict.status for record_id, verdict in verdicts.items()}

@@ -264,3 +264,14 @@ def test_executives_see_verdicts_only_where_they_see_the_verified_score(client, 
     transition(world.a, "R12", "publish", user=world.eve)
     page = client.get(url).content.decode()
     assert "ไม่มีบันทึกเสนอ ผอ." in page and "บันทึกผลการตรวจ" in page  # once published
+
+
+def test_a_returned_unit_sees_why_on_every_workspace_page(client, world, in_review):
+    transition(world.a, "R12", "return", user=world.eve, reason="แนบบันทึกที่ ผอ. ลงนามให้ครบ")
+    client.force_login(world.dan)
+    for url in (f"/a/{world.a.pk}/", f"/a/{world.a.pk}/items/1.2.2/", f"/a/{world.a.pk}/submit/R12/"):
+        page = client.get(url).content.decode()
+        assert "ศูนย์ประเมินผลส่งรอบ 12 เดือนกลับให้แก้ไข" in page and "แนบบันทึกที่ ผอ. ลงนามให้ครบ" in page, url
+        assert f'href="/a/{world.a.pk}/submit/R12/"' in page
+    transition(world.a, "R12", "resubmit", user=world.dan)
+    assert "แนบบันทึกที่ ผอ. ลงนามให้ครบ" not in client.get(f"/a/{world.a.pk}/").content.decode()

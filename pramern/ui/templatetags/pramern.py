@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -38,7 +39,7 @@ def person(user: Any) -> str:
     return "" if user is None else display_name(user)
 
 
-@register.filter
+@register.filter(expects_localtime=True)  # a time of day is shown in Bangkok time, not UTC
 def bedate(day: dt.date | dt.datetime | str | None) -> str:
     """``25 ก.ค. 2567`` in Thai; ``25 Jul 2024`` in English."""
     if day is None or day == "":
@@ -49,7 +50,7 @@ def bedate(day: dt.date | dt.datetime | str | None) -> str:
         except ValueError:
             return day
     if isinstance(day, dt.datetime):
-        day = day.date()
+        day = (timezone.localtime(day) if timezone.is_aware(day) else day).date()
     return date_format(day, "j M Y") if _english() else thai_date(day)
 
 
