@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from pramern.assessments.adapter import assessment_document
 from pramern.assessments.models import Assessment, Record, UnitRound
@@ -101,11 +101,13 @@ def transition(
     reason: str = "",
     today: dt.date | None = None,
     notify: bool = True,
+    unreviewed_confirmed: bool = False,
 ) -> UnitRound:
     """Move a unit's round along the workflow, or raise ``ReviewError`` saying why not.
 
-    The people concerned are emailed once the change is committed (``notify=False`` for
-    loading data, such as the demo)."""
+    Verifying a round whose records do not all have a verdict needs ``unreviewed_confirmed``
+    (those records count for nothing). The people concerned are emailed once the change is
+    committed (``notify=False`` for loading data, such as the demo)."""
     step = TRANSITIONS.get(action)
     if step is None:
         raise ReviewError(_("Unknown step."))
@@ -132,6 +134,19 @@ def transition(
             )
         if any(s.submitted for s in locks.rounds if s.round.index > status.round.index):
             raise ReviewError(_("A later round has already been submitted."))
+    if action == "verify" and not unreviewed_confirmed:
+        waiting = assessment.records.filter(date__lte=status.round.cutoff, verdict__isnull=True).count()
+        if waiting:
+            raise ReviewError(
+                ngettext(
+                    "%(count)d record has no verdict yet and will count for nothing in the verified score. "
+                    "Review it, or confirm that the round is verified as it stands.",
+                    "%(count)d records have no verdict yet and will count for nothing in the verified score. "
+                    "Review them, or confirm that the round is verified as it stands.",
+                    waiting,
+                )
+                % {"count": waiting}
+            )
     before = unit_round.state
     now = timezone.now()
     if action in ("submit", "resubmit"):

@@ -113,6 +113,7 @@ def unit_round(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
                     request.POST.get("action", ""),
                     user=request.user,
                     reason=request.POST.get("reason", ""),
+                    unreviewed_confirmed=request.POST.get("unreviewed_confirmed") == "yes",
                 )
                 messages.success(request, _("Done."))
         except WorkspaceError as exc:
@@ -145,6 +146,7 @@ def unit_round(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
         "verified": verified,
         "items": items,
         "actions": services.available_actions(status.state, request.user, assessment.unit_id),
+        "waiting": sum(unreviewed.values()),
         "error": error,
     }
     return render(request, "review/unit.html", context, status=400 if error else 200)

@@ -230,7 +230,7 @@ def test_the_history_of_a_round_as_csv(client, world, in_review):
 
 def test_executives_see_verified_scores_once_published(client, world, in_review, settings):
     set_verdict(in_review[0], "accepted", user=world.eve)
-    transition(world.a, "R12", "verify", user=world.eve)
+    transition(world.a, "R12", "verify", user=world.eve, unreviewed_confirmed=True)
     client.force_login(world.xena)
     assert "verified-total" not in client.get(f"/a/{world.a.pk}/").content.decode()
     settings.EXECUTIVES_SEE_UNPUBLISHED = True
@@ -260,7 +260,7 @@ def test_executives_see_verdicts_only_where_they_see_the_verified_score(client, 
     client.force_login(world.xena)
     page = client.get(url).content.decode()
     assert "ไม่มีบันทึกเสนอ ผอ." not in page and "บันทึกผลการตรวจ" not in page  # not on records, not in history
-    transition(world.a, "R12", "verify", user=world.eve)
+    transition(world.a, "R12", "verify", user=world.eve, unreviewed_confirmed=True)
     transition(world.a, "R12", "publish", user=world.eve)
     page = client.get(url).content.decode()
     assert "ไม่มีบันทึกเสนอ ผอ." in page and "บันทึกผลการตรวจ" in page  # once published
@@ -275,3 +275,16 @@ def test_a_returned_unit_sees_why_on_every_workspace_page(client, world, in_revi
         assert f'href="/a/{world.a.pk}/submit/R12/"' in page
     transition(world.a, "R12", "resubmit", user=world.dan)
     assert "แนบบันทึกที่ ผอ. ลงนามให้ครบ" not in client.get(f"/a/{world.a.pk}/").content.decode()
+
+
+def test_verifying_with_records_not_reviewed_needs_a_confirmation(client, world, in_review):
+    first, _second = in_review
+    set_verdict(first, "accepted", user=world.eve)
+    client.force_login(world.eve)
+    page = client.get(f"/review/a/{world.a.pk}/R12/").content.decode()
+    assert 'name="unreviewed_confirmed"' in page and "1 รายการยังไม่มีผลการตรวจ" in page
+    refused = client.post(f"/review/a/{world.a.pk}/R12/", {"action": "verify"})
+    assert refused.status_code == 400 and "ยังไม่มีผลการตรวจ 1 รายการ" in refused.content.decode()
+    assert UnitRound.objects.get(assessment=world.a, round_code="R12").state == State.IN_REVIEW
+    client.post(f"/review/a/{world.a.pk}/R12/", {"action": "verify", "unreviewed_confirmed": "yes"})
+    assert UnitRound.objects.get(assessment=world.a, round_code="R12").state == State.VERIFIED
