@@ -147,6 +147,7 @@ def unit_round(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
         "items": items,
         "actions": services.available_actions(status.state, request.user, assessment.unit_id),
         "waiting": sum(unreviewed.values()),
+        "review_started": status.state not in (State.DRAFT, State.SUBMITTED),
         "error": error,
     }
     return render(request, "review/unit.html", context, status=400 if error else 200)
@@ -198,6 +199,7 @@ def item(request: HttpRequest, pk: int, round_code: str, code: str) -> HttpRespo
         "statuses": Verdict.Status.choices,
         "error": error,
         "status": workspace.locks.status(round_code),
+        "review_started": workspace.locks.status(round_code).state not in (State.DRAFT, State.SUBMITTED),
     }
     return render(request, "review/item.html", context, status=400 if error else 200)
 

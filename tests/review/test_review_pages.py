@@ -98,3 +98,12 @@ def test_closing_a_round_in_the_admin_is_audited_and_locks_every_unit(client, wo
     entry = AuditEntry.objects.get(action="pramern.round.schedule_changed")
     assert (entry.data["before"]["state"], entry.data["after"]["state"]) == ("open", "closed")
     assert lock_state(world.a).read_only and lock_state(world.b).read_only
+
+
+def test_review_pages_show_no_verified_score_before_the_review_starts(client, world, submitted):
+    client.force_login(world.eve)
+    for url in (f"/review/a/{world.a.pk}/R12/", f"/review/a/{world.a.pk}/R12/items/1.2.2/"):
+        page = client.get(url).content.decode()
+        assert "ยังไม่เริ่มตรวจรอบนี้" in page and ">–</div>" in page, url
+    transition(world.a, "R12", "start_review", user=world.eve)
+    assert "ยังไม่เริ่มตรวจรอบนี้" not in client.get(f"/review/a/{world.a.pk}/R12/").content.decode()
