@@ -52,7 +52,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if current is None:
             continue
         unit = current.unit
-        first, last = by_round.get(codes[0]), by_round.get(codes[-1])
+        # The change from the first round to the chosen one (none when the first is chosen).
+        first = by_round.get(codes[0]) if round_code != codes[0] else None
+        last = current
         shown = verified_visible_in_state(access, None, current.state)
         rows.append(
             {
@@ -123,7 +125,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "change": [
                 [r["unit"].short_name or r["unit"].name_th, float(r["first"] or 0), float(r["last"] or 0)]
                 for r in charted
-            ],
+            ]
+            if round_code != codes[0]
+            else None,
         },
     }
     return render(request, "dashboards/dashboard.html", context)

@@ -153,3 +153,16 @@ def test_the_charts_show_every_unit_or_say_which_they_show(client, world, monkey
     page = client.get("/dashboard/").content.decode()
     assert len(chart(page)["ranking"]) == 1 and len(chart(page)["change"]) == 1
     assert "แผนภูมิแสดง 1 หน่วยงานแรกจากทั้งหมด 2 หน่วยงาน ตารางมีครบทุกหน่วยงาน" in page
+
+
+def test_the_first_round_has_no_change_from_itself(client, world):
+    record(world.a, "1.2.2", "followups", "2024-01-15", presented_to_director=True)
+    record(world.a, "1.2.2", "followups", "2024-05-20", presented_to_director=True)
+    cards(world)
+    client.force_login(world.xena)
+    r12 = client.get("/dashboard/?round=R12").content.decode()
+    row = r12.split('id="table-ranking"')[1].split("สำนักวิจัยเศรษฐกิจการเกษตร")[1].split("</tr>")[0]
+    assert '<td class="num">+1</td>' in row and 'id="chart-change"' in r12
+    r6 = client.get("/dashboard/?round=R6").content.decode()
+    row = r6.split('id="table-ranking"')[1].split("สำนักวิจัยเศรษฐกิจการเกษตร")[1].split("</tr>")[0]
+    assert "+" not in row and 'id="chart-change"' not in r6
