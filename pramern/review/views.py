@@ -24,6 +24,7 @@ from pramern.organizations.permissions import access_for
 from pramern.reports.exporters import csv_text
 from pramern.review import services
 from pramern.review.models import Comment, Verdict
+from pramern.ui.templatetags.pramern import tr
 
 State = UnitRound.State
 QUEUE_STATES = (State.SUBMITTED, State.RESUBMITTED, State.IN_REVIEW)
@@ -248,7 +249,9 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return _history_csv(assessment, entries, round_code)
     round_title = assessment.framework.compiled().round(round_code).title if round_code else None
-    context = {"assessment": assessment, "entries": entries, "round_code": round_code, "round_title": round_title}
+    details = _history_details(assessment, entries)
+    rows = [(entry, details[entry.pk]) for entry in entries]
+    context = {"assessment": assessment, "rows": rows, "round_code": round_code, "round_title": round_title}
     return render(request, "review/history.html", context)
 
 
@@ -262,6 +265,35 @@ def _belongs_to_round(entry: AuditEntry, round_code: str, cutoff: dt.date) -> bo
         if isinstance(part, dict) and part.get("date")
     ]
     return not dates or any(dt.date.fromisoformat(d) <= cutoff for d in dates)
+
+
+def _history_details(assessment: Assessment, entries: list[AuditEntry]) -> dict[int, str]:
+    """Each entry's change in words: the round by its title, states and verdicts by their
+    labels ("ส่งแล้ว → กำลังตรวจ"), points and reasons."""
+    compiled = assessment.framework.compiled()
+    rounds = {r.code: tr(r.title) for r in compiled.rounds}
+    labels = {**dict(State.choices), **dict(Verdict.Status.choices)}
+
+    def label(value: Any) -> str:
+        if isinstance(value, dict):
+            value = value.get("status")
+        return str(labels.get(value, value)) if value else "–"
+
+    out = {}
+    for entry in entries:
+        data = entry.data or {}
+        before, after = data.get("before"), data.get("after")
+        parts = [rounds.get(data.get("round", ""), data.get("round", ""))]
+        states = [v for v in (before, after) if isinstance(v, str) or (isinstance(v, dict) and "status" in v)]
+        if states:
+            parts.append(f"{label(before)} → {label(after)}")
+        if isinstance(after, dict) and after.get("points") is not None:
+            parts.append(str(after["points"]))
+        for reason in (data.get("reason"), after.get("reason") if isinstance(after, dict) else None):
+            if isinstance(reason, str) and reason:
+                parts.append(reason)
+        out[entry.pk] = " · ".join(p for p in parts if p)
+    return out
 
 
 def _history_csv(assessment: Assessment, entries: list[AuditEntry], round_code: str) -> HttpResponse:

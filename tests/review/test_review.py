@@ -212,7 +212,9 @@ def test_the_history_of_a_round_as_csv(client, world, in_review):
     transition(world.a, "R12", "return", user=world.eve, reason="แก้ไขข้อ 1.2.2")
     client.force_login(world.eve)
     page = client.get(f"/review/a/{world.a.pk}/history/?round=R12").content.decode()
-    assert "แก้ไขข้อ 1.2.2" in page
+    assert "รอบ 12 เดือน · กำลังตรวจ → ส่งกลับให้แก้ไข · แก้ไขข้อ 1.2.2" in page
+    assert "– → ไม่รับรอง · ไม่มีลายมือชื่อ ผอ." in page
+    assert "accepted" not in page and "in_review" not in page
     response = client.get(f"/review/a/{world.a.pk}/history/?round=R12&format=csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
