@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from pramern.assessments.access import get_assessment_for_user
 from pramern.assessments.models import UnitRound
@@ -20,8 +21,9 @@ from pramern.frameworks.models import Framework
 from pramern.organizations.models import Unit
 from pramern.organizations.permissions import access_for
 from pramern.reports.data import unit_totals
-from pramern.review.services import verified_visible_in_state
+from pramern.review.services import verified_visible, verified_visible_in_state
 from pramern.scoring import format_points
+from pramern.ui.templatetags.pramern import tr
 
 BUCKET = 10  # points per bar of the distribution
 
@@ -137,12 +139,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
     """One unit: per-dimension points against the max, R6 -> R12, and what is still open."""
     assessment = get_assessment_for_user(request, pk)
-    workspace = load_workspace(assessment)
+    workspace = load_workspace(assessment, with_verified=True)
+    assert workspace.verified is not None
     results = list(workspace.scores.by_round.values())
+    # Verified columns for the rounds whose verified score this reader may see.
+    verified = {
+        code: v
+        for code, v in workspace.verified.items()
+        if verified_visible(request.user, assessment, workspace.unit_rounds.get(code))
+    }
+    columns = [(r, verified.get(r.round.code)) for r in results]
     dimensions = [
         {
             "dimension": d,
             "by_round": [(r.round, r.dimensions[d.code].points) for r in results],
+            "cells": [(r.dimensions[d.code].points, v.dimension_total(d.code) if v else None) for r, v in columns],
         }
         for d in workspace.framework.dimensions
     ]
@@ -150,14 +161,17 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
         "ws": workspace,
         "assessment": assessment,
         "results": results,
+        "columns": [(r, v.total if v else None, v is not None) for r, v in columns],
         "dimensions": dimensions,
         "open_lines": workspace.scores.final.open_lines(),
         "chart_data": {
+            # "ด้าน 1": the table under the chart has the dimensions' full titles
             "dimensions": [
-                [d["dimension"].title.th, float(d["dimension"].points), *[float(p) for _r, p in d["by_round"]]]
+                [f"{gettext('Dimension')} {d['dimension'].code}", float(d["dimension"].points)]
+                + [float(p) for _r, p in d["by_round"]]
                 for d in dimensions
             ],
-            "rounds": [r.round.title.th for r in results],
+            "rounds": [tr(r.round.title) for r in results],
         },
     }
     return render(request, "dashboards/scorecard.html", context)

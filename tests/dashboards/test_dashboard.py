@@ -166,3 +166,22 @@ def test_the_first_round_has_no_change_from_itself(client, world):
     r6 = client.get("/dashboard/?round=R6").content.decode()
     row = r6.split('id="table-ranking"')[1].split("สำนักวิจัยเศรษฐกิจการเกษตร")[1].split("</tr>")[0]
     assert "+" not in row and 'id="chart-change"' not in r6
+
+
+def test_the_scorecard_shows_verified_columns_to_those_who_may_see_them(client, world):
+    rec = record(world.a, "1.2.2", "followups", "2023-10-01", presented_to_director=True)
+    transition(world.a, "R6", "submit", user=world.dan)
+    transition(world.a, "R6", "start_review", user=world.eve)
+    set_verdict(rec, "accepted", user=world.eve)
+
+    def header(persona):
+        client.force_login(getattr(world, persona))
+        page = client.get(f"/a/{world.a.pk}/scorecard/").content.decode()
+        return page.split('id="table-dimensions"')[1].split("</thead>")[0]
+
+    assert "รอบ 6 เดือน (ตรวจรับรองแล้ว)" in header("eve")
+    assert "ตรวจรับรอง" not in header("alice") and "ตรวจรับรอง" not in header("xena")  # not verified yet
+    transition(world.a, "R6", "verify", user=world.eve)
+    assert "ตรวจรับรอง" in header("alice")
+    transition(world.a, "R6", "publish", user=world.eve)
+    assert "ตรวจรับรอง" in header("xena")
