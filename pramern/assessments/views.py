@@ -422,10 +422,15 @@ def submit(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
                 messages.success(request, _("The round was submitted. The workspace is now read-only for it."))
                 return redirect("workspace:home", pk=assessment.pk)
     access = access_for(request.user)
+    result = workspace.scores.by_round[round_code]
     context = {
         "ws": workspace,
         "assessment": assessment,
-        "result": workspace.scores.by_round[round_code],
+        "result": result,
+        # points claimed with nothing for the evaluator to see: they will not be verified
+        "unsupported": [
+            r.item for r in result.items.values() if r.points > 0 and not workspace.evidence_counts.get(r.item.code)
+        ],
         "status": workspace.locks.status(round_code),
         "can_submit": access.can_submit(assessment.unit_id),
         "can_resubmit": access.can_edit(assessment.unit_id),

@@ -50,7 +50,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     if framework is None:
         raise Http404("No framework")
     compiled = framework.compiled()
-    round_code = request.GET.get("round") or compiled.final_round.code
+    round_code = request.GET.get("round") or _round_with_work(framework, compiled)
     if round_code not in {r.code for r in compiled.rounds}:
         raise Http404("No such round")
     cutoff = compiled.round(round_code).cutoff
@@ -89,6 +89,16 @@ def queue(request: HttpRequest) -> HttpResponse:
         "counts": counts,
     }
     return render(request, "review/queue.html", context)
+
+
+def _round_with_work(framework: Framework, compiled: Any) -> str:
+    """The earliest round with units waiting for the Centre, else the last round."""
+    waiting = set(
+        UnitRound.objects.filter(assessment__framework=framework, state__in=QUEUE_STATES).values_list(
+            "round_code", flat=True
+        )
+    )
+    return next((r.code for r in compiled.rounds if r.code in waiting), compiled.final_round.code)
 
 
 @login_required

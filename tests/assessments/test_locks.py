@@ -122,3 +122,16 @@ def test_the_reason_is_in_english_for_english_readers(client, world):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get(f"/a/{world.a.pk}/").content.decode()
     assert "12-month round was submitted on" in page
+
+
+def test_the_submit_page_warns_of_points_claimed_without_evidence(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pramern.assessments.services import add_file_evidence
+
+    rec = record(world.a, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
+    client.force_login(world.dan)
+    page = client.get(f"/a/{world.a.pk}/submit/R12/").content.decode()
+    assert "1 ข้อได้คะแนนแต่ยังไม่มีหลักฐาน" in page and f'href="/a/{world.a.pk}/items/1.2.2/"' in page
+    add_file_evidence(world.a, SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%%EOF\n"), user=world.alice, records=[rec])
+    assert "ยังไม่มีหลักฐาน" not in client.get(f"/a/{world.a.pk}/submit/R12/").content.decode()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pramern.review.services import set_verdict, transition
-from tests.factories import record
+from tests.factories import person, record
 
 
 @pytest.fixture
@@ -107,3 +107,11 @@ def test_review_pages_show_no_verified_score_before_the_review_starts(client, wo
         assert "ยังไม่เริ่มตรวจรอบนี้" in page and ">–</div>" in page, url
     transition(world.a, "R12", "start_review", user=world.eve)
     assert "ยังไม่เริ่มตรวจรอบนี้" not in client.get(f"/review/a/{world.a.pk}/R12/").content.decode()
+
+
+def test_the_queue_opens_on_the_earliest_round_with_units_waiting(client, world):
+    director_b = person("dora", "director", world.unit_b)
+    transition(world.b, "R6", "submit", user=director_b)
+    client.force_login(world.eve)
+    page = client.get("/review/").content.decode()
+    assert '<option value="R6" selected>' in page and "ศูนย์สารสนเทศการเกษตร" in page
