@@ -117,9 +117,12 @@ class RoundStatus:
         if self.state not in UnitRound.EDITABLE:
             assert self.unit_round is not None
             submitted = self.unit_round.submitted_at or self.unit_round.state_changed_at or timezone.now()
+            day = _display_date(timezone.localdate(submitted))
+            if self.state == UnitRound.State.SUBMITTED:
+                return _("%(round)s was submitted on %(date)s") % {"round": title, "date": day}
             return _("%(round)s was submitted on %(date)s (%(state)s)") % {
                 "round": title,
-                "date": _display_date(timezone.localdate(submitted)),
+                "date": day,
                 "state": self.state_label,
             }
         if self.locked:
