@@ -7,6 +7,7 @@ urlpatterns = [
     path("reports/scores.xlsx", views.items_xlsx, name="xlsx"),
     path("reports/scores.csv", views.items_csv, name="csv"),
     path("reports/consolidated/", views.start_consolidated_pdf, name="consolidated"),
+    path("reports/jobs/", views.my_jobs, name="jobs"),
     path("reports/jobs/<uuid:job_id>/", views.job, name="job"),
     path("reports/jobs/<uuid:job_id>/download/", views.job_download, name="job-download"),
     path("a/<int:pk>/scorecard.pdf", views.scorecard_pdf, name="scorecard-pdf"),

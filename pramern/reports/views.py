@@ -118,6 +118,13 @@ def job(request: HttpRequest, job_id: str) -> HttpResponse:
 
 
 @login_required
+def my_jobs(request: HttpRequest) -> HttpResponse:
+    """The reports this person asked for (each is private to them), newest first."""
+    jobs = ReportJob.objects.filter(requested_by=request.user).order_by("-created_at")[:50]
+    return render(request, "reports/jobs.html", {"jobs": jobs})
+
+
+@login_required
 def job_download(request: HttpRequest, job_id: str) -> FileResponse:
     found = _job_for_user(request, job_id)
     if found.status != ReportJob.Status.DONE or not found.file:

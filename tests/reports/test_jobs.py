@@ -108,3 +108,17 @@ def test_an_executives_zip_has_no_verdicts_before_publication(client, world, dja
 
     assert manifest_row(world.alice)[7:] == ["ไม่รับรอง", "ไม่ได้ลงนาม"]
     assert manifest_row(world.xena)[7:] == ["", ""]
+
+
+def test_my_reports_lists_only_my_jobs(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world.alice)
+    assert "ยังไม่มีรายงาน" in client.get("/reports/jobs/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/a/{world.a.pk}/evidence.zip", {"round": "R12"})
+    job = ReportJob.objects.get()
+    page = client.get("/reports/jobs/").content.decode()
+    assert f"/reports/jobs/{job.pk}/download/" in page
+    client.force_login(world.dan)
+    assert str(job.pk) not in client.get("/reports/jobs/").content.decode()
+    client.logout()
+    assert client.get("/reports/jobs/")["Location"].startswith("/login/")
