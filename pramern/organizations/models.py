@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,6 +31,12 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name_th
+
+    @property
+    def name(self) -> str:
+        """The name in the active language: English when chosen and known, else Thai."""
+        english = (get_language() or "th").startswith("en")
+        return self.name_en if english and self.name_en else self.name_th
 
 
 class Section(models.Model):

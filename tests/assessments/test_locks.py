@@ -135,3 +135,13 @@ def test_the_submit_page_warns_of_points_claimed_without_evidence(client, world)
     assert "1 ข้อได้คะแนนแต่ยังไม่มีหลักฐาน" in page and f'href="/a/{world.a.pk}/items/1.2.2/"' in page
     add_file_evidence(world.a, SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%%EOF\n"), user=world.alice, records=[rec])
     assert "ยังไม่มีหลักฐาน" not in client.get(f"/a/{world.a.pk}/submit/R12/").content.decode()
+
+
+def test_units_are_named_in_english_for_english_readers(client, world):
+    world.unit_a.name_en = "Bureau of Agricultural Economic Research"
+    world.unit_a.save()
+    client.force_login(world.alice)
+    assert "สำนักวิจัยเศรษฐกิจการเกษตร" in client.get(f"/a/{world.a.pk}/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(f"/a/{world.a.pk}/").content.decode()
+    assert "Bureau of Agricultural Economic Research" in page
