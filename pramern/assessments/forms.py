@@ -9,12 +9,12 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pramern.scoring import format_points
-from pramern.scoring.model import FactSpec, Text
+from pramern.scoring.model import FactSpec
 from pramern.thaidates import BUDDHIST_ERA_OFFSET, MONTHS_LONG, MONTHS_SHORT, thai_month
+from pramern.ui.text import bedate, tr
 
 _NUMERIC = re.compile(r"^\s*(\d{1,4})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,4})\s*$")
 _THAI = re.compile(r"^\s*(\d{1,2})\s+(\S+)\s+(\d{2,4})\s*$")
@@ -84,10 +84,6 @@ class ThaiDateField(forms.DateField):
         return parsed
 
 
-def _tr(text: Text) -> str:
-    return text.en if (get_language() or "th").startswith("en") else text.th
-
-
 def _points_label(points: Decimal, points_if: dict[str, Decimal]) -> str:
     extras = " / ".join(format_points(p) for p in points_if.values())
     return f"{format_points(points)}" + (f" / {extras}" if extras else "")
@@ -107,8 +103,6 @@ class RecordForm(forms.Form):
     def clean_date(self) -> dt.date:
         day: dt.date = self.cleaned_data["date"]
         if self.period and not (self.period[0] <= day <= self.period[1]):
-            from pramern.ui.templatetags.pramern import bedate
-
             raise ValidationError(
                 _("%(date)s is outside the assessment year (%(start)s – %(end)s); check the year.")
                 % {"date": bedate(day), "start": bedate(self.period[0]), "end": bedate(self.period[1])}
@@ -162,11 +156,11 @@ def record_form_class(
     """A form for one fact: the framework decides its fields, so next year needs no code."""
     fields: dict[str, forms.Field] = {}
     for name, spec in fact.fields.items():
-        label = _tr(spec.label)
+        label = tr(spec.label)
         if spec.kind == "flag":
             fields[name] = forms.BooleanField(label=label, required=False)
         elif spec.kind == "choice":
-            choices = [("", "—"), *((code, _tr(text)) for code, text in spec.choices.items())]
+            choices = [("", "—"), *((code, tr(text)) for code, text in spec.choices.items())]
             fields[name] = forms.ChoiceField(label=label, choices=choices, required=spec.required)
         elif spec.kind == "section":
             fields[name] = forms.ChoiceField(label=label, choices=[("", "—"), *sections], required=True)
@@ -178,7 +172,7 @@ def record_form_class(
         fields["value"] = forms.DecimalField(label=_("Number"), min_value=0, max_digits=12, decimal_places=2)
     elif fact.type == "choice":
         options = [
-            (code, f"{_tr(option.label)} ({_points_label(option.points, dict(option.points_if))})")
+            (code, f"{tr(option.label)} ({_points_label(option.points, dict(option.points_if))})")
             for code, option in fact.options.items()
         ]
         fields["option"] = forms.ChoiceField(label=_("Choice"), choices=[("", "—"), *options])

@@ -23,7 +23,7 @@ from pramern.organizations.permissions import access_for
 from pramern.reports.data import unit_totals
 from pramern.review.services import verified_visible, verified_visible_in_state
 from pramern.scoring import format_points
-from pramern.ui.templatetags.pramern import tr
+from pramern.ui.text import tr
 
 BUCKET = 10  # points per bar of the distribution
 

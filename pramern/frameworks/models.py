@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pramern.scoring import Framework as CompiledFramework
 from pramern.scoring import parse_framework
+from pramern.ui.text import english
 
 
 class FrameworkQuerySet(models.QuerySet["Framework"]):
@@ -49,7 +49,7 @@ class Framework(models.Model):
     @property
     def title(self) -> str:
         """The title in the active language (Thai unless English is chosen)."""
-        return self.title_en if (get_language() or "th").startswith("en") else self.title_th
+        return self.title_en if english() else self.title_th
 
     def compiled(self) -> CompiledFramework:
         """The engine's view of this framework, parsed once per content and kept by its hash.

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from pramern.ui.text import english
 
 
 class Unit(models.Model):
@@ -35,8 +36,7 @@ class Unit(models.Model):
     @property
     def name(self) -> str:
         """The name in the active language: English when chosen and known, else Thai."""
-        english = (get_language() or "th").startswith("en")
-        return self.name_en if english and self.name_en else self.name_th
+        return self.name_en if english() and self.name_en else self.name_th
 
 
 class Section(models.Model):

@@ -25,7 +25,7 @@ from pramern.review import notifications
 from pramern.review.models import Comment, DeadlineExtension, Override, Verdict
 from pramern.scoring import ScoreResult, parse_assessment, score
 from pramern.scoring.engine import VERIFIED
-from pramern.ui.templatetags.pramern import tr
+from pramern.ui.text import tr
 
 State = UnitRound.State
 

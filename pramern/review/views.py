@@ -24,7 +24,7 @@ from pramern.organizations.permissions import access_for
 from pramern.reports.exporters import csv_text
 from pramern.review import services
 from pramern.review.models import Comment, Verdict
-from pramern.ui.templatetags.pramern import tr
+from pramern.ui.text import tr
 
 State = UnitRound.State
 QUEUE_STATES = (State.SUBMITTED, State.RESUBMITTED, State.IN_REVIEW)

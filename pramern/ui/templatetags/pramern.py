@@ -7,28 +7,23 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pramern.scoring import format_points
 from pramern.scoring.model import Text
-from pramern.thaidates import thai_date
+from pramern.ui import text
 
 register = template.Library()
 
 
-def _english() -> bool:
-    return (get_language() or "th").startswith("en")
+_english = text.english
 
 
 @register.filter
-def tr(text: Text | None) -> str:
+def tr(value: Text | None) -> str:
     """A framework text in the active language (Thai unless English is chosen)."""
-    if text is None:
-        return ""
-    return text.en if _english() else text.th
+    return text.tr(value)
 
 
 @register.filter
@@ -42,16 +37,7 @@ def person(user: Any) -> str:
 @register.filter(expects_localtime=True)  # a time of day is shown in Bangkok time, not UTC
 def bedate(day: dt.date | dt.datetime | str | None) -> str:
     """``25 ก.ค. 2567`` in Thai; ``25 Jul 2024`` in English."""
-    if day is None or day == "":
-        return ""
-    if isinstance(day, str):  # an ISO date kept in the audit log
-        try:
-            day = dt.date.fromisoformat(day)
-        except ValueError:
-            return day
-    if isinstance(day, dt.datetime):
-        day = (timezone.localtime(day) if timezone.is_aware(day) else day).date()
-    return date_format(day, "j M Y") if _english() else thai_date(day)
+    return text.bedate(day)
 
 
 @register.filter
