@@ -76,6 +76,8 @@ class UnitRound(models.Model):
     )
     self_total = models.DecimalField(_("self-assessed total"), max_digits=7, decimal_places=2, null=True, blank=True)
     state_changed_at = models.DateTimeField(_("state changed at"), null=True, blank=True)
+    #: Why the Evaluation Centre last returned the round (shown to the unit while it is returned).
+    return_reason = models.TextField(_("reason for return"), blank=True)
 
     class Meta:
         verbose_name = _("unit round")

@@ -272,7 +272,9 @@ def _withdraw_verdicts(records: Sequence[Record], *, user: Any, change: str) -> 
     the Evaluation Centre again. The withdrawn verdict stays in the history."""
     from pramern.review.models import Verdict  # review builds on assessments
 
+    withdrawn = False
     for verdict in Verdict.objects.filter(record__in=[r for r in records if r.pk]).select_related("record"):
+        withdrawn = True
         record = verdict.record
         log_action(
             "pramern.verdict.withdrawn",
@@ -290,6 +292,8 @@ def _withdraw_verdicts(records: Sequence[Record], *, user: Any, change: str) -> 
         if "verified" in record.data:
             record.data = {k: v for k, v in record.data.items() if k != "verified"}
             record.save(update_fields=["data", "updated_at"])
+    if withdrawn:  # the verified score moved
+        scores_changed(records[0].assessment)
 
 
 def _same_claim(before: dict[str, Any], after: dict[str, Any]) -> bool:
@@ -352,6 +356,7 @@ def delete_record(record: Record, *, user: Any, locks: LockState | None = None) 
     assessment = record.assessment
     (locks or lock_state(assessment)).check_dates([record.date])
     before = record.snapshot()
+    _withdraw_verdicts([record], user=user, change="pramern.record.deleted")
     log_action(
         "pramern.record.deleted",
         record,
@@ -479,6 +484,8 @@ def attach_evidence(evidence: Evidence, record: Record, *, user: Any, locks: Loc
     if evidence.assessment_id != record.assessment_id:
         raise WorkspaceError(_("Evidence can only support records of the same assessment."))
     _check_record_writable([record], locks or lock_state(record.assessment))
+    if evidence.records.filter(pk=record.pk).exists():
+        return  # already supports it: nothing changes
     before = evidence.snapshot()
     evidence.records.add(record)
     _log_evidence("pramern.evidence.attached", evidence, user, [record], before)
@@ -488,6 +495,8 @@ def attach_evidence(evidence: Evidence, record: Record, *, user: Any, locks: Loc
 @transaction.atomic
 def detach_evidence(evidence: Evidence, record: Record, *, user: Any, locks: LockState | None = None) -> None:
     _check_record_writable([record], locks or lock_state(record.assessment))
+    if not evidence.records.filter(pk=record.pk).exists():
+        return  # does not support it: nothing changes
     before = evidence.snapshot()
     evidence.records.remove(record)
     _log_evidence("pramern.evidence.detached", evidence, user, [record], before)

@@ -85,15 +85,7 @@ def load_workspace(assessment: Assessment, *, with_verified: bool = False) -> Wo
         verdicts=verdicts,
         unit_rounds={u.round_code: u for u in unit_rounds},
     )
-    returned_codes = {u.round_code for u in unit_rounds if u.state == UnitRound.State.RETURNED}
-    if returned_codes:  # a query only while a round is returned
-        from pramern.audit.models import AuditEntry
-
-        for entry in AuditEntry.objects.filter(assessment_id=assessment.pk, action="pramern.round.return").order_by(
-            "created", "id"
-        ):
-            if entry.data.get("round") in returned_codes:
-                workspace.returned[entry.data["round"]] = entry.data.get("reason", "")
+    workspace.returned = {u.round_code: u.return_reason for u in unit_rounds if u.state == UnitRound.State.RETURNED}
     if with_verified:
         overrides = list(Override.objects.filter(assessment=assessment).select_related("decided_by"))
         statuses = {record_id: verdict.status for record_id, verdict in verdicts.items()}

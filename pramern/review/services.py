@@ -25,7 +25,7 @@ from pramern.review import notifications
 from pramern.review.models import Comment, DeadlineExtension, Override, Verdict
 from pramern.scoring import ScoreResult, parse_assessment, score
 from pramern.scoring.engine import VERIFIED
-from pramern.ui.text import tr
+from pramern.ui.text import bedate, tr
 
 State = UnitRound.State
 
@@ -118,7 +118,7 @@ def transition(
     if unit_round.state not in step.sources:
         raise ReviewError(
             _("%(round)s is %(state)s: it cannot be %(action)s now.")
-            % {"round": status.round.title.th, "state": unit_round.get_state_display(), "action": step.label}
+            % {"round": tr(status.round.title), "state": unit_round.get_state_display(), "action": step.label}
         )
     if not allowed_actor(step, user, assessment.unit_id):
         raise ReviewError(_("You may not %(action)s this round.") % {"action": step.label})
@@ -130,23 +130,22 @@ def transition(
         if status.past_deadline:
             raise ReviewError(
                 _("The deadline for %(round)s (%(date)s) has passed.")
-                % {"round": status.round.title.th, "date": status.deadline.isoformat()}
+                % {"round": tr(status.round.title), "date": bedate(status.deadline)}
             )
         if any(s.submitted for s in locks.rounds if s.round.index > status.round.index):
             raise ReviewError(_("A later round has already been submitted."))
-    if action == "verify" and not unreviewed_confirmed:
-        waiting = assessment.records.filter(date__lte=status.round.cutoff, verdict__isnull=True).count()
-        if waiting:
-            raise ReviewError(
-                ngettext(
-                    "%(count)d record has no verdict yet and will count for nothing in the verified score. "
-                    "Review it, or confirm that the round is verified as it stands.",
-                    "%(count)d records have no verdict yet and will count for nothing in the verified score. "
-                    "Review them, or confirm that the round is verified as it stands.",
-                    waiting,
-                )
-                % {"count": waiting}
+    waiting = awaiting_verdict(assessment, round_code).count() if action == "verify" else 0
+    if waiting and not unreviewed_confirmed:
+        raise ReviewError(
+            ngettext(
+                "%(count)d record has no verdict yet and will count for nothing in the verified score. "
+                "Review it, or confirm that the round is verified as it stands.",
+                "%(count)d records have no verdict yet and will count for nothing in the verified score. "
+                "Review them, or confirm that the round is verified as it stands.",
+                waiting,
             )
+            % {"count": waiting}
+        )
     before = unit_round.state
     now = timezone.now()
     if action in ("submit", "resubmit"):
@@ -156,15 +155,14 @@ def transition(
             unit_round.submitted_at, unit_round.submitted_by = now, user
     unit_round.state = step.target
     unit_round.state_changed_at = now
+    if action == "return":
+        unit_round.return_reason = reason.strip()
     unit_round.save()
     scores_changed(assessment)
-    log_action(
-        f"pramern.round.{action}",
-        assessment,
-        actor=user,
-        data={"round": round_code, "before": before, "after": step.target, "reason": reason.strip()},
-        assessment_id=assessment.pk,
-    )
+    data = {"round": round_code, "before": before, "after": step.target, "reason": reason.strip()}
+    if waiting:  # verified although these records had no verdict: the evaluator confirmed it
+        data["records_without_verdict"] = waiting
+    log_action(f"pramern.round.{action}", assessment, actor=user, data=data, assessment_id=assessment.pk)
     if notify:
         transaction.on_commit(lambda: notifications.state_changed(unit_round, action, reason=reason.strip()))
     return unit_round
@@ -183,18 +181,42 @@ def _check_in_review(assessment: Assessment) -> None:
         raise ReviewError(_("Start the review of a round before giving verdicts."))
 
 
+#: States in which a round's verified score is settled: its records' verdicts no longer change.
+SETTLED = (State.VERIFIED, State.PUBLISHED)
+
+
+def review_started(state: str) -> bool:
+    """Whether a round in this state has a verified score at all (its review has begun)."""
+    return state not in (State.DRAFT, State.SUBMITTED)
+
+
+def settled_round(assessment: Assessment, unit_rounds: Iterable[UnitRound] | None = None) -> Any:
+    """The latest round of the framework whose verified score is settled (None: none is)."""
+    if unit_rounds is None:
+        unit_rounds = assessment.unit_rounds.all()
+    settled = {u.round_code for u in unit_rounds if u.state in SETTLED}
+    return next((r for r in reversed(assessment.framework.compiled().rounds) if r.code in settled), None)
+
+
+def awaiting_verdict(assessment: Assessment, round_code: str, unit_rounds: Iterable[UnitRound] | None = None) -> Any:
+    """Records of a round that can still get a verdict and have none: dated up to the round's
+    cut-off, after the cut-off of any settled round (those records keep what they had)."""
+    cutoff = assessment.framework.compiled().round(round_code).cutoff
+    records = assessment.records.filter(date__lte=cutoff, verdict__isnull=True)
+    settled = settled_round(assessment, unit_rounds)
+    return records.filter(date__gt=settled.cutoff) if settled else records
+
+
 def _check_record_open_to_review(record: Record) -> None:
     """A record inside a round already verified or published keeps its verdict: changing it
     would change a settled score."""
     _check_in_review(record.assessment)
-    framework = record.assessment.framework.compiled()
-    settled = {u.round_code for u in record.assessment.unit_rounds.filter(state__in=(State.VERIFIED, State.PUBLISHED))}
-    for rnd in framework.rounds:
-        if rnd.code in settled and record.date <= rnd.cutoff:
-            raise ReviewError(
-                _("This record belongs to the %(round)s, which is already verified; its verdict is settled.")
-                % {"round": tr(rnd.title)}
-            )
+    settled = settled_round(record.assessment)
+    if settled is not None and record.date <= settled.cutoff:
+        raise ReviewError(
+            _("This record belongs to the %(round)s, which is already verified; its verdict is settled.")
+            % {"round": tr(settled.title)}
+        )
 
 
 def _check_round_in_review(assessment: Assessment, round_code: str) -> None:
@@ -449,7 +471,7 @@ def verified_visible_in_state(access: Any, unit_id: int | None, state: str) -> b
     """No one sees a verified score before its review has begun (it would read as a 0);
     evaluators and administrators then see it as it forms; the unit once verified; executives
     once published (or once verified when ``PRAMERN_EXECUTIVES_SEE_UNPUBLISHED``)."""
-    if state in (State.DRAFT, State.SUBMITTED):
+    if not review_started(state):
         return False
     if access.is_evaluator or access.is_administrator:
         return True

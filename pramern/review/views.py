@@ -137,7 +137,10 @@ def unit_round(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
     self_result = workspace.scores.by_round[round_code]
     in_round = [r for r in workspace.records if r.date <= status.round.cutoff]
     recorded = Counter(r.item_code for r in in_round)
-    unreviewed = Counter(r.item_code for r in in_round if r.pk not in workspace.verdicts)
+    settled = services.settled_round(assessment, workspace.unit_rounds.values())
+    unreviewed = Counter(  # what can still get a verdict (records of a settled round keep theirs)
+        r.item_code for r in in_round if r.pk not in workspace.verdicts and (settled is None or r.date > settled.cutoff)
+    )
     items = [
         {
             "item": item,
@@ -158,7 +161,7 @@ def unit_round(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
         "items": items,
         "actions": services.available_actions(status.state, request.user, assessment.unit_id),
         "waiting": sum(unreviewed.values()),
-        "review_started": status.state not in (State.DRAFT, State.SUBMITTED),
+        "review_started": services.review_started(status.state),
         "error": error,
     }
     return render(request, "review/unit.html", context, status=400 if error else 200)
@@ -210,7 +213,7 @@ def item(request: HttpRequest, pk: int, round_code: str, code: str) -> HttpRespo
         "statuses": Verdict.Status.choices,
         "error": error,
         "status": workspace.locks.status(round_code),
-        "review_started": workspace.locks.status(round_code).state not in (State.DRAFT, State.SUBMITTED),
+        "review_started": services.review_started(workspace.locks.status(round_code).state),
     }
     return render(request, "review/item.html", context, status=400 if error else 200)
 

@@ -227,3 +227,60 @@ def test_a_forged_round_or_item_on_the_review_page_is_404(client, world, judged_
         assert response.status_code == 404
     assert client.post(f"/review/a/{world.a.pk}/ZZZ/", {"action": "verify"}).status_code == 404
     assert not Override.objects.exists()
+
+
+def test_verifying_the_next_round_does_not_wait_for_a_settled_rounds_records(world):
+    early = record(world.a, "1.2.2", "followups", "2024-01-15", presented_to_director=True)
+    late = record(world.a, "1.2.2", "followups", "2024-05-20", presented_to_director=True)
+    for action, user in (("submit", world.dan), ("start_review", world.eve)):
+        transition(world.a, "R6", action, user=user)
+    transition(world.a, "R6", "verify", user=world.eve, unreviewed_confirmed=True)  # `early` left unjudged
+    for action, user in (("submit", world.dan), ("start_review", world.eve)):
+        transition(world.a, "R12", action, user=user)
+    with pytest.raises(ReviewError, match="ยังไม่มีผลการตรวจ 1 รายการ"):  # `late` only: `early` is settled
+        transition(world.a, "R12", "verify", user=world.eve)
+    set_verdict(late, "accepted", user=world.eve)
+    transition(world.a, "R12", "verify", user=world.eve)  # no confirmation needed
+    assert not Verdict.objects.filter(record=early).exists()
+
+
+def test_a_withdrawn_verdict_refreshes_the_stored_score_cards(
+    world, judged_and_returned, django_capture_on_commit_callbacks
+):
+    from pramern.reports.models import ScoreCard
+    from pramern.reports.scorecards import refresh
+
+    first, _second, _manual = judged_and_returned
+    refresh(world.a)
+    assert ScoreCard.objects.get(assessment=world.a, round_code="R12").verified_items["1.2.2"]["points"] in ("2", "2.0")
+    with django_capture_on_commit_callbacks(execute=True):
+        add_link_evidence(world.a, "https://example.go.th/new", user=world.alice, records=[first])
+    assert ScoreCard.objects.get(assessment=world.a, round_code="R12").verified_items["1.2.2"]["points"] in ("1", "1.0")
+
+
+def test_attaching_what_is_already_attached_changes_nothing(world, judged_and_returned):
+    first, _second, _manual = judged_and_returned
+    shared = add_file_evidence(world.a, SimpleUploadedFile("ร่วม.pdf", PDF), user=world.alice)
+    Evidence.records.through.objects.create(evidence=shared, record=first)  # as if attached before the verdict
+    entries = AuditEntry.objects.count()
+    attach_evidence(shared, first, user=world.alice)
+    assert Verdict.objects.filter(record=first).exists() and AuditEntry.objects.count() == entries
+
+
+def test_deleting_a_judged_record_records_the_withdrawn_verdict(world, judged_and_returned):
+    from pramern.assessments.services import delete_record
+
+    first, _second, _manual = judged_and_returned
+    delete_record(first, user=world.alice)
+    entry = AuditEntry.objects.get(action="pramern.verdict.withdrawn")
+    assert entry.data["change"] == "pramern.record.deleted" and entry.data["before"]["status"] == "accepted"
+    assert verified_points(world) == 1
+
+
+def test_the_service_never_takes_a_verified_value_from_the_unit(world, judged_and_returned):
+    _first, _second, manual = judged_and_returned
+    save_record(
+        world.a, "6.3", "manual", date=manual.date, data={"claimed": 3, "verified": 4}, user=world.alice, record=manual
+    )
+    manual.refresh_from_db()
+    assert manual.data == {"claimed": 3} and verified_points(world, "6.3") == 0
