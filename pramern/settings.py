@@ -6,8 +6,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -20,32 +22,43 @@ def envbool(name: str, default: str) -> bool:
     return os.environ.get(name, default).strip().lower() in ("1", "true", "yes", "on")
 
 
+def envint(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    try:
+        return int(value) if value else default
+    except ValueError:
+        raise RuntimeError(f"{name} must be a whole number, not {value!r}") from None
+
+
 def envlist(name: str, default: str) -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
 
-def secret_key() -> str:
+def secret_key(path: Path) -> str:
     """PRAMERN_SECRET_KEY, or a key made for this installation on first start and kept in
-    ``var/secret_key`` (readable by its owner only): no two installations share a key, and
-    none is written in the code."""
+    ``path`` (readable by its owner only): no two installations share a key, and none is
+    written in the code. The file appears whole (written aside, then moved into place), so a
+    second process starting at the same moment never reads half a key."""
     key = os.environ.get("PRAMERN_SECRET_KEY", "")
     if key:
         return key
-    path = BASE_DIR / "var" / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first
-            pass
-        else:
+    try:
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, scratch = tempfile.mkstemp(dir=path.parent, prefix=".secret_key-")  # mode 600
             with os.fdopen(fd, "w") as out:
                 out.write(secrets.token_urlsafe(50))
-    return path.read_text().strip()
+            os.replace(scratch, path)
+        key = path.read_text().strip()
+    except OSError as exc:
+        raise RuntimeError(f"Cannot keep a secret key in {path} ({exc}): set PRAMERN_SECRET_KEY.") from exc
+    if not key:
+        raise RuntimeError(f"{path} is empty: delete it (a new key is made) or set PRAMERN_SECRET_KEY.")
+    return key
 
 
 DEBUG = envbool("PRAMERN_DEBUG", "false")
-SECRET_KEY = secret_key()
+SECRET_KEY = secret_key(BASE_DIR / "var" / "secret_key")
 ALLOWED_HOSTS = envlist("PRAMERN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 INSTALLED_APPS = [
@@ -154,7 +167,10 @@ SITE_URL = os.environ.get("PRAMERN_SITE_URL", "http://127.0.0.1:8000")
 #: Executives normally see verified scores once published; set to see them once verified.
 EXECUTIVES_SEE_UNPUBLISHED = envbool("PRAMERN_EXECUTIVES_SEE_UNPUBLISHED", "false")
 # Networks besides the public Internet that the evidence-link checker may contact (an intranet).
-LINK_CHECK_ALLOW = envlist("PRAMERN_LINK_CHECK_ALLOW", "")
+try:
+    LINK_CHECK_ALLOW = [ipaddress.ip_network(net, strict=False) for net in envlist("PRAMERN_LINK_CHECK_ALLOW", "")]
+except ValueError as exc:
+    raise RuntimeError(f"PRAMERN_LINK_CHECK_ALLOW: {exc}") from None
 
 # Background jobs (reports) run in a separate consumer process: `manage.py run_huey`.
 # Redis when PRAMERN_REDIS_URL is set (production), otherwise a SQLite file next to the database.
@@ -177,16 +193,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 #: A log-in lasts a working day (Django's default is two weeks).
-SESSION_COOKIE_AGE = int(os.environ.get("PRAMERN_SESSION_HOURS", "12")) * 3600
+SESSION_COOKIE_AGE = envint("PRAMERN_SESSION_HOURS", 12) * 3600
 #: PRAMERN_HTTPS=true behind HTTPS (the production setting): secure cookies, redirects to HTTPS,
 #: HSTS, and the proxy's X-Forwarded-Proto trusted. PRAMERN_CSRF_TRUSTED_ORIGINS: the site's
 #: https:// origin(s) when a proxy changes the host.
-if envbool("PRAMERN_HTTPS", "false"):
+if envbool("PRAMERN_HTTPS", "true" if os.environ.get("PRAMERN_ENV") == "production" else "false"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(os.environ.get("PRAMERN_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_SECONDS = envint("PRAMERN_HSTS_SECONDS", 365 * 24 * 3600)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # other sites of the department may not be HTTPS yet
 CSRF_TRUSTED_ORIGINS = envlist("PRAMERN_CSRF_TRUSTED_ORIGINS", "")
 

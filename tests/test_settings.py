@@ -30,14 +30,38 @@ def settings_in_a_fresh_process(env: dict[str, str]) -> dict[str, str]:
     return json.loads(out.stdout)
 
 
-def test_the_secret_key_is_never_a_shared_one():
-    path = BASE_DIR / "var" / "secret_key"
-    assert settings.SECRET_KEY == path.read_text().strip() or os.environ.get("PRAMERN_SECRET_KEY")
-    assert len(path.read_text().strip()) >= 50 and (path.stat().st_mode & 0o077) == 0  # owner only
-    assert "insecure" not in settings.SECRET_KEY
-    assert settings_in_a_fresh_process({"PRAMERN_SECRET_KEY": "from-the-environment"})["SECRET_KEY"] == (
-        "from-the-environment"
-    )
+def test_each_installation_makes_its_own_key_once(tmp_path, monkeypatch):
+    from pramern.settings import secret_key
+
+    monkeypatch.delenv("PRAMERN_SECRET_KEY", raising=False)
+    first, second = tmp_path / "one" / "secret_key", tmp_path / "two" / "secret_key"
+    key = secret_key(first)
+    assert len(key) >= 50 and secret_key(first) == key  # kept
+    assert (first.stat().st_mode & 0o077) == 0  # the owner's only
+    assert secret_key(second) != key  # no two installations share one
+    assert [p.name for p in first.parent.iterdir()] == ["secret_key"]  # no scratch file left
+
+
+def test_a_broken_key_file_says_what_to_do(tmp_path, monkeypatch):
+    import pytest
+
+    from pramern.settings import secret_key
+
+    monkeypatch.delenv("PRAMERN_SECRET_KEY", raising=False)
+    empty = tmp_path / "secret_key"
+    empty.write_text("")
+    with pytest.raises(RuntimeError, match="empty"):
+        secret_key(empty)
+    blocked = tmp_path / "file" / "secret_key"
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(RuntimeError, match="set PRAMERN_SECRET_KEY"):
+        secret_key(blocked)
+    monkeypatch.setenv("PRAMERN_SECRET_KEY", "from-the-environment")
+    assert secret_key(blocked) == "from-the-environment"
+
+
+def test_the_running_key_is_not_written_in_the_code():
+    assert settings.SECRET_KEY and "insecure" not in settings.SECRET_KEY
 
 
 def test_https_deployments_get_secure_cookies_and_hsts():
@@ -46,4 +70,9 @@ def test_https_deployments_get_secure_cookies_and_hsts():
     https = settings_in_a_fresh_process({"PRAMERN_HTTPS": "true"})
     assert (https["SESSION_COOKIE_SECURE"], https["SECURE_SSL_REDIRECT"]) == ("True", "True")
     assert int(https["SECURE_HSTS_SECONDS"]) >= 180 * 24 * 3600
+    production = settings_in_a_fresh_process({"PRAMERN_ENV": "production", "PRAMERN_SECRET_KEY": "k" * 50})
+    assert production["SESSION_COOKIE_SECURE"] == "True"  # production means HTTPS unless told otherwise
+
+
+def test_a_log_in_lasts_a_working_day():
     assert settings.SESSION_COOKIE_AGE == 12 * 3600

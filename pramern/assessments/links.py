@@ -35,30 +35,55 @@ class AddressRefused(OSError):
     """A link whose host resolves to an address the checker may not contact."""
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries (mapped, 6to4, NAT64, compatible), if any: it is
+    where a translator would really connect."""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return None
+    if ip.ipv4_mapped or ip.sixtofour:
+        return ip.ipv4_mapped or ip.sixtofour
+    if ip in NAT64 or (int(ip) >> 32 == 0 and int(ip) > 0xFFFF):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def _allowed(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if ip.is_global and not ip.is_multicast:
+    if any(ip in ipaddress.ip_network(net, strict=False) for net in settings.LINK_CHECK_ALLOW):
         return True
-    return any(ip in ipaddress.ip_network(net, strict=False) for net in settings.LINK_CHECK_ALLOW)
+    embedded = _embedded_ipv4(ip)
+    if embedded is not None and not _allowed(str(embedded)):
+        return False
+    return ip.is_global and not ip.is_multicast
 
 
 def _connect_checked(address: tuple[str, int], timeout: Any = None, source_address: Any = None) -> socket.socket:
-    """``socket.create_connection`` to the first allowed address of ``host``, never another."""
+    """``socket.create_connection`` that resolves ``host`` once, refuses it if any of its
+    addresses may not be contacted, and then connects to those addresses only (in turn, as
+    ``create_connection`` does), never to a second lookup's answer."""
     host, port = address
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     refused = [info for info in infos if not _allowed(str(info[4][0]))]
     if refused:
         raise AddressRefused(f"{host} is not a public address ({refused[0][4][0]}); not checked")
-    family, kind, proto, _name, sockaddr = infos[0]
-    sock = socket.socket(family, kind, proto)
-    try:
-        if timeout is not None:
-            sock.settimeout(timeout)
-        sock.connect(sockaddr)
-    except OSError:
-        sock.close()
-        raise
-    return sock
+    error: OSError | None = None
+    for family, kind, proto, _name, sockaddr in infos:
+        sock = socket.socket(family, kind, proto)
+        try:
+            if timeout is not None and timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:  # type: ignore[attr-defined]
+                sock.settimeout(timeout)
+            if source_address:
+                sock.bind(source_address)
+            sock.connect(sockaddr)
+        except OSError as exc:
+            sock.close()
+            error = exc
+            continue
+        return sock
+    raise error or OSError(f"{host}: no address to connect to")
 
 
 class _CheckedHTTPConnection(http.client.HTTPConnection):

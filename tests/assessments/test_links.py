@@ -95,3 +95,56 @@ def test_an_intranet_can_be_allowed(world, server, settings):
     assert not check_link(link, timeout=2).ok
     settings.LINK_CHECK_ALLOW = ["127.0.0.0/8"]
     assert check_link(link, timeout=2).ok
+
+
+@pytest.mark.parametrize(
+    ("address", "allowed"),
+    [
+        ("8.8.8.8", True),
+        ("2001:4860:4860::8888", True),
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("169.254.169.254", False),
+        ("::1", False),
+        ("::ffff:127.0.0.1", False),  # IPv4-mapped
+        ("64:ff9b::a00:1", False),  # NAT64 to 10.0.0.1
+        ("2002:7f00:1::", False),  # 6to4 of 127.0.0.1
+        ("224.0.0.1", False),
+    ],
+)
+def test_which_addresses_the_checker_may_contact(settings, address, allowed):
+    from pramern.assessments.links import _allowed
+
+    settings.LINK_CHECK_ALLOW = []
+    assert _allowed(address) is allowed
+
+
+def test_every_scheme_goes_through_the_checked_connections():
+    import urllib.request
+
+    from pramern.assessments.links import _CheckedHTTPHandler, _CheckedHTTPSHandler, _opener
+
+    handlers = {type(h) for h in _opener().handlers}
+    assert {_CheckedHTTPHandler, _CheckedHTTPSHandler} <= handlers
+    assert not {urllib.request.HTTPHandler, urllib.request.HTTPSHandler} & handlers
+
+
+def test_a_host_is_resolved_once_and_every_address_is_tried(world, server, monkeypatch):
+    import socket
+
+    from pramern.assessments import links
+
+    port = int(server.rsplit(":", 1)[1])
+    calls = []
+    real = socket.getaddrinfo
+
+    def two_addresses(host, *args, **kwargs):
+        calls.append(host)
+        closed = real("127.0.0.1", 1, type=socket.SOCK_STREAM)[0]  # nothing listens on port 1
+        return [closed[:4] + (("127.0.0.1", 1),), *real("127.0.0.1", port, type=socket.SOCK_STREAM)]
+
+    monkeypatch.setattr(links.socket, "getaddrinfo", two_addresses)
+    rec = record(world.a, "1.1.1", "guideline", "2024-03-01")
+    link = add_link_evidence(world.a, f"http://intranet.example:{port}/ok", user=world.alice, records=[rec])
+    assert check_link(link, timeout=2).ok
+    assert calls == ["intranet.example"]
