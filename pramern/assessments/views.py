@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -84,15 +83,6 @@ def home(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _verdicts_seen_until(access: Any, workspace: Workspace, visible: dict[str, Any]) -> dt.date:
-    """The unit's people (who revise by them) and the Centre see every verdict at once; other
-    readers (executives) only those of records inside a round whose verified score they see."""
-    if review_services.sees_verdicts_at_once(access, workspace.assessment.unit_id):
-        return dt.date.max
-    cutoffs = [r.cutoff for r in workspace.framework.rounds if r.code in visible]
-    return max(cutoffs, default=dt.date.min)
-
-
 def _visible_verified(request: HttpRequest, workspace: Workspace) -> dict[str, Any]:
     """Round code -> verified round, for the rounds whose verified score this person may see."""
     assert workspace.verified is not None
@@ -155,8 +145,7 @@ def _item_context(
     for link in Evidence.records.through.objects.filter(record_id__in=item_records).select_related("evidence"):
         evidence_by_record[link.record_id].append(link.evidence)
     all_evidence = list(Evidence.objects.filter(assessment=assessment).order_by("-created_at")) if can_edit else []
-    visible = _visible_verified(request, workspace)
-    verdicts_seen_until = _verdicts_seen_until(access, workspace, visible)
+    verdicts_seen_until = review_services.verdicts_visible_until(request.user, assessment, workspace.unit_rounds)
     facts = []
     for name, fact in item.facts.items():
         rows = [
@@ -172,6 +161,7 @@ def _item_context(
     history = AuditEntry.objects.for_item(assessment.pk, item.code)
     if verdicts_seen_until < workspace.framework.final_round.cutoff:
         history = history.exclude(action__startswith="pramern.verdict.").exclude(action__startswith="pramern.override.")
+    visible = _visible_verified(request, workspace)
     results = [
         (result.round, result.items[item.code], visible[code].items[item.code] if code in visible else None)
         for code, result in workspace.scores.by_round.items()

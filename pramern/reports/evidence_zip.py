@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import zipfile
 from collections.abc import Callable
@@ -27,13 +28,15 @@ def build_evidence_zip(
     stream: IO[bytes],
     progress: Callable[[int], None] | None = None,
     *,
-    with_verdicts: bool = True,
+    verdicts_until: dt.date = dt.date.max,
 ) -> int:
     """Write the ZIP to ``stream`` (files streamed from storage in chunks); return the file count.
-    ``with_verdicts=False`` leaves the verdict columns empty (a reader who may not see them yet)."""
+    Verdicts of records dated after ``verdicts_until`` are left out (``verdicts_visible_until``)."""
     cutoff = assessment.framework.compiled().round(round_code).cutoff
     records = list(Record.objects.filter(assessment=assessment, date__lte=cutoff).order_by("item_code", "date", "id"))
-    verdicts = {v.record_id: v for v in Verdict.objects.filter(record__in=records)} if with_verdicts else {}
+    verdicts = {
+        v.record_id: v for v in Verdict.objects.filter(record__in=[r for r in records if r.date <= verdicts_until])
+    }
     links = Evidence.records.through.objects.filter(record__in=records).select_related("evidence")
     by_record: dict[int, list[Evidence]] = {}
     for link in links:
@@ -46,7 +49,9 @@ def build_evidence_zip(
     with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for index, record in enumerate(records):
             verdict = verdicts.get(record.pk)
-            status = verdict.get_status_display() if verdict else ("ยังไม่ได้ตรวจ" if with_verdicts else "")
+            status = (
+                verdict.get_status_display() if verdict else ("ยังไม่ได้ตรวจ" if record.date <= verdicts_until else "")
+            )
             reason = verdict.reason if verdict else ""
             for evidence in by_record.get(record.pk, []) or [None]:
                 if evidence is None:

@@ -29,7 +29,7 @@ def run_report_job(job_id: str) -> None:
         with tempfile.TemporaryFile() as scratch:
             if job.kind == ReportJob.Kind.EVIDENCE_ZIP:
                 from pramern.reports.evidence_zip import build_evidence_zip
-                from pramern.review.services import verdicts_visible
+                from pramern.review.services import verdicts_visible_until
 
                 assessment = Assessment.objects.with_unit().get(pk=job.params["assessment"])
                 build_evidence_zip(
@@ -37,7 +37,7 @@ def run_report_job(job_id: str) -> None:
                     job.params["round"],
                     scratch,
                     _progress(job),  # type: ignore[arg-type]
-                    with_verdicts=verdicts_visible(job.requested_by, assessment, job.params["round"]),
+                    verdicts_until=verdicts_visible_until(job.requested_by, assessment),
                 )
             else:
                 from pramern.organizations.permissions import access_for

@@ -449,12 +449,25 @@ def verified_scores(
     return out
 
 
-def verdicts_visible(user: Any, assessment: Assessment, round_code: str) -> bool:
-    """Verdicts on a round's records: the unit's people (who revise by them) and the Centre at
-    once; other readers when they may see that round's verified score."""
-    if sees_verdicts_at_once(access_for(user), assessment.unit_id):
-        return True
-    return verified_visible(user, assessment, assessment.unit_rounds.filter(round_code=round_code).first())
+def verdicts_visible_until(
+    user: Any, assessment: Assessment, unit_rounds: dict[str, UnitRound] | None = None
+) -> dt.date:
+    """The latest record date whose verdict ``user`` may see: the unit's people (who revise by
+    them) and the Centre see every verdict at once; other readers (executives) those of records
+    inside a round whose verified score they may see."""
+    access = access_for(user)
+    if sees_verdicts_at_once(access, assessment.unit_id):
+        return dt.date.max
+    if unit_rounds is None:
+        unit_rounds = {u.round_code: u for u in assessment.unit_rounds.all()}
+    cutoffs = [
+        r.cutoff
+        for r in assessment.framework.compiled().rounds
+        if verified_visible_in_state(
+            access, assessment.unit_id, unit_rounds[r.code].state if r.code in unit_rounds else State.DRAFT
+        )
+    ]
+    return max(cutoffs, default=dt.date.min)
 
 
 def sees_verdicts_at_once(access: Any, unit_id: int) -> bool:
