@@ -56,7 +56,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         unit = current.unit
         # The change from the first round to the chosen one (none when the first is chosen).
         first = by_round.get(codes[0]) if round_code != codes[0] else None
-        last = current
         shown = verified_visible_in_state(access, None, current.state)
         rows.append(
             {
@@ -66,8 +65,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "self": current.self_total,
                 "verified": current.verified_total if shown else None,
                 "first": first.self_total if first else None,
-                "last": last.self_total if last else None,
-                "change": (last.self_total - first.self_total) if first and last else None,
+                "last": current.self_total,
+                "change": (current.self_total - first.self_total) if first else None,
                 # pre-formatted heat-map cells: (points, share of the dimension's max in %)
                 "heat": [
                     (format_points(p), int(100 * p / top) if top else 0)
@@ -108,6 +107,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "heatmap_rows": _heatmap_rows(rows),
         "framework": compiled,
         "round_code": round_code,
+        "chosen_round": compiled.round(round_code),
         "rounds": compiled.rounds,
         "rows": rows,
         "dimensions": compiled.dimensions,

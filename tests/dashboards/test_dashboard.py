@@ -162,7 +162,7 @@ def test_the_first_round_has_no_change_from_itself(client, world):
     client.force_login(world.xena)
     r12 = client.get("/dashboard/?round=R12").content.decode()
     row = r12.split('id="table-ranking"')[1].split("สำนักวิจัยเศรษฐกิจการเกษตร")[1].split("</tr>")[0]
-    assert '<td class="num">+1</td>' in row and 'id="chart-change"' in r12
+    assert '<td class="num">+1</td>' in row and 'id="chart-change"' in r12 and "จากรอบ 6 เดือนถึงรอบ 12 เดือน" in r12
     r6 = client.get("/dashboard/?round=R6").content.decode()
     row = r6.split('id="table-ranking"')[1].split("สำนักวิจัยเศรษฐกิจการเกษตร")[1].split("</tr>")[0]
     assert "+" not in row and 'id="chart-change"' not in r6
