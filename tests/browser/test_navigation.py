@@ -14,8 +14,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NAV = {
     "eve": {"แดชบอร์ด": "/dashboard/", "รายการรอตรวจ": "/review/", "กรอบการประเมิน": "/frameworks/"},
-    "xena": {"แดชบอร์ด": "/dashboard/", "กรอบการประเมิน": "/frameworks/"},
-    "alice": {"กรอบการประเมิน": "/frameworks/"},
+    "xena": {"แดชบอร์ด": "/dashboard/", "รายงานของฉัน": "/reports/jobs/", "กรอบการประเมิน": "/frameworks/"},
+    "alice": {"กรอบการประเมิน": "/frameworks/", "รายงานของฉัน": "/reports/jobs/"},
+    "dan": {"รายงานของฉัน": "/reports/jobs/", "กรอบการประเมิน": "/frameworks/"},
 }
 
 
