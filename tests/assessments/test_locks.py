@@ -145,3 +145,11 @@ def test_units_are_named_in_english_for_english_readers(client, world):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get(f"/a/{world.a.pk}/").content.decode()
     assert "Bureau of Agricultural Economic Research" in page
+
+
+def test_lock_banners_are_for_the_units_people(client, world):
+    transition(world.a, "R12", "submit", user=world.dan)
+    for persona, shown in (("alice", True), ("dan", True), ("xena", False), ("eve", False)):
+        client.force_login(getattr(world, persona))
+        page = client.get(f"/a/{world.a.pk}/").content.decode()
+        assert ('class="banner locked"' in page) is shown, persona

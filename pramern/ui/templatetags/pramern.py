@@ -27,6 +27,12 @@ def tr(value: Text | None) -> str:
 
 
 @register.filter
+def edits(access: Any, unit_id: int) -> bool:
+    """``{% if access|edits:unit.pk %}``: whether this person changes that unit's data."""
+    return bool(access.can_edit(unit_id))
+
+
+@register.filter
 def person(user: Any) -> str:
     """A person as pages name them: "อลิส ใจดี (alice)", or the user name alone."""
     from pramern.audit.services import display_name
