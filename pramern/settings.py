@@ -115,7 +115,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'var' / 'pramern.sqlite3'}",
-        conn_max_age=int(os.environ.get("PRAMERN_DB_CONN_MAX_AGE", "0")),
+        conn_max_age=envint("PRAMERN_DB_CONN_MAX_AGE", 0),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -155,12 +155,12 @@ LOGOUT_REDIRECT_URL = "login"
 # Evidence uploads stream to a temporary file on disk, never into memory, whatever their size.
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 #: Largest evidence file accepted, in megabytes.
-EVIDENCE_MAX_MB = int(os.environ.get("PRAMERN_EVIDENCE_MAX_MB", "100"))
+EVIDENCE_MAX_MB = envint("PRAMERN_EVIDENCE_MAX_MB", 100)
 
 # Email: the console in development; set PRAMERN_EMAIL_BACKEND and EMAIL_* for a real server.
 EMAIL_BACKEND = os.environ.get("PRAMERN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("PRAMERN_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("PRAMERN_EMAIL_PORT", "25"))
+EMAIL_PORT = envint("PRAMERN_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = os.environ.get("PRAMERN_FROM_EMAIL", "pramern@oae.go.th")
 #: Where links in emails point.
 SITE_URL = os.environ.get("PRAMERN_SITE_URL", "http://127.0.0.1:8000")

@@ -12,10 +12,9 @@ MONTHS_LONG = (
 )  # fmt: skip
 
 
-def thai_date(day: dt.date, *, long: bool = False) -> str:
-    """``date(2024, 7, 25)`` -> ``"25 ก.ค. 2567"`` (``long``: ``"25 กรกฎาคม 2567"``)."""
-    months = MONTHS_LONG if long else MONTHS_SHORT
-    return f"{day.day} {months[day.month - 1]} {day.year + BUDDHIST_ERA_OFFSET}"
+def thai_date(day: dt.date) -> str:
+    """``date(2024, 7, 25)`` -> ``"25 ก.ค. 2567"``."""
+    return f"{day.day} {MONTHS_SHORT[day.month - 1]} {day.year + BUDDHIST_ERA_OFFSET}"
 
 
 def thai_month(year: int, month: int) -> str:

@@ -87,10 +87,6 @@ class UnitRound(models.Model):
     def __str__(self) -> str:
         return f"{self.assessment} {self.round_code} {self.state}"
 
-    @property
-    def submitted(self) -> bool:
-        return self.state != self.State.DRAFT
-
 
 class Record(models.Model):
     """One dated record of a fact of an item (a follow-up, a survey, an award application…)."""

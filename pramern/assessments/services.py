@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pramern.assessments.adapter import assessment_document, load_scoring_assessment
@@ -28,7 +27,7 @@ from pramern.scoring import AssessmentError, ScoreResult, parse_assessment, scor
 from pramern.scoring.assessment import EXTRA_KEYS
 from pramern.scoring.model import FactSpec, Item, Round
 from pramern.scoring.model import Framework as CompiledFramework
-from pramern.thaidates import thai_date
+from pramern.ui.text import bedate, tr
 
 
 class WorkspaceError(Exception):
@@ -48,13 +47,6 @@ def scores_changed(assessment: Assessment) -> None:
 
 
 # --------------------------------------------------------------------------- rounds and locks
-
-
-def _display_date(day: dt.date) -> str:
-    """Buddhist era in Thai, CE in English (messages are built in services, shown in pages)."""
-    if (get_language() or "th").startswith("en"):
-        return f"{day.day} {day:%b} {day.year}"
-    return thai_date(day)
 
 
 @dataclass(frozen=True)
@@ -111,13 +103,13 @@ class RoundStatus:
     @property
     def reason(self) -> str:
         """Why the round is read-only (empty when it is open), in the active language."""
-        title = self.round.title.get((get_language() or "th")[:2])
+        title = tr(self.round.title)
         if self.round_closed:
             return _("the Evaluation Centre has closed %(round)s") % {"round": title}
         if self.state not in UnitRound.EDITABLE:
             assert self.unit_round is not None
             submitted = self.unit_round.submitted_at or self.unit_round.state_changed_at or timezone.now()
-            day = _display_date(timezone.localdate(submitted))
+            day = bedate(timezone.localdate(submitted))
             if self.state == UnitRound.State.SUBMITTED:
                 return _("%(round)s was submitted on %(date)s") % {"round": title, "date": day}
             return _("%(round)s was submitted on %(date)s (%(state)s)") % {
@@ -128,7 +120,7 @@ class RoundStatus:
         if self.locked:
             return _("the deadline for %(round)s (%(date)s) has passed") % {
                 "round": title,
-                "date": _display_date(self.deadline),
+                "date": bedate(self.deadline),
             }
         return ""
 
@@ -138,7 +130,7 @@ class RoundStatus:
         if self.extension is None:
             return ""
         return _("deadline extended to %(date)s: %(reason)s") % {
-            "date": _display_date(self.extension.deadline),
+            "date": bedate(self.extension.deadline),
             "reason": self.extension.reason,
         }
 
@@ -183,7 +175,7 @@ class LockState:
         if until is not None and any(day <= until for day in dates):
             raise WorkspaceError(
                 _("Records dated up to %(date)s are read-only: %(reason)s.")
-                % {"date": _display_date(until), "reason": self.reason}
+                % {"date": bedate(until), "reason": self.reason}
             )
 
 
@@ -266,10 +258,11 @@ def _plain(problems: Sequence[str]) -> list[str]:
     return [p.split(": ", 1)[1] if ": " in p else p for p in problems]
 
 
-def _withdraw_verdicts(records: Sequence[Record], *, user: Any, change: str) -> None:
+def _withdraw_verdicts(records: Sequence[Record], *, user: Any, change: str) -> bool:
     """A verdict judges a record as it was: when the unit changes the record or its evidence,
     the verdict (and a judgement's verified value) no longer applies, and the record waits for
-    the Evaluation Centre again. The withdrawn verdict stays in the history."""
+    the Evaluation Centre again. The withdrawn verdict stays in the history. Returns whether a
+    verdict was withdrawn (the verified score moved: the caller calls ``scores_changed``)."""
     from pramern.review.models import Verdict  # review builds on assessments
 
     withdrawn = False
@@ -292,8 +285,7 @@ def _withdraw_verdicts(records: Sequence[Record], *, user: Any, change: str) -> 
         if "verified" in record.data:
             record.data = {k: v for k, v in record.data.items() if k != "verified"}
             record.save(update_fields=["data", "updated_at"])
-    if withdrawn:  # the verified score moved
-        scores_changed(records[0].assessment)
+    return withdrawn
 
 
 def _same_claim(before: dict[str, Any], after: dict[str, Any]) -> bool:
@@ -382,12 +374,13 @@ def _check_record_writable(records: Sequence[Record], locks: LockState) -> None:
 
 def _log_evidence(action: str, evidence: Evidence, user: Any, records: Sequence[Record], before: Any = None) -> None:
     items = sorted({r.item_code for r in records}) or [""]
+    after = evidence.snapshot()
     for item_code in items:  # one entry per item, so each item's history shows it
         log_action(
             action,
             evidence,
             actor=user,
-            data={"before": before, "after": evidence.snapshot(), "records": [r.pk for r in records]},
+            data={"before": before, "after": after, "records": [r.pk for r in records]},
             assessment_id=evidence.assessment_id,
             item_code=item_code,
         )
@@ -439,7 +432,8 @@ def add_file_evidence(
     if records:
         evidence.records.add(*records)
     _log_evidence("pramern.evidence.added", evidence, user, records)
-    _withdraw_verdicts(records, user=user, change="pramern.evidence.added")
+    if _withdraw_verdicts(records, user=user, change="pramern.evidence.added"):
+        scores_changed(assessment)
     return evidence
 
 
@@ -474,7 +468,8 @@ def add_link_evidence(
     if records:
         evidence.records.add(*records)
     _log_evidence("pramern.evidence.added", evidence, user, records)
-    _withdraw_verdicts(records, user=user, change="pramern.evidence.added")
+    if _withdraw_verdicts(records, user=user, change="pramern.evidence.added"):
+        scores_changed(assessment)
     return evidence
 
 
@@ -489,7 +484,8 @@ def attach_evidence(evidence: Evidence, record: Record, *, user: Any, locks: Loc
     before = evidence.snapshot()
     evidence.records.add(record)
     _log_evidence("pramern.evidence.attached", evidence, user, [record], before)
-    _withdraw_verdicts([record], user=user, change="pramern.evidence.attached")
+    if _withdraw_verdicts([record], user=user, change="pramern.evidence.attached"):
+        scores_changed(record.assessment)
 
 
 @transaction.atomic
@@ -500,7 +496,8 @@ def detach_evidence(evidence: Evidence, record: Record, *, user: Any, locks: Loc
     before = evidence.snapshot()
     evidence.records.remove(record)
     _log_evidence("pramern.evidence.detached", evidence, user, [record], before)
-    _withdraw_verdicts([record], user=user, change="pramern.evidence.detached")
+    if _withdraw_verdicts([record], user=user, change="pramern.evidence.detached"):
+        scores_changed(record.assessment)
 
 
 # --------------------------------------------------------------------------- import / export

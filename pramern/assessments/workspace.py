@@ -29,8 +29,11 @@ class Workspace:
     verdicts: dict[int, Any] = field(default_factory=dict)  # record id -> review.Verdict
     unit_rounds: dict[str, Any] = field(default_factory=dict)  # round code -> UnitRound
     verified: dict[str, Any] | None = None  # round code -> review.services.VerifiedRound
-    #: Rounds the Evaluation Centre returned for revision -> the reason it gave.
-    returned: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def returned(self) -> dict[str, str]:
+        """Rounds the Evaluation Centre returned for revision -> the reason it gave."""
+        return {code: u.return_reason for code, u in self.unit_rounds.items() if u.state == UnitRound.State.RETURNED}
 
     @property
     def current(self) -> str:
@@ -85,7 +88,6 @@ def load_workspace(assessment: Assessment, *, with_verified: bool = False) -> Wo
         verdicts=verdicts,
         unit_rounds={u.round_code: u for u in unit_rounds},
     )
-    workspace.returned = {u.round_code: u.return_reason for u in unit_rounds if u.state == UnitRound.State.RETURNED}
     if with_verified:
         overrides = list(Override.objects.filter(assessment=assessment).select_related("decided_by"))
         statuses = {record_id: verdict.status for record_id, verdict in verdicts.items()}

@@ -18,8 +18,9 @@ from pramern.ui.text import english
 
 class FrameworkQuerySet(models.QuerySet["Framework"]):
     def newest_first(self) -> FrameworkQuerySet:
-        """Frameworks for the home page: the latest fiscal year (code) and version first."""
-        return self.order_by("-code", "-version")
+        """Frameworks for the home page: the latest fiscal year (code) and version first, without
+        their ~185 KB source (``compiled()`` reads it once per process, on first use)."""
+        return self.defer("source").order_by("-code", "-version")
 
 
 class Framework(models.Model):

@@ -13,7 +13,7 @@ def framework_list(request: HttpRequest) -> HttpResponse:
 
 
 def framework_detail(request: HttpRequest, code: str, version: str) -> HttpResponse:
-    framework = get_object_or_404(Framework, code=code, version=version)
+    framework = get_object_or_404(Framework.objects.defer("source"), code=code, version=version)
     compiled = framework.compiled()
     potentials = [(rnd, compiled.potential(rnd.code)) for rnd in compiled.rounds]
     return render(

@@ -190,20 +190,24 @@ def review_started(state: str) -> bool:
     return state not in (State.DRAFT, State.SUBMITTED)
 
 
-def settled_round(assessment: Assessment, unit_rounds: Iterable[UnitRound] | None = None) -> Any:
-    """The latest round of the framework whose verified score is settled (None: none is)."""
-    if unit_rounds is None:
-        unit_rounds = assessment.unit_rounds.all()
+def settled_round(framework: Any, unit_rounds: Iterable[UnitRound]) -> Any:
+    """The latest round of the (compiled) framework whose verified score is settled in these
+    unit rounds (None: none is). Records dated up to its cut-off keep their verdicts."""
     settled = {u.round_code for u in unit_rounds if u.state in SETTLED}
-    return next((r for r in reversed(assessment.framework.compiled().rounds) if r.code in settled), None)
+    return next((r for r in reversed(framework.rounds) if r.code in settled), None)
+
+
+def still_open_to_review(day: dt.date, settled: Any) -> bool:
+    """Whether a record of this date can still get a verdict, given ``settled_round(...)``."""
+    return settled is None or day > settled.cutoff
 
 
 def awaiting_verdict(assessment: Assessment, round_code: str, unit_rounds: Iterable[UnitRound] | None = None) -> Any:
     """Records of a round that can still get a verdict and have none: dated up to the round's
     cut-off, after the cut-off of any settled round (those records keep what they had)."""
-    cutoff = assessment.framework.compiled().round(round_code).cutoff
-    records = assessment.records.filter(date__lte=cutoff, verdict__isnull=True)
-    settled = settled_round(assessment, unit_rounds)
+    framework = assessment.framework.compiled()
+    records = assessment.records.filter(date__lte=framework.round(round_code).cutoff, verdict__isnull=True)
+    settled = settled_round(framework, assessment.unit_rounds.all() if unit_rounds is None else unit_rounds)
     return records.filter(date__gt=settled.cutoff) if settled else records
 
 
@@ -211,8 +215,8 @@ def _check_record_open_to_review(record: Record) -> None:
     """A record inside a round already verified or published keeps its verdict: changing it
     would change a settled score."""
     _check_in_review(record.assessment)
-    settled = settled_round(record.assessment)
-    if settled is not None and record.date <= settled.cutoff:
+    settled = settled_round(record.assessment.framework.compiled(), record.assessment.unit_rounds.all())
+    if not still_open_to_review(record.date, settled):
         raise ReviewError(
             _("This record belongs to the %(round)s, which is already verified; its verdict is settled.")
             % {"round": tr(settled.title)}

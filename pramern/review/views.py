@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Any
 
 from django.contrib import messages
@@ -59,13 +59,22 @@ def queue(request: HttpRequest) -> HttpResponse:
     unreviewed_only = request.GET.get("unreviewed") == "1"
 
     assessments = list(Assessment.objects.filter(framework=framework).with_unit().order_by("unit__code"))
-    unit_rounds = {
-        u.assessment_id: u for u in UnitRound.objects.filter(assessment__framework=framework, round_code=round_code)
-    }
+    rounds_of: dict[int, list[UnitRound]] = defaultdict(list)
+    for u in UnitRound.objects.filter(assessment__framework=framework):
+        rounds_of[u.assessment_id].append(u)
+    unit_rounds = {a: u for a, units in rounds_of.items() for u in units if u.round_code == round_code}
+    settled = {a: services.settled_round(compiled, units) for a, units in rounds_of.items()}
     pending = Record.objects.filter(assessment__framework=framework, date__lte=cutoff, verdict__isnull=True)
     if dimension:
         pending = pending.filter(item_code__startswith=f"{dimension}.")
-    left = Counter(a for a, _item in pending.order_by().values_list("assessment_id", "item_code").distinct())
+    left = Counter(  # items with a record that can still get a verdict (a settled round's records keep theirs)
+        a
+        for a, _item in {
+            (a, item)
+            for a, item, day in pending.order_by().values_list("assessment_id", "item_code", "date")
+            if services.still_open_to_review(day, settled.get(a))
+        }
+    )
     rows = []
     for assessment in assessments:
         unit_round = unit_rounds.get(assessment.pk)
@@ -137,9 +146,11 @@ def unit_round(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
     self_result = workspace.scores.by_round[round_code]
     in_round = [r for r in workspace.records if r.date <= status.round.cutoff]
     recorded = Counter(r.item_code for r in in_round)
-    settled = services.settled_round(assessment, workspace.unit_rounds.values())
+    settled = services.settled_round(workspace.framework, workspace.unit_rounds.values())
     unreviewed = Counter(  # what can still get a verdict (records of a settled round keep theirs)
-        r.item_code for r in in_round if r.pk not in workspace.verdicts and (settled is None or r.date > settled.cutoff)
+        r.item_code
+        for r in in_round
+        if r.pk not in workspace.verdicts and services.still_open_to_review(r.date, settled)
     )
     items = [
         {

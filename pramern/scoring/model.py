@@ -49,9 +49,6 @@ class Round:
     starts: dt.date
     cutoff: dt.date
 
-    def contains(self, day: dt.date) -> bool:
-        return self.starts <= day <= self.cutoff
-
 
 @dataclass(frozen=True, slots=True)
 class Option:
@@ -98,9 +95,6 @@ class FactSpec:
     #: A measurement of a count that only grows (staff who answered so far): later readings
     #: may not be lower than earlier ones.
     cumulative: bool = False
-
-    def has_section_field(self) -> bool:
-        return any(f.kind == "section" for f in self.fields.values())
 
     def section_field(self) -> str | None:
         return next((f.name for f in self.fields.values() if f.kind == "section"), None)

@@ -284,3 +284,15 @@ def test_the_service_never_takes_a_verified_value_from_the_unit(world, judged_an
     )
     manual.refresh_from_db()
     assert manual.data == {"claimed": 3} and verified_points(world, "6.3") == 0
+
+
+def test_the_queue_does_not_wait_for_a_settled_rounds_records(client, world):
+    record(world.a, "1.2.2", "followups", "2024-01-15", presented_to_director=True)  # never judged
+    for action, user in (("submit", world.dan), ("start_review", world.eve)):
+        transition(world.a, "R6", action, user=user)
+    transition(world.a, "R6", "verify", user=world.eve, unreviewed_confirmed=True)
+    for action, user in (("submit", world.dan), ("start_review", world.eve)):
+        transition(world.a, "R12", action, user=user)
+    client.force_login(world.eve)
+    page = client.get("/review/?round=R12&unreviewed=1").content.decode()
+    assert "สำนักวิจัยเศรษฐกิจการเกษตร" not in page  # nothing left that can still be judged

@@ -17,9 +17,6 @@ from pramern.ui import text
 register = template.Library()
 
 
-_english = text.english
-
-
 @register.filter
 def tr(value: Text | None) -> str:
     """A framework text in the active language (Thai unless English is chosen)."""
