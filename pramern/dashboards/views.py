@@ -130,6 +130,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ]
             if round_code != codes[0]
             else None,
+            # labels as data (json_script), never typed into a script: a title with ' or & stays as it is
+            "labels": {
+                "self": gettext("Self-assessed"),
+                "verified": gettext("Verified"),
+                "units": gettext("Units"),
+                "first": tr(compiled.rounds[0].title),
+                "last": tr(compiled.round(round_code).title),
+            },
         },
     }
     return render(request, "dashboards/dashboard.html", context)
@@ -172,6 +180,7 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
                 for d in dimensions
             ],
             "rounds": [tr(r.round.title) for r in results],
+            "labels": {"max": gettext("Full score")},
         },
     }
     return render(request, "dashboards/scorecard.html", context)

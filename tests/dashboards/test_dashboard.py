@@ -145,10 +145,11 @@ def test_the_charts_show_every_unit_or_say_which_they_show(client, world, monkey
     client.force_login(world.xena)
 
     def chart(page):
-        return json.loads(page.split('id="chart-data-raw" type="application/json">')[1].split("</script>")[0])
+        return json.loads(page.split('id="chart-data" type="application/json">')[1].split("</script>")[0])
 
     page = client.get("/dashboard/").content.decode()
     assert len(chart(page)["ranking"]) == 2 and "ตารางมีครบทุกหน่วยงาน" not in page
+    assert chart(page)["labels"]["last"] == "รอบ 12 เดือน" and chart(page)["labels"]["self"] == "ประเมินตนเอง"
     monkeypatch.setattr(views, "CHARTED_UNITS", 1)
     page = client.get("/dashboard/").content.decode()
     assert len(chart(page)["ranking"]) == 1 and len(chart(page)["change"]) == 1
