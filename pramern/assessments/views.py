@@ -86,11 +86,8 @@ def home(request: HttpRequest, pk: int) -> HttpResponse:
 def _visible_verified(request: HttpRequest, workspace: Workspace) -> dict[str, Any]:
     """Round code -> verified round, for the rounds whose verified score this person may see."""
     assert workspace.verified is not None
-    return {
-        code: verified
-        for code, verified in workspace.verified.items()
-        if review_services.verified_visible(request.user, workspace.assessment, workspace.unit_rounds.get(code))
-    }
+    visible = review_services.verified_rounds_visible(request.user, workspace.assessment, workspace.unit_rounds)
+    return {code: verified for code, verified in workspace.verified.items() if code in visible}
 
 
 @login_required

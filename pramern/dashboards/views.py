@@ -21,7 +21,7 @@ from pramern.frameworks.models import Framework
 from pramern.organizations.models import Unit
 from pramern.organizations.permissions import access_for
 from pramern.reports.data import unit_totals
-from pramern.review.services import verified_visible, verified_visible_in_state
+from pramern.review.services import verified_rounds_visible, verified_visible_in_state
 from pramern.scoring import format_points
 from pramern.ui.text import tr
 
@@ -151,11 +151,8 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
     assert workspace.verified is not None
     results = list(workspace.scores.by_round.values())
     # Verified columns for the rounds whose verified score this reader may see.
-    verified = {
-        code: v
-        for code, v in workspace.verified.items()
-        if verified_visible(request.user, assessment, workspace.unit_rounds.get(code))
-    }
+    visible = verified_rounds_visible(request.user, assessment, workspace.unit_rounds)
+    verified = {code: v for code, v in workspace.verified.items() if code in visible}
     columns = [(r, verified.get(r.round.code)) for r in results]
     dimensions = [
         {

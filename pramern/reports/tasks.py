@@ -40,17 +40,15 @@ def run_report_job(job_id: str) -> None:
                     verdicts_until=verdicts_visible_until(job.requested_by, assessment),
                 )
             else:
-                from pramern.organizations.permissions import access_for
                 from pramern.reports.pdf import consolidated_pdf
-                from pramern.review.services import verified_visible_in_state
+                from pramern.review.services import verified_shown_for
 
                 framework = Framework.objects.get(pk=job.params["framework"])
-                access = access_for(job.requested_by)
                 pdf = consolidated_pdf(
                     framework,
                     job.params["round"],
                     progress=_progress(job),  # type: ignore[arg-type]
-                    verified_shown=lambda state: verified_visible_in_state(access, None, state),
+                    verified_shown=verified_shown_for(job.requested_by),
                 )
                 scratch.write(pdf)
             scratch.seek(0)

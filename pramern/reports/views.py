@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,7 +15,7 @@ from pramern.frameworks.models import Framework
 from pramern.organizations.permissions import access_for
 from pramern.reports import services
 from pramern.reports.models import ReportJob
-from pramern.review.services import verified_visible, verified_visible_in_state
+from pramern.review.services import verified_rounds_visible, verified_shown_for
 
 
 def _office_wide(request: HttpRequest) -> Framework:
@@ -27,12 +26,6 @@ def _office_wide(request: HttpRequest) -> Framework:
     if framework is None:
         raise Http404("No framework")
     return framework
-
-
-def _verified_shown(request: HttpRequest) -> Callable[[str], bool]:
-    """Whether this reader sees verified scores of a unit round in a given state."""
-    access = access_for(request.user)
-    return lambda state: verified_visible_in_state(access, None, state)
 
 
 def _round(framework: Framework, request: HttpRequest) -> str:
@@ -49,7 +42,7 @@ def items_xlsx(request: HttpRequest) -> HttpResponse:
 
     framework = _office_wide(request)
     stream = io.BytesIO()
-    build_workbook(framework, stream, verified_shown=_verified_shown(request))
+    build_workbook(framework, stream, verified_shown=verified_shown_for(request.user))
     response = HttpResponse(
         stream.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -63,7 +56,7 @@ def items_csv(request: HttpRequest) -> HttpResponse:
 
     framework = _office_wide(request)
     stream = io.BytesIO()
-    write_items_csv(framework, stream, verified_shown=_verified_shown(request))
+    write_items_csv(framework, stream, verified_shown=verified_shown_for(request.user))
     response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{framework.code}-scores.csv"'
     return response
@@ -74,12 +67,7 @@ def scorecard_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from pramern.reports.pdf import unit_scorecard_pdf
 
     assessment = get_assessment_for_user(request, pk)
-    rounds = {u.round_code: u for u in assessment.unit_rounds.all()}
-    visible = [
-        rnd.code
-        for rnd in assessment.framework.compiled().rounds
-        if verified_visible(request.user, assessment, rounds.get(rnd.code))
-    ]
+    visible = verified_rounds_visible(request.user, assessment)
     response = HttpResponse(unit_scorecard_pdf(assessment, verified_rounds=visible), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{assessment.unit.code}-scorecard.pdf"'
     return response

@@ -5,7 +5,7 @@ overrides, comments and deadline extensions. Every change is audited; every refu
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -453,35 +453,42 @@ def verified_scores(
     return out
 
 
+def verified_rounds_visible(
+    user: Any, assessment: Assessment, unit_rounds: dict[str, UnitRound] | None = None
+) -> set[str]:
+    """The codes of the rounds whose verified score ``user`` may see for this unit."""
+    access = access_for(user)
+    if unit_rounds is None:
+        unit_rounds = {u.round_code: u for u in assessment.unit_rounds.all()}
+    return {
+        r.code
+        for r in assessment.framework.compiled().rounds
+        if verified_visible_in_state(
+            access, assessment.unit_id, unit_rounds[r.code].state if r.code in unit_rounds else State.DRAFT
+        )
+    }
+
+
+def verified_shown_for(user: Any) -> Callable[[str], bool]:
+    """For office-wide lists: whether ``user`` sees the verified score of a unit round in a state."""
+    access = access_for(user)
+    return lambda state: verified_visible_in_state(access, None, state)
+
+
 def verdicts_visible_until(
     user: Any, assessment: Assessment, unit_rounds: dict[str, UnitRound] | None = None
 ) -> dt.date:
     """The latest record date whose verdict ``user`` may see: the unit's people (who revise by
     them) and the Centre see every verdict at once; other readers (executives) those of records
     inside a round whose verified score they may see."""
-    access = access_for(user)
-    if sees_verdicts_at_once(access, assessment.unit_id):
+    if sees_verdicts_at_once(access_for(user), assessment.unit_id):
         return dt.date.max
-    if unit_rounds is None:
-        unit_rounds = {u.round_code: u for u in assessment.unit_rounds.all()}
-    cutoffs = [
-        r.cutoff
-        for r in assessment.framework.compiled().rounds
-        if verified_visible_in_state(
-            access, assessment.unit_id, unit_rounds[r.code].state if r.code in unit_rounds else State.DRAFT
-        )
-    ]
-    return max(cutoffs, default=dt.date.min)
+    visible = verified_rounds_visible(user, assessment, unit_rounds)
+    return max((r.cutoff for r in assessment.framework.compiled().rounds if r.code in visible), default=dt.date.min)
 
 
 def sees_verdicts_at_once(access: Any, unit_id: int) -> bool:
     return bool(access.can_edit(unit_id) or access.is_evaluator or access.is_administrator)
-
-
-def verified_visible(user: Any, assessment: Assessment, unit_round: UnitRound | None) -> bool:
-    """Whether ``user`` may see the verified score of this unit's round (see below)."""
-    state = unit_round.state if unit_round else State.DRAFT
-    return verified_visible_in_state(access_for(user), assessment.unit_id, state)
 
 
 def verified_visible_in_state(access: Any, unit_id: int | None, state: str) -> bool:
