@@ -79,13 +79,21 @@ def send_deadline_reminders(today: dt.date | None = None) -> int:
     Each reminder is recorded before it is sent, so running the job twice sends nothing twice.
     """
     from pramern.assessments.services import lock_state
+    from pramern.frameworks.models import RoundSchedule
     from pramern.review.models import ReminderSent
 
     day = today or timezone.localdate()
     sent = 0
+    schedules: dict[int, Any] = {}  # framework id -> its round schedules, read once
     for assessment in Assessment.objects.with_unit().prefetch_related("unit_rounds", "extensions"):
+        if assessment.framework_id not in schedules:
+            schedules[assessment.framework_id] = RoundSchedule.objects.by_code(assessment.framework)
         locks = lock_state(
-            assessment, unit_rounds=assessment.unit_rounds.all(), extensions=assessment.extensions.all(), today=day
+            assessment,
+            unit_rounds=assessment.unit_rounds.all(),
+            extensions=assessment.extensions.all(),
+            schedules=schedules[assessment.framework_id],
+            today=day,
         )
         for status in locks.rounds:
             days = (status.deadline - day).days
