@@ -7,6 +7,7 @@ Records keep their fact's fields in ``data`` in the assessment file format, so t
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -131,6 +132,16 @@ def evidence_upload_to(instance: Evidence, filename: str) -> str:
     return f"evidence/{instance.assessment_id}/{uuid.uuid4().hex}"
 
 
+class EvidenceQuerySet(models.QuerySet["Evidence"]):
+    def by_record(self, record_ids: Iterable[int]) -> dict[int, list[Evidence]]:
+        """Each record's evidence (every record id is a key, with [] when it has none): one query."""
+        out: dict[int, list[Evidence]] = {pk: [] for pk in record_ids}
+        links = Evidence.records.through.objects.filter(record_id__in=list(out))
+        for link in links.select_related("evidence"):
+            out[link.record_id].append(link.evidence)
+        return out
+
+
 class Evidence(models.Model):
     """A file or a link that supports one or more records (of one or more items)."""
 
@@ -151,6 +162,8 @@ class Evidence(models.Model):
     records = models.ManyToManyField(Record, verbose_name=_("records"), related_name="evidence", blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.PROTECT)
     created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("evidence")

@@ -138,9 +138,7 @@ def _item_context(
     if bound and bound.get("fact") in forms:
         forms[bound["fact"]] = bound["form"]
     item_records = [r.pk for facts in workspace.records_of(item).values() for r in facts]
-    evidence_by_record: dict[int, list[Evidence]] = {pk: [] for pk in item_records}
-    for link in Evidence.records.through.objects.filter(record_id__in=item_records).select_related("evidence"):
-        evidence_by_record[link.record_id].append(link.evidence)
+    evidence_by_record = Evidence.objects.by_record(item_records)
     all_evidence = list(Evidence.objects.filter(assessment=assessment).order_by("-created_at")) if can_edit else []
     verdicts_seen_until = review_services.verdicts_visible_until(request.user, assessment, workspace.unit_rounds)
     facts = []

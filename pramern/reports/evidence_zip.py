@@ -37,10 +37,7 @@ def build_evidence_zip(
     verdicts = {
         v.record_id: v for v in Verdict.objects.filter(record__in=[r for r in records if r.date <= verdicts_until])
     }
-    links = Evidence.records.through.objects.filter(record__in=records).select_related("evidence")
-    by_record: dict[int, list[Evidence]] = {}
-    for link in links:
-        by_record.setdefault(link.record_id, []).append(link.evidence)
+    by_record = Evidence.objects.by_record(r.pk for r in records)
     manifest = io.StringIO()
     writer = csv.writer(manifest)
     writer.writerow(MANIFEST_HEADERS)

@@ -195,9 +195,7 @@ def item(request: HttpRequest, pk: int, round_code: str, code: str) -> HttpRespo
     workspace = load_workspace(assessment, with_verified=True)
     item_spec = workspace.framework.items_by_code[code]
     records = [r for r in workspace.records if r.item_code == code]
-    evidence: dict[int, list[Evidence]] = {r.pk: [] for r in records}
-    for link in Evidence.records.through.objects.filter(record_id__in=list(evidence)).select_related("evidence"):
-        evidence[link.record_id].append(link.evidence)
+    evidence = Evidence.objects.by_record(r.pk for r in records)
     cutoff = workspace.locks.status(round_code).round.cutoff
     rows = [
         {
