@@ -11,8 +11,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from pramern.assessments.services import MAX_STAFF
 from pramern.scoring import format_points
 from pramern.scoring.model import FactSpec
+from pramern.scoring.model import Framework as CompiledFramework
 from pramern.thaidates import BUDDHIST_ERA_OFFSET, MONTHS_LONG, MONTHS_SHORT, thai_month
 from pramern.ui.text import bedate, tr
 
@@ -82,6 +84,24 @@ class ThaiDateField(forms.DateField):
         if parsed is None:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return parsed
+
+
+#: How far a date typed for a framework may be from its rounds: further is a mistyped era or year
+#: (15/01/2570 typed as a Christian-era year, 2570 for 2567).
+FRAMEWORK_DATE_MARGIN = dt.timedelta(days=366)
+
+
+def check_near_rounds(day: dt.date, framework: CompiledFramework) -> None:
+    """Refuse (``ValidationError``, in Thai) a date more than a year before the framework's first
+    round starts or after its last round's cut-off."""
+    start = framework.rounds[0].starts - FRAMEWORK_DATE_MARGIN
+    end = framework.rounds[-1].cutoff + FRAMEWORK_DATE_MARGIN
+    if not start <= day <= end:
+        raise ValidationError(
+            _("%(date)s is far from this framework's rounds (%(start)s – %(end)s); check the year (Buddhist era).")
+            % {"date": bedate(day), "start": bedate(start), "end": bedate(end)},
+            code="far_from_rounds",
+        )
 
 
 def _points_label(points: Decimal, points_if: dict[str, Decimal]) -> str:
@@ -228,3 +248,43 @@ class AttachEvidenceForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Assessment file (YAML or JSON)"))
+
+
+# --------------------------------------------------------------------------- staff counts
+
+
+def staff_count_fields(framework: CompiledFramework) -> dict[str, forms.Field]:
+    """One whole-number field per round (``staff_R6``, ``staff_R12``…): the first is required;
+    a round left empty takes the previous round's count."""
+    return {
+        f"staff_{rnd.code}": forms.IntegerField(
+            label=tr(rnd.title),
+            min_value=1,
+            max_value=MAX_STAFF,
+            required=index == 0,
+            help_text="" if index == 0 else _("Leave empty to use the previous round's count."),
+        )
+        for index, rnd in enumerate(framework.rounds)
+    }
+
+
+def staff_counts_of(cleaned: dict[str, Any], framework: CompiledFramework) -> dict[str, int]:
+    """The counts typed in a form with ``staff_count_fields``, as stored: {"R6": 40, …}."""
+    fields = ((rnd.code, cleaned.get(f"staff_{rnd.code}")) for rnd in framework.rounds)
+    return {code: value for code, value in fields if value is not None}
+
+
+def staff_initial(counts: dict[str, int]) -> dict[str, int]:
+    return {f"staff_{code}": value for code, value in counts.items()}
+
+
+class StaffCountsForm(forms.Form):
+    """The unit's staff per round, one field per round of its framework."""
+
+    def __init__(self, *args: Any, framework: CompiledFramework, counts: dict[str, int], **kwargs: Any) -> None:
+        super().__init__(*args, initial=staff_initial(counts), **kwargs)
+        self.framework = framework
+        self.fields.update(staff_count_fields(framework))
+
+    def counts(self) -> dict[str, int]:
+        return staff_counts_of(self.cleaned_data, self.framework)

@@ -133,6 +133,10 @@ def evidence_upload_to(instance: Evidence, filename: str) -> str:
 
 
 class EvidenceQuerySet(models.QuerySet["Evidence"]):
+    def orphans(self) -> EvidenceQuerySet:
+        """Evidence that supports no record (nothing counts it; it may be deleted)."""
+        return self.filter(records__isnull=True)
+
     def by_record(self, record_ids: Iterable[int]) -> dict[int, list[Evidence]]:
         """Each record's evidence (every record id is a key, with [] when it has none): one query."""
         out: dict[int, list[Evidence]] = {pk: [] for pk in record_ids}

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +24,7 @@ from pramern.assessments.filetypes import ACCEPTED_TH, sniff
 from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
 from pramern.audit.services import log_action
 from pramern.frameworks.models import RoundSchedule
+from pramern.organizations.permissions import access_for
 from pramern.scoring import AssessmentError, ScoreResult, parse_assessment, score
 from pramern.scoring.assessment import EXTRA_KEYS
 from pramern.scoring.model import FactSpec, Item, Round
@@ -231,6 +233,90 @@ def compute_scores(assessment: Assessment, records: Iterable[Record], sections: 
     engine_view = load_scoring_assessment(assessment, records, sections)
     framework = assessment.framework.compiled()
     return Scores({rnd.code: score(framework, engine_view, rnd.code) for rnd in framework.rounds})
+
+
+# --------------------------------------------------------------------------- staff counts
+
+#: More staff than any unit has: a number above it is a typing mistake.
+MAX_STAFF = 100_000
+
+
+def effective_staff_counts(framework: CompiledFramework, counts: dict[str, int]) -> dict[str, int]:
+    """Each round's count as the engine reads it: a round left out takes the previous round's."""
+    out: dict[str, int] = {}
+    last = 0
+    for rnd in framework.rounds:
+        last = counts.get(rnd.code, last)
+        out[rnd.code] = last
+    return out
+
+
+def clean_staff_counts(framework: CompiledFramework, counts: Any) -> dict[str, int]:
+    """Staff per round as stored ({"R6": 40, "R12": 42}, in round order), or ``WorkspaceError``
+    naming every problem: known rounds only, whole numbers from 1 to ``MAX_STAFF``, the first
+    round required."""
+    codes = [rnd.code for rnd in framework.rounds]
+    titles = {rnd.code: tr(rnd.title) for rnd in framework.rounds}
+    problems = []
+    if not isinstance(counts, dict):
+        counts, problems = {}, [_('Enter one number per round, for example {"R6": 40, "R12": 42}.')]
+    for code, value in counts.items():
+        if code not in titles:
+            problems.append(
+                _("Unknown round %(round)s (rounds: %(rounds)s).") % {"round": code, "rounds": ", ".join(codes)}
+            )
+        elif isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_STAFF:
+            problems.append(
+                _("%(round)s: the staff count is a whole number from 1 to %(max)s.")
+                % {"round": titles[code], "max": f"{MAX_STAFF:,}"}
+            )
+    if not problems and codes[0] not in counts:
+        problems.append(_("%(round)s: the staff count is required.") % {"round": titles[codes[0]]})
+    if problems:
+        raise WorkspaceError(_("The staff counts have problems; nothing was changed."), problems)
+    return {code: counts[code] for code in codes if code in counts}
+
+
+def check_staff_counts(
+    assessment: Assessment, counts: Any, *, locks: LockState | None = None
+) -> tuple[dict[str, int], dict[str, int]]:
+    """(before, after) of a change to the staff counts, or ``WorkspaceError`` when a round whose
+    score would move is submitted, closed or past its deadline (scores, score cards and the
+    submitted total of such a round must stay as they were)."""
+    framework = assessment.framework.compiled()
+    after = clean_staff_counts(framework, counts)
+    before = dict(assessment.staff_counts)
+    old, new = effective_staff_counts(framework, before), effective_staff_counts(framework, after)
+    for status in (locks or lock_state(assessment)).rounds:
+        if status.locked and old[status.round.code] != new[status.round.code]:
+            raise WorkspaceError(
+                _("The staff count of %(round)s cannot change: %(reason)s.")
+                % {"round": tr(status.round.title), "reason": status.reason}
+            )
+    return before, after
+
+
+@transaction.atomic
+def change_staff_counts(assessment: Assessment, counts: Any, *, user: Any) -> bool:
+    """Change the staff per round after the lock rules; audited, score cards refreshed.
+    Returns whether anything changed."""
+    # The row is locked first, so that a submission cannot slip in between check and save.
+    current = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    assessment.staff_counts = current.staff_counts
+    before, after = check_staff_counts(assessment, counts)
+    if before == after:
+        return False
+    assessment.staff_counts = after
+    assessment.save(update_fields=["staff_counts"])
+    log_action(
+        "pramern.assessment.staff_changed",
+        assessment,
+        actor=user,
+        data={"before": before, "after": after},
+        assessment_id=assessment.pk,
+    )
+    scores_changed(assessment)
+    return True
 
 
 # --------------------------------------------------------------------------- records
@@ -498,6 +584,59 @@ def detach_evidence(evidence: Evidence, record: Record, *, user: Any, locks: Loc
     _log_evidence("pramern.evidence.detached", evidence, user, [record], before)
     if _withdraw_verdicts([record], user=user, change="pramern.evidence.detached"):
         scores_changed(record.assessment)
+
+
+def _log_evidence_removed(action: str, evidence: Evidence, user: Any, records: Sequence[Record], **extra: Any) -> None:
+    """One entry per item it supported (or one without an item): the file's name, size and
+    SHA-256 stay in the log after the file and its row are gone."""
+    before = evidence.snapshot()
+    for item_code in sorted({r.item_code for r in records}) or [""]:
+        log_action(
+            action,
+            evidence,
+            actor=user,
+            data={"before": before, "after": None, "records": [r.pk for r in records], **extra},
+            assessment_id=evidence.assessment_id,
+            item_code=item_code,
+        )
+
+
+def _remove_evidence(evidence: Evidence) -> None:
+    """The row goes now; the file leaves storage (through the storage API) once the change is
+    committed, so that a change that fails keeps its file."""
+    storage, name = evidence.file.storage, evidence.file.name
+    evidence.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def delete_evidence(evidence: Evidence, *, user: Any, locks: LockState | None = None) -> None:
+    """The unit removes evidence added by mistake. Refused while it supports a record of a
+    submitted, closed or past-deadline round: what the Centre reviews stays as submitted."""
+    records = list(evidence.records.all())
+    if records:
+        (locks or lock_state(evidence.assessment)).check_dates([r.date for r in records])
+    _log_evidence_removed("pramern.evidence.deleted", evidence, user, records)
+    withdrawn = _withdraw_verdicts(records, user=user, change="pramern.evidence.deleted")
+    _remove_evidence(evidence)
+    if withdrawn:
+        scores_changed(evidence.assessment)
+
+
+@transaction.atomic
+def purge_evidence(evidence: Evidence, *, reason: str, user: Any) -> None:
+    """An administrator removes evidence whatever the locks (personal data, a file that must
+    not be kept). ``user`` None is the system (a scheduled command). The records it supported
+    keep their verdicts: the evaluator judged them with the file."""
+    if user is not None and not access_for(user).is_administrator:
+        raise PermissionDenied(_("Only an administrator purges evidence."))
+    reason = reason.strip()
+    if not reason:
+        raise WorkspaceError(_("Give the reason for removing the evidence."))
+    records = list(evidence.records.all())
+    _log_evidence_removed("pramern.evidence.purged", evidence, user, records, reason=reason)
+    _remove_evidence(evidence)
 
 
 # --------------------------------------------------------------------------- import / export

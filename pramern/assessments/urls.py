@@ -20,6 +20,8 @@ urlpatterns = [
         views.evidence_detach,
         name="evidence-detach",
     ),
+    path("a/<int:pk>/evidence/<int:evidence_pk>/delete/", views.evidence_delete, name="evidence-delete"),
+    path("a/<int:pk>/staff/", views.staff_counts, name="staff"),
     path("a/<int:pk>/submit/<str:round_code>/", views.submit, name="submit"),
     re_path(r"^a/(?P<pk>\d+)/export\.(?P<fmt>yaml|json)$", views.export, name="export"),
     path("a/<int:pk>/import/", views.import_view, name="import"),

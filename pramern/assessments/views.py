@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,6 +23,7 @@ from pramern.assessments.forms import (
     ImportForm,
     LinkEvidenceForm,
     RecordForm,
+    StaffCountsForm,
     initial_for,
     months_between,
     record_form_class,
@@ -33,10 +34,14 @@ from pramern.assessments.services import (
     add_file_evidence,
     add_link_evidence,
     attach_evidence,
+    change_staff_counts,
+    delete_evidence,
     delete_record,
     detach_evidence,
+    effective_staff_counts,
     export_document,
     import_document,
+    lock_state,
     save_record,
 )
 from pramern.assessments.workspace import Workspace, load_workspace
@@ -79,8 +84,37 @@ def home(request: HttpRequest, pk: int) -> HttpResponse:
             "can_submit": access.can_submit(assessment.unit_id),
             "next_lines": workspace.scores.final.open_lines()[:5],
             "verified": _visible_verified(request, workspace),
+            "orphans": assessment.evidence.orphans() if access.can_edit(assessment.unit_id) else [],
         },
     )
+
+
+@login_required
+def staff_counts(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's staff per round (percentages of staff use them); changed by its own people
+    while the rounds whose score would move are open."""
+    writing = request.method == "POST"
+    assessment = get_assessment_for_user(request, pk, write=writing)
+    framework = assessment.framework.compiled()
+    form = StaffCountsForm(request.POST if writing else None, framework=framework, counts=assessment.staff_counts)
+    error = None
+    if writing and form.is_valid():
+        try:
+            changed = change_staff_counts(assessment, form.counts(), user=request.user)
+        except WorkspaceError as exc:
+            error = exc
+        else:
+            messages.success(request, _("The staff counts were saved.") if changed else _("Nothing was changed."))
+            return redirect("workspace:home", pk=assessment.pk)
+    context = {
+        "assessment": assessment,
+        "form": form,
+        "error": error,
+        "locks": lock_state(assessment),
+        "counts": effective_staff_counts(framework, assessment.staff_counts),
+        "can_edit": access_for(request.user).can_edit(assessment.unit_id),
+    }
+    return render(request, "assessments/staff.html", context, status=400 if writing else 200)
 
 
 def _visible_verified(request: HttpRequest, workspace: Workspace) -> dict[str, Any]:
@@ -351,6 +385,29 @@ def evidence_detach(request: HttpRequest, pk: int, record_pk: int, evidence_pk: 
         detach_evidence(evidence, record, user=request.user)
 
     return _change_record(request, pk, record_pk, detach)
+
+
+@login_required
+def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    """Asks first (GET), then deletes (POST): the file leaves storage for good."""
+    assessment = get_assessment_for_user(request, pk, write=True)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, assessment=assessment)
+    item_code = request.GET.get("item", "")
+    if item_code not in assessment.framework.compiled().items_by_code:
+        item_code = ""
+    back = reverse("workspace:item", args=[pk, item_code]) if item_code else reverse("workspace:home", args=[pk])
+    error = None
+    if request.method == "POST":
+        try:
+            delete_evidence(evidence, user=request.user)
+        except WorkspaceError as exc:
+            error = exc
+        else:
+            messages.success(request, _("The evidence was deleted."))
+            return redirect(back)
+    records = evidence.records.order_by("item_code", "date")
+    context = {"assessment": assessment, "evidence": evidence, "records": records, "back": back, "error": error}
+    return render(request, "assessments/evidence_delete.html", context, status=400 if error else 200)
 
 
 def _serve(evidence: Evidence, *, inline: bool) -> FileResponse:

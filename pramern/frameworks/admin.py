@@ -1,10 +1,18 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
+from pramern.assessments.forms import ThaiDateField, check_near_rounds
 from pramern.audit.services import log_action
 from pramern.frameworks.models import Framework, FrameworkItem, RoundSchedule
+
+#: Dates in the admin are typed like in the workspace: Buddhist era (15/01/2568), CE accepted.
+THAI_DATES = {models.DateField: {"form_class": ThaiDateField, "widget": ThaiDateField.widget}}
 
 
 class FrameworkItemInline(admin.TabularInline):
@@ -13,6 +21,9 @@ class FrameworkItemInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Framework)
@@ -26,13 +37,51 @@ class FrameworkAdmin(admin.ModelAdmin):
     )  # fmt: skip
     inlines = [FrameworkItemInline]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # manage.py load_framework validates the file; an empty form would not
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # assessments are pinned to it; its rounds' schedules would go with it
+
+
+class RoundScheduleForm(forms.ModelForm):
+    """A round's dates, refused when they are far from the framework's rounds (a mistyped year)."""
+
+    class Meta:
+        model = RoundSchedule
+        fields = ("opens_on", "submission_deadline", "state")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        framework = self.instance.framework.compiled()
+        for name in ("opens_on", "submission_deadline"):
+            if cleaned.get(name) is not None and name in self.changed_data:  # a stored date stands
+                try:
+                    check_near_rounds(cleaned[name], framework)
+                except ValidationError as exc:
+                    self.add_error(name, exc)
+        opens, deadline = cleaned.get("opens_on"), cleaned.get("submission_deadline")
+        if opens and deadline and opens > deadline:
+            self.add_error("opens_on", _("The round would open after its submission deadline."))
+        return cleaned
+
 
 @admin.register(RoundSchedule)
 class RoundScheduleAdmin(admin.ModelAdmin):
-    list_display = ("framework", "round_code", "opens_on", "submission_deadline", "state")
+    form = RoundScheduleForm
+    formfield_overrides = THAI_DATES
+    list_display = ("framework_label", "round_code", "opens_on", "submission_deadline", "state")
     list_editable = ("opens_on", "submission_deadline", "state")
     list_filter = ("framework",)
+    list_select_related = ("framework",)
     readonly_fields = ("framework", "round_code")
+
+    @admin.display(description=_("framework"), ordering="framework")
+    def framework_label(self, obj: RoundSchedule) -> str:
+        return str(obj.framework)
+
+    def get_changelist_form(self, request: HttpRequest, **kwargs: Any) -> type[forms.ModelForm]:
+        return super().get_changelist_form(request, form=RoundScheduleForm, **kwargs)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # rounds come from the framework file

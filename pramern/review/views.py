@@ -9,12 +9,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from pramern.assessments.forms import parse_thai_date
+from pramern.assessments.forms import check_near_rounds, parse_thai_date
 from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
 from pramern.assessments.services import WorkspaceError
 from pramern.assessments.workspace import load_workspace
@@ -122,6 +122,10 @@ def unit_round(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
                 deadline = parse_thai_date(request.POST.get("extend_to", ""))
                 if deadline is None:
                     raise WorkspaceError(_("Enter a date such as 25/07/2567 (Buddhist era) or 25 ก.ค. 2567."))
+                try:
+                    check_near_rounds(deadline, assessment.framework.compiled())
+                except ValidationError as exc:
+                    raise WorkspaceError(exc.messages[0]) from None
                 services.grant_extension(
                     assessment, round_code, deadline, reason=request.POST.get("reason", ""), user=request.user
                 )

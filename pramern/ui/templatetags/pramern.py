@@ -97,6 +97,8 @@ ACTION_LABELS = {
     "pramern.evidence.added": gettext_lazy("added evidence"),
     "pramern.evidence.attached": gettext_lazy("used evidence for a record"),
     "pramern.evidence.detached": gettext_lazy("removed evidence from a record"),
+    "pramern.evidence.deleted": gettext_lazy("deleted evidence"),
+    "pramern.evidence.purged": gettext_lazy("an administrator removed evidence for good"),
     "pramern.round.submit": gettext_lazy("submitted the round"),
     "pramern.round.resubmit": gettext_lazy("resubmitted the round"),
     "pramern.round.start_review": gettext_lazy("started the review"),
@@ -110,6 +112,7 @@ ACTION_LABELS = {
     "pramern.comment.added": gettext_lazy("commented"),
     "pramern.deadline.extended": gettext_lazy("extended the deadline"),
     "pramern.assessment.imported": gettext_lazy("imported a file"),
+    "pramern.assessment.staff_changed": gettext_lazy("changed the staff counts"),
 }
 
 
