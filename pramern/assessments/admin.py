@@ -210,6 +210,10 @@ class EvidenceAdmin(ReadOnlyAdmin):
     def has_purge_permission(self, request: HttpRequest) -> bool:
         return access_for(request.user).is_administrator
 
+    def get_list_display(self, request: HttpRequest) -> Any:
+        shown = super().get_list_display(request)
+        return shown if self.has_purge_permission(request) else [n for n in shown if n != "purge_link"]
+
     @admin.display(description=gettext_lazy("remove"))
     def purge_link(self, obj: Evidence) -> str:
         url = reverse("admin:assessments_evidence_purge", args=[obj.pk])

@@ -120,6 +120,7 @@ def test_staff_who_are_not_administrators_cannot_purge(client, world, r12_eviden
     clerk = User.objects.create_user("clerk", password="x", is_staff=True)
     clerk.user_permissions.add(Permission.objects.get(codename="view_evidence"))
     client.force_login(clerk)
+    assert "/purge/" not in client.get("/admin/assessments/evidence/").content.decode()
     assert client.post(f"/admin/assessments/evidence/{r12_evidence.pk}/purge/", {"reason": "x"}).status_code == 403
     assert Evidence.objects.exists()
 
