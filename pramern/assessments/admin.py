@@ -21,6 +21,7 @@ from pramern.assessments.services import (
     change_staff_counts,
     check_staff_counts,
     clean_staff_counts,
+    lock_state,
     purge_evidence,
     scores_changed,
 )
@@ -107,6 +108,11 @@ class AssessmentAdmin(admin.ModelAdmin):
             kwargs["form"] = AssessmentCreateForm
         else:
             fields = staff_count_fields(obj.framework.compiled())
+            for status in lock_state(obj).rounds:  # say up front which counts are kept, and why
+                if status.locked:
+                    fields[f"staff_{status.round.code}"].help_text = _("Read-only: %(reason)s") % {
+                        "reason": status.reason
+                    }
             kwargs["form"] = type("AssessmentStaffForm", (AssessmentStaffForm,), fields)
         return super().get_form(request, obj, change=change, **kwargs)
 

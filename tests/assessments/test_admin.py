@@ -38,6 +38,7 @@ def staff_form(world, r6: int, r12: int, **extra):
 
 def test_the_admin_refuses_staff_counts_of_a_submitted_round_saying_why(admin_client, world):
     transition(world.a, "R6", "submit", user=world.dan)
+    assert "อ่านอย่างเดียว: รอบ 6 เดือน ส่งแล้วเมื่อ" in admin_client.get(CHANGE.format(world.a.pk)).content.decode()
     response = admin_client.post(CHANGE.format(world.a.pk), staff_form(world, 10, 40))
     page = response.content.decode()
     assert response.status_code == 200
