@@ -16,6 +16,8 @@ urlpatterns = [
     path("reset/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="password_reset_confirm"),
     path("reset/done/", views.auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("invitation/<uidb64>/<token>/", views.InvitationView.as_view(), name="invitation"),
-    # The admin's login page offers "forgotten your password?" when this name exists.
+    # The admin's login page offers "forgotten your password?" when this name exists; the admin's own
+    # password change gives way to the site's (audited, in the site's look).
     path("admin/password_reset/", RedirectView.as_view(pattern_name="password_reset"), name="admin_password_reset"),
+    path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
 ]

@@ -145,3 +145,7 @@ def test_changing_the_password_keeps_one_logged_in_and_the_new_one_works(client,
 def test_anonymous_visitors_are_sent_to_log_in_to_change_a_password(client):
     for url in ("/password_change/", "/password_change/done/"):
         assert client.get(url)["Location"].startswith("/login/?next="), url
+
+
+def test_the_admins_password_change_is_the_sites_audited_one(admin_client):
+    assert admin_client.get("/admin/password_change/")["Location"] == "/password_change/"
