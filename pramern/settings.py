@@ -144,6 +144,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "pramern.accounts.views.locked_out"
+#: Reverse proxies in front of Pramern that append the client's address to X-Forwarded-For (nginx:
+#: 1). 0 (the default) trusts no such header: behind a proxy every login would then come from it.
+TRUSTED_PROXIES = envint("PRAMERN_TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "pramern.accounts.throttling.client_address"
 #: An invitation link (to set the first password of a person the import created) works this many
 #: days; reset links keep Django's PASSWORD_RESET_TIMEOUT (3 days).
 INVITATION_DAYS = envint("PRAMERN_INVITATION_DAYS", 14)

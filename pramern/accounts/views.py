@@ -3,37 +3,21 @@ Pramern's templates, Thai e-mails, links to SITE_URL and an audit entry for ever
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from typing import Any
 
-from axes.handlers.database import AxesDatabaseHandler
 from axes.handlers.proxy import AxesProxyHandler
-from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import timezone
 
 from pramern.accounts.forms import PasswordResetForm
+from pramern.accounts.throttling import lock_ends
 from pramern.accounts.tokens import invitation_token_generator
 from pramern.audit.services import log_action
-
-
-def lock_ends(request: HttpRequest, credentials: dict[str, Any] | None) -> dt.datetime:
-    """When the lock on this user name from this address lifts: the last counted failure plus the
-    cool-off (failures during the lock are not counted, so this does not move)."""
-    cool_off = get_cool_off(request) or dt.timedelta(0)
-    handler = AxesProxyHandler.get_implementation()
-    latest = None
-    if isinstance(handler, AxesDatabaseHandler):
-        attempts = handler.get_user_attempts(request, credentials)
-        times = [qs.aggregate(last=Max("attempt_time"))["last"] for qs in attempts]
-        latest = max((t for t in times if t is not None), default=None)
-    return (latest or timezone.now()) + cool_off
 
 
 def locked_out(

@@ -151,3 +151,26 @@ def test_the_test_clients_login_helper_works_when_given_a_request(client, alice)
     """Axes refuses authenticate() without a request; tests pass one (or use force_login)."""
     assert client.login(request=HttpRequest(), username="alice", password=PASSWORD)
     assert logged_in(client)
+
+
+def log_in_via_proxy(client, username, password, forwarded):
+    return client.post(
+        "/login/", {"username": username, "password": password}, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded
+    )
+
+
+def test_behind_a_trusted_proxy_each_client_address_counts_apart(client, alice, settings):
+    settings.TRUSTED_PROXIES = 1
+    for _ in range(5):
+        log_in_via_proxy(client, "alice", "wrong", "203.0.113.7")
+    assert log_in_via_proxy(client, "alice", PASSWORD, "203.0.113.7").status_code == 429
+    # a guesser cannot name a new address: only the entry the proxy appended counts
+    assert log_in_via_proxy(client, "alice", PASSWORD, "198.51.100.1, 203.0.113.7").status_code == 429
+    # alice at her desk, behind the same proxy, is not locked out
+    assert log_in_via_proxy(client, "alice", PASSWORD, "192.0.2.44").status_code == 302
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(client, alice):
+    for n in range(5):
+        log_in_via_proxy(client, "alice", "wrong", f"198.51.100.{n}")
+    assert log_in_via_proxy(client, "alice", PASSWORD, "198.51.100.99").status_code == 429

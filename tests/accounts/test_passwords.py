@@ -149,3 +149,15 @@ def test_anonymous_visitors_are_sent_to_log_in_to_change_a_password(client):
 
 def test_the_admins_password_change_is_the_sites_audited_one(admin_client):
     assert admin_client.get("/admin/password_change/")["Location"] == "/password_change/"
+
+
+def test_one_persons_reset_token_does_not_open_another_persons_account(client, alice):
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    bob = get_user_model().objects.create_user("bob", email="bob@oae.go.th", password=PASSWORD)
+    client.post("/password_reset/", {"email": "alice@oae.go.th"})
+    token = path_of(link_in(mail.outbox[0])).rstrip("/").split("/")[-1]
+    bobs_uid = urlsafe_base64_encode(force_bytes(bob.pk))
+    page = client.get(f"/reset/{bobs_uid}/{token}/", follow=True).content.decode()
+    assert "ลิงก์นี้ใช้ไม่ได้แล้ว" in page and "new_password1" not in page

@@ -34,6 +34,8 @@ class Command(BaseCommand):
         if result.dry_run or not result.new_people:
             return
         invitations = [invitation_for(user) for user in awaiting_password(result.new_people)]
+        if not invitations:
+            return
         self.stdout.write(
             f"\nลิงก์เชิญตั้งรหัสผ่าน (ใช้ได้ครั้งเดียว ภายใน {bedate(invitations[0].expires)}, {settings.INVITATION_DAYS} วัน):"
         )
