@@ -1,3 +1,4 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
@@ -8,13 +9,13 @@ urlpatterns = [
     path("password_change/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password_change/done/",
-        views.auth_views.PasswordChangeDoneView.as_view(),
+        auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
     path("password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
-    path("password_reset/done/", views.auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password_reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("reset/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="password_reset_confirm"),
-    path("reset/done/", views.auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("invitation/<uidb64>/<token>/", views.InvitationView.as_view(), name="invitation"),
     # The admin's login page offers "forgotten your password?" when this name exists; the admin's own
     # password change gives way to the site's (audited, in the site's look).
