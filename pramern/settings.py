@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import os
 import secrets
@@ -69,7 +70,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
     "pramern.ui",
+    "pramern.accounts",
     "pramern.audit",
     "pramern.frameworks",
     "pramern.organizations",
@@ -90,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a refused login into the lockout page
 ]
 
 ROOT_URLCONF = "pramern.urls"
@@ -126,6 +130,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Logins (site and admin) are throttled by django-axes: after PRAMERN_LOGIN_FAILURE_LIMIT wrong
+# passwords for one user name from one address, that pair is locked for PRAMERN_LOGIN_COOLOFF_MINUTES
+# (counted from the last counted failure; tries during the lock are refused and not counted).
+# Keyed on the pair: an office behind one address is not locked by one person's typing, and
+# nobody elsewhere can lock a known user name out. An administrator unlocks early by deleting the
+# attempt in the admin (Axes › Access attempts). Every authenticate() call must pass the request.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = envint("PRAMERN_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("PRAMERN_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "pramern.accounts.views.locked_out"
+#: Reverse proxies in front of Pramern that append the client's address to X-Forwarded-For (nginx:
+#: 1). 0 (the default) trusts no such header: behind a proxy every login would then come from it.
+TRUSTED_PROXIES = envint("PRAMERN_TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "pramern.accounts.throttling.client_address"
+#: An invitation link (to set the first password of a person the import created) works this many
+#: days; reset links keep Django's PASSWORD_RESET_TIMEOUT (3 days).
+INVITATION_DAYS = envint("PRAMERN_INVITATION_DAYS", 14)
 
 # Thai first, English available (the language switch in the header).
 LANGUAGE_CODE = "th"

@@ -9,6 +9,7 @@ admin.site.index_title = _("Organisation, people, frameworks and rounds")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("pramern.accounts.urls")),  # before admin/: it holds admin/password_reset/
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -4,6 +4,7 @@ import io
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -15,6 +16,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pramern.accounts.invitations import awaiting_password, invitation_for, send_invitations
 from pramern.audit.services import log_action
 from pramern.organizations.importers import (
     MAX_UPLOAD_BYTES,
@@ -25,6 +27,8 @@ from pramern.organizations.importers import (
 from pramern.organizations.models import Role, Section, Unit
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: Session key: the accounts the last import created, listed with their invitation links.
+IMPORTED_PEOPLE_SESSION_KEY = "pramern_imported_people"
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -91,6 +95,11 @@ class UnitAdmin(AuditedAdmin):
                 self.admin_site.admin_view(self.import_template_view),
                 name="organizations_unit_import_template",
             ),
+            path(
+                "import/invitations/",
+                self.admin_site.admin_view(self.invitations_view),
+                name="organizations_unit_import_invitations",
+            ),
         ]
         return extra + super().get_urls()
 
@@ -127,6 +136,9 @@ class UnitAdmin(AuditedAdmin):
                     issues = exc.issues
                 else:
                     self.message_user(request, _("Import complete: %(summary)s") % {"summary": result})
+                    if result.new_people:
+                        request.session[IMPORTED_PEOPLE_SESSION_KEY] = result.new_people
+                        return HttpResponseRedirect(reverse("admin:organizations_unit_import_invitations"))
                     return HttpResponseRedirect(reverse("admin:organizations_unit_changelist"))
         else:
             form = OrganizationImportForm()
@@ -141,6 +153,26 @@ class UnitAdmin(AuditedAdmin):
         if issues:
             messages.error(request, _("Nothing was imported: correct the errors below and upload the file again."))
         return TemplateResponse(request, "admin/organizations/unit/import.html", context)
+
+    def invitations_view(self, request: HttpRequest) -> HttpResponseBase:
+        """The people the last import created, each with a set-your-password link to print, and a
+        button that e-mails them their links. Only accounts still without a password qualify."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            people = awaiting_password(request.POST.getlist("person"))
+            sent = send_invitations([invitation_for(user) for user in people], actor=request.user)
+            self.message_user(request, _("Invitations e-mailed: %(count)d") % {"count": sent})
+            return HttpResponseRedirect(request.path)
+        people = awaiting_password(request.session.get(IMPORTED_PEOPLE_SESSION_KEY, []))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Invitations for the people imported"),
+            "invitations": [invitation_for(user) for user in people],
+            "days": settings.INVITATION_DAYS,
+        }
+        return TemplateResponse(request, "admin/organizations/unit/import_invitations.html", context)
 
     def import_template_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_change_permission(request):

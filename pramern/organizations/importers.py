@@ -184,9 +184,11 @@ class ImportResult:
     roles_added: int = 0
     roles_existing: int = 0
     dry_run: bool = False
+    #: The accounts this import created (ids), for their set-your-password invitations.
+    new_people: list[int] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        return {key: value for key, value in asdict(self).items() if key != "dry_run"}
+        return {key: value for key, value in asdict(self).items() if key not in ("dry_run", "new_people")}
 
     def __str__(self) -> str:
         return (
@@ -666,9 +668,10 @@ def _apply_people(
         user = users.get(person.username)
         if user is None:
             user = users[person.username] = User(username=person.username, **values)
-            # No password yet: the person sets one through the password-reset link.
+            # No password yet: the person sets one through an invitation link (pramern.accounts).
             user.set_unusable_password()
             user.save()
+            result.new_people.append(user.pk)
             logs[person.username] = {"created": True, "changes": {}, "roles_added": []}
             result.people_created += 1
         elif person.username not in logs:

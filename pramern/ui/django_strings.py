@@ -12,3 +12,19 @@ BETTER_THAI = [
     gettext_noop("Show counts"),
     gettext_noop("Hide counts"),
 ]
+
+# django-axes (login throttling) ships no Thai: its admin pages, where an administrator unlocks.
+AXES_THAI = [
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("access failures"),
+    gettext_noop("access log"),
+    gettext_noop("access logs"),
+    gettext_noop("IP Address"),
+    gettext_noop("User Agent"),
+    gettext_noop("Attempt Time"),
+    gettext_noop("Failed Logins"),
+    gettext_noop("Logout Time"),
+    gettext_noop("Locked Out"),
+    gettext_noop("Path"),
+]

@@ -83,14 +83,15 @@ def test_the_unit_list_links_to_the_import_page(admin_client):
 def test_uploading_a_good_file_imports_it_and_says_what_changed(admin_client):
     response = upload(admin_client, standard().getvalue())
     assert response.status_code == 302
-    assert response["Location"] == "/admin/organizations/unit/"
+    # new people were created: next comes the page with their invitation links
+    assert response["Location"] == "/admin/organizations/unit/import/invitations/"
     assert set(Unit.objects.values_list("code", flat=True)) == {"bae", "oae-r3"}
     assert Section.objects.count() == 2 and Role.objects.count() == 3
     assert AuditEntry.objects.filter(action="pramern.unit.imported", actor__username="admin").count() == 2
 
     page = admin_client.get(response["Location"]).content.decode()
     assert "หน่วยงาน: เพิ่ม 2 แก้ไข 0" in page
-    assert "สำนักวิจัยเศรษฐกิจการเกษตร" in page
+    assert "สำนักวิจัยเศรษฐกิจการเกษตร" in admin_client.get("/admin/organizations/unit/").content.decode()
 
 
 def test_uploading_a_bad_file_shows_every_error_and_changes_nothing(admin_client):
