@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -114,6 +116,10 @@ class RecordForm(forms.Form):
 
     date = ThaiDateField(label=_("Date"))
     title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    #: A new key each time the empty form is shown: the same form posted twice makes one record.
+    form_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
+    #: The version of the record the edit form was loaded with (``services.RecordConflict``).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
     fact: FactSpec
     #: The framework's year (first round's start .. last cut-off): a date outside it counts for
@@ -216,10 +222,57 @@ def record_form_class(
 
 def initial_for(record: Any) -> dict[str, Any]:
     """Form values of an existing record."""
-    initial = {"date": record.date, "title": record.title, "note": record.note, **record.data}
+    initial = {
+        "date": record.date,
+        "title": record.title,
+        "note": record.note,
+        "version": record.version,
+        **record.data,
+    }
     if "claimed" in initial:
         initial["claimed"] = format_points(Decimal(str(initial["claimed"])))
     return initial
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One field of a record: its label, the value saved now and the value typed in a form."""
+
+    label: str
+    saved: str
+    typed: str
+
+    @property
+    def differs(self) -> bool:
+        return self.saved != self.typed
+
+
+def compare_with_saved(form: RecordForm, saved: Any) -> list[Difference]:
+    """Each field of a bound record form beside the saved record's value, as a person reads them
+    (a save that met someone else's change shows both, so that nothing typed is lost)."""
+    as_saved = type(form)(initial=initial_for(saved), prefix=form.prefix)
+    return [
+        Difference(
+            str(field.label), _shown(field.field, as_saved[field.name].value()), _shown(field.field, field.value())
+        )
+        for field in form.visible_fields()
+    ]
+
+
+def _shown(field: forms.Field, value: Any) -> str:
+    try:
+        value = field.to_python(value)
+    except ValidationError:
+        return str(value)
+    if isinstance(field, forms.BooleanField):
+        return str(_("yes") if value else _("no"))
+    if isinstance(field, forms.ChoiceField):
+        return str(dict(field.choices).get(str(value), value) if value not in (None, "") else "—")
+    if isinstance(value, dt.date):
+        return bedate(value)
+    if isinstance(value, Decimal):
+        return format_points(value)
+    return "" if value is None else str(value)
 
 
 def months_between(start: dt.date, end: dt.date) -> list[tuple[str, str]]:

@@ -105,12 +105,25 @@ class Record(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    #: Goes up by one with every change by the unit; an edit form carries the version it showed,
+    #: so a save over someone else's newer change is refused (``services.RecordConflict``).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    #: The one-time key of the form that created the record: the same form posted twice
+    #: (a double click, a repeated request) finds this record instead of making a second one.
+    form_key = models.UUIDField(_("form key"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("record")
         verbose_name_plural = _("records")
         ordering = ["item_code", "fact", "date", "id"]
         indexes = [models.Index(fields=["assessment", "item_code"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "form_key"],
+                condition=models.Q(form_key__isnull=False),
+                name="record_form_key_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.item_code} {self.fact} {self.date}"

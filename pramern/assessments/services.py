@@ -7,6 +7,7 @@ import copy
 import datetime as dt
 import hashlib
 import os
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -380,6 +381,15 @@ def _same_claim(before: dict[str, Any], after: dict[str, Any]) -> bool:
     return {**before, "data": unverified} == after
 
 
+class RecordConflict(WorkspaceError):
+    """A save refused because someone else changed the record after the form was loaded;
+    ``current`` is the record as it is now saved."""
+
+    def __init__(self, current: Record) -> None:
+        super().__init__(_("Someone else saved a change to this record after you opened this form."))
+        self.current = current
+
+
 @transaction.atomic
 def save_record(
     assessment: Assessment,
@@ -393,9 +403,27 @@ def save_record(
     user: Any,
     record: Record | None = None,
     locks: LockState | None = None,
+    version: int | None = None,
+    form_key: uuid.UUID | None = None,
 ) -> Record:
-    """Create (``record`` None) or change a record after checking locks and the fact's rules."""
+    """Create (``record`` None) or change a record after checking locks and the fact's rules.
+
+    ``version``: the record's version the person's form was loaded with; a save over a newer
+    one raises ``RecordConflict``. ``form_key``: the creating form's one-time key; the same
+    form posted again returns the record it made instead of making a second one.
+    """
     item_and_fact(assessment, item_code, fact_name)
+    if record is None and form_key is not None:
+        made = Record.objects.filter(assessment=assessment, form_key=form_key).first()
+        if made is not None:
+            return made  # this form was saved already (a double click): nothing to add
+    if record is not None:
+        # The record as saved now, locked until this change commits: the check below and the
+        # write cannot be split by another save.
+        current = Record.objects.select_for_update().filter(pk=record.pk, assessment=assessment).first()
+        if current is None:
+            raise WorkspaceError(_("This record was deleted meanwhile; nothing was saved."))
+        record = current
     locks = locks or lock_state(assessment)
     locks.check_dates([date] if record is None else [date, record.date])
     before = record.snapshot() if record is not None else None
@@ -403,20 +431,39 @@ def save_record(
     target = (
         copy.copy(record)
         if record is not None
-        else Record(assessment=assessment, item_code=item_code, fact=fact_name, created_by=user)
+        else Record(assessment=assessment, item_code=item_code, fact=fact_name, created_by=user, form_key=form_key)
     )
     # The evaluator's value of a judgement is never the unit's to write (see _withdraw_verdicts).
     data = {k: v for k, v in data.items() if k != "verified"}
     target.date, target.data, target.title, target.note = date, data, title.strip(), note.strip()
+    unchanged = before is not None and _same_claim(before, target.snapshot())
+    if record is not None and version is not None and record.version != version and not unchanged:
+        raise RecordConflict(record)
     others = list(
         assessment.records.filter(item_code=item_code, fact=fact_name).exclude(pk=target.pk if target.pk else None)
     )
     _validate_fact_records(assessment, item_code, fact_name, [*others, target])
-    if before is not None and _same_claim(before, target.snapshot()):
-        return record  # saved unchanged: nothing to log, and the verdict still applies
-    if before is not None:
+    if record is not None and unchanged:
+        return record  # saved unchanged (or the same save twice): nothing to log, the verdict still applies
+    if record is not None:
         _withdraw_verdicts([target], user=user, change="pramern.record.changed")
-    target.save()
+        target.version = record.version + 1
+        target.updated_at = timezone.now()
+        # Written only over the version just read (UPDATE … WHERE version = n).
+        fields = {f: getattr(target, f) for f in ("date", "data", "title", "note", "version", "updated_at")}
+        if not Record.objects.filter(pk=target.pk, version=record.version).update(**fields):
+            raise RecordConflict(Record.objects.get(pk=target.pk))
+    else:
+        try:
+            with transaction.atomic():
+                target.save()
+        except IntegrityError:
+            # The same form, posted twice at once, was saved by the other request meanwhile
+            # (PostgreSQL waits for it at the unique key): its record is this post's result too.
+            made = Record.objects.filter(assessment=assessment, form_key=form_key).first() if form_key else None
+            if made is None:
+                raise
+            return made
     scores_changed(assessment)
     log_action(
         "pramern.record.changed" if before else "pramern.record.created",

@@ -24,12 +24,14 @@ from pramern.assessments.forms import (
     LinkEvidenceForm,
     RecordForm,
     StaffCountsForm,
+    compare_with_saved,
     initial_for,
     months_between,
     record_form_class,
 )
 from pramern.assessments.models import Assessment, Evidence, Record
 from pramern.assessments.services import (
+    RecordConflict,
     WorkspaceError,
     add_file_evidence,
     add_link_evidence,
@@ -254,6 +256,7 @@ def record_create(request: HttpRequest, pk: int, code: str, fact: str) -> HttpRe
             title=form.cleaned_data["title"],
             note=form.cleaned_data["note"],
             user=request.user,
+            form_key=form.cleaned_data["form_key"],
         )
     except WorkspaceError as exc:
         for message in (exc.message, *exc.problems):  # shown at the form the person is looking at
@@ -269,9 +272,10 @@ def record_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
     workspace = load_workspace(assessment)
     item = _item(workspace.framework, record.item_code)
     form_class = _form_classes(workspace.framework, workspace.sections, item)[record.fact]
-    error = None
+    error, conflict, status = None, None, 200
     if request.method == "POST":
         form = form_class(request.POST, prefix=record.fact)
+        status = 400
         if form.is_valid():
             data = form.record_data()
             try:
@@ -286,7 +290,15 @@ def record_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
                     user=request.user,
                     record=record,
                     locks=workspace.locks,
+                    version=form.cleaned_data["version"],
                 )
+            except RecordConflict as exc:
+                error, conflict, status = exc, _conflict(exc.current, form), 409
+                # What this person typed stays in the form, which now carries the version saved:
+                # saving again is a deliberate choice to keep this person's values over the other change.
+                typed = request.POST.copy()
+                typed[form.add_prefix("version")] = str(exc.current.version)
+                form = form_class(typed, prefix=record.fact)
             except WorkspaceError as exc:
                 error = exc
             else:
@@ -294,9 +306,24 @@ def record_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
                 return redirect("workspace:item", pk=assessment.pk, code=record.item_code)
     else:
         form = form_class(initial=initial_for(record), prefix=record.fact)
-    context = {"ws": workspace, "assessment": assessment, "item": item, "record": record, "form": form, "error": error}
-    status = 400 if request.method == "POST" else 200
+    context = {
+        "ws": workspace,
+        "assessment": assessment,
+        "item": item,
+        "record": record,
+        "form": form,
+        "error": error,
+        "conflict": conflict,
+    }
     return render(request, "assessments/record_edit.html", context, status=status)
+
+
+def _conflict(saved: Record, typed: RecordForm) -> dict[str, Any]:
+    """Who changed the record meanwhile, when, and its fields as saved beside those typed."""
+    return {
+        "change": AuditEntry.objects.for_object(saved).first(),
+        "differences": compare_with_saved(typed, saved),
+    }
 
 
 def _change_record(

@@ -23,6 +23,14 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
             .order_by("-created", "-id")
         )
 
+    def for_object(self, obj: models.Model) -> AuditQuerySet:
+        """One object's history, newest first, with who did it."""
+        return (
+            self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+            .select_related("actor")
+            .order_by("-created", "-id")
+        )
+
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError("audit entries cannot be updated")
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from pramern.assessments.models import Assessment
 from pramern.assessments.workspace import load_workspace
 from pramern.reports.models import ScoreCard
 from pramern.scoring import ScoreResult
+
+logger = logging.getLogger(__name__)
+
+#: Pauses before the second and third try of a refresh that met a busy database (seconds).
+RETRY_PAUSES = (0.2, 1.0)
 
 
 def _items(result: ScoreResult, points: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -24,6 +31,15 @@ def _items(result: ScoreResult, points: dict[str, Any] | None = None) -> dict[st
 
 def refresh(assessment: Assessment) -> list[ScoreCard]:
     """Recompute an assessment's cards (self-assessed and verified, every round) and store them."""
+    with transaction.atomic():
+        # One refresh of an assessment at a time, each reading after the last: a refresh that
+        # read older records can never store its cards over a newer one's.
+        # (No ordering: the default one joins unit and framework, whose rows would be locked too.)
+        list(Assessment.objects.select_for_update().filter(pk=assessment.pk).order_by().values_list("pk"))
+        return _store(assessment)
+
+
+def _store(assessment: Assessment) -> list[ScoreCard]:
     workspace = load_workspace(assessment, with_verified=True)
     assert workspace.verified is not None
     cards = []
@@ -53,4 +69,33 @@ def refresh(assessment: Assessment) -> list[ScoreCard]:
 
 def refresh_later(assessment: Assessment) -> None:
     """Refresh once the current change is committed (a failed change leaves the cards alone)."""
-    transaction.on_commit(lambda: refresh(Assessment.objects.with_unit().get(pk=assessment.pk)))
+    pk = assessment.pk
+    transaction.on_commit(lambda: refresh_after_commit(pk))
+
+
+def refresh_after_commit(pk: int) -> None:
+    """Refresh the cards of a change already saved. The change stands whatever happens here, so
+    nothing is raised: a busy database is tried again after a pause, and a refresh that still
+    fails is logged and left to ``manage.py refresh_scores`` (nightly)."""
+    failure: Exception | None = None
+    for pause in (*RETRY_PAUSES, None):
+        try:
+            refresh(Assessment.objects.with_unit().get(pk=pk))
+            return
+        except Assessment.DoesNotExist:
+            return  # deleted meanwhile: no cards to keep
+        except DatabaseError as exc:  # busy, deadlocked: worth another try
+            failure = exc
+            if pause is None:
+                break
+            logger.warning("score cards of assessment %s: %s; retrying in %ss", pk, exc, pause)
+            time.sleep(pause)
+        except Exception as exc:  # a fault of ours: another try would fail the same way
+            failure = exc
+            break
+    logger.error(
+        "score cards of assessment %s were not refreshed after a saved change; "
+        "they stay out of date until `manage.py refresh_scores` runs",
+        pk,
+        exc_info=failure,
+    )
