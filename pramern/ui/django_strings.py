@@ -27,4 +27,5 @@ AXES_THAI = [
     gettext_noop("Logout Time"),
     gettext_noop("Locked Out"),
     gettext_noop("Path"),
+    gettext_noop("Access lock out"),
 ]
