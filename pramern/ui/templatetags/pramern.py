@@ -110,6 +110,7 @@ ACTION_LABELS = {
     "pramern.comment.added": gettext_lazy("commented"),
     "pramern.deadline.extended": gettext_lazy("extended the deadline"),
     "pramern.assessment.imported": gettext_lazy("imported a file"),
+    "pramern.review.conflict_refused": gettext_lazy("was refused: a review of their own unit"),
 }
 
 
