@@ -93,7 +93,9 @@ def impartial(step: str) -> Callable[[Write], Write]:
                 details = {"record": target.pk, "item_code": target.item_code}
                 check_impartial(user, target.assessment, step, **details)
             else:
-                details = {"round": args[0], "item_code": args[1] if step.startswith("override") else ""}
+                round_code = args[0] if args else kwargs.get("round_code", "")
+                item_code = (args[1] if len(args) > 1 else kwargs.get("item_code", "")) if "override" in step else ""
+                details = {"round": round_code, "item_code": item_code}
                 check_impartial(user, target, step, **details)
             return write(target, *args, user=user, **kwargs)
 
