@@ -189,6 +189,8 @@ def unit_round(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
         "review_started": services.review_started(status.state),
         "error": error,
         "conflict": _conflict(request, assessment),
+        # returning this round reopens its records although these later rounds are closed
+        "closed_later": [s.round for s in workspace.locks.rounds if s.round.index > status.round.index and s.locked],
     }
     return render(request, "review/unit.html", context, status=400 if error else 200)
 

@@ -150,3 +150,13 @@ def test_a_round_closed_by_the_centre_stays_closed(world, returned):
     assert lock_state(world.a).date_locked(early.date)
     with pytest.raises(WorkspaceError):
         fix(world, early)
+
+
+def test_the_evaluator_is_told_before_returning(client, world):
+    record(world.a, "1.2.2", "followups", "2024-02-10")
+    transition(world.a, "R6", "submit", user=world.dan)
+    transition(world.a, "R12", "submit", user=world.dan)
+    transition(world.a, "R6", "start_review", user=world.eve)
+    client.force_login(world.eve)
+    page = client.get(f"/review/a/{world.a.pk}/R6/").content.decode()
+    assert "ส่งกลับแล้วหน่วยงานจะแก้ไขรายการที่ลงวันที่ถึง 28 ก.พ. 2567 ได้อีกครั้ง" in page
