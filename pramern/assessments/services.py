@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from pramern.assessments.adapter import assessment_document, load_scoring_assessment
@@ -147,7 +148,42 @@ class LockState:
 
     @property
     def read_only(self) -> bool:
-        return self.rounds[-1].locked
+        return self.rounds[-1].locked and not self.reopened
+
+    @property
+    def reopened(self) -> tuple[tuple[dt.date, RoundStatus], ...]:
+        """Returned rounds whose records a later closed round would otherwise lock, each with the
+        day after which its records are open (the cut-off of the last closed round before it).
+        Returning a round reopens exactly the records it covers, so that the unit can revise them."""
+        out = []
+        for status in self.rounds:
+            if status.state != UnitRound.State.RETURNED or status.locked:
+                continue
+            if any(later.locked for later in self.rounds if later.round.index > status.round.index):
+                before = [s.round.cutoff for s in self.rounds if s.locked and s.round.index < status.round.index]
+                out.append((max(before, default=dt.date.min), status))
+        return tuple(out)
+
+    @property
+    def reopened_note(self) -> str:
+        """Which records returned rounds have opened again ("" when none), in the active language."""
+        notes = []
+        for after, status in self.reopened:
+            values = {"round": tr(status.round.title), "date": bedate(status.round.cutoff)}
+            if after == dt.date.min:
+                note = _("records dated up to %(date)s are open again: the %(round)s was returned for revision")
+            else:
+                values["start"] = bedate(after + dt.timedelta(days=1))
+                note = _("records dated %(start)s to %(date)s are open again: the %(round)s was returned for revision")
+            notes.append(note % values)
+        return "; ".join(notes)
+
+    def date_locked(self, day: dt.date) -> bool:
+        """Whether the unit may not change a record of this date."""
+        if any(after < day <= status.round.cutoff for after, status in self.reopened):
+            return False
+        until = self.locked_until
+        return self.rounds[-1].locked or (until is not None and day <= until)
 
     @property
     def locked_until(self) -> dt.date | None:
@@ -174,12 +210,12 @@ class LockState:
         """Refuse a change touching a record dated inside a closed round."""
         if self.read_only:
             raise WorkspaceError(_("This assessment is read-only: %(reason)s.") % {"reason": self.reason})
-        until = self.locked_until
-        if until is not None and any(day <= until for day in dates):
-            raise WorkspaceError(
-                _("Records dated up to %(date)s are read-only: %(reason)s.")
-                % {"date": bedate(until), "reason": self.reason}
-            )
+        if any(self.date_locked(day) for day in dates):
+            message = _("Records dated up to %(date)s are read-only: %(reason)s.") % {
+                "date": bedate(self.locked_until),
+                "reason": self.reason,
+            }
+            raise WorkspaceError(f"{message} {capfirst(self.reopened_note)}".strip())
 
 
 def lock_state(
@@ -689,10 +725,18 @@ def purge_evidence(evidence: Evidence, *, reason: str, user: Any) -> None:
 # --------------------------------------------------------------------------- import / export
 
 
-def export_document(assessment: Assessment) -> dict[str, Any]:
-    """The assessment in the file format, with evidence references (files by name and hash)."""
+def export_document(assessment: Assessment, *, verified_until: dt.date = dt.date.max) -> dict[str, Any]:
+    """The assessment in the file format, with evidence references (files by name and hash).
+    The evaluator's values (``verified``) are kept only on records dated up to ``verified_until``
+    (what the reader may see: ``review.services.verified_values_visible_until``)."""
     records = assessment.records.prefetch_related("evidence")
-    return assessment_document(assessment, records, assessment.unit.sections.all(), with_evidence=True)
+    document = assessment_document(assessment, records, assessment.unit.sections.all(), with_evidence=True)
+    for facts in document["items"].values():
+        for entries in facts.values():
+            for entry in entries:
+                if entry["date"] > verified_until.isoformat():
+                    entry.pop("verified", None)
+    return document
 
 
 @dataclass(frozen=True)

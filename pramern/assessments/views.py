@@ -177,11 +177,13 @@ def _item_context(
     evidence_by_record = Evidence.objects.by_record(item_records)
     all_evidence = list(Evidence.objects.filter(assessment=assessment).order_by("-created_at")) if can_edit else []
     verdicts_seen_until = review_services.verdicts_visible_until(request.user, assessment, workspace.unit_rounds)
+    values_seen_until = review_services.verified_values_visible_until(request.user, assessment, workspace.unit_rounds)
     facts = []
     for name, fact in item.facts.items():
         rows = [
             {
                 "record": r,
+                "fields": review_services.shown_fields(r, values_seen_until),
                 "evidence": evidence_by_record.get(r.pk, []),
                 "can_change": can_edit and workspace.can_change(r),
                 "verdict": workspace.verdicts.get(r.pk) if r.date <= verdicts_seen_until else None,
@@ -211,7 +213,7 @@ def _item_context(
         "history": history[:50],
         "comments": Comment.objects.filter(assessment=assessment, item_code=item.code).select_related("author"),
         "comment_url": reverse("workspace:comment", args=[assessment.pk, item.code])
-        if access.can_edit(assessment.unit_id) or access.is_evaluator
+        if access.can_edit(assessment.unit_id) or review_services.reviews(request.user, assessment.unit_id)
         else "",
         "file_form": FileEvidenceForm(),
         "link_form": LinkEvidenceForm(),
@@ -353,8 +355,10 @@ def comment(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     try:
         review_services.add_comment(assessment, code, request.POST.get("body", ""), user=request.user)
     except review_services.ReviewError as exc:
-        access = access_for(request.user)
-        if not (access.can_edit(assessment.unit_id) or access.is_evaluator):
+        if not (
+            access_for(request.user).can_edit(assessment.unit_id)
+            or review_services.reviews(request.user, assessment.unit_id)
+        ):
             raise PermissionDenied(exc.message) from None
         return _after_change(request, assessment, code, error=exc)
     return redirect(reverse("workspace:item", args=[assessment.pk, code]) + "#comments")
@@ -514,7 +518,9 @@ def submit(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
 @login_required
 def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     assessment = get_assessment_for_user(request, pk)
-    document = export_document(assessment)
+    document = export_document(
+        assessment, verified_until=review_services.verified_values_visible_until(request.user, assessment)
+    )
     name = f"{assessment.unit.code}-{assessment.framework.code}"
     if fmt == "json":
         body = json.dumps(document, ensure_ascii=False, indent=2)

@@ -52,8 +52,7 @@ class Workspace:
         return grouped
 
     def can_change(self, record: Record) -> bool:
-        until = self.locks.locked_until
-        return not self.locks.read_only and (until is None or record.date > until)
+        return not self.locks.date_locked(record.date)
 
 
 def load_workspace(assessment: Assessment, *, with_verified: bool = False) -> Workspace:

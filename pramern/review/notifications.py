@@ -36,8 +36,9 @@ def _link(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def state_changed(unit_round: UnitRound, action: str, *, reason: str = "") -> int:
-    """Tell the right people that a round moved; returns how many emails were sent."""
+def state_changed(unit_round: UnitRound, action: str, *, reason: str = "", despite: Iterable[Any] = ()) -> int:
+    """Tell the right people that a round moved; returns how many emails were sent. ``despite``:
+    the later rounds already closed when a round is returned (its records are reopened anyway)."""
     assessment = unit_round.assessment
     with translation.override("th"):
         rnd = assessment.framework.compiled().round(unit_round.round_code)
@@ -56,9 +57,22 @@ def state_changed(unit_round: UnitRound, action: str, *, reason: str = "") -> in
             recipients = unit_people(assessment)
             subject = _("%(round)s of %(unit)s was returned for revision") % context
             body = (
-                _("The Evaluation Centre returned %(round)s for revision.") % context
-                + f"\n\n{_('Reason')}: {reason}\n\n{unit_url}\n"
+                _("The Evaluation Centre returned %(round)s for revision.") % context + f"\n\n{_('Reason')}: {reason}\n"
             )
+            if despite:
+                reopened = {
+                    **context,
+                    "date": thai_date(rnd.cutoff),
+                    "later": ", ".join(later.title.th for later in despite),
+                }
+                body += "\n" + (
+                    _(
+                        "Records dated up to %(date)s can be changed again, although %(later)s is closed; "
+                        "resubmit %(round)s once they are revised."
+                    )
+                    % reopened
+                )
+            body += f"\n\n{unit_url}\n"
         elif action == "publish":
             recipients = sorted(set(unit_people(assessment)) | set(people_with_role(Role.Kind.EXECUTIVE)))
             subject = _("Verified results of %(round)s for %(unit)s are published") % context

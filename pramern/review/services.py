@@ -5,10 +5,11 @@ overrides, comments and deadline extensions. Every change is audited; every refu
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -34,9 +35,78 @@ class ReviewError(WorkspaceError):
     """A review step that is not allowed, with the reason for the user."""
 
 
+class ConflictOfInterest(ReviewError):
+    """A member of the unit under review tried to review it."""
+
+
+# --------------------------------------------------------------------------- who reviews
+
+
+def in_conflict(user: Any, unit_id: int) -> bool:
+    """Whether ``user`` is of the Evaluation Centre (an evaluator or an administrator) and also a
+    member (officer or director) of this unit: such a person may not review it."""
+    access = access_for(user)
+    return (access.is_evaluator or access.is_administrator) and access.can_edit(unit_id)
+
+
+def reviews(user: Any, unit_id: int) -> bool:
+    """Whether ``user`` may review this unit: of the Centre and not one of its members."""
+    access = access_for(user)
+    return (access.is_evaluator or access.is_administrator) and not access.can_edit(unit_id)
+
+
+def conflict_message(assessment: Assessment) -> str:
+    return _(
+        "You are a member of %(unit)s, so you may not review it (conflict of interest). "
+        "Another evaluator, or an administrator who is not a member, reviews it."
+    ) % {"unit": assessment.unit.name}
+
+
+def check_impartial(user: Any, assessment: Assessment, step: str, **details: Any) -> None:
+    """Refuse a review write by a member of the unit under review, and record the attempt.
+
+    Called before the write's transaction begins, so that the refusal stays in the audit log."""
+    if not in_conflict(user, assessment.unit_id):
+        return
+    log_action(
+        "pramern.review.conflict_refused",
+        assessment,
+        actor=user,
+        data={"step": step, **{k: v for k, v in details.items() if k != "item_code"}},
+        assessment_id=assessment.pk,
+        item_code=details.get("item_code", ""),
+    )
+    raise ConflictOfInterest(conflict_message(assessment))
+
+
+Write = TypeVar("Write", bound=Callable[..., Any])
+
+
+def impartial(step: str) -> Callable[[Write], Write]:
+    """A review write on a record, or on an assessment and one of its rounds (the argument after
+    it), refused to a member of the unit (``check_impartial``)."""
+
+    def decorate(write: Write) -> Write:
+        @functools.wraps(write)
+        def checked(target: Any, *args: Any, user: Any, **kwargs: Any) -> Any:
+            if isinstance(target, Record):
+                details = {"record": target.pk, "item_code": target.item_code}
+                check_impartial(user, target.assessment, step, **details)
+            else:
+                round_code = args[0] if args else kwargs.get("round_code", "")
+                item_code = (args[1] if len(args) > 1 else kwargs.get("item_code", "")) if "override" in step else ""
+                details = {"round": round_code, "item_code": item_code}
+                check_impartial(user, target, step, **details)
+            return write(target, *args, user=user, **kwargs)
+
+        return checked  # type: ignore[return-value]
+
+    return decorate
+
+
 # --------------------------------------------------------------------------- the state machine
 
-UNIT_DIRECTOR, UNIT_PEOPLE, EVALUATOR, CENTRE = "director", "unit", "evaluator", "centre"
+UNIT_DIRECTOR, UNIT_PEOPLE, CENTRE = "director", "unit", "centre"
 
 
 @dataclass(frozen=True)
@@ -44,7 +114,7 @@ class Transition:
     action: str
     sources: frozenset[str]
     target: str
-    actors: str  # director | unit (officer or director) | evaluator | centre (evaluator or administrator)
+    actors: str  # director | unit (officer or director) | centre (``reviews``: not a member)
     label: Any
     needs_reason: bool = False
 
@@ -57,19 +127,19 @@ TRANSITIONS: dict[str, Transition] = {
             "start_review",
             frozenset({State.SUBMITTED, State.RESUBMITTED}),
             State.IN_REVIEW,
-            EVALUATOR,
+            CENTRE,
             gettext_lazy("start the review"),
         ),
         Transition(
             "return",
             frozenset({State.IN_REVIEW}),
             State.RETURNED,
-            EVALUATOR,
+            CENTRE,
             gettext_lazy("return for revision"),
             needs_reason=True,
         ),
         Transition("resubmit", frozenset({State.RETURNED}), State.RESUBMITTED, UNIT_PEOPLE, gettext_lazy("resubmit")),
-        Transition("verify", frozenset({State.IN_REVIEW}), State.VERIFIED, EVALUATOR, gettext_lazy("verify")),
+        Transition("verify", frozenset({State.IN_REVIEW}), State.VERIFIED, CENTRE, gettext_lazy("verify")),
         Transition("publish", frozenset({State.VERIFIED}), State.PUBLISHED, CENTRE, gettext_lazy("publish")),
     )
 }
@@ -81,9 +151,7 @@ def allowed_actor(transition: Transition, user: Any, unit_id: int) -> bool:
         return access.can_submit(unit_id)
     if transition.actors == UNIT_PEOPLE:
         return access.can_edit(unit_id)
-    if transition.actors == EVALUATOR:
-        return access.is_evaluator
-    return access.is_evaluator or access.is_administrator
+    return reviews(user, unit_id)
 
 
 def available_actions(unit_round_state: str, user: Any, unit_id: int) -> list[Transition]:
@@ -91,11 +159,24 @@ def available_actions(unit_round_state: str, user: Any, unit_id: int) -> list[Tr
     return [t for t in TRANSITIONS.values() if unit_round_state in t.sources and allowed_actor(t, user, unit_id)]
 
 
+def transition(assessment: Assessment, round_code: str, action: str, *, user: Any, **options: Any) -> UnitRound:
+    """Move a unit's round along the workflow, or raise ``ReviewError`` saying why not.
+
+    Options: ``reason``, ``today``, ``notify`` and ``unreviewed_confirmed`` (see ``_transition``).
+    The Centre's steps are refused to members of the unit (``check_impartial``)."""
+    step = TRANSITIONS.get(action)
+    if step is None:
+        raise ReviewError(_("Unknown step."))
+    if step.actors == CENTRE:
+        check_impartial(user, assessment, f"round.{action}", round=round_code)
+    return _transition(assessment, round_code, step, user=user, **options)
+
+
 @transaction.atomic
-def transition(
+def _transition(
     assessment: Assessment,
     round_code: str,
-    action: str,
+    step: Transition,
     *,
     user: Any,
     reason: str = "",
@@ -103,14 +184,10 @@ def transition(
     notify: bool = True,
     unreviewed_confirmed: bool = False,
 ) -> UnitRound:
-    """Move a unit's round along the workflow, or raise ``ReviewError`` saying why not.
-
-    Verifying a round whose records do not all have a verdict needs ``unreviewed_confirmed``
+    """Verifying a round whose records do not all have a verdict needs ``unreviewed_confirmed``
     (those records count for nothing). The people concerned are emailed once the change is
     committed (``notify=False`` for loading data, such as the demo)."""
-    step = TRANSITIONS.get(action)
-    if step is None:
-        raise ReviewError(_("Unknown step."))
+    action = step.action
     Assessment.objects.select_for_update().get(pk=assessment.pk)  # one transition at a time
     locks = lock_state(assessment, today=today)
     status = locks.status(round_code)
@@ -134,6 +211,17 @@ def transition(
             )
         if any(s.submitted for s in locks.rounds if s.round.index > status.round.index):
             raise ReviewError(_("A later round has already been submitted."))
+    later = [s for s in locks.rounds if s.round.index > status.round.index]
+    if action == "return":
+        settled_later = [s for s in later if s.state in SETTLED]
+        if settled_later:  # its verified score holds this round's records: their verdicts are final
+            raise ReviewError(
+                _(
+                    "The %(later)s is already verified: it settles the records of the %(round)s, "
+                    "which can no longer be returned."
+                )
+                % {"later": tr(settled_later[0].round.title), "round": tr(status.round.title)}
+            )
     waiting = awaiting_verdict(assessment, round_code).count() if action == "verify" else 0
     if waiting and not unreviewed_confirmed:
         raise ReviewError(
@@ -148,32 +236,55 @@ def transition(
         )
     before = unit_round.state
     now = timezone.now()
+    data: dict[str, Any] = {"round": round_code, "before": before, "after": step.target, "reason": reason.strip()}
     if action in ("submit", "resubmit"):
         scores = compute_scores(assessment, assessment.records.all(), assessment.unit.sections.all())
         unit_round.self_total = scores.by_round[round_code].total
         if action == "submit":
             unit_round.submitted_at, unit_round.submitted_by = now, user
+        else:
+            data.update(_refresh_later_totals(later, scores))
+    reopened_despite = [s.round for s in later if s.locked] if action == "return" else []
+    if reopened_despite:  # returning reopens exactly this round's records (LockState.reopened)
+        data["reopens"] = {"until": status.round.cutoff.isoformat(), "despite": [r.code for r in reopened_despite]}
     unit_round.state = step.target
     unit_round.state_changed_at = now
     if action == "return":
         unit_round.return_reason = reason.strip()
     unit_round.save()
     scores_changed(assessment)
-    data = {"round": round_code, "before": before, "after": step.target, "reason": reason.strip()}
     if waiting:  # verified although these records had no verdict: the evaluator confirmed it
         data["records_without_verdict"] = waiting
     log_action(f"pramern.round.{action}", assessment, actor=user, data=data, assessment_id=assessment.pk)
     if notify:
-        transaction.on_commit(lambda: notifications.state_changed(unit_round, action, reason=reason.strip()))
+        transaction.on_commit(
+            lambda: notifications.state_changed(unit_round, action, reason=reason.strip(), despite=reopened_despite)
+        )
     return unit_round
+
+
+def _refresh_later_totals(later: Iterable[Any], scores: Any) -> dict[str, Any]:
+    """A resubmitted round's revisions are inside every later round the unit has submitted and
+    whose score is not settled: their submitted totals follow (``{"later_totals": …}`` or {})."""
+    changed = {}
+    for status in later:
+        unit_round = status.unit_round
+        if unit_round is None or unit_round.state == State.DRAFT or unit_round.state in SETTLED:
+            continue
+        total = scores.by_round[status.round.code].total
+        if unit_round.self_total != total:
+            changed[status.round.code] = {"before": str(unit_round.self_total), "after": str(total)}
+            unit_round.self_total = total
+            unit_round.save(update_fields=["self_total"])
+    return {"later_totals": changed} if changed else {}
 
 
 # --------------------------------------------------------------------------- verdicts and values
 
 
-def _check_evaluator(user: Any) -> None:
-    if not access_for(user).is_evaluator:
-        raise ReviewError(_("Only evaluators give verdicts and verified values."))
+def _check_reviewer(user: Any, assessment: Assessment) -> None:
+    if not reviews(user, assessment.unit_id):
+        raise ReviewError(_("Only the Evaluation Centre gives verdicts, verified values and overrides."))
 
 
 def _check_in_review(assessment: Assessment) -> None:
@@ -231,9 +342,10 @@ def _check_round_in_review(assessment: Assessment, round_code: str) -> None:
         raise ReviewError(_("Points can be overridden only while this round is in review."))
 
 
+@impartial("verdict")
 @transaction.atomic
 def set_verdict(record: Record, status: str, *, reason: str = "", user: Any) -> Verdict:
-    _check_evaluator(user)
+    _check_reviewer(user, record.assessment)
     _check_record_open_to_review(record)
     if status not in Verdict.Status.values:
         raise ReviewError(_("Unknown verdict."))
@@ -257,10 +369,11 @@ def set_verdict(record: Record, status: str, *, reason: str = "", user: Any) -> 
     return verdict
 
 
+@impartial("verified_value")
 @transaction.atomic
 def set_verified_value(record: Record, value: str, *, user: Any) -> Record:
     """An evaluator's value for a judgement item (6.3), checked against the fact's range."""
-    _check_evaluator(user)
+    _check_reviewer(user, record.assessment)
     _check_record_open_to_review(record)
     framework = record.assessment.framework.compiled()
     fact = framework.items_by_code[record.item_code].facts[record.fact]
@@ -295,11 +408,12 @@ def set_verified_value(record: Record, value: str, *, user: Any) -> Record:
     return record
 
 
+@impartial("override")
 @transaction.atomic
 def set_override(
     assessment: Assessment, round_code: str, item_code: str, points: str, *, reason: str, user: Any
 ) -> Override:
-    _check_evaluator(user)
+    _check_reviewer(user, assessment)
     _check_round_in_review(assessment, round_code)
     item = assessment.framework.compiled().items_by_code.get(item_code)
     if item is None:
@@ -332,9 +446,10 @@ def set_override(
     return override
 
 
+@impartial("override_cleared")
 @transaction.atomic
 def clear_override(assessment: Assessment, round_code: str, item_code: str, *, user: Any) -> None:
-    _check_evaluator(user)
+    _check_reviewer(user, assessment)
     _check_round_in_review(assessment, round_code)
     existing = Override.objects.filter(assessment=assessment, round_code=round_code, item_code=item_code).first()
     if existing is None:
@@ -353,10 +468,10 @@ def clear_override(assessment: Assessment, round_code: str, item_code: str, *, u
 
 @transaction.atomic
 def add_comment(assessment: Assessment, item_code: str, body: str, *, user: Any) -> Comment:
-    """A message in the item's thread, from the unit's people or an evaluator."""
-    access = access_for(user)
-    if not (access.can_edit(assessment.unit_id) or access.is_evaluator):
-        raise ReviewError(_("Only the unit's people and evaluators write in this thread."))
+    """A message in the item's thread, from the unit's people or the Centre (a member of the
+    unit who is also of the Centre writes as the unit's)."""
+    if not (access_for(user).can_edit(assessment.unit_id) or reviews(user, assessment.unit_id)):
+        raise ReviewError(_("Only the unit's people and the Evaluation Centre write in this thread."))
     if not body.strip():
         raise ReviewError(_("Write the comment first."))
     if item_code not in assessment.framework.compiled().items_by_code:
@@ -373,13 +488,13 @@ def add_comment(assessment: Assessment, item_code: str, body: str, *, user: Any)
     return comment
 
 
+@impartial("deadline_extension")
 @transaction.atomic
 def grant_extension(
     assessment: Assessment, round_code: str, deadline: dt.date, *, reason: str, user: Any
 ) -> DeadlineExtension:
     """A later deadline for one unit and round: an exception, with its reason, on the record."""
-    access = access_for(user)
-    if not (access.is_evaluator or access.is_administrator):
+    if not reviews(user, assessment.unit_id):
         raise ReviewError(_("Only the Evaluation Centre extends a deadline."))
     if not reason.strip():
         raise ReviewError(_("An extension needs a reason."))
@@ -485,6 +600,26 @@ def verdicts_visible_until(
         return dt.date.max
     visible = verified_rounds_visible(user, assessment, unit_rounds)
     return max((r.cutoff for r in assessment.framework.compiled().rounds if r.code in visible), default=dt.date.min)
+
+
+def verified_values_visible_until(
+    user: Any, assessment: Assessment, unit_rounds: dict[str, UnitRound] | None = None
+) -> dt.date:
+    """The latest record date whose evaluator's value (a judgement's ``verified``) ``user`` may
+    see. That value is the item's verified score, so it follows ``verified_rounds_visible``: the
+    Centre sees it at once, the unit and executives once the round holding the record is theirs."""
+    access = access_for(user)
+    if access.is_evaluator or access.is_administrator:
+        return dt.date.max
+    visible = verified_rounds_visible(user, assessment, unit_rounds)
+    return max((r.cutoff for r in assessment.framework.compiled().rounds if r.code in visible), default=dt.date.min)
+
+
+def shown_fields(record: Record, values_until: dt.date) -> dict[str, Any]:
+    """A record's fields as a reader sees them: the evaluator's value only up to ``values_until``."""
+    if record.date <= values_until or "verified" not in record.data:
+        return dict(record.data)
+    return {k: v for k, v in record.data.items() if k != "verified"}
 
 
 def sees_verdicts_at_once(access: Any, unit_id: int) -> bool:

@@ -42,6 +42,11 @@ def _assessment(request: HttpRequest, pk: int) -> Assessment:
     return get_object_or_404(Assessment.objects.with_unit(), pk=pk)
 
 
+def _conflict(request: HttpRequest, assessment: Assessment) -> str:
+    """Why this person may not review this unit (they are one of its members), or ""."""
+    return services.conflict_message(assessment) if services.in_conflict(request.user, assessment.unit_id) else ""
+
+
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Units by state, with how many items still have records without a verdict."""
@@ -50,7 +55,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     if framework is None:
         raise Http404("No framework")
     compiled = framework.compiled()
-    round_code = request.GET.get("round") or _round_with_work(framework, compiled)
+    own_units = access_for(request.user).editable_units  # reviewed by others (conflict of interest)
+    round_code = request.GET.get("round") or _round_with_work(framework, compiled, own_units)
     if round_code not in {r.code for r in compiled.rounds}:
         raise Http404("No such round")
     cutoff = compiled.round(round_code).cutoff
@@ -85,7 +91,15 @@ def queue(request: HttpRequest) -> HttpResponse:
             continue
         if unreviewed_only and not left[assessment.pk]:
             continue
-        rows.append({"assessment": assessment, "unit_round": unit_round, "state": current, "left": left[assessment.pk]})
+        rows.append(
+            {
+                "assessment": assessment,
+                "unit_round": unit_round,
+                "state": current,
+                "left": left[assessment.pk],
+                "conflict": assessment.unit_id in own_units,
+            }
+        )
     counts = Counter((unit_rounds[a.pk].state if a.pk in unit_rounds else State.DRAFT) for a in assessments)
     context = {
         "rows": rows,
@@ -100,12 +114,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "review/queue.html", context)
 
 
-def _round_with_work(framework: Framework, compiled: Any) -> str:
-    """The earliest round with units waiting for the Centre, else the last round."""
+def _round_with_work(framework: Framework, compiled: Any, own_units: frozenset[int]) -> str:
+    """The earliest round with units waiting for this reviewer (not their own units), else the last."""
     waiting = set(
-        UnitRound.objects.filter(assessment__framework=framework, state__in=QUEUE_STATES).values_list(
-            "round_code", flat=True
-        )
+        UnitRound.objects.filter(assessment__framework=framework, state__in=QUEUE_STATES)
+        .exclude(assessment__unit_id__in=own_units)
+        .values_list("round_code", flat=True)
     )
     return next((r.code for r in compiled.rounds if r.code in waiting), compiled.final_round.code)
 
@@ -178,6 +192,9 @@ def unit_round(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
         "waiting": sum(unreviewed.values()),
         "review_started": services.review_started(status.state),
         "error": error,
+        "conflict": _conflict(request, assessment),
+        # returning this round reopens its records although these later rounds are closed
+        "closed_later": [s.round for s in workspace.locks.rounds if s.round.index > status.round.index and s.locked],
     }
     return render(request, "review/unit.html", context, status=400 if error else 200)
 
@@ -227,6 +244,7 @@ def item(request: HttpRequest, pk: int, round_code: str, code: str) -> HttpRespo
         "error": error,
         "status": workspace.locks.status(round_code),
         "review_started": services.review_started(workspace.locks.status(round_code).state),
+        "conflict": _conflict(request, assessment),
     }
     return render(request, "review/item.html", context, status=400 if error else 200)
 

@@ -14,12 +14,12 @@ from pramern.review.services import TRANSITIONS, ReviewError, transition
 State = UnitRound.State
 # Who may take each step (the personas of tests/factories.py: alice officer, dan director of
 # the unit; bob officer of another unit; eve evaluator; xena executive; adam administrator).
-MAY = {
+MAY = {  # the Centre's steps: an evaluator or an administrator who is not a member of the unit
     "submit": {"dan"},
-    "start_review": {"eve"},
-    "return": {"eve"},
+    "start_review": {"eve", "adam"},
+    "return": {"eve", "adam"},
     "resubmit": {"alice", "dan"},
-    "verify": {"eve"},
+    "verify": {"eve", "adam"},
     "publish": {"eve", "adam"},
 }
 LEGAL = {

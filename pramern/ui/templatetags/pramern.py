@@ -113,6 +113,7 @@ ACTION_LABELS = {
     "pramern.deadline.extended": gettext_lazy("extended the deadline"),
     "pramern.assessment.imported": gettext_lazy("imported a file"),
     "pramern.assessment.staff_changed": gettext_lazy("changed the staff counts"),
+    "pramern.review.conflict_refused": gettext_lazy("was refused: a review of their own unit"),
 }
 
 
