@@ -111,11 +111,16 @@ def _item(framework: CompiledFramework, code: str) -> Item:
     return item
 
 
-def _form_classes(framework: CompiledFramework, sections: Iterable[Section], item: Item) -> dict[str, type[RecordForm]]:
+def _form_classes(
+    framework: CompiledFramework, sections: Iterable[Section], item: Item, staff_counts: dict[str, int]
+) -> dict[str, type[RecordForm]]:
     choices = [(s.code, s.name_th) for s in sections]
     period = (framework.rounds[0].starts, framework.rounds[-1].cutoff)
     months = months_between(*period)
-    return {name: record_form_class(fact, choices, months, period) for name, fact in item.facts.items()}
+    return {
+        name: record_form_class(fact, choices, months, period, framework=framework, staff_counts=staff_counts)
+        for name, fact in item.facts.items()
+    }
 
 
 def _item_context(
@@ -133,7 +138,8 @@ def _item_context(
     access = access_for(request.user)
     can_edit = access.can_edit(assessment.unit_id) and not workspace.locks.read_only
     forms = {
-        name: cls(prefix=name) for name, cls in _form_classes(workspace.framework, workspace.sections, item).items()
+        name: cls(prefix=name)
+        for name, cls in _form_classes(workspace.framework, workspace.sections, item, assessment.staff_counts).items()
     }
     if bound and bound.get("fact") in forms:
         forms[bound["fact"]] = bound["form"]
@@ -207,7 +213,9 @@ def record_create(request: HttpRequest, pk: int, code: str, fact: str) -> HttpRe
     item = _item(framework, code)
     if fact not in item.facts:
         raise Http404("No such fact")
-    form = _form_classes(framework, assessment.unit.sections.all(), item)[fact](request.POST, prefix=fact)
+    form = _form_classes(framework, assessment.unit.sections.all(), item, assessment.staff_counts)[fact](
+        request.POST, prefix=fact
+    )
     if not form.is_valid():
         return _after_change(request, assessment, code, bound={"fact": fact, "form": form})
     try:
@@ -234,7 +242,7 @@ def record_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
     record = get_record_for_user(request, assessment, record_pk)
     workspace = load_workspace(assessment)
     item = _item(workspace.framework, record.item_code)
-    form_class = _form_classes(workspace.framework, workspace.sections, item)[record.fact]
+    form_class = _form_classes(workspace.framework, workspace.sections, item, assessment.staff_counts)[record.fact]
     error = None
     if request.method == "POST":
         form = form_class(request.POST, prefix=record.fact)

@@ -23,7 +23,8 @@ from pramern.audit.services import log_action
 from pramern.organizations.permissions import access_for
 from pramern.review import notifications
 from pramern.review.models import Comment, DeadlineExtension, Override, Verdict
-from pramern.scoring import ScoreResult, parse_assessment, score
+from pramern.scoring import ScoreResult, score
+from pramern.scoring.assessment import parse_stored_assessment
 from pramern.scoring.engine import VERIFIED
 from pramern.ui.text import bedate, tr
 
@@ -443,7 +444,7 @@ def verified_scores(
     accepted = [r for r in records if verdicts.get(r.pk) == Verdict.Status.ACCEPTED]
     framework = assessment.framework.compiled()
     document = assessment_document(assessment, accepted, sections)
-    engine_view = parse_assessment(document, framework, f"assessment {assessment.pk}")
+    engine_view, _problems = parse_stored_assessment(document, framework, f"assessment {assessment.pk}")
     by_item: dict[tuple[str, str], Override] = {(o.round_code, o.item_code): o for o in overrides}
     out = {}
     for rnd in framework.rounds:
