@@ -102,6 +102,14 @@ def test_stored_records_that_no_longer_validate_never_hang_or_500_a_page(client,
     assert "21 is more than the unit&#x27;s staff in R12 (20)" in home
 
 
+def test_a_stored_month_that_is_not_a_month_is_shown_as_stored(client, world):
+    record(world.a, "3.1", "complaint_summaries", "2024-01-31", covers="2024-13")
+    client.force_login(world.alice)
+    response = client.get(f"/a/{world.a.pk}/items/3.1/")
+    assert response.status_code == 200
+    assert "covers: 2024-13" in response.content.decode()
+
+
 def test_check_records_lists_every_record_that_needs_attention(world, capsys):
     huge, over, fine = make_bad_records(world)
     with pytest.raises(CommandError, match=r"^2 records need attention in 1 assessment \(of 2\)\.$") as failed:
