@@ -7,9 +7,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import yaml
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -143,8 +145,12 @@ def _item_context(
     }
     if bound and bound.get("fact") in forms:
         forms[bound["fact"]] = bound["form"]
-    item_records = [r.pk for facts in workspace.records_of(item).values() for r in facts]
-    evidence_by_record = Evidence.objects.by_record(item_records)
+    # Long lists are shown a page at a time (?page-<fact>=N): a page stays small whatever is stored.
+    pages = {
+        name: Paginator(records, settings.RECORDS_PER_PAGE).get_page(request.GET.get(f"page-{name}"))
+        for name, records in workspace.records_of(item).items()
+    }
+    evidence_by_record = Evidence.objects.by_record(r.pk for page in pages.values() for r in page.object_list)
     all_evidence = list(Evidence.objects.filter(assessment=assessment).order_by("-created_at")) if can_edit else []
     verdicts_seen_until = review_services.verdicts_visible_until(request.user, assessment, workspace.unit_rounds)
     facts = []
@@ -156,9 +162,9 @@ def _item_context(
                 "can_change": can_edit and workspace.can_change(r),
                 "verdict": workspace.verdicts.get(r.pk) if r.date <= verdicts_seen_until else None,
             }
-            for r in workspace.records_of(item).get(name, [])
+            for r in (pages[name].object_list if name in pages else [])
         ]
-        facts.append({"fact": fact, "rows": rows, "form": forms[name]})
+        facts.append({"fact": fact, "rows": rows, "form": forms[name], "page": pages.get(name)})
     history = AuditEntry.objects.for_item(assessment.pk, item.code)
     if verdicts_seen_until < workspace.framework.final_round.cutoff:
         history = history.exclude(action__startswith="pramern.verdict.").exclude(action__startswith="pramern.override.")
