@@ -191,6 +191,8 @@ LOGOUT_REDIRECT_URL = "login"
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 #: Largest evidence file accepted, in megabytes.
 EVIDENCE_MAX_MB = envint("PRAMERN_EVIDENCE_MAX_MB", 100)
+#: Records of one fact shown per page of an item (the workspace and the review item page).
+RECORDS_PER_PAGE = envint("PRAMERN_RECORDS_PER_PAGE", 50)
 
 # Email: the console in development; set PRAMERN_EMAIL_BACKEND and EMAIL_* for a real server.
 EMAIL_BACKEND = os.environ.get("PRAMERN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,54 @@ def test_an_unknown_round_or_missing_file_exits_2(tmp_path):
     done = run("score", str(tmp_path / "nothing.yaml"))
     assert (done.returncode, done.stdout) == (2, "")
     assert "nothing.yaml: No such file or directory" in done.stderr
+
+
+HUGE_EXPONENT = """format: pramern-assessment/1
+framework: {code: oae-2567, version: "1"}
+unit: {code: oae-x, name_th: หน่วยทดสอบ}
+staff_count: 20
+items:
+  "5.1":
+    respondents: [{date: "2024-01-10", value: "%s"}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1e10000000", "item 5.1: respondents[0].value: expected a number, got '1e10000000' (an exponent larger"),
+        ("NaN", "item 5.1: respondents[0].value: expected a number, got 'NaN'"),
+        ("21", "item 5.1: respondents[0].value: 21 is more than the unit's staff in R6 (20)"),
+    ],
+)
+def test_score_refuses_huge_nan_and_over_staff_numbers_within_a_second(tmp_path, capsys, value, expected):
+    from pramern.cli import main
+
+    path = tmp_path / "huge.yaml"
+    path.write_text(HUGE_EXPONENT % value, encoding="utf-8")
+    started = time.perf_counter()
+    status = main(["score", str(path), "--framework", str(FRAMEWORK_FILE)])
+    elapsed = time.perf_counter() - started
+    out, err = capsys.readouterr()
+    assert (status, out) == (2, "")
+    assert f"huge.yaml: {expected}" in err
+    assert elapsed < 1.0
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("digits.json", '{"format": "pramern-assessment/1", "staff_count": ' + "9" * 5000 + "}",
+         "digits.json: not accepted JSON: a number with thousands of digits"),
+        ("digits.yaml", "format: pramern-assessment/1\nstaff_count: " + "9" * 5000 + "\n",
+         "digits.yaml: not accepted YAML: a number with thousands of digits"),
+        ("deep.json", "[" * 100_000 + "]" * 100_000, "deep.json: not accepted: lists and mappings nested more than 32"),
+    ],
+)  # fmt: skip
+def test_score_refuses_huge_integers_and_deep_nesting_without_a_traceback(tmp_path, name, text, expected):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    done = run("score", str(path))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert expected in done.stderr
+    assert "Traceback" not in done.stderr

@@ -13,8 +13,7 @@ from typing import Any
 from pramern.assessments.models import Assessment, Evidence, Record
 from pramern.organizations.models import Section
 from pramern.scoring import Assessment as ScoringAssessment
-from pramern.scoring import parse_assessment
-from pramern.scoring.assessment import FORMAT
+from pramern.scoring.assessment import FORMAT, Problem, parse_stored_assessment
 
 
 def record_document(record: Record, evidence: Iterable[Evidence] = ()) -> dict[str, Any]:
@@ -73,11 +72,13 @@ def assessment_document(
 
 def load_scoring_assessment(
     assessment: Assessment, records: Iterable[Record] | None = None, sections: Iterable[Section] | None = None
-) -> ScoringAssessment:
-    """The engine's view of an assessment (two queries when records/sections are not given)."""
+) -> tuple[ScoringAssessment, tuple[Problem, ...]]:
+    """The engine's view of an assessment, and the stored records that no longer validate
+    (left out of it, never raised: see ``parse_stored_assessment``). Two queries when
+    records/sections are not given."""
     if records is None:
         records = assessment.records.all()
     if sections is None:
         sections = assessment.unit.sections.all()
     document = assessment_document(assessment, records, sections)
-    return parse_assessment(document, assessment.framework.compiled(), f"assessment {assessment.pk}")
+    return parse_stored_assessment(document, assessment.framework.compiled(), f"assessment {assessment.pk}")

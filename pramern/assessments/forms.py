@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from pramern.assessments.services import MAX_STAFF
 from pramern.scoring import format_points
-from pramern.scoring.model import FactSpec
-from pramern.scoring.model import Framework as CompiledFramework
+from pramern.scoring.model import FactSpec, Framework
+from pramern.scoring.numbers import NumberProblem, parse_number
 from pramern.thaidates import BUDDHIST_ERA_OFFSET, MONTHS_LONG, MONTHS_SHORT, thai_month
 from pramern.ui.text import bedate, tr
 
@@ -93,7 +93,7 @@ class ThaiDateField(forms.DateField):
 FRAMEWORK_DATE_MARGIN = dt.timedelta(days=366)
 
 
-def check_near_rounds(day: dt.date, framework: CompiledFramework) -> None:
+def check_near_rounds(day: dt.date, framework: Framework) -> None:
     """Refuse (``ValidationError``, in Thai) a date more than a year before the framework's first
     round starts or after its last round's cut-off."""
     start = framework.rounds[0].starts - FRAMEWORK_DATE_MARGIN
@@ -111,6 +111,31 @@ def _points_label(points: Decimal, points_if: dict[str, Decimal]) -> str:
     return f"{format_points(points)}" + (f" / {extras}" if extras else "")
 
 
+class NumberField(forms.DecimalField):
+    """A number typed by a unit: zero or more, at most 10 digits before the point and 2 after;
+    NaN, infinities and exponents are refused with a Thai message and the text stays as typed."""
+
+    default_error_messages = {
+        "invalid": _("Enter a number, such as 12 or 12.5."),
+        "max_digits": _("Enter a number of at most 10 digits before the decimal point."),
+        "max_whole_digits": _("Enter a number of at most 10 digits before the decimal point."),
+        "max_decimal_places": _("Enter at most 2 digits after the decimal point."),
+        "min_value": _("Enter zero or more."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=0, max_digits=12, decimal_places=2, **kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        try:  # the engine's check, before Decimal reads the text: no NaN, infinity or huge exponent
+            parse_number(str(value).strip())
+        except NumberProblem:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return super().to_python(value)
+
+
 class RecordForm(forms.Form):
     """Base of the generated record forms: date, title and note, plus the fact's own fields."""
 
@@ -122,6 +147,10 @@ class RecordForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
     fact: FactSpec
+    #: The framework and the unit's staff per round: a count of staff (``maximum: staff``) may
+    #: not exceed the staff of the round its date falls in.
+    framework: Framework | None = None
+    staff_counts: dict[str, int] = {}
     #: The framework's year (first round's start .. last cut-off): a date outside it counts for
     #: nothing and is almost always a mistyped year (2570 for 2567).
     period: tuple[dt.date, dt.date] | None = None
@@ -141,7 +170,24 @@ class RecordForm(forms.Form):
         covers = cleaned.get("covers")
         if self.fact.type == "periodic" and day and covers and covers > f"{day.year:04d}-{day.month:02d}":
             self.add_error("covers", _("A report covers a month that has begun by its date."))
+        value = cleaned.get("value")
+        if self.fact.type == "measurement" and value is not None and day:
+            self.check_maximum(value, day)
         return cleaned
+
+    def check_maximum(self, value: Decimal, day: dt.date) -> None:
+        """The fact's declared maximum: a number, or the staff count of the record's round."""
+        if self.fact.maximum is not None and value > self.fact.maximum:
+            self.add_error("value", _("Enter at most %(max)s.") % {"max": format_points(self.fact.maximum)})
+        if self.fact.at_most_staff and self.framework is not None:
+            rnd = self.framework.round_for(day)
+            staff = self.staff_counts.get(rnd.code)
+            if isinstance(staff, int) and value > staff:
+                self.add_error(
+                    "value",
+                    _("%(value)s is more than the unit's staff in the %(round)s (%(staff)s people).")
+                    % {"value": format_points(value), "round": tr(rnd.title), "staff": staff},
+                )
 
     def record_data(self) -> dict[str, Any]:
         """The record's fields in the assessment file format."""
@@ -178,6 +224,9 @@ def record_form_class(
     sections: list[tuple[str, str]],
     months: list[tuple[str, str]],
     period: tuple[dt.date, dt.date] | None = None,
+    *,
+    framework: Framework | None = None,
+    staff_counts: dict[str, int] | None = None,
 ) -> type[RecordForm]:
     """A form for one fact: the framework decides its fields, so next year needs no code."""
     fields: dict[str, forms.Field] = {}
@@ -191,11 +240,11 @@ def record_form_class(
         elif spec.kind == "section":
             fields[name] = forms.ChoiceField(label=label, choices=[("", "—"), *sections], required=True)
         elif spec.kind == "number":
-            fields[name] = forms.DecimalField(label=label, min_value=0, max_digits=12, decimal_places=2, required=False)
+            fields[name] = NumberField(label=label, required=False)
         else:
             fields[name] = forms.CharField(label=label, max_length=300, required=spec.required)
     if fact.type == "measurement":
-        fields["value"] = forms.DecimalField(label=_("Number"), min_value=0, max_digits=12, decimal_places=2)
+        fields["value"] = NumberField(label=_("Number"))
     elif fact.type == "choice":
         options = [
             (code, f"{tr(option.label)} ({_points_label(option.points, dict(option.points_if))})")
@@ -216,7 +265,13 @@ def record_form_class(
     fields["note"] = forms.CharField(
         label=_("Note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    attrs: dict[str, Any] = {**fields, "fact": fact, "period": period}
+    attrs: dict[str, Any] = {
+        **fields,
+        "fact": fact,
+        "period": period,
+        "framework": framework,
+        "staff_counts": dict(staff_counts or {}),
+    }
     return type(f"RecordForm_{fact.name}", (RecordForm,), attrs)
 
 
@@ -230,7 +285,12 @@ def initial_for(record: Any) -> dict[str, Any]:
         **record.data,
     }
     if "claimed" in initial:
-        initial["claimed"] = format_points(Decimal(str(initial["claimed"])))
+        try:  # stored data may no longer validate (then it is shown as stored, to be corrected)
+            claimed = parse_number(initial["claimed"])
+        except NumberProblem:
+            pass
+        else:
+            initial["claimed"] = format_points(Decimal(claimed.numerator) / Decimal(claimed.denominator))
     return initial
 
 
@@ -306,7 +366,7 @@ class ImportForm(forms.Form):
 # --------------------------------------------------------------------------- staff counts
 
 
-def staff_count_fields(framework: CompiledFramework) -> dict[str, forms.Field]:
+def staff_count_fields(framework: Framework) -> dict[str, forms.Field]:
     """One whole-number field per round (``staff_R6``, ``staff_R12``…): the first is required;
     a round left empty takes the previous round's count."""
     return {
@@ -321,7 +381,7 @@ def staff_count_fields(framework: CompiledFramework) -> dict[str, forms.Field]:
     }
 
 
-def staff_counts_of(cleaned: dict[str, Any], framework: CompiledFramework) -> dict[str, int]:
+def staff_counts_of(cleaned: dict[str, Any], framework: Framework) -> dict[str, int]:
     """The counts typed in a form with ``staff_count_fields``, as stored: {"R6": 40, …}."""
     fields = ((rnd.code, cleaned.get(f"staff_{rnd.code}")) for rnd in framework.rounds)
     return {code: value for code, value in fields if value is not None}
@@ -334,7 +394,7 @@ def staff_initial(counts: dict[str, int]) -> dict[str, int]:
 class StaffCountsForm(forms.Form):
     """The unit's staff per round, one field per round of its framework."""
 
-    def __init__(self, *args: Any, framework: CompiledFramework, counts: dict[str, int], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, framework: Framework, counts: dict[str, int], **kwargs: Any) -> None:
         super().__init__(*args, initial=staff_initial(counts), **kwargs)
         self.framework = framework
         self.fields.update(staff_count_fields(framework))

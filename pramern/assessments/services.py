@@ -28,7 +28,7 @@ from pramern.audit.services import log_action
 from pramern.frameworks.models import RoundSchedule
 from pramern.organizations.permissions import access_for
 from pramern.scoring import AssessmentError, ScoreResult, parse_assessment, score
-from pramern.scoring.assessment import EXTRA_KEYS
+from pramern.scoring.assessment import EXTRA_KEYS, Problem
 from pramern.scoring.model import FactSpec, Item, Round
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.ui.text import bedate, tr
@@ -257,9 +257,11 @@ def lock_state(
 
 @dataclass(frozen=True)
 class Scores:
-    """Both rounds' results for one assessment, computed from one read of its records."""
+    """Both rounds' results for one assessment, computed from one read of its records, and the
+    stored records that no longer validate (they count for nothing until corrected)."""
 
     by_round: dict[str, ScoreResult]
+    attention: tuple[Problem, ...] = ()
 
     @property
     def final(self) -> ScoreResult:
@@ -267,9 +269,9 @@ class Scores:
 
 
 def compute_scores(assessment: Assessment, records: Iterable[Record], sections: Iterable[Any]) -> Scores:
-    engine_view = load_scoring_assessment(assessment, records, sections)
+    engine_view, attention = load_scoring_assessment(assessment, records, sections)
     framework = assessment.framework.compiled()
-    return Scores({rnd.code: score(framework, engine_view, rnd.code) for rnd in framework.rounds})
+    return Scores({rnd.code: score(framework, engine_view, rnd.code) for rnd in framework.rounds}, attention)
 
 
 # --------------------------------------------------------------------------- staff counts
@@ -478,6 +480,15 @@ def save_record(
     others = list(
         assessment.records.filter(item_code=item_code, fact=fact_name).exclude(pk=target.pk if target.pk else None)
     )
+    limit = assessment.framework.compiled().max_records_per_fact
+    if record is None and len(others) >= limit:
+        raise WorkspaceError(
+            _(
+                "This item already holds %(count)d records of this kind, the most the framework allows "
+                "(%(limit)d). Combine or delete records before adding another."
+            )
+            % {"count": len(others), "limit": limit}
+        )
     _validate_fact_records(assessment, item_code, fact_name, [*others, target])
     if record is not None and unchanged:
         return record  # saved unchanged (or the same save twice): nothing to log, the verdict still applies

@@ -7,9 +7,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import yaml
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -147,11 +149,16 @@ def _item(framework: CompiledFramework, code: str) -> Item:
     return item
 
 
-def _form_classes(framework: CompiledFramework, sections: Iterable[Section], item: Item) -> dict[str, type[RecordForm]]:
+def _form_classes(
+    framework: CompiledFramework, sections: Iterable[Section], item: Item, staff_counts: dict[str, int]
+) -> dict[str, type[RecordForm]]:
     choices = [(s.code, s.name_th) for s in sections]
     period = (framework.rounds[0].starts, framework.rounds[-1].cutoff)
     months = months_between(*period)
-    return {name: record_form_class(fact, choices, months, period) for name, fact in item.facts.items()}
+    return {
+        name: record_form_class(fact, choices, months, period, framework=framework, staff_counts=staff_counts)
+        for name, fact in item.facts.items()
+    }
 
 
 def _item_context(
@@ -169,12 +176,17 @@ def _item_context(
     access = access_for(request.user)
     can_edit = access.can_edit(assessment.unit_id) and not workspace.locks.read_only
     forms = {
-        name: cls(prefix=name) for name, cls in _form_classes(workspace.framework, workspace.sections, item).items()
+        name: cls(prefix=name)
+        for name, cls in _form_classes(workspace.framework, workspace.sections, item, assessment.staff_counts).items()
     }
     if bound and bound.get("fact") in forms:
         forms[bound["fact"]] = bound["form"]
-    item_records = [r.pk for facts in workspace.records_of(item).values() for r in facts]
-    evidence_by_record = Evidence.objects.by_record(item_records)
+    # Long lists are shown a page at a time (?page-<fact>=N): a page stays small whatever is stored.
+    pages = {
+        name: Paginator(records, settings.RECORDS_PER_PAGE).get_page(request.GET.get(f"page-{name}"))
+        for name, records in workspace.records_of(item).items()
+    }
+    evidence_by_record = Evidence.objects.by_record(r.pk for page in pages.values() for r in page.object_list)
     all_evidence = list(Evidence.objects.filter(assessment=assessment).order_by("-created_at")) if can_edit else []
     verdicts_seen_until = review_services.verdicts_visible_until(request.user, assessment, workspace.unit_rounds)
     values_seen_until = review_services.verified_values_visible_until(request.user, assessment, workspace.unit_rounds)
@@ -188,9 +200,9 @@ def _item_context(
                 "can_change": can_edit and workspace.can_change(r),
                 "verdict": workspace.verdicts.get(r.pk) if r.date <= verdicts_seen_until else None,
             }
-            for r in workspace.records_of(item).get(name, [])
+            for r in (pages[name].object_list if name in pages else [])
         ]
-        facts.append({"fact": fact, "rows": rows, "form": forms[name]})
+        facts.append({"fact": fact, "rows": rows, "form": forms[name], "page": pages.get(name)})
     history = AuditEntry.objects.for_item(assessment.pk, item.code)
     if verdicts_seen_until < workspace.framework.final_round.cutoff:
         history = history.exclude(action__startswith="pramern.verdict.").exclude(action__startswith="pramern.override.")
@@ -245,7 +257,9 @@ def record_create(request: HttpRequest, pk: int, code: str, fact: str) -> HttpRe
     item = _item(framework, code)
     if fact not in item.facts:
         raise Http404("No such fact")
-    form = _form_classes(framework, assessment.unit.sections.all(), item)[fact](request.POST, prefix=fact)
+    form = _form_classes(framework, assessment.unit.sections.all(), item, assessment.staff_counts)[fact](
+        request.POST, prefix=fact
+    )
     if not form.is_valid():
         return _after_change(request, assessment, code, bound={"fact": fact, "form": form})
     try:
@@ -273,7 +287,7 @@ def record_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
     record = get_record_for_user(request, assessment, record_pk)
     workspace = load_workspace(assessment)
     item = _item(workspace.framework, record.item_code)
-    form_class = _form_classes(workspace.framework, workspace.sections, item)[record.fact]
+    form_class = _form_classes(workspace.framework, workspace.sections, item, assessment.staff_counts)[record.fact]
     error, conflict, status = None, None, 200
     if request.method == "POST":
         form = form_class(request.POST, prefix=record.fact)

@@ -17,6 +17,19 @@ from pramern.scoring.model import Framework as CompiledFramework
 from pramern.scoring.model import Item
 
 
+@dataclass(frozen=True)
+class NeedsAttention:
+    """A stored record (or fact) that no longer validates, as a page names it."""
+
+    item_code: str
+    record: Record | None
+    problem: str  # the engine's message, without the document's name
+
+    @property
+    def item_anchor(self) -> str:
+        return f"record-{self.record.pk}" if self.record is not None else ""
+
+
 @dataclass
 class Workspace:
     assessment: Assessment
@@ -43,6 +56,17 @@ class Workspace:
     @property
     def current_result(self) -> ScoreResult:
         return self.scores.by_round[self.current]
+
+    @property
+    def attention(self) -> list[NeedsAttention]:
+        """Stored records that no longer validate: left out of every score until corrected."""
+        if not self.scores.attention:
+            return []
+        by_pk = {r.pk: r for r in self.records}
+        return [
+            NeedsAttention(p.item_code, by_pk.get(p.record_id), p.message.split(": ", 1)[-1])
+            for p in self.scores.attention
+        ]
 
     def records_of(self, item: Item) -> dict[str, list[Record]]:
         grouped: dict[str, list[Record]] = defaultdict(list)

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pramern.accounts.invitations import awaiting_password, invitation_for, send_invitations
+from pramern.assessments.sections import in_use_message, records_using, section_use
 from pramern.audit.services import log_action
 from pramern.organizations.importers import (
     MAX_UPLOAD_BYTES,
@@ -62,8 +64,39 @@ class AuditedAdmin(admin.ModelAdmin):
             self._log(request, obj, "deleted")
 
 
+class SectionForm(forms.ModelForm):
+    """A section that records use keeps its unit and code (records name it by code); its name
+    and position stay editable. ``pramern.assessments.sections`` guards every other path."""
+
+    class Meta:
+        model = Section
+        fields = ("unit", "code", "name_th", "position")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        used = records_using(self.instance) if self.instance.pk else 0
+        if used:
+            for name in ("unit", "code"):
+                if name in self.fields:
+                    self.fields[name].disabled = True
+            self.fields["code"].help_text = in_use_message(self.instance.code, used)
+
+
+class SectionFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        deleting = [form.instance for form in self.deleted_forms if form.instance.pk]
+        if deleting:
+            counts = section_use(deleting[0].unit_id)
+            refused = [in_use_message(s.code, counts[s.code]) for s in deleting if counts[s.code]]
+            if refused:
+                raise forms.ValidationError(refused)
+
+
 class SectionInline(admin.TabularInline):
     model = Section
+    form = SectionForm
+    formset = SectionFormSet
     fields = ("code", "name_th", "position")
     extra = 0
 
@@ -191,6 +224,13 @@ class SectionAdmin(AuditedAdmin):
     list_select_related = ("unit",)
     search_fields = ("code", "name_th", "unit__code", "unit__name_th")
     autocomplete_fields = ("unit",)
+    form = SectionForm
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, Any, Any, Any]:
+        """A section that records use is protected: the page says by how many, and nothing is deleted."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        refused = [in_use_message(s.code, n) for s in objs if (n := records_using(s))]
+        return deleted, counts, perms_needed, [*protected, *refused]
 
 
 @admin.register(Role)

@@ -24,8 +24,10 @@ from pramern.audit.services import log_action
 from pramern.organizations.permissions import access_for
 from pramern.review import notifications
 from pramern.review.models import Comment, DeadlineExtension, Override, Verdict
-from pramern.scoring import ScoreResult, parse_assessment, score
+from pramern.scoring import ScoreResult, score
+from pramern.scoring.assessment import parse_stored_assessment
 from pramern.scoring.engine import VERIFIED
+from pramern.scoring.numbers import NumberProblem, parse_number
 from pramern.ui.text import bedate, tr
 
 State = UnitRound.State
@@ -380,8 +382,9 @@ def set_verified_value(record: Record, value: str, *, user: Any) -> Record:
     if fact.type != "judgement":
         raise ReviewError(_("Only judgement items take a verified value."))
     try:
+        parse_number(str(value).strip())  # no NaN, infinity or huge exponent reaches Decimal
         number = Decimal(str(value).strip())
-    except InvalidOperation:
+    except (NumberProblem, InvalidOperation):
         raise ReviewError(_("Enter a number.")) from None
     step = fact.step or Decimal("0.5")
     if not (fact.minimum <= number <= (fact.maximum or number)) or (number - fact.minimum) % step:
@@ -421,8 +424,9 @@ def set_override(
     if not reason.strip():
         raise ReviewError(_("An override needs a reason."))
     try:
+        parse_number(str(points).strip())  # no NaN, infinity or huge exponent reaches Decimal
         value = Decimal(str(points).strip())
-    except InvalidOperation:
+    except (NumberProblem, InvalidOperation):
         raise ReviewError(_("Enter a number.")) from None
     if not Decimal(0) <= value <= item.max_points or value % Decimal("0.25"):
         raise ReviewError(_("Points must be from 0 to %(max)s, in quarters.") % {"max": item.max_points.normalize()})
@@ -558,7 +562,7 @@ def verified_scores(
     accepted = [r for r in records if verdicts.get(r.pk) == Verdict.Status.ACCEPTED]
     framework = assessment.framework.compiled()
     document = assessment_document(assessment, accepted, sections)
-    engine_view = parse_assessment(document, framework, f"assessment {assessment.pk}")
+    engine_view, _problems = parse_stored_assessment(document, framework, f"assessment {assessment.pk}")
     by_item: dict[tuple[str, str], Override] = {(o.round_code, o.item_code): o for o in overrides}
     out = {}
     for rnd in framework.rounds:

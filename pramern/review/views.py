@@ -7,9 +7,11 @@ import datetime as dt
 from collections import Counter, defaultdict
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -215,7 +217,10 @@ def item(request: HttpRequest, pk: int, round_code: str, code: str) -> HttpRespo
             return redirect("review:item", pk=assessment.pk, round_code=round_code, code=code)
     workspace = load_workspace(assessment, with_verified=True)
     item_spec = workspace.framework.items_by_code[code]
-    records = [r for r in workspace.records if r.item_code == code]
+    page = Paginator([r for r in workspace.records if r.item_code == code], settings.RECORDS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )  # a page stays small whatever is stored
+    records = page.object_list
     evidence = Evidence.objects.by_record(r.pk for r in records)
     cutoff = workspace.locks.status(round_code).round.cutoff
     rows = [
@@ -235,6 +240,7 @@ def item(request: HttpRequest, pk: int, round_code: str, code: str) -> HttpRespo
         "round_code": round_code,
         "item": item_spec,
         "rows": rows,
+        "page": page,
         "self_item": workspace.scores.by_round[round_code].items[code],
         "verified_item": verified_round.result.items[code],
         "verified": verified_round.items[code],

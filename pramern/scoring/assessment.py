@@ -10,12 +10,13 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Mapping
-from decimal import Decimal
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from pramern.scoring.model import Assessment, FactSpec, FieldSpec, Framework, Record, Section, Unit
+from pramern.scoring.numbers import MAX_VALUE, NumberProblem, parse_number
 from pramern.scoring.yamlio import SyntaxProblem, load_file
 
 FORMAT = "pramern-assessment/1"
@@ -23,6 +24,16 @@ FORMAT = "pramern-assessment/1"
 EXTRA_KEYS = ("id", "title", "note", "evidence")
 EVIDENCE_KEYS = {"file": ("file", "sha256", "title"), "url": ("url", "title", "checked")}
 TEXT_LIMITS = {"title": 300, "note": 5000, "file": 255, "sha256": 64, "url": 2000, "checked": 10}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One validation problem, with the item, fact and record id it is about (when it is about one)."""
+
+    message: str  # as ``AssessmentError.problems`` lists it: file, item, field, what is wrong
+    item_code: str = ""
+    fact: str = ""
+    record_id: Any = None
 
 
 class AssessmentError(Exception):
@@ -68,22 +79,44 @@ def parse_assessment(data: Any, framework: Framework, filename: str = "assessmen
     return assessment
 
 
+def parse_stored_assessment(
+    data: Any, framework: Framework, filename: str = "assessment"
+) -> tuple[Assessment, tuple[Problem, ...]]:
+    """Like ``parse_assessment`` for data already stored, which may no longer validate (a rule
+    tightened, a section renamed): a record with a problem is left out of the assessment and
+    reported instead of refusing the whole; a fact with more records than the framework allows,
+    or decreasing counts, is reported and kept. Raise ``AssessmentError`` only for data that is
+    not an assessment of ``framework`` at all."""
+    parser = _Parser(framework, filename, lenient=True)
+    assessment = parser.parse(data)
+    if assessment is None:
+        raise AssessmentError(parser.problems or [f"{filename}: not an assessment"])
+    return assessment, tuple(parser.issues)
+
+
 class _Parser:
-    def __init__(self, framework: Framework, filename: str) -> None:
+    def __init__(self, framework: Framework, filename: str, *, lenient: bool = False) -> None:
         self.framework = framework
         self.filename = filename
+        self.lenient = lenient
         self.problems: list[str] = []
+        self.issues: list[Problem] = []
         self.section_codes: frozenset[str] = frozenset()
+        self.staff_counts: dict[str, int] = {}
+        #: (item code, fact, record id) of what is being read: every problem names it.
+        self.at: tuple[str, str, Any] = ("", "", None)
 
     def fail(self, where: str, message: str) -> None:
-        self.problems.append(f"{self.filename}: {where}: {message}" if where else f"{self.filename}: {message}")
+        text = f"{self.filename}: {where}: {message}" if where else f"{self.filename}: {message}"
+        self.problems.append(text)
+        self.issues.append(Problem(text, *self.at))
 
     def parse(self, data: Any) -> Assessment | None:
         if not isinstance(data, dict):
             self.fail("", "expected a mapping at the top level")
             return None
         if data.get("format") != FORMAT:
-            self.fail("format", f"expected {FORMAT!r}, got {data.get('format')!r}")
+            self.fail("format", f"expected {FORMAT!r}, got {_shown(data.get('format'))}")
         key = framework_key(data)
         if key is None:
             self.fail("framework", "expected {code: ..., version: ...}")
@@ -92,12 +125,17 @@ class _Parser:
                 "framework",
                 f"the file is for {key[0]}@{key[1]}, not {self.framework.code}@{self.framework.version}",
             )
+        if self.problems and self.lenient:
+            return None  # not an assessment of this framework: nothing to read leniently
         unit = self.unit(data.get("unit"))
-        staff = self.staff(data.get("staff_count"))
+        staff = self.staff_counts = self.staff(data.get("staff_count"))
         sections = self.sections(data.get("sections", []))
         self.section_codes = frozenset(s.code for s in sections)
         records = self.items(data.get("items", {}))
-        if self.problems or unit is None:
+        if self.lenient and unit is None:
+            raw = data["unit"] if isinstance(data.get("unit"), dict) else {}
+            unit = Unit(str(raw.get("code") or "?"), str(raw.get("name_th") or raw.get("code") or "?"))
+        if (self.problems and not self.lenient) or unit is None:
             return None
         return Assessment(self.framework.code, self.framework.version, unit, staff, sections, records)
 
@@ -137,7 +175,7 @@ class _Parser:
                 self.fail(f"staff_count.{code}", "is required")
                 continue
             if not _is_count(count) or count < 1:
-                self.fail(f"staff_count.{code}", f"expected a whole number of staff, 1 or more, got {count!r}")
+                self.fail(f"staff_count.{code}", f"expected a whole number of staff, 1 or more, got {_shown(count)}")
                 continue
             counts[code] = previous = count
         return counts
@@ -155,7 +193,7 @@ class _Parser:
                 continue
             code = raw["code"].strip()
             if code in seen:
-                self.fail(f"{where}.code", f"duplicate section {code!r}")
+                self.fail(f"{where}.code", f"duplicate section {_shown(code)}")
             seen.add(code)
             name = raw.get("name", code)
             out.append(Section(code, name if isinstance(name, str) else code))
@@ -168,6 +206,7 @@ class _Parser:
         out: dict[str, dict[str, tuple[Record, ...]]] = {}
         for code, facts in value.items():
             code = str(code)
+            self.at = (code, "", None)
             item = self.framework.items_by_code.get(code)
             if item is None:
                 self.fail(f"item {code}", "unknown item (not in this framework)")
@@ -179,6 +218,7 @@ class _Parser:
                 continue
             per_fact: dict[str, tuple[Record, ...]] = {}
             for name, records in facts.items():
+                self.at = (code, str(name), None)
                 spec = item.facts.get(str(name))
                 if spec is None:
                     known = ", ".join(item.facts) or "none"
@@ -186,6 +226,7 @@ class _Parser:
                     continue
                 per_fact[spec.name] = self.records(records, spec, f"item {code}")
             out[code] = per_fact
+        self.at = ("", "", None)
         return out
 
     def records(self, value: Any, spec: FactSpec, where: str) -> tuple[Record, ...]:
@@ -194,8 +235,15 @@ class _Parser:
         if not isinstance(value, list):
             self.fail(where, f"{spec.name}: expected a list of records")
             return ()
+        limit = self.framework.max_records_per_fact
+        if len(value) > limit:
+            self.fail(where, f"{spec.name}: {len(value):,} records, more than the {limit:,} a fact may hold")
+            if not self.lenient:
+                return ()  # refused whole: reading each record would only make the refusal slower
         records = []
+        item_code, fact, _ = self.at
         for index, raw in enumerate(value):
+            self.at = (item_code, fact, raw.get("id") if isinstance(raw, dict) else None)
             record = self.record(raw, spec, where, f"{spec.name}[{index}]")
             if record is not None:
                 records.append(record)
@@ -204,12 +252,14 @@ class _Parser:
         if spec.cumulative:
             for earlier, later in itertools.pairwise(records):
                 if later.fields["value"] < earlier.fields["value"]:
+                    self.at = (item_code, fact, later.extra.get("id"))
                     self.fail(
                         where,
                         f"{spec.name}: value {_number_out(later.fields['value'])} on {later.date} is lower than "
                         f"{_number_out(earlier.fields['value'])} on {earlier.date}: this count only grows",
                     )
                     break
+        self.at = (item_code, fact, None)
         return tuple(records)
 
     def record(self, raw: Any, spec: FactSpec, where: str, field: str) -> Record | None:
@@ -229,11 +279,13 @@ class _Parser:
             fields[name] = self.field_value(raw.get(name), field_spec, where, f"{field}.{name}")
         if spec.type == "measurement":
             fields["value"] = self.number(raw.get("value"), where, f"{field}.value", required=True)
+            if fields["value"] is not None and day is not None:
+                self.bound(fields["value"], spec, day, where, f"{field}.value")
         elif spec.type == "choice":
             option = raw.get("option")
             if not isinstance(option, str) or option not in spec.options:
                 known = ", ".join(spec.options)
-                self.fail(where, f"{field}.option: {option!r} is not one of the options ({known})")
+                self.fail(where, f"{field}.option: {_shown(option)} is not one of the options ({known})")
             else:
                 chosen = spec.options[option]
                 points = max([chosen.points, *(p for flag, p in chosen.points_if.items() if fields.get(flag))])
@@ -294,7 +346,7 @@ class _Parser:
                 return dt.date.fromisoformat(value.strip())
             except ValueError:
                 pass
-        self.fail(where, f"{field}: {value!r} is not a date (write YYYY-MM-DD, Christian era)")
+        self.fail(where, f"{field}: {_shown(value)} is not a date (write YYYY-MM-DD, Christian era)")
         return None
 
     def month(self, value: Any, day: dt.date | None, where: str, field: str) -> tuple[int, int] | None:
@@ -302,7 +354,7 @@ class _Parser:
             return (day.year, day.month) if day else None
         match = re.fullmatch(r"(\d{4})-(\d{2})", value.strip()) if isinstance(value, str) else None
         if match is None or not 1 <= int(match.group(2)) <= 12:
-            self.fail(where, f"{field}: {value!r} is not a month (write YYYY-MM, Christian era)")
+            self.fail(where, f"{field}: {_shown(value)} is not a month (write YYYY-MM, Christian era)")
             return None
         return int(match.group(1)), int(match.group(2))
 
@@ -311,18 +363,31 @@ class _Parser:
             if required:
                 self.fail(where, f"{field}: is required")
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            self.fail(where, f"{field}: expected a number, got {value!r}")
-            return None
         try:
-            number = Fraction(Decimal(str(value).strip()))
-        except (ArithmeticError, ValueError):
-            self.fail(where, f"{field}: expected a number, got {value!r}")
+            # Checked before any conversion: type, NaN and infinities, digits, exponent, size.
+            number = parse_number(value)
+        except NumberProblem as exc:
+            reason = "" if str(exc) == "expected a number" else f" ({exc})"
+            self.fail(where, f"{field}: expected a number, got {_shown(value)}{reason}")
             return None
         if number < 0:
-            self.fail(where, f"{field}: expected zero or more, got {value!r}")
+            self.fail(where, f"{field}: expected zero or more, got {_shown(value)}")
             return None
-        return int(number) if number.denominator == 1 else number
+        return number
+
+    def bound(self, value: int | Fraction, spec: FactSpec, day: dt.date, where: str, field: str) -> None:
+        """A measurement's declared maximum: a number, or the staff count of the record's round."""
+        if spec.maximum is not None and value > Fraction(spec.maximum):
+            self.fail(where, f"{field}: {_number_out(value)} is more than the maximum, {spec.maximum}")
+        if spec.at_most_staff:
+            rnd = self.framework.round_for(day)
+            staff = self.staff_counts.get(rnd.code)
+            if staff is not None and value > staff:
+                self.fail(
+                    where,
+                    f"{field}: {_number_out(value)} is more than the unit's staff in {rnd.code} ({staff}): "
+                    "a count of staff cannot exceed the staff count",
+                )
 
     def judgement(self, value: Any, spec: FactSpec, where: str, field: str, *, required: bool) -> Fraction | None:
         number = self.number(value, where, field, required=required)
@@ -330,10 +395,10 @@ class _Parser:
             return None
         maximum = Fraction(spec.maximum) if spec.maximum is not None else None
         if number < Fraction(spec.minimum) or (maximum is not None and number > maximum):
-            self.fail(where, f"{field}: {value!r} is outside {spec.minimum}..{spec.maximum}")
+            self.fail(where, f"{field}: {_shown(value)} is outside {spec.minimum}..{spec.maximum}")
             return None
         if spec.step is not None and (number - Fraction(spec.minimum)) % Fraction(spec.step):
-            self.fail(where, f"{field}: {value!r} is not a multiple of {spec.step}")
+            self.fail(where, f"{field}: {_shown(value)} is not a multiple of {spec.step}")
             return None
         return Fraction(number)
 
@@ -344,22 +409,22 @@ class _Parser:
             return False if spec.kind == "flag" else None
         if spec.kind == "flag":
             if not isinstance(value, bool):
-                self.fail(where, f"{field}: expected true or false, got {value!r}")
+                self.fail(where, f"{field}: expected true or false, got {_shown(value)}")
             return value is True
         if spec.kind == "choice":
             if value not in spec.choices:
                 known = ", ".join(spec.choices)
-                self.fail(where, f"{field}: {value!r} is not one of the choices ({known})")
+                self.fail(where, f"{field}: {_shown(value)} is not one of the choices ({known})")
             return value
         if spec.kind == "section":
             if value not in self.section_codes:
                 known = ", ".join(sorted(self.section_codes)) or "none declared"
-                self.fail(where, f"{field}: {value!r} is not one of the unit's sections ({known})")
+                self.fail(where, f"{field}: {_shown(value)} is not one of the unit's sections ({known})")
             return value
         if spec.kind == "number":
             return self.number(value, where, field, required=spec.required)
         if not isinstance(value, str):
-            self.fail(where, f"{field}: expected text, got {value!r}")
+            self.fail(where, f"{field}: expected text, got {_shown(value)}")
         return value
 
 
@@ -374,7 +439,13 @@ _BUILTIN_FIELDS: Mapping[str, tuple[str, ...]] = {
 
 
 def _is_count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, int) and not isinstance(value, bool) and value <= MAX_VALUE
+
+
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: a huge one is cut short."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:30]}… ({len(text)} characters)"
 
 
 def assessment_to_data(assessment: Assessment, framework: Framework) -> dict[str, Any]:

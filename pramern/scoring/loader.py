@@ -27,6 +27,7 @@ from pramern.scoring.model import (
     Round,
     Text,
 )
+from pramern.scoring.numbers import NumberProblem, parse_number
 from pramern.scoring.rules import RuleError, compile_condition, compile_points
 from pramern.scoring.yamlio import SyntaxProblem, load_file, load_text
 
@@ -42,8 +43,15 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 # The keys each part of the file may have: anything else is a typo worth refusing.
 _ROOT_KEYS = frozenset(
-    {"format", "code", "version", "title_th", "title_en", "total_points", "rounds", "assumptions", "dimensions"}
-)
+    {"format", "code", "version", "title_th", "title_en", "total_points", "rounds", "assumptions", "dimensions",
+     "max_records_per_fact"}
+)  # fmt: skip
+#: Records per fact of an item when a framework does not say (a fact rarely needs more than a few dozen).
+DEFAULT_MAX_RECORDS_PER_FACT = 500
+#: The most a framework may allow: beyond this an item page and its scoring stop being quick.
+MAX_RECORDS_PER_FACT_LIMIT = 10_000
+#: ``maximum: staff`` on a measurement: at most the staff count of the record's round.
+STAFF_MAXIMUM = "staff"
 _ROUND_KEYS = frozenset({"code", "title_th", "title_en", "starts", "cutoff"})
 _TEXT_KEYS = frozenset({"th", "en"})
 _ASSUMPTION_KEYS = frozenset({"id", "th", "en"})
@@ -153,9 +161,11 @@ class _FrameworkBuilder:
             self.fail(where, field, f"expected a number of points, got {_kind(value)}")
             return None
         try:
+            parse_number(value)  # refuses NaN, infinities and huge numerals before Decimal reads them
             points = Decimal(str(value))
-        except InvalidOperation:
-            self.fail(where, field, f"expected a number of points, got {value!r}")
+        except (NumberProblem, InvalidOperation) as exc:
+            reason = f" ({exc})" if isinstance(exc, NumberProblem) and str(exc) != "expected a number" else ""
+            self.fail(where, field, f"expected a number of points, got {_shown(value)}{reason}")
             return None
         if not points.is_finite() or points < 0:
             self.fail(where, field, f"points must be zero or more, got {value!r}")
@@ -197,6 +207,7 @@ class _FrameworkBuilder:
         self.build_rounds(root.get("rounds"))
         assumptions = self.assumptions(root.get("assumptions", []), "framework")
         dimensions = self.build_dimensions(root.get("dimensions"))
+        max_records = self.max_records(root.get("max_records_per_fact", DEFAULT_MAX_RECORDS_PER_FACT))
         if total is not None and dimensions:
             dims_total = sum((d.points for d in dimensions), Decimal(0))
             if dims_total != total:
@@ -212,7 +223,18 @@ class _FrameworkBuilder:
             dimensions=tuple(dimensions),
             assumptions=assumptions,
             items_by_code=dict(self.items),
+            max_records_per_fact=max_records,
         )
+
+    def max_records(self, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_RECORDS_PER_FACT_LIMIT:
+            self.fail(
+                "",
+                "max_records_per_fact",
+                f"expected a whole number from 1 to {MAX_RECORDS_PER_FACT_LIMIT:,}, got {_shown(value)}",
+            )
+            return DEFAULT_MAX_RECORDS_PER_FACT
+        return value
 
     def build_rounds(self, value: Any) -> None:
         if not isinstance(value, list) or not value:
@@ -414,11 +436,16 @@ class _FrameworkBuilder:
         if not isinstance(cumulative, bool) or (cumulative and kind != "measurement"):
             self.fail(where, f"{field}.cumulative", "only a measurement can be cumulative (true or false)")
             cumulative = False
+        at_most_staff = False
         if kind == "judgement":
             maximum = self.points(data.get("maximum"), where, f"{field}.maximum")
             step = self.points(data.get("step", "0.5"), where, f"{field}.step")
             if step is not None and step <= 0:
                 self.fail(where, f"{field}.step", "must be more than zero")
+        elif kind == "measurement" and "maximum" in data:
+            maximum, at_most_staff = self.measurement_maximum(data["maximum"], where, f"{field}.maximum")
+        elif "maximum" in data:
+            self.fail(where, f"{field}.maximum", "only a measurement or a judgement has a maximum")
         return FactSpec(
             name=name,
             type=kind,
@@ -429,7 +456,21 @@ class _FrameworkBuilder:
             maximum=maximum,
             step=step,
             cumulative=cumulative,
+            at_most_staff=at_most_staff,
         )
+
+    def measurement_maximum(self, value: Any, where: str, field: str) -> tuple[Decimal | None, bool]:
+        """A measurement's declared upper bound: a number, or ``staff`` (the round's staff count)."""
+        if value == STAFF_MAXIMUM:
+            return None, True
+        try:
+            number = parse_number(value)
+        except NumberProblem:
+            number = None
+        if number is None or number < 0:
+            self.fail(where, field, f"expected a number (0 or more) or {STAFF_MAXIMUM!r}, got {_shown(value)}")
+            return None, False
+        return Decimal(number.numerator) / Decimal(number.denominator), False
 
     def fields(self, value: Any, where: str, prefix: str) -> dict[str, FieldSpec]:
         data = self.mapping(value, where, prefix)
@@ -583,6 +624,12 @@ def _code(value: Any) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     return value.strip() if isinstance(value, str) else ""
+
+
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: a huge one is cut short."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:30]}… ({len(text)} characters)"
 
 
 def _kind(value: Any) -> str:

@@ -95,6 +95,9 @@ class FactSpec:
     #: A measurement of a count that only grows (staff who answered so far): later readings
     #: may not be lower than earlier ones.
     cumulative: bool = False
+    #: A measurement of staff (``maximum: staff``): a value may not exceed the staff count of
+    #: the round the record is dated in (``Framework.round_for``).
+    at_most_staff: bool = False
 
     def section_field(self) -> str | None:
         return next((f.name for f in self.fields.values() if f.kind == "section"), None)
@@ -185,10 +188,16 @@ class Framework:
     dimensions: tuple[Dimension, ...]
     assumptions: tuple[Assumption, ...] = ()
     items_by_code: Mapping[str, Item] = field(default_factory=dict)
+    #: The most records one fact of one item may hold (``max_records_per_fact``).
+    max_records_per_fact: int = 500
 
     @property
     def items(self) -> tuple[Item, ...]:
         return tuple(self.items_by_code.values())
+
+    def round_for(self, day: dt.date) -> Round:
+        """The round a record dated ``day`` is first counted in (the last round for later dates)."""
+        return next((rnd for rnd in self.rounds if day <= rnd.cutoff), self.rounds[-1])
 
     @property
     def key(self) -> str:

@@ -29,6 +29,11 @@ class SyntaxProblem(Exception):
     """A file that is not valid YAML/JSON; the message names the line."""
 
 
+#: How deeply a document may nest lists and mappings: frameworks need about 17 levels and
+#: assessment files 8; anything far deeper is an attack on the parser, not data.
+MAX_DEPTH = 32
+
+
 def load_text(text: str, name: str, *, aliases: bool = True) -> Any:
     """Parse YAML (JSON is YAML too, but is parsed strictly when ``name`` ends in .json).
 
@@ -37,19 +42,48 @@ def load_text(text: str, name: str, *, aliases: bool = True) -> Any:
     """
     if name.endswith(".json"):
         try:
-            return json.loads(text)
+            return _check_depth(json.loads(text), "JSON")
         except json.JSONDecodeError as exc:
             raise SyntaxProblem(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+        except RecursionError:
+            raise SyntaxProblem(f"not accepted: lists and mappings nested more than {MAX_DEPTH} deep") from None
+        except ValueError as exc:  # an integer of thousands of digits (Python's int-from-text limit)
+            raise SyntaxProblem(f"not accepted JSON: {_value_problem(exc)}") from None
     try:
         if not aliases and "*" in text:
             _refuse_aliases(text)
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return _check_depth(yaml.load(text, Loader=_Loader), "YAML")  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         raise SyntaxProblem(f"not valid YAML: {exc.problem}{where}") from None
     except yaml.YAMLError as exc:
         raise SyntaxProblem(f"not valid YAML: {exc}") from None
+    except RecursionError:
+        raise SyntaxProblem(f"not accepted: lists and mappings nested more than {MAX_DEPTH} deep") from None
+    except ValueError as exc:  # the constructor's int(): a number of thousands of digits
+        raise SyntaxProblem(f"not accepted YAML: {_value_problem(exc)}") from None
+
+
+def _value_problem(exc: ValueError) -> str:
+    if "digits" in str(exc):
+        return "a number with thousands of digits"
+    return "a value that cannot be read"
+
+
+def _check_depth(data: Any, kind: str) -> Any:
+    """``data`` unchanged if no list or mapping in it nests deeper than ``MAX_DEPTH`` (walked
+    without recursion, so a deep document cannot exhaust the stack here either)."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
+        if children is None:
+            continue
+        if depth > MAX_DEPTH:
+            raise SyntaxProblem(f"not accepted {kind}: lists and mappings nested more than {MAX_DEPTH} deep")
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return data
 
 
 def _refuse_aliases(text: str) -> None:

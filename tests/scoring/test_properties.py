@@ -8,6 +8,7 @@ Generated data follows the meaning of each fact type, as file validation does: a
 measurement (staff who answered *so far*) never goes down over time, and a plain measurement
 (a plan's number of activities) or an evaluator's judgement is recorded once. Those are the
 readings where "the latest counts" could otherwise make a newer record supersede a higher one.
+A count of staff (``maximum: staff``) never exceeds the staff count.
 """
 
 from __future__ import annotations
@@ -79,13 +80,17 @@ def fact_records(draw: Any, fact: FactSpec) -> list[dict[str, Any]]:
 @st.composite
 def assessments(draw: Any) -> dict[str, Any]:
     codes = draw(st.sets(st.sampled_from(sorted(FW.items_by_code)), max_size=20))
+    staff = draw(
+        st.one_of(st.integers(1, 80), st.fixed_dictionaries({"R6": st.integers(1, 80), "R12": st.integers(1, 80)}))
+    )
+    fewest_staff = min(staff.values()) if isinstance(staff, dict) else staff
     items = {}
     for code in sorted(codes):
         item = FW.items_by_code[code]
         items[code] = {name: draw(fact_records(fact)) for name, fact in item.facts.items()}
-    staff = draw(
-        st.one_of(st.integers(1, 80), st.fixed_dictionaries({"R6": st.integers(1, 80), "R12": st.integers(1, 80)}))
-    )
+        for name, fact in item.facts.items():
+            for rec in items[code][name] if fact.at_most_staff else ():
+                rec["value"] = min(rec["value"], fewest_staff)  # still never decreasing
     return assessment_data(items, staff=staff)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -84,8 +85,8 @@ def field_label(fact: Any, name: str, value: Any) -> str:
         return f"{tr(spec.label)}: {value}"
     if name == "option" and value in fact.options:
         return tr(fact.options[value].label)
-    if name == "covers" and isinstance(value, str) and len(value) == 7:
-        return f"{_('month')}: {thai_month(int(value[:4]), int(value[5:]))}"
+    if name == "covers" and isinstance(value, str) and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+        return f"{_('month')}: {thai_month(int(value[:4]), int(value[5:]))}"  # else shown as stored
     labels = {"value": _("number"), "claimed": _("claimed"), "verified": _("verified by the evaluator")}
     return f"{labels.get(name, name)}: {value}"
 

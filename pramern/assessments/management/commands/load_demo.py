@@ -584,9 +584,11 @@ def validate(
 ) -> None:
     """Load the assessment through the engine: any invalid record stops the command (and rolls back)."""
     try:
-        load_scoring_assessment(assessment, records, sections)
+        _engine_view, problems = load_scoring_assessment(assessment, records, sections)
     except AssessmentError as exc:
         raise CommandError(f"{assessment.unit.code}: invalid records:\n" + "\n".join(exc.problems)) from None
+    if problems:
+        raise CommandError(f"{assessment.unit.code}: invalid records:\n" + "\n".join(p.message for p in problems))
 
 
 def check(framework: Framework, units: dict[str, Unit]) -> list[tuple[Assessment, Stage, Decimal, Decimal]]:
