@@ -7,7 +7,7 @@ import traceback
 
 from django.core.files import File
 from django.utils import timezone
-from huey.contrib.djhuey import db_task
+from huey.contrib.djhuey import db_task, on_shutdown
 
 from pramern.assessments.models import Assessment
 from pramern.frameworks.models import Framework
@@ -60,3 +60,11 @@ def run_report_job(job_id: str) -> None:
             status=ReportJob.Status.FAILED, error=traceback.format_exc(limit=5), finished_at=timezone.now()
         )
         raise
+
+
+@on_shutdown()
+def close_pdf_printer() -> None:
+    """A worker that stops (or restarts) closes the Chromium it printed with, and exits cleanly."""
+    from pramern.reports.pdf import close_printer  # start-up time: the web process imports tasks too
+
+    close_printer()
