@@ -221,6 +221,9 @@ HUEY = {
     "consumer": {"workers": 1, "worker_type": "thread"},
     **({"url": REDIS_URL} if REDIS_URL else {"filename": str(BASE_DIR / "var" / "huey.sqlite3")}),
 }
+#: Hours a finished report (evidence ZIP, consolidated PDF) stays downloadable; then
+#: `manage.py delete_expired_reports` (hourly, from cron) deletes its file.
+REPORT_RESULT_HOURS = envint("PRAMERN_REPORT_RESULT_HOURS", 24)
 #: Chromium renders the PDF reports (its text layer keeps Thai intact); each process keeps one
 #: running (through Playwright) unless PRAMERN_PDF_WARM_BROWSER=false.
 CHROMIUM = os.environ.get("PRAMERN_CHROMIUM", "/usr/bin/chromium")

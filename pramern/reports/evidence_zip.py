@@ -7,7 +7,10 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import IO
+
+from django.db.models import Count, Sum
 
 from pramern.assessments.models import Assessment, Evidence, Record
 from pramern.reports.exporters import csv_text
@@ -20,6 +23,24 @@ def _safe(name: str) -> str:
     """A file name that cannot climb out of its folder inside the archive."""
     cleaned = name.replace("\\", "/").split("/")[-1].strip() or "file"
     return cleaned.lstrip(".") or "file"
+
+
+@dataclass(frozen=True)
+class ZipSize:
+    files: int
+    bytes: int
+
+
+def evidence_zip_size(assessment: Assessment, round_code: str) -> ZipSize:
+    """How many files the round's ZIP holds and their size before compression (from the sizes
+    stored with the evidence, each file once however many records it supports): one query, read
+    before the ZIP is asked for."""
+    cutoff = assessment.framework.compiled().round(round_code).cutoff
+    in_round = Record.objects.filter(assessment=assessment, date__lte=cutoff).values("evidence")
+    totals = Evidence.objects.filter(kind=Evidence.Kind.FILE, pk__in=in_round).aggregate(
+        files=Count("pk"), bytes=Sum("size")
+    )
+    return ZipSize(totals["files"], totals["bytes"] or 0)
 
 
 def build_evidence_zip(

@@ -34,6 +34,7 @@ caller's job.
 from __future__ import annotations
 
 import atexit
+import logging
 import os
 import queue
 import shutil
@@ -60,6 +61,8 @@ from pramern.reports.data import RoundRow, UnitScores, unit_scores, without_veri
 from pramern.reports.models import ScoreCard
 from pramern.reports.scorecards import refresh
 from pramern.scoring import Framework as CompiledFramework
+
+logger = logging.getLogger(__name__)
 
 ORGANIZATION = "สำนักงานเศรษฐกิจการเกษตร"
 FLAGS = (
@@ -172,28 +175,69 @@ class _WarmPrinter:
 
     Starting Chromium costs 0.6–1 s, more than printing a unit's scorecard (0.4–0.6 s warm).
     Playwright's synchronous objects belong to the thread that made them, so one daemon thread
-    owns the browser and prints the pages handed to it, one at a time; it starts on first use
-    and closes Chromium when the process exits."""
+    owns the browser and prints the pages handed to it, one at a time; it starts on first use.
+    ``close()`` stops Chromium and waits for the thread: it runs at process exit (atexit) and
+    when a report worker stops (huey's shutdown hook in ``reports.tasks``). Without the wait the
+    interpreter was torn down under the thread while Playwright was still closing Chromium, and
+    every process that had printed died at exit with a segmentation fault (status 139)."""
+
+    #: How long ``close()`` waits for Chromium and Playwright's driver to stop.
+    CLOSE_TIMEOUT = 15  # seconds
 
     def __init__(self) -> None:
         self.jobs: queue.Queue[tuple[Path, Future[bytes]] | None] = queue.Queue()
-        self.started = False
+        self.thread: threading.Thread | None = None
+        self.stopping: list[threading.Thread] = []  # closed, still closing Chromium
         self.lock = threading.Lock()
+        self.exit_hook = False
 
     def print(self, page: Path, timeout: float) -> bytes:
         with self.lock:
-            if not self.started:
-                threading.Thread(target=self._run, name="pramern-pdf", daemon=True).start()
-                atexit.register(self.jobs.put, None)
-                self.started = True
-        result: Future[bytes] = Future()
-        self.jobs.put((page, result))
+            if self.thread is None or not self.thread.is_alive():
+                self.jobs = queue.Queue()
+                self.thread = threading.Thread(target=self._run, args=(self.jobs,), name="pramern-pdf", daemon=True)
+                self.thread.start()
+                if not self.exit_hook:
+                    atexit.register(self.close)
+                    self.exit_hook = True
+            result: Future[bytes] = Future()
+            self.jobs.put((page, result))  # under the lock: never behind the None that closes
         try:
             return result.result(timeout=timeout)
         except FutureTimeout:
             raise PdfError(f"Chromium did not finish the PDF in {timeout:.0f} s") from None
 
-    def _run(self) -> None:
+    def close(self) -> None:
+        """Stop Chromium (after the page being printed, if any) and wait for the owning thread to
+        end; the next ``print`` starts a new one. Safe to call any number of times, from any
+        thread: each call waits, also for a close another thread began (a worker's shutdown hook
+        and the exit hook can run at the same moment when the worker is stopped at once)."""
+        with self.lock:
+            if self.thread is not None:
+                self.jobs.put(None)
+                self.stopping.append(self.thread)
+                self.thread = None
+            stopping = list(self.stopping)
+        for thread in stopping:
+            thread.join(self.CLOSE_TIMEOUT)
+            if thread.is_alive():
+                logger.warning("Chromium did not stop within %s s of the PDF printer closing", self.CLOSE_TIMEOUT)
+        with self.lock:
+            self.stopping = [thread for thread in self.stopping if thread.is_alive()]
+
+    def _run(self, jobs: queue.Queue[tuple[Path, Future[bytes]] | None]) -> None:
+        try:
+            self._serve(jobs)
+        finally:  # pages still waiting (Chromium failed to start, or the printer closed) fail now
+            while True:
+                try:
+                    job = jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if job is not None:
+                    job[1].set_exception(PdfError("The PDF printer stopped before printing this page"))
+
+    def _serve(self, jobs: queue.Queue[tuple[Path, Future[bytes]] | None]) -> None:
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as playwright:
@@ -201,24 +245,31 @@ class _WarmPrinter:
                 executable_path=_chromium(),
                 args=[f for f in FLAGS if f not in ("--headless", "--no-pdf-header-footer")],
             )
-            while (job := self.jobs.get()) is not None:
-                page_path, result = job
-                try:
-                    # Reports are HTML and CSS only: no script runs, whatever text a report
-                    # carries. (The one-run fallback cannot switch scripts off: Chromium's
-                    # --print-to-pdf then prints nothing.)
-                    tab = browser.new_page(java_script_enabled=False)
+            try:
+                while (job := jobs.get()) is not None:
+                    page_path, result = job
                     try:
-                        tab.goto(page_path.as_uri(), wait_until="load")
-                        result.set_result(tab.pdf(prefer_css_page_size=True, print_background=True))
-                    finally:
-                        tab.close()
-                except Exception as exc:  # handed to the caller, who raises PdfError
-                    result.set_exception(exc)
-            browser.close()
+                        # Reports are HTML and CSS only: no script runs, whatever text a report
+                        # carries. (The one-run fallback cannot switch scripts off: Chromium's
+                        # --print-to-pdf then prints nothing.)
+                        tab = browser.new_page(java_script_enabled=False)
+                        try:
+                            tab.goto(page_path.as_uri(), wait_until="load")
+                            result.set_result(tab.pdf(prefer_css_page_size=True, print_background=True))
+                        finally:
+                            tab.close()
+                    except Exception as exc:  # handed to the caller, who raises PdfError
+                        result.set_exception(exc)
+            finally:
+                browser.close()
 
 
 _PRINTER = _WarmPrinter()
+
+
+def close_printer() -> None:
+    """Stop this process's warm Chromium, if it runs (it starts again on the next PDF)."""
+    _PRINTER.close()
 
 
 def _warm_printer_available() -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from pramern.assessments.models import Assessment
 from pramern.audit.services import log_action
@@ -12,29 +12,40 @@ from pramern.frameworks.models import Framework
 from pramern.reports.models import ReportJob
 
 
-@transaction.atomic
 def request_consolidated_pdf(framework: Framework, round_code: str, *, user: Any) -> ReportJob:
-    job = ReportJob.objects.create(
-        kind=ReportJob.Kind.CONSOLIDATED_PDF,
-        params={"framework": framework.pk, "round": round_code},
-        filename=f"{framework.code}-{round_code}-all-units.pdf",
-        requested_by=user,
+    return _request(
+        ReportJob.Kind.CONSOLIDATED_PDF,
+        f"framework:{framework.pk}:{round_code}",
+        {"framework": framework.pk, "round": round_code},
+        f"{framework.code}-{round_code}-all-units.pdf",
+        user,
     )
-    return _queue(job, user)
+
+
+def request_evidence_zip(assessment: Assessment, round_code: str, *, user: Any) -> ReportJob:
+    return _request(
+        ReportJob.Kind.EVIDENCE_ZIP,
+        f"assessment:{assessment.pk}:{round_code}",
+        {"assessment": assessment.pk, "round": round_code},
+        f"{assessment.unit.code}-{assessment.framework.code}-{round_code}-evidence.zip",
+        user,
+    )
 
 
 @transaction.atomic
-def request_evidence_zip(assessment: Assessment, round_code: str, *, user: Any) -> ReportJob:
-    job = ReportJob.objects.create(
-        kind=ReportJob.Kind.EVIDENCE_ZIP,
-        params={"assessment": assessment.pk, "round": round_code},
-        filename=f"{assessment.unit.code}-{assessment.framework.code}-{round_code}-evidence.zip",
-        requested_by=user,
-    )
-    return _queue(job, user)
-
-
-def _queue(job: ReportJob, user: Any) -> ReportJob:
+def _request(kind: str, subject: str, params: dict[str, Any], filename: str, user: Any) -> ReportJob:
+    """A new job, queued once committed; or the job this person already has queued or running
+    for the same report (asking twice builds it once)."""
+    same = ReportJob.objects.active().filter(requested_by=user, kind=kind, subject=subject)
+    if waiting := same.first():
+        return waiting
+    try:
+        with transaction.atomic():  # a savepoint: a request at the same moment may win the row
+            job = ReportJob.objects.create(
+                kind=kind, subject=subject, params=params, filename=filename, requested_by=user
+            )
+    except IntegrityError:  # report_job_one_active: the other request's job is the one
+        return same.get()
     from pramern.reports.tasks import run_report_job
 
     log_action("pramern.report.requested", job, actor=user, data={"kind": job.kind, **job.params})

@@ -7,11 +7,12 @@ import traceback
 
 from django.core.files import File
 from django.utils import timezone
-from huey.contrib.djhuey import db_task
+from huey.contrib.djhuey import db_task, on_shutdown
 
 from pramern.assessments.models import Assessment
 from pramern.frameworks.models import Framework
 from pramern.reports.models import ReportJob
+from pramern.reports.retention import replace_older_results
 
 
 def _progress(job: ReportJob) -> object:
@@ -23,8 +24,12 @@ def _progress(job: ReportJob) -> object:
 
 @db_task()
 def run_report_job(job_id: str) -> None:
+    # Only a job still queued is run: one expired before the worker came to it stays expired.
+    if not ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.QUEUED).update(
+        status=ReportJob.Status.RUNNING, progress=1
+    ):
+        return
     job = ReportJob.objects.get(pk=job_id)
-    ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.RUNNING, progress=1)
     try:
         with tempfile.TemporaryFile() as scratch:
             if job.kind == ReportJob.Kind.EVIDENCE_ZIP:
@@ -53,10 +58,23 @@ def run_report_job(job_id: str) -> None:
                 scratch.write(pdf)
             scratch.seek(0)
             job.file.save(job.filename, File(scratch), save=False)
-        job.status, job.progress, job.finished_at = ReportJob.Status.DONE, 100, timezone.now()
-        job.save(update_fields=["file", "status", "progress", "finished_at"])
     except Exception:  # the job records why it failed, for the person waiting for it
-        ReportJob.objects.filter(pk=job.pk).update(
+        ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING).update(
             status=ReportJob.Status.FAILED, error=traceback.format_exc(limit=5), finished_at=timezone.now()
         )
         raise
+    done = ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING).update(
+        file=job.file.name, status=ReportJob.Status.DONE, progress=100, finished_at=timezone.now()
+    )
+    if not done:  # expired while it ran (it ran longer than results are kept): nobody gets the file
+        job.file.storage.delete(job.file.name)
+        return
+    replace_older_results(job)
+
+
+@on_shutdown()
+def close_pdf_printer() -> None:
+    """A worker that stops (or restarts) closes the Chromium it printed with, and exits cleanly."""
+    from pramern.reports.pdf import close_printer  # start-up time: the web process imports tasks too
+
+    close_printer()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from pramern.assessments.access import get_assessment_for_user
 from pramern.frameworks.models import Framework
@@ -82,10 +83,23 @@ def start_consolidated_pdf(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def start_evidence_zip(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: how many files and megabytes the round's ZIP will hold, and a button to ask for it;
+    POST: ask (or find the same ZIP already on its way)."""
+    from pramern.reports.evidence_zip import evidence_zip_size
+
     assessment = get_assessment_for_user(request, pk)
-    job = services.request_evidence_zip(assessment, _round(assessment.framework, request), user=request.user)
+    round_code = _round(assessment.framework, request)
+    if request.method == "GET":
+        context = {
+            "assessment": assessment,
+            "round": assessment.framework.compiled().round(round_code),
+            "size": evidence_zip_size(assessment, round_code),
+            "result_hours": settings.REPORT_RESULT_HOURS,
+        }
+        return render(request, "reports/evidence_zip.html", context)
+    job = services.request_evidence_zip(assessment, round_code, user=request.user)
     return redirect("reports:job", job_id=job.pk)
 
 
