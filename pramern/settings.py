@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pramern.ui.middleware.UploadGuardMiddleware",  # before CSRF's process_view reads any body
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -152,10 +153,17 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workspace:start"
 LOGOUT_REDIRECT_URL = "login"
 
-# Evidence uploads stream to a temporary file on disk, never into memory, whatever their size.
-FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
-#: Largest evidence file accepted, in megabytes.
+# Evidence uploads stream to a temporary file on disk, never into memory, and stop at the limit:
+# a body declaring more than EVIDENCE_MAX_MB + 1 MB is not read past its first file (pramern/ui/uploads.py).
+# The reverse proxy should refuse such bodies first: nginx `client_max_body_size 101m;` (the limit + 1).
+FILE_UPLOAD_HANDLERS = [
+    "pramern.ui.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+#: Largest evidence file accepted, in megabytes (also the most any upload may carry).
 EVIDENCE_MAX_MB = envint("PRAMERN_EVIDENCE_MAX_MB", 100)
+#: Form fields besides files (a record's note is at most 5,000 characters): 1 MB, refused by length unread.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 # Email: the console in development; set PRAMERN_EMAIL_BACKEND and EMAIL_* for a real server.
 EMAIL_BACKEND = os.environ.get("PRAMERN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
