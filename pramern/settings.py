@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pramern.ui.middleware.SecurityHeadersMiddleware",  # CSP; no-store when logged in
     "pramern.ui.middleware.UploadGuardMiddleware",  # before CSRF's process_view reads any body
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -198,6 +199,12 @@ CHROMIUM = os.environ.get("PRAMERN_CHROMIUM", "/usr/bin/chromium")
 PDF_WARM_BROWSER = envbool("PRAMERN_PDF_WARM_BROWSER", "true")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
+#: Scripts and styles only from Pramern's own static files: no inline code in any template
+#: (tests/ui/test_security_headers.py scans them), so none is allowed; the admin needs none either.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 #: A log-in lasts a working day (Django's default is two weeks).

@@ -1,5 +1,5 @@
-"""Thai first (the language is Thai unless the user chose English with the language switch), and
-the guard on request bodies."""
+"""Thai first (the language is Thai unless the user chose English with the language switch), the
+guard on request bodies, and the security headers of every response."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from pramern.ui import uploads
 
@@ -52,4 +52,21 @@ class UploadGuardMiddleware:
         response = self.get_response(request)
         if uploads.refused_unshown(request):
             return render(request, "413.html", {"message": uploads.too_large_message()}, status=413)
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """Every response gets ``CONTENT_SECURITY_POLICY`` unless its view set its own (evidence files
+    keep their sandbox); a response for a logged-in person, and any download, is marked
+    ``private, no-store`` so no browser cache or proxy keeps a unit's data."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or response.has_header("Content-Disposition"):
+            patch_cache_control(response, private=True, no_store=True)
         return response
