@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pramern.ui.middleware.SecurityHeadersMiddleware",  # CSP; no-store when logged in
+    "pramern.ui.middleware.UploadGuardMiddleware",  # before CSRF's process_view reads any body
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a refused login into the lockout page
@@ -187,12 +189,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workspace:start"
 LOGOUT_REDIRECT_URL = "login"
 
-# Evidence uploads stream to a temporary file on disk, never into memory, whatever their size.
-FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
-#: Largest evidence file accepted, in megabytes.
+# Evidence uploads stream to a temporary file on disk, never into memory, and stop at the limit:
+# a body declaring more than EVIDENCE_MAX_MB + 1 MB is not read past its first file (pramern/ui/uploads.py).
+# The reverse proxy should refuse such bodies first: nginx `client_max_body_size 101m;` (the limit + 1).
+FILE_UPLOAD_HANDLERS = [
+    "pramern.ui.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+#: Largest evidence file accepted, in megabytes (also the most any upload may carry).
 EVIDENCE_MAX_MB = envint("PRAMERN_EVIDENCE_MAX_MB", 100)
 #: Records of one fact shown per page of an item (the workspace and the review item page).
 RECORDS_PER_PAGE = envint("PRAMERN_RECORDS_PER_PAGE", 50)
+#: Form fields besides files (a record's note is at most 5,000 characters): 1 MB, refused by length unread.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 # Email: the console in development; set PRAMERN_EMAIL_BACKEND and EMAIL_* for a real server.
 EMAIL_BACKEND = os.environ.get("PRAMERN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -230,6 +239,12 @@ CHROMIUM = os.environ.get("PRAMERN_CHROMIUM", "/usr/bin/chromium")
 PDF_WARM_BROWSER = envbool("PRAMERN_PDF_WARM_BROWSER", "true")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
+#: Scripts and styles only from Pramern's own static files: no inline code in any template
+#: (tests/ui/test_security_headers.py scans them), so none is allowed; the admin needs none either.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 #: A log-in lasts a working day (Django's default is two weeks).

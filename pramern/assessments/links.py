@@ -4,8 +4,10 @@ Links are typed by units, so the checker must not become a way to make the serve
 its own network (server-side request forgery). Every connection, redirects included, goes
 only to a public address, resolved once and connected to directly (no second lookup that
 DNS could answer differently), unless the address lies in ``PRAMERN_LINK_CHECK_ALLOW``
-(comma-separated networks, e.g. an intranet's ``10.20.0.0/16``). Environment proxies are
-not used.
+(comma-separated networks, e.g. an intranet's ``10.20.0.0/16``). Only http and https are
+spoken, at every hop: a redirect to ftp:, file: or data: is refused before anything is
+opened (urllib itself follows a redirect to ftp: with no address check). Environment
+proxies are not used.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import http.client
 import ipaddress
 import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
@@ -108,10 +111,36 @@ class _CheckedHTTPSHandler(urllib.request.HTTPSHandler):
         return self.do_open(_CheckedHTTPSConnection, req)
 
 
+SCHEMES = ("http", "https")
+
+
+class _HTTPOnlyRedirectHandler(urllib.request.HTTPRedirectHandler):
+    def http_error_302(self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any) -> Any:
+        location = headers.get("location") or headers.get("uri") or ""
+        scheme = urllib.parse.urlsplit(urllib.parse.urljoin(req.full_url, location.strip())).scheme.lower()
+        if scheme not in SCHEMES:
+            fp.close()
+            raise urllib.error.URLError(f"redirect to {scheme}: refused (only http and https are checked)")
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+
 def _opener() -> urllib.request.OpenerDirector:
-    # build_opener replaces its default HTTP(S) handlers by these subclasses; redirects to other
-    # schemes (file:, ftp:) are refused by urllib itself.
-    return urllib.request.build_opener(urllib.request.ProxyHandler({}), _CheckedHTTPHandler, _CheckedHTTPSHandler)
+    """An opener that knows http and https only (no ftp:, file: or data: handler at all), through
+    the checked connections, and follows redirects only to those two schemes."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.ProxyHandler({}),
+        urllib.request.UnknownHandler(),  # any other scheme: "unknown url type"
+        _CheckedHTTPHandler(),
+        _CheckedHTTPSHandler(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        _HTTPOnlyRedirectHandler(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
+        opener.add_handler(handler)
+    return opener
 
 
 def check_link(evidence: Evidence, *, timeout: float = 10.0) -> LinkCheck:

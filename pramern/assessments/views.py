@@ -34,6 +34,7 @@ from pramern.assessments.forms import (
 from pramern.assessments.models import Assessment, Evidence, Record
 from pramern.assessments.services import (
     RecordConflict,
+    EvidenceRejected,
     WorkspaceError,
     add_file_evidence,
     add_link_evidence,
@@ -57,6 +58,7 @@ from pramern.review.models import Comment
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.scoring.model import Item
 from pramern.scoring.yamlio import SyntaxProblem, load_text
+from pramern.ui.uploads import upload_refusal
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -386,6 +388,8 @@ def comment(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 def evidence_file(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
     def upload(assessment: Assessment, record: Record) -> None:
         form = FileEvidenceForm(request.POST, request.FILES)
+        if refused := upload_refusal(request):  # stopped at the size limit while it was read
+            raise EvidenceRejected(refused)
         if not form.is_valid():
             raise WorkspaceError(_("Choose a file to upload."))
         data = form.cleaned_data

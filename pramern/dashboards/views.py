@@ -207,7 +207,9 @@ def _heatmap_rows(rows: list[dict[str, Any]]) -> SafeString:
     out = []
     for r in rows:
         cells = "".join(
-            f'<td class="num heat" style="--share: {int(share)}%">{points}</td>' for points, share in r["heat"]
+            # the share in steps of 5 % as a class (pramern.css): the CSP allows no style attribute
+            f'<td class="num heat s{round(share / 5)}">{points}</td>'
+            for points, share in r["heat"]
         )
         out.append(f"<tr><td>{escape(r['unit'].short_name or r['unit'].name_th)}</td>{cells}</tr>")
     return mark_safe("\n".join(out))

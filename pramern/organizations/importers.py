@@ -39,8 +39,12 @@ from pramern.organizations.models import Role, Section, Unit
 
 #: Largest workbook accepted through the admin upload.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-#: Non-blank data rows allowed per sheet; OAE has a few dozen units and some hundreds of people.
+#: Rows read per sheet below the header, blank ones included: a workbook of a few kilobytes can
+#: declare all 1,048,576 rows of Excel's grid, and reading them took a quarter of an hour. OAE
+#: has a few dozen units and some hundreds of people.
 MAX_ROWS = 5000
+#: Columns read per sheet (AX): a sheet may declare all 16,384, which every row would be padded to.
+MAX_COLUMNS = 50
 REGIONS = range(1, 13)
 
 Source = str | Path | IO[bytes]
@@ -265,8 +269,10 @@ def _open(source: Source) -> openpyxl.Workbook:
         return openpyxl.load_workbook(source, read_only=True, data_only=True)
 
 
-def read_workbook(source: Source) -> Parsed:
-    """Read the sheets into rows; the issues found while reading are in ``Parsed.issues``."""
+def read_workbook(source: Source, *, max_rows: int | None = None) -> Parsed:
+    """Read the sheets into rows; the issues found while reading are in ``Parsed.issues``. A sheet
+    is read in streaming mode and no further than ``max_rows`` (``MAX_ROWS``) rows below its header."""
+    max_rows = max_rows or MAX_ROWS
     parsed = Parsed()
     try:
         book = _open(source)
@@ -290,7 +296,7 @@ def read_workbook(source: Source) -> Parsed:
             else:
                 found[spec.key] = name
                 rows = getattr(parsed, spec.key)
-                rows.extend(_read_sheet(book[name], name, spec, parsed.issues))
+                rows.extend(_read_sheet(book[name], name, spec, parsed.issues, max_rows))
         if not found and not parsed.issues:
             parsed.issues.append(ImportIssue(message="ไม่พบแผ่นงาน หน่วยงาน, ส่วน หรือ บุคลากร"))
     finally:
@@ -298,8 +304,8 @@ def read_workbook(source: Source) -> Parsed:
     return parsed
 
 
-def _read_sheet(sheet: Any, name: str, spec: SheetSpec, issues: list[ImportIssue]) -> Iterator[Row]:
-    rows = sheet.iter_rows(values_only=True)
+def _read_sheet(sheet: Any, name: str, spec: SheetSpec, issues: list[ImportIssue], max_rows: int) -> Iterator[Row]:
+    rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
     header_row = next(rows, ())
     columns: dict[int, Column] = {}
     headers: dict[int, str] = {}
@@ -324,15 +330,20 @@ def _read_sheet(sheet: Any, name: str, spec: SheetSpec, issues: list[ImportIssue
         if col.required and col not in columns.values():
             issues.append(ImportIssue(name, 1, message=f'ไม่มีคอลัมน์ "{col.header}"'))
 
-    count = 0
     for number, values in enumerate(rows, start=2):
+        if number > max_rows + 1:  # counted as read, so a million declared blank rows stop here too
+            issues.append(
+                ImportIssue(
+                    name,
+                    number,
+                    message=f"แผ่นงานนี้มีเกิน {max_rows:,} แถว (นับแถวว่างด้วย) จึงไม่ได้อ่านต่อ "
+                    "— ลบแถวว่างหรือแถวที่จัดรูปแบบไว้ท้ายแผ่นงานแล้วลองใหม่",
+                )
+            )
+            return
         texts = [_cell_text(v) for v in values]
         if not any(texts):
             continue
-        count += 1
-        if count > MAX_ROWS:
-            issues.append(ImportIssue(name, number, message=f"มีข้อมูลเกิน {MAX_ROWS:,} แถว"))
-            return
         cells: dict[str, Cell] = {}
         for index, text in enumerate(texts):
             letter = get_column_letter(index + 1)
@@ -566,13 +577,14 @@ def _issue_order(issue: ImportIssue) -> tuple[int, str, int, int, str]:
 
 
 def import_organization(
-    source: Source, *, actor: Any = None, source_name: str = "", dry_run: bool = False
+    source: Source, *, actor: Any = None, source_name: str = "", dry_run: bool = False, max_rows: int | None = None
 ) -> ImportResult:
     """Check the workbook and apply it in one transaction; raise ``OrganizationImportError`` listing
-    every problem (changing nothing). With ``dry_run`` the changes are made and rolled back."""
+    every problem (changing nothing). With ``dry_run`` the changes are made and rolled back.
+    ``max_rows``: rows read per sheet (``MAX_ROWS``)."""
     if not source_name:
         source_name = Path(str(source)).name if isinstance(source, str | Path) else getattr(source, "name", "") or ""
-    checked, issues = check(read_workbook(source))
+    checked, issues = check(read_workbook(source, max_rows=max_rows))
     if issues:
         raise OrganizationImportError(issues)
     with transaction.atomic():

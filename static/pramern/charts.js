@@ -41,6 +41,8 @@
   }
 
   function start() {
+    /* the height is data (a bar per unit): set here, as the CSP allows no style attribute */
+    document.querySelectorAll(".chart[data-height]").forEach((box) => { box.style.height = box.dataset.height; });
     Chart.defaults.font.family = "Sarabun, 'Noto Sans Thai', Tahoma, sans-serif";
     const charts = data("chart-data") || {};
     if (charts.ranking) {

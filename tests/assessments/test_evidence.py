@@ -78,13 +78,21 @@ def test_a_file_named_pdf_that_is_not_a_pdf_is_refused_with_the_reason(client, w
     assert not Evidence.objects.exists()
 
 
-def test_a_file_over_the_size_limit_is_refused_with_the_sizes(client, world, settings):
+def test_a_file_over_the_size_limit_is_refused_with_the_limit(client, world, settings):
     settings.EVIDENCE_MAX_MB = 1
     rec = record(world.a, "1.2.2", "followups", "2024-03-15")
     client.force_login(world.alice)
     page = upload(client, world, rec, "big.pdf", PDF_BYTES + b"0" * (1024 * 1024)).content.decode()
-    assert "1.0 MB" in page and "1 MB" in page
+    assert "ไฟล์ใหญ่เกินกำหนด: รับได้ไม่เกิน 1 MB" in page  # stopped while streaming: its size is not known
     assert not Evidence.objects.exists()
+
+
+def test_a_stored_file_over_the_size_limit_is_refused_with_the_sizes(world, settings):
+    settings.EVIDENCE_MAX_MB = 1
+    rec = record(world.a, "1.2.2", "followups", "2024-03-15")
+    big = SimpleUploadedFile("big.pdf", PDF_BYTES + b"0" * (1024 * 1024))
+    with pytest.raises(EvidenceRejected, match="1.0 MB"):
+        add_file_evidence(world.a, big, user=world.alice, records=[rec])
 
 
 def test_an_empty_file_is_refused(world):
@@ -94,8 +102,12 @@ def test_an_empty_file_is_refused(world):
 
 
 def test_uploads_stream_to_a_temporary_file_on_disk():
-    """No upload is read into memory whole, however large (a 100 MB file included)."""
-    assert settings.FILE_UPLOAD_HANDLERS == ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+    """No upload is read into memory whole, however large (a 100 MB file included), and none is
+    read past the size limit (the limit's handler comes first)."""
+    assert settings.FILE_UPLOAD_HANDLERS == [
+        "pramern.ui.uploads.SizeLimitUploadHandler",
+        "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+    ]
 
 
 def test_a_temporary_upload_is_stored_in_chunks(world, tmp_path):

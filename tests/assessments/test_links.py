@@ -127,6 +127,7 @@ def test_every_scheme_goes_through_the_checked_connections():
     handlers = {type(h) for h in _opener().handlers}
     assert {_CheckedHTTPHandler, _CheckedHTTPSHandler} <= handlers
     assert not {urllib.request.HTTPHandler, urllib.request.HTTPSHandler} & handlers
+    assert not {urllib.request.FTPHandler, urllib.request.FileHandler, urllib.request.DataHandler} & handlers
 
 
 def test_a_host_is_resolved_once_and_every_address_is_tried(world, server, monkeypatch):
@@ -148,3 +149,60 @@ def test_a_host_is_resolved_once_and_every_address_is_tried(world, server, monke
     link = add_link_evidence(world.a, f"http://intranet.example:{port}/ok", user=world.alice, records=[rec])
     assert check_link(link, timeout=2).ok
     assert calls == ["intranet.example"]
+
+
+@pytest.fixture
+def listener():
+    """A TCP socket on a loopback address outside the allowed network, recording every
+    connection made to it (as an internal FTP server would see them)."""
+    import socket
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.2", 0))
+    sock.listen(8)
+    sock.settimeout(0.05)
+    connections = []
+
+    def accept_all():
+        while sock.fileno() != -1:
+            try:
+                conn, peer = sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            connections.append(peer)
+            conn.sendall(b"220 internal ftp ready\r\n")
+            conn.close()
+
+    thread = threading.Thread(target=accept_all, daemon=True)
+    thread.start()
+    yield sock.getsockname()[1], connections
+    sock.close()
+    thread.join(timeout=2)
+
+
+@pytest.mark.parametrize("scheme", ["ftp", "file", "data"])
+def test_a_redirect_to_another_scheme_is_refused_without_connecting(world, server, listener, scheme):
+    port, connections = listener
+    target = {
+        "ftp": f"ftp://127.0.0.2:{port}/pub/secret.txt",
+        "file": "file:///etc/passwd",
+        "data": "data:text/plain,hello",
+    }[scheme]
+    rec = record(world.a, "1.1.1", "guideline", "2024-03-01")
+    link = add_link_evidence(world.a, f"{server}/redirect?{target}", user=world.alice, records=[rec])
+    result = check_link(link, timeout=2)
+    assert connections == []
+    assert not result.ok
+    assert "redirect" in result.detail and scheme in result.detail
+    assert Evidence.objects.get().link_checked_on is None
+
+
+def test_a_link_of_another_scheme_is_not_opened(world, listener):
+    port, connections = listener
+    link = Evidence.objects.create(
+        assessment=world.a, kind=Evidence.Kind.LINK, url=f"ftp://127.0.0.2:{port}/x", uploaded_by=world.alice
+    )
+    result = check_link(link, timeout=2)
+    assert not result.ok and connections == []

@@ -52,8 +52,18 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
+    """A phone-sized page; the test fails if the Content-Security-Policy refused anything on it
+    (an inline script, handler or style that slipped into a template, or htmx adding one)."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="th-TH")  # a phone
     opened = context.new_page()
     opened.set_default_timeout(15_000)
+    refused: list[str] = []
+    opened.on(
+        "console",
+        lambda message: (
+            refused.append(f"{opened.url}: {message.text[:90]}") if "Content Security Policy" in message.text else None
+        ),
+    )
     yield opened
     context.close()
+    assert refused == [], "the Content-Security-Policy refused: " + " | ".join(refused)

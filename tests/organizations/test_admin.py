@@ -14,6 +14,7 @@ from django.utils.html import escape
 from pramern.audit.models import AuditEntry
 from pramern.organizations.importers import MAX_UPLOAD_BYTES
 from pramern.organizations.models import Role, Section, Unit
+from tests.conftest import ROOT
 from tests.organizations.test_import import PEOPLE_HEADERS, UNIT_HEADERS, standard, workbook
 
 pytestmark = pytest.mark.django_db
@@ -191,6 +192,8 @@ def test_the_admin_is_in_thai(client, django_user_model):
 def test_the_admin_is_pramerns_in_thai_with_the_shipped_font(admin_client):
     page = admin_client.get("/admin/").content.decode()
     assert "ระบบประเมิน — ผู้ดูแลระบบ" in page and "Django" not in page.split("<body")[1].split("</header>")[0]
-    assert "pramern/fonts/Sarabun-Regular" in page and "font-family" in page
+    assert "pramern/admin.css" in page  # a stylesheet, not an inline style (the CSP allows none)
+    css = (ROOT / "static" / "pramern" / "admin.css").read_text()
+    assert "fonts/Sarabun-Regular" in css and "font-family" in css
     units = admin_client.get("/admin/organizations/unit/").content.decode()
     assert "หน่วยงาน" in units and "พิมพ์เพื่อค้นหาเมนู" in units
