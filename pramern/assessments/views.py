@@ -33,8 +33,8 @@ from pramern.assessments.forms import (
 )
 from pramern.assessments.models import Assessment, Evidence, Record
 from pramern.assessments.services import (
-    RecordConflict,
     EvidenceRejected,
+    RecordConflict,
     WorkspaceError,
     add_file_evidence,
     add_link_evidence,
