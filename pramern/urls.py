@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 admin.site.site_header = _("Pramern administration")
 admin.site.site_title = _("Pramern")
 admin.site.index_title = _("Organisation, people, frameworks and rounds")
+handler400 = "pramern.ui.views.bad_request"
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

@@ -6,9 +6,10 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
+from pramern.ui.admin_base import JunkSafeAdmin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(JunkSafeAdmin):
     """Records, evidence and submissions change only through the workspace (which audits them)."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -22,7 +23,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(JunkSafeAdmin):
     list_display = ("unit", "framework", "staff_counts", "created_at")
     list_filter = ("framework", "unit__kind")
     search_fields = ("unit__name_th", "unit__code")

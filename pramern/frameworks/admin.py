@@ -26,6 +26,9 @@ class FrameworkAdmin(admin.ModelAdmin):
     )  # fmt: skip
     inlines = [FrameworkItemInline]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # every field is read-only: an added framework would be an empty, broken row
+
 
 @admin.register(RoundSchedule)
 class RoundScheduleAdmin(admin.ModelAdmin):

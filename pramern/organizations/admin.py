@@ -23,11 +23,12 @@ from pramern.organizations.importers import (
     write_template,
 )
 from pramern.organizations.models import Role, Section, Unit
+from pramern.ui.admin_base import JunkSafeAdmin
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(JunkSafeAdmin):
     """Admin edits are state changes too: log them as ``pramern.<model>.created|changed|deleted``."""
 
     def _log(self, request: HttpRequest, obj: models.Model, verb: str, changed: list[str] | None = None) -> None:

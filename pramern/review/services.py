@@ -231,6 +231,17 @@ def _check_round_in_review(assessment: Assessment, round_code: str) -> None:
         raise ReviewError(_("Points can be overridden only while this round is in review."))
 
 
+def _typed_number(text: str) -> Decimal:
+    """A number as typed; NaN and Infinity are words Decimal reads, not numbers anyone means."""
+    try:
+        number = Decimal(str(text).strip())
+    except InvalidOperation:
+        raise ReviewError(_("Enter a number.")) from None
+    if not number.is_finite():
+        raise ReviewError(_("Enter a number."))
+    return number
+
+
 @transaction.atomic
 def set_verdict(record: Record, status: str, *, reason: str = "", user: Any) -> Verdict:
     _check_evaluator(user)
@@ -266,10 +277,7 @@ def set_verified_value(record: Record, value: str, *, user: Any) -> Record:
     fact = framework.items_by_code[record.item_code].facts[record.fact]
     if fact.type != "judgement":
         raise ReviewError(_("Only judgement items take a verified value."))
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ReviewError(_("Enter a number.")) from None
+    number = _typed_number(value)
     step = fact.step or Decimal("0.5")
     if not (fact.minimum <= number <= (fact.maximum or number)) or (number - fact.minimum) % step:
         raise ReviewError(
@@ -306,10 +314,7 @@ def set_override(
         raise ReviewError(_("Unknown item or fact."))
     if not reason.strip():
         raise ReviewError(_("An override needs a reason."))
-    try:
-        value = Decimal(str(points).strip())
-    except InvalidOperation:
-        raise ReviewError(_("Enter a number.")) from None
+    value = _typed_number(points)
     if not Decimal(0) <= value <= item.max_points or value % Decimal("0.25"):
         raise ReviewError(_("Points must be from 0 to %(max)s, in quarters.") % {"max": item.max_points.normalize()})
     existing = Override.objects.filter(assessment=assessment, round_code=round_code, item_code=item_code).first()
