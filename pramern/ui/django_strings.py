@@ -11,4 +11,5 @@ BETTER_THAI = [
     gettext_noop("Start typing to filter…"),  # untranslated in Django's Thai
     gettext_noop("Show counts"),
     gettext_noop("Hide counts"),
+    gettext_noop("Null characters are not allowed."),  # untranslated in Django's Thai
 ]
