@@ -4,19 +4,20 @@ Everything is found at run time, so that pages added later are covered without e
 
 1. Every URL pattern of ``pramern.urls`` (the admin site's included) is filled with real ids
    from the world below (the officer's unit and another unit: assessments, records of every
-   kind of fact, evidence, report jobs, rounds; each admin model's first row) and with junk
-   ids (0, a 20-digit number; for text parts "²" and a NUL byte).
+   kind of fact, evidence, report jobs, rounds; each admin model's first row); then each
+   part that came from a parameter is replaced in turn by junk (a 20-digit number, %00, ²).
 2. Each such page is opened as each role (anonymous, officer, director, other unit's officer,
    evaluator, executive, administrator). Its HTML gives the forms (inputs, selects, textareas,
    buttons: names and the values offered) and the query parameters of its links; the names
    the views read straight from ``request.GET``/``request.POST`` (found by scanning
-   ``pramern/``) are added to every request.
+   ``pramern/``) are added to the requests to that view's module.
 3. Hypothesis sends junk for those fields: NUL bytes, NaN, Infinity, huge and negative
    numbers, ² and Thai digits, empty and very long strings, mixed with the values the page
    offered so that the junk gets past the first check. A few fixed examples per form put
    one kind of junk in every free-text field with the hidden fields and choices as offered;
-   then a few generated ones. Each distinct form (URL name and field names) is fuzzed once
-   per role. Each request runs in a savepoint that is rolled back, so deletes, log-outs and
+   then one generated (derandomized: the same every run). Each distinct form (view and field
+   names) is fuzzed once per role; the admin site (Django's code) gets three fixed examples,
+   and a page the role may not open one. Each request runs in a savepoint that is rolled back, so deletes, log-outs and
    state changes never change what the next request sees.
 
 It asserts that no request raises (the test client re-raises a view's exception, with its
@@ -28,8 +29,8 @@ Left out or kept small, because they legitimately take time:
   reads nothing but its path, so only junk ids are sent to it;
 - background report jobs (consolidated PDF, evidence ZIP) start on commit, which a test's
   transaction never reaches: their requests are fuzzed up to the queued job;
-- file fields get a small junk file (the content of assessment files is fuzzed elsewhere:
-  tests/assessments/test_import_export.py).
+- file fields get a small junk file, not crafted ones (what is inside an imported assessment
+  file is the import's own tests' concern).
 """
 
 from __future__ import annotations
