@@ -27,10 +27,11 @@ from pramern.assessments.services import (
 )
 from pramern.audit.services import log_action
 from pramern.organizations.permissions import access_for
+from pramern.ui.admin_base import JunkSafeAdmin
 from pramern.ui.text import bedate
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(JunkSafeAdmin):
     """Records, evidence and submissions change only through the workspace (which audits them)."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -91,7 +92,7 @@ class AssessmentStaffForm(forms.ModelForm):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(JunkSafeAdmin):
     """Unit and framework are fixed once created; staff counts change through the service that
     applies the round locks, audits and refreshes the score cards."""
 

@@ -54,6 +54,7 @@ from pramern.audit.models import AuditEntry
 from pramern.organizations.models import Section
 from pramern.organizations.permissions import access_for
 from pramern.review import services as review_services
+from pramern.review.forms import CommentForm
 from pramern.review.models import Comment
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.scoring.model import Item
@@ -369,7 +370,8 @@ def comment(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """A message in the item's thread from the unit's people (evaluators write from the review page too)."""
     assessment = get_assessment_for_user(request, pk)
     try:
-        review_services.add_comment(assessment, code, request.POST.get("body", ""), user=request.user)
+        body = CommentForm(request.POST).cleaned()["body"]
+        review_services.add_comment(assessment, code, body, user=request.user)
     except review_services.ReviewError as exc:
         if not (
             access_for(request.user).can_edit(assessment.unit_id)

@@ -8,7 +8,7 @@ from html import escape
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString, mark_safe
@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from pramern.assessments.access import get_assessment_for_user
 from pramern.assessments.models import UnitRound
 from pramern.assessments.workspace import load_workspace
+from pramern.dashboards.forms import DashboardFilterForm
 from pramern.frameworks.models import Framework
 from pramern.organizations.models import Unit
 from pramern.organizations.permissions import access_for
@@ -41,9 +42,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         raise Http404("No framework")
     compiled = framework.compiled()
     codes = [r.code for r in compiled.rounds]
-    round_code = request.GET.get("round") if request.GET.get("round") in codes else codes[-1]
-    kinds = [k for k in request.GET.getlist("kind") if k in Unit.Kind.values]
-    region = int(request.GET["region"]) if request.GET.get("region", "").isdigit() else None
+    filters = DashboardFilterForm(request.GET, rounds=codes)
+    if not filters.is_valid():
+        raise BadRequest("Dashboard filters the page does not offer")
+    round_code = filters.cleaned_data["round"] or codes[-1]
+    kinds = filters.cleaned_data["kind"]
+    region = filters.cleaned_data["region"]
     state_labels = dict(UnitRound.State.choices)
 
     totals = unit_totals(framework, kinds=kinds or None, region=region)

@@ -5,5 +5,5 @@ from pramern.frameworks import views
 app_name = "frameworks"
 urlpatterns = [
     path("frameworks/", views.framework_list, name="list"),
-    path("frameworks/<str:code>/<str:version>/", views.framework_detail, name="detail"),
+    path("frameworks/<code:code>/<code:version>/", views.framework_detail, name="detail"),
 ]

@@ -27,13 +27,14 @@ from pramern.organizations.importers import (
     write_template,
 )
 from pramern.organizations.models import Role, Section, Unit
+from pramern.ui.admin_base import JunkSafeAdmin
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Session key: the accounts the last import created, listed with their invitation links.
 IMPORTED_PEOPLE_SESSION_KEY = "pramern_imported_people"
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(JunkSafeAdmin):
     """Admin edits are state changes too: log them as ``pramern.<model>.created|changed|deleted``."""
 
     def _log(self, request: HttpRequest, obj: models.Model, verb: str, changed: list[str] | None = None) -> None:

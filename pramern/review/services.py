@@ -344,6 +344,15 @@ def _check_round_in_review(assessment: Assessment, round_code: str) -> None:
         raise ReviewError(_("Points can be overridden only while this round is in review."))
 
 
+def _typed_number(text: str) -> Decimal:
+    """A number as typed: no NaN, infinity or huge exponent reaches Decimal."""
+    try:
+        parse_number(str(text).strip())
+        return Decimal(str(text).strip())
+    except (NumberProblem, InvalidOperation):
+        raise ReviewError(_("Enter a number.")) from None
+
+
 @impartial("verdict")
 @transaction.atomic
 def set_verdict(record: Record, status: str, *, reason: str = "", user: Any) -> Verdict:
@@ -381,11 +390,7 @@ def set_verified_value(record: Record, value: str, *, user: Any) -> Record:
     fact = framework.items_by_code[record.item_code].facts[record.fact]
     if fact.type != "judgement":
         raise ReviewError(_("Only judgement items take a verified value."))
-    try:
-        parse_number(str(value).strip())  # no NaN, infinity or huge exponent reaches Decimal
-        number = Decimal(str(value).strip())
-    except (NumberProblem, InvalidOperation):
-        raise ReviewError(_("Enter a number.")) from None
+    number = _typed_number(value)
     step = fact.step or Decimal("0.5")
     if not (fact.minimum <= number <= (fact.maximum or number)) or (number - fact.minimum) % step:
         raise ReviewError(
@@ -423,11 +428,7 @@ def set_override(
         raise ReviewError(_("Unknown item or fact."))
     if not reason.strip():
         raise ReviewError(_("An override needs a reason."))
-    try:
-        parse_number(str(points).strip())  # no NaN, infinity or huge exponent reaches Decimal
-        value = Decimal(str(points).strip())
-    except (NumberProblem, InvalidOperation):
-        raise ReviewError(_("Enter a number.")) from None
+    value = _typed_number(points)
     if not Decimal(0) <= value <= item.max_points or value % Decimal("0.25"):
         raise ReviewError(_("Points must be from 0 to %(max)s, in quarters.") % {"max": item.max_points.normalize()})
     existing = Override.objects.filter(assessment=assessment, round_code=round_code, item_code=item_code).first()

@@ -6,6 +6,6 @@ app_name = "review"
 urlpatterns = [
     path("review/", views.queue, name="queue"),
     path("review/a/<int:pk>/history/", views.history, name="history"),
-    path("review/a/<int:pk>/<str:round_code>/", views.unit_round, name="unit"),
-    path("review/a/<int:pk>/<str:round_code>/items/<str:code>/", views.item, name="item"),
+    path("review/a/<int:pk>/<code:round_code>/", views.unit_round, name="unit"),
+    path("review/a/<int:pk>/<code:round_code>/items/<code:code>/", views.item, name="item"),
 ]

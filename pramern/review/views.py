@@ -10,13 +10,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from pramern.assessments.forms import check_near_rounds, parse_thai_date
 from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
 from pramern.assessments.services import WorkspaceError
 from pramern.assessments.workspace import load_workspace
@@ -25,6 +24,15 @@ from pramern.frameworks.models import Framework
 from pramern.organizations.permissions import access_for
 from pramern.reports.exporters import csv_text
 from pramern.review import services
+from pramern.review.forms import (
+    CommentForm,
+    ExtensionForm,
+    OverrideForm,
+    QueueFilterForm,
+    TransitionForm,
+    VerdictForm,
+    VerifiedValueForm,
+)
 from pramern.review.models import Comment, Verdict
 from pramern.ui.text import tr
 
@@ -62,8 +70,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     if round_code not in {r.code for r in compiled.rounds}:
         raise Http404("No such round")
     cutoff = compiled.round(round_code).cutoff
-    state = request.GET.get("state", "queue")
-    dimension = request.GET.get("dimension", "")
+    filters = QueueFilterForm(request.GET, dimensions=[d.code for d in compiled.dimensions])
+    if not filters.is_valid():
+        raise BadRequest("Queue filters the page does not offer")
+    state = filters.cleaned_data["state"] or "queue"
+    dimension = filters.cleaned_data["dimension"]
     unreviewed_only = request.GET.get("unreviewed") == "1"
 
     assessments = list(Assessment.objects.filter(framework=framework).with_unit().order_by("unit__code"))
@@ -135,25 +146,20 @@ def unit_round(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if "extend_to" in request.POST:
-                deadline = parse_thai_date(request.POST.get("extend_to", ""))
-                if deadline is None:
-                    raise WorkspaceError(_("Enter a date such as 25/07/2567 (Buddhist era) or 25 ก.ค. 2567."))
-                try:
-                    check_near_rounds(deadline, assessment.framework.compiled())
-                except ValidationError as exc:
-                    raise WorkspaceError(exc.messages[0]) from None
+                extension = ExtensionForm(request.POST, framework=assessment.framework.compiled()).cleaned()
                 services.grant_extension(
-                    assessment, round_code, deadline, reason=request.POST.get("reason", ""), user=request.user
+                    assessment, round_code, extension["extend_to"], reason=extension["reason"], user=request.user
                 )
                 messages.success(request, _("The deadline was extended."))
             else:
+                step = TransitionForm(request.POST).cleaned()
                 services.transition(
                     assessment,
                     round_code,
-                    request.POST.get("action", ""),
+                    step["action"],
                     user=request.user,
-                    reason=request.POST.get("reason", ""),
-                    unreviewed_confirmed=request.POST.get("unreviewed_confirmed") == "yes",
+                    reason=step["reason"],
+                    unreviewed_confirmed=step["unreviewed_confirmed"] == "yes",
                 )
                 messages.success(request, _("Done."))
         except WorkspaceError as exc:
@@ -259,26 +265,20 @@ def _review_post(request: HttpRequest, assessment: Assessment, round_code: str, 
     kind = request.POST.get("kind")
     user = request.user
     if kind in ("verdict", "value"):
-        record = get_object_or_404(Record, pk=request.POST.get("record"), assessment=assessment, item_code=code)
+        form = VerdictForm(request.POST) if kind == "verdict" else VerifiedValueForm(request.POST)
+        posted = form.cleaned()
+        record = get_object_or_404(Record, pk=posted["record"], assessment=assessment, item_code=code)
         if kind == "verdict":
-            services.set_verdict(
-                record, request.POST.get("status", ""), reason=request.POST.get("reason", ""), user=user
-            )
+            services.set_verdict(record, posted["status"], reason=posted["reason"], user=user)
         else:
-            services.set_verified_value(record, request.POST.get("value", ""), user=user)
+            services.set_verified_value(record, posted["value"], user=user)
     elif kind == "override":
-        services.set_override(
-            assessment,
-            round_code,
-            code,
-            request.POST.get("points", ""),
-            reason=request.POST.get("reason", ""),
-            user=user,
-        )
+        override = OverrideForm(request.POST).cleaned()
+        services.set_override(assessment, round_code, code, override["points"], reason=override["reason"], user=user)
     elif kind == "clear_override":
         services.clear_override(assessment, round_code, code, user=user)
     elif kind == "comment":
-        services.add_comment(assessment, code, request.POST.get("body", ""), user=user)
+        services.add_comment(assessment, code, CommentForm(request.POST).cleaned()["body"], user=user)
     else:
         raise WorkspaceError(_("Unknown step."))
 

@@ -11,6 +11,7 @@ BETTER_THAI = [
     gettext_noop("Start typing to filter…"),  # untranslated in Django's Thai
     gettext_noop("Show counts"),
     gettext_noop("Hide counts"),
+    gettext_noop("Null characters are not allowed."),  # untranslated in Django's Thai
 ]
 
 # django-axes (login throttling) ships no Thai: its admin pages, where an administrator unlocks.
