@@ -39,3 +39,13 @@ def tasks_run_immediately():
 
     HUEY.immediate = True
     yield
+
+
+@pytest.fixture
+def live(world, tmp_path):
+    """A threaded server on 127.0.0.1 over a real database holding the world (and whatever the
+    test made before asking for it), with alice and dan logged in (see tests/live.py). The test
+    is marked ``django_db(transaction=True)``, so that the world is committed for the server."""
+    from tests.live import start_live_server
+
+    yield from start_live_server([world.alice, world.dan], tmp_path)

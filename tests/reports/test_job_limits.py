@@ -4,7 +4,6 @@ report, and the evidence ZIP says how big it will be before anyone asks for it."
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
 from django.core.files.storage import default_storage
@@ -183,30 +182,25 @@ def test_the_zip_page_says_how_big_the_zip_will_be(client, with_evidence):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_requests_at_the_same_moment_make_one_job():
-    """Several requests racing (a double click, two tabs): one job, and each request gets it."""
-    from django.db import connection
-
-    from pramern.reports.services import request_evidence_zip
-    from tests.factories import World
-
-    if connection.vendor == "sqlite":  # CI runs this on PostgreSQL
-        pytest.skip("SQLite's shared in-memory test database refuses concurrent writers instead of queueing them")
-    world = World()
-    start = threading.Barrier(4)
-    found: list[str] = []
-
-    def ask() -> None:
-        try:
-            start.wait()
-            found.append(str(request_evidence_zip(world.a, "R12", user=world.alice).pk))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=ask) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(found) == 4 and len(set(found)) == 1
-    assert ReportJob.objects.count() == 1
+def test_requests_at_the_same_moment_make_one_job(live, world):
+    """Four requests racing for the same ZIP (a double click, two tabs), through a real server
+    over a real database (tests/live.py): one job, queued once, and each request is sent to it."""
+    action = f"/a/{world.a.pk}/evidence.zip"
+    posts = []
+    for _ in range(4):  # four tabs, each with the form as it was rendered for it
+        fields, csrf = live.form(f"{action}?round=R12", action)
+        assert fields["round"] == "R12"
+        posts.append((action, fields, csrf, "alice"))
+    answers = live.post_at_once(posts)
+    assert [answer.status for answer in answers] == [302] * 4, live.errors()
+    live.pull_back()
+    job = ReportJob.objects.get()  # exactly one
+    assert [answer.location for answer in answers] == [f"/reports/jobs/{job.pk}/"] * 4
+    assert (job.status, job.requested_by, job.kind, job.params) == (
+        "queued",  # the server queues its jobs and no worker runs them (tests/live_settings.py)
+        world.alice,
+        "evidence_zip",
+        {"assessment": world.a.pk, "round": "R12"},
+    )
+    assert AuditEntry.objects.filter(action="pramern.report.requested").count() == 1
+    assert live.queued() == [("pramern.reports.tasks.run_report_job", (str(job.pk),))]

@@ -1,0 +1,15 @@
+"""Settings of the server that tests/live.py starts: the real settings, except that background
+jobs are queued in the test's own file (never in var/huey.sqlite3) and left there. No consumer
+runs, so a job the server queues stays queued, and the test can read the queue."""
+
+import os
+
+from pramern.settings import *  # noqa: F403
+from pramern.settings import HUEY as _HUEY
+
+HUEY = {
+    "name": _HUEY["name"],
+    "huey_class": "huey.SqliteHuey",
+    "immediate": False,
+    "filename": os.environ["LIVE_SERVER_HUEY_FILE"],
+}
