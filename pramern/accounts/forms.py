@@ -4,8 +4,10 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
+from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
@@ -22,3 +24,16 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 def _folded(text: str) -> str:
     """Compared as Django compares addresses: NFKC and case folded (ß matches ss, not SS alone)."""
     return unicodedata.normalize("NFKC", text).casefold()
+
+
+class InvitationChoiceForm(forms.Form):
+    """The people an administrator ticked to e-mail their invitations to: only people the last
+    import created (``imported``: their ids); anything else is a form error, never a server error."""
+
+    person = forms.TypedMultipleChoiceField(coerce=int, error_messages={"required": _("Choose the people to invite.")})
+
+    def __init__(self, data: Any, *, imported: list[int]) -> None:
+        super().__init__(data)
+        people = self.fields["person"]
+        assert isinstance(people, forms.TypedMultipleChoiceField)
+        people.choices = [(pk, pk) for pk in imported]

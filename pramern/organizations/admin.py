@@ -17,6 +17,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pramern.accounts.forms import InvitationChoiceForm
 from pramern.accounts.invitations import awaiting_password, invitation_for, send_invitations
 from pramern.assessments.sections import in_use_message, records_using, section_use
 from pramern.audit.services import log_action
@@ -194,9 +195,13 @@ class UnitAdmin(AuditedAdmin):
         if not self.has_import_permission(request):
             raise PermissionDenied
         if request.method == "POST":
-            people = awaiting_password(request.POST.getlist("person"))
-            sent = send_invitations([invitation_for(user) for user in people], actor=request.user)
-            self.message_user(request, _("Invitations e-mailed: %(count)d") % {"count": sent})
+            form = InvitationChoiceForm(request.POST, imported=request.session.get(IMPORTED_PEOPLE_SESSION_KEY, []))
+            if form.is_valid():
+                people = awaiting_password(form.cleaned_data["person"])
+                sent = send_invitations([invitation_for(user) for user in people], actor=request.user)
+                self.message_user(request, _("Invitations e-mailed: %(count)d") % {"count": sent})
+            else:
+                self.message_user(request, " ".join(form.errors["person"]), level=messages.ERROR)
             return HttpResponseRedirect(request.path)
         people = awaiting_password(request.session.get(IMPORTED_PEOPLE_SESSION_KEY, []))
         context = {

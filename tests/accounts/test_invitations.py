@@ -191,3 +191,20 @@ def test_people_without_the_import_rights_cannot_see_or_send_invitations(client,
     assert client.get(DONE_URL).status_code == 403
     assert client.post(DONE_URL, {"person": ["1"]}).status_code == 403
     assert mail.outbox == []
+
+
+def test_only_people_of_the_last_import_can_be_sent_an_invitation(admin_client, django_user_model):
+    upload(admin_client)
+    outsider = django_user_model.objects.create_user("outsider", email="outsider@oae.go.th")  # no password yet
+    response = admin_client.post(DONE_URL, {"person": [outsider.pk]}, follow=True)
+    assert mail.outbox == []
+    assert "outsider" not in [m.to for m in mail.outbox]
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("junk", ["\x00", "abc", "²", "99999999999999999999", ""])
+def test_a_junk_person_is_a_message_not_a_server_error(admin_client, junk):
+    upload(admin_client)
+    response = admin_client.post(DONE_URL, {"person": [junk]}, follow=True)
+    assert response.status_code == 200
+    assert mail.outbox == []
