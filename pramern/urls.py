@@ -1,11 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, register_converter
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-
-from pramern.ui.converters import CodeConverter
-
-register_converter(CodeConverter, "code")  # before the apps' URLs, which use it
 
 admin.site.site_header = _("Pramern administration")
 admin.site.site_title = _("Pramern")

@@ -42,7 +42,7 @@ def section_use(unit_id: int) -> Counter[str]:
     """How many records of the unit's assessments name each section code (one query per section
     field name the frameworks use, besides reading the assessments)."""
     by_field: dict[str, Q] = {}
-    for assessment in Assessment.objects.filter(unit_id=unit_id).select_related("framework"):
+    for assessment in Assessment.objects.filter(unit_id=unit_id).select_related("framework").defer("framework__source"):
         for item in assessment.framework.compiled().items:
             for fact in item.facts.values():
                 field = fact.section_field()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
 from typing import Any
 
 from django import forms
@@ -14,6 +15,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -74,9 +76,13 @@ class SectionForm(forms.ModelForm):
         model = Section
         fields = ("unit", "code", "name_th", "position")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, use: Counter[str] | None = None, **kwargs: Any) -> None:
+        """``use``: the unit's ``section_use``, counted once by the inline formset for all its rows."""
         super().__init__(*args, **kwargs)
-        used = records_using(self.instance) if self.instance.pk else 0
+        if not self.instance.pk:
+            used = 0
+        else:
+            used = use[self.instance.code] if use is not None else records_using(self.instance)
         if used:
             for name in ("unit", "code"):
                 if name in self.fields:
@@ -85,11 +91,18 @@ class SectionForm(forms.ModelForm):
 
 
 class SectionFormSet(BaseInlineFormSet):
+    @cached_property
+    def use(self) -> Counter[str]:
+        return section_use(self.instance.pk) if self.instance.pk else Counter()
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {**super().get_form_kwargs(index), "use": self.use}
+
     def clean(self) -> None:
         super().clean()
         deleting = [form.instance for form in self.deleted_forms if form.instance.pk]
         if deleting:
-            counts = section_use(deleting[0].unit_id)
+            counts = self.use
             refused = [in_use_message(s.code, counts[s.code]) for s in deleting if counts[s.code]]
             if refused:
                 raise forms.ValidationError(refused)
@@ -235,7 +248,8 @@ class SectionAdmin(AuditedAdmin):
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, Any, Any, Any]:
         """A section that records use is protected: the page says by how many, and nothing is deleted."""
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        refused = [in_use_message(s.code, n) for s in objs if (n := records_using(s))]
+        use = {unit_id: section_use(unit_id) for unit_id in {s.unit_id for s in objs}}
+        refused = [in_use_message(s.code, n) for s in objs if (n := use[s.unit_id][s.code])]
         return deleted, counts, perms_needed, [*protected, *refused]
 
 

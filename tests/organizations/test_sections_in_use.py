@@ -113,3 +113,20 @@ def test_a_record_naming_a_missing_section_needs_attention_instead_of_a_500(clie
         assert "&#x27;s1&#x27; is not one of the unit&#x27;s sections" in response.content.decode()
     client.force_login(world.eve)
     assert client.get(f"/review/a/{world.a.pk}/R12/items/6.1/").status_code == 200
+
+
+def test_the_unit_page_counts_section_use_once_however_many_sections(admin_client, world, used):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = f"/admin/organizations/unit/{world.unit_a.pk}/change/"
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(url).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for n in range(5):
+        Section.objects.create(unit=world.unit_a, code=f"extra{n}", name_th=f"ส่วนเพิ่ม {n}", position=10 + n)
+    assert queries() == before  # one count of the unit's records by section, not one per row
