@@ -807,7 +807,7 @@ def import_document(assessment: Assessment, data: Any, *, user: Any) -> ImportRe
     Links are recreated; files are matched to evidence already uploaded (by SHA-256, then by
     name) because a file carries references, not the files themselves.
     """
-    locks = lock_state(assessment)
+    locks = lock_for_writing(assessment)  # no submission can commit while the records are replaced
     if any(status.locked for status in locks.rounds):
         raise WorkspaceError(_("Import replaces every record, so it is only possible while no round is closed."))
     if assessment.unit_rounds.exclude(state=UnitRound.State.DRAFT).exists():
