@@ -252,6 +252,17 @@ def lock_state(
     return LockState(tuple(statuses))
 
 
+def lock_for_writing(assessment: Assessment, *, deadlines: dict[str, dt.date] | None = None) -> LockState:
+    """One writer per assessment: take the assessment's row lock until the change commits, then
+    read its locks as they are now. Submission, return and the other round steps, and the staff
+    counts, take the same lock, so none of them can commit between a write's check and the write.
+    (On SQLite the IMMEDIATE transaction already serialises every writer.) ``deadlines`` replace
+    the scheduled ones (the demo writes history)."""
+    # No ordering: the default one joins unit and framework, whose rows would be locked too.
+    list(Assessment.objects.select_for_update().filter(pk=assessment.pk).order_by().values_list("pk"))
+    return lock_state(assessment, unit_rounds=UnitRound.objects.filter(assessment=assessment), deadlines=deadlines)
+
+
 # --------------------------------------------------------------------------- scores
 
 
@@ -428,6 +439,29 @@ class RecordConflict(WorkspaceError):
         self.current = current
 
 
+class FormAlreadySaved(WorkspaceError):
+    """The same new-record form posted again with other values (the person went back in the
+    browser and changed it): it was saved already, as ``record``; the new values were not."""
+
+    def __init__(self, record: Record) -> None:
+        super().__init__(
+            _("This form was saved already, as the record dated %(date)s; what you changed since was not saved.")
+            % {"date": bedate(record.date)}
+        )
+        self.record = record
+
+
+def _saved_before(made: Record, *, date: dt.date, data: dict[str, Any], title: str, note: str) -> Record:
+    """The record a new-record form made, when the form is posted again: the same values (a
+    double click) return it; other values raise ``FormAlreadySaved``."""
+    posted = copy.copy(made)
+    posted.date, posted.title, posted.note = date, title.strip(), note.strip()
+    posted.data = {k: v for k, v in data.items() if k != "verified"}
+    if not _same_claim(made.snapshot(), posted.snapshot()):
+        raise FormAlreadySaved(made)
+    return made
+
+
 @transaction.atomic
 def save_record(
     assessment: Assessment,
@@ -440,7 +474,6 @@ def save_record(
     note: str = "",
     user: Any,
     record: Record | None = None,
-    locks: LockState | None = None,
     version: int | None = None,
     form_key: uuid.UUID | None = None,
 ) -> Record:
@@ -451,18 +484,17 @@ def save_record(
     form posted again returns the record it made instead of making a second one.
     """
     item_and_fact(assessment, item_code, fact_name)
+    locks = lock_for_writing(assessment)  # until this change commits, nobody else writes here
     if record is None and form_key is not None:
         made = Record.objects.filter(assessment=assessment, form_key=form_key).first()
         if made is not None:
-            return made  # this form was saved already (a double click): nothing to add
+            return _saved_before(made, date=date, data=data, title=title, note=note)
     if record is not None:
-        # The record as saved now, locked until this change commits: the check below and the
-        # write cannot be split by another save.
-        current = Record.objects.select_for_update().filter(pk=record.pk, assessment=assessment).first()
+        # The record as saved now (read under the assessment's lock).
+        current = Record.objects.filter(pk=record.pk, assessment=assessment).first()
         if current is None:
             raise WorkspaceError(_("This record was deleted meanwhile; nothing was saved."))
         record = current
-    locks = locks or lock_state(assessment)
     locks.check_dates([date] if record is None else [date, record.date])
     before = record.snapshot() if record is not None else None
     # Work on a copy: a refused change leaves the caller's object as it was.
@@ -495,11 +527,7 @@ def save_record(
     if record is not None:
         _withdraw_verdicts([target], user=user, change="pramern.record.changed")
         target.version = record.version + 1
-        target.updated_at = timezone.now()
-        # Written only over the version just read (UPDATE … WHERE version = n).
-        fields = {f: getattr(target, f) for f in ("date", "data", "title", "note", "version", "updated_at")}
-        if not Record.objects.filter(pk=target.pk, version=record.version).update(**fields):
-            raise RecordConflict(Record.objects.get(pk=target.pk))
+        target.save()
     else:
         try:
             with transaction.atomic():
@@ -510,7 +538,7 @@ def save_record(
             made = Record.objects.filter(assessment=assessment, form_key=form_key).first() if form_key else None
             if made is None:
                 raise
-            return made
+            return _saved_before(made, date=date, data=data, title=title, note=note)
     scores_changed(assessment)
     log_action(
         "pramern.record.changed" if before else "pramern.record.created",
@@ -524,9 +552,14 @@ def save_record(
 
 
 @transaction.atomic
-def delete_record(record: Record, *, user: Any, locks: LockState | None = None) -> None:
+def delete_record(record: Record, *, user: Any) -> None:
     assessment = record.assessment
-    (locks or lock_state(assessment)).check_dates([record.date])
+    locks = lock_for_writing(assessment)
+    current = Record.objects.filter(pk=record.pk).first()
+    if current is None:
+        return  # deleted meanwhile: nothing left to delete
+    record = current
+    locks.check_dates([record.date])
     before = record.snapshot()
     _withdraw_verdicts([record], user=user, change="pramern.record.deleted")
     log_action(
@@ -549,18 +582,31 @@ class EvidenceRejected(WorkspaceError):
 
 
 def _check_record_writable(records: Sequence[Record], locks: LockState) -> None:
-    locks.check_dates([r.date for r in records] or [dt.date.max])
+    """Evidence may change while every record it supports (or is to support) may change. Evidence
+    supporting no record (an orphan) counts in no round, so no round's lock applies to it."""
+    if records:
+        locks.check_dates([r.date for r in records])
 
 
-def _log_evidence(action: str, evidence: Evidence, user: Any, records: Sequence[Record], before: Any = None) -> None:
-    items = sorted({r.item_code for r in records}) or [""]
-    after = evidence.snapshot()
-    for item_code in items:  # one entry per item, so each item's history shows it
+def _log_evidence(
+    action: str,
+    evidence: Evidence,
+    user: Any,
+    records: Sequence[Record],
+    before: Any = None,
+    *,
+    removed: bool = False,
+    **extra: Any,
+) -> None:
+    """One entry per item it supports (or one without an item), so each item's history shows it.
+    ``removed``: the evidence is about to go; the entry keeps its name, size and SHA-256."""
+    before, after = (evidence.snapshot(), None) if removed else (before, evidence.snapshot())
+    for item_code in sorted({r.item_code for r in records}) or [""]:
         log_action(
             action,
             evidence,
             actor=user,
-            data={"before": before, "after": after, "records": [r.pk for r in records]},
+            data={"before": before, "after": after, "records": [r.pk for r in records], **extra},
             assessment_id=evidence.assessment_id,
             item_code=item_code,
         )
@@ -574,10 +620,11 @@ def add_file_evidence(
     user: Any,
     records: Sequence[Record] = (),
     title: str = "",
-    locks: LockState | None = None,
+    deadlines: dict[str, dt.date] | None = None,
 ) -> Evidence:
-    """Store an uploaded file under a name of our choosing, after checking size and real type."""
-    _check_record_writable(records, locks or lock_state(assessment))
+    """Store an uploaded file under a name of our choosing, after checking size and real type.
+    ``deadlines`` replace the scheduled ones (the demo writes history)."""
+    _check_record_writable(records, lock_for_writing(assessment, deadlines=deadlines))
     limit_mb = settings.EVIDENCE_MAX_MB
     size = upload.size or 0
     if size == 0:
@@ -634,9 +681,10 @@ def add_link_evidence(
     title: str = "",
     records: Sequence[Record] = (),
     checked_on: dt.date | None = None,
-    locks: LockState | None = None,
+    deadlines: dict[str, dt.date] | None = None,
 ) -> Evidence:
-    _check_record_writable(records, locks or lock_state(assessment))
+    """A link as evidence; ``deadlines`` replace the scheduled ones (the demo writes history)."""
+    _check_record_writable(records, lock_for_writing(assessment, deadlines=deadlines))
     evidence = Evidence.objects.create(
         assessment=assessment,
         kind=Evidence.Kind.LINK,
@@ -654,11 +702,11 @@ def add_link_evidence(
 
 
 @transaction.atomic
-def attach_evidence(evidence: Evidence, record: Record, *, user: Any, locks: LockState | None = None) -> None:
+def attach_evidence(evidence: Evidence, record: Record, *, user: Any) -> None:
     """Let one piece of evidence support another record (of this or another item)."""
     if evidence.assessment_id != record.assessment_id:
         raise WorkspaceError(_("Evidence can only support records of the same assessment."))
-    _check_record_writable([record], locks or lock_state(record.assessment))
+    _check_record_writable([record], lock_for_writing(record.assessment))
     if evidence.records.filter(pk=record.pk).exists():
         return  # already supports it: nothing changes
     before = evidence.snapshot()
@@ -669,8 +717,8 @@ def attach_evidence(evidence: Evidence, record: Record, *, user: Any, locks: Loc
 
 
 @transaction.atomic
-def detach_evidence(evidence: Evidence, record: Record, *, user: Any, locks: LockState | None = None) -> None:
-    _check_record_writable([record], locks or lock_state(record.assessment))
+def detach_evidence(evidence: Evidence, record: Record, *, user: Any) -> None:
+    _check_record_writable([record], lock_for_writing(record.assessment))
     if not evidence.records.filter(pk=record.pk).exists():
         return  # does not support it: nothing changes
     before = evidence.snapshot()
@@ -678,21 +726,6 @@ def detach_evidence(evidence: Evidence, record: Record, *, user: Any, locks: Loc
     _log_evidence("pramern.evidence.detached", evidence, user, [record], before)
     if _withdraw_verdicts([record], user=user, change="pramern.evidence.detached"):
         scores_changed(record.assessment)
-
-
-def _log_evidence_removed(action: str, evidence: Evidence, user: Any, records: Sequence[Record], **extra: Any) -> None:
-    """One entry per item it supported (or one without an item): the file's name, size and
-    SHA-256 stay in the log after the file and its row are gone."""
-    before = evidence.snapshot()
-    for item_code in sorted({r.item_code for r in records}) or [""]:
-        log_action(
-            action,
-            evidence,
-            actor=user,
-            data={"before": before, "after": None, "records": [r.pk for r in records], **extra},
-            assessment_id=evidence.assessment_id,
-            item_code=item_code,
-        )
 
 
 def _remove_evidence(evidence: Evidence) -> None:
@@ -705,13 +738,13 @@ def _remove_evidence(evidence: Evidence) -> None:
 
 
 @transaction.atomic
-def delete_evidence(evidence: Evidence, *, user: Any, locks: LockState | None = None) -> None:
+def delete_evidence(evidence: Evidence, *, user: Any) -> None:
     """The unit removes evidence added by mistake. Refused while it supports a record of a
     submitted, closed or past-deadline round: what the Centre reviews stays as submitted."""
-    records = list(evidence.records.all())
-    if records:
-        (locks or lock_state(evidence.assessment)).check_dates([r.date for r in records])
-    _log_evidence_removed("pramern.evidence.deleted", evidence, user, records)
+    locks = lock_for_writing(evidence.assessment)
+    records = list(evidence.records.all())  # read under the lock: none attached meanwhile
+    _check_record_writable(records, locks)
+    _log_evidence("pramern.evidence.deleted", evidence, user, records, removed=True)
     withdrawn = _withdraw_verdicts(records, user=user, change="pramern.evidence.deleted")
     _remove_evidence(evidence)
     if withdrawn:
@@ -719,18 +752,27 @@ def delete_evidence(evidence: Evidence, *, user: Any, locks: LockState | None = 
 
 
 @transaction.atomic
-def purge_evidence(evidence: Evidence, *, reason: str, user: Any) -> None:
+def purge_evidence(evidence: Evidence, *, reason: str, user: Any, only_if_orphan: bool = False) -> bool:
     """An administrator removes evidence whatever the locks (personal data, a file that must
     not be kept). ``user`` None is the system (a scheduled command). The records it supported
-    keep their verdicts: the evaluator judged them with the file."""
+    keep their verdicts: the evaluator judged them with the file.
+
+    ``only_if_orphan``: removed only if it still supports no record when the assessment's lock is
+    taken (it may have been attached since it was listed). Returns whether it was removed."""
     if user is not None and not access_for(user).is_administrator:
         raise PermissionDenied(_("Only an administrator purges evidence."))
     reason = reason.strip()
     if not reason:
         raise WorkspaceError(_("Give the reason for removing the evidence."))
+    lock_for_writing(evidence.assessment)  # attaching takes the same lock
+    if not Evidence.objects.filter(pk=evidence.pk).exists():
+        return False  # removed meanwhile
     records = list(evidence.records.all())
-    _log_evidence_removed("pramern.evidence.purged", evidence, user, records, reason=reason)
+    if only_if_orphan and records:
+        return False
+    _log_evidence("pramern.evidence.purged", evidence, user, records, removed=True, reason=reason)
     _remove_evidence(evidence)
+    return True
 
 
 # --------------------------------------------------------------------------- import / export
@@ -765,7 +807,7 @@ def import_document(assessment: Assessment, data: Any, *, user: Any) -> ImportRe
     Links are recreated; files are matched to evidence already uploaded (by SHA-256, then by
     name) because a file carries references, not the files themselves.
     """
-    locks = lock_state(assessment)
+    locks = lock_for_writing(assessment)  # no submission can commit while the records are replaced
     if any(status.locked for status in locks.rounds):
         raise WorkspaceError(_("Import replaces every record, so it is only possible while no round is closed."))
     if assessment.unit_rounds.exclude(state=UnitRound.State.DRAFT).exists():

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,6 +35,7 @@ from pramern.assessments.forms import (
 from pramern.assessments.models import Assessment, Evidence, Record
 from pramern.assessments.services import (
     EvidenceRejected,
+    FormAlreadySaved,
     RecordConflict,
     WorkspaceError,
     add_file_evidence,
@@ -277,6 +279,11 @@ def record_create(request: HttpRequest, pk: int, code: str, fact: str) -> HttpRe
             user=request.user,
             form_key=form.cleaned_data["form_key"],
         )
+    except FormAlreadySaved as exc:
+        # What the person typed stays in the form, with a way to the record this form made.
+        url = reverse("workspace:record-edit", kwargs={"pk": assessment.pk, "record_pk": exc.record.pk})
+        form.add_error(None, format_html('{} <a href="{}">{}</a>', exc.message, url, _("Open the saved record")))
+        return _after_change(request, assessment, code, bound={"fact": fact, "form": form})
     except WorkspaceError as exc:
         for message in (exc.message, *exc.problems):  # shown at the form the person is looking at
             form.add_error(None, message)
@@ -308,7 +315,6 @@ def record_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
                     note=form.cleaned_data["note"],
                     user=request.user,
                     record=record,
-                    locks=workspace.locks,
                     version=form.cleaned_data["version"],
                 )
             except RecordConflict as exc:

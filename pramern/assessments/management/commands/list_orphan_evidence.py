@@ -34,12 +34,17 @@ class Command(BaseCommand):
             orphans = orphans.filter(created_at__lt=timezone.now() - dt.timedelta(days=days))
         count = size = 0
         for evidence in orphans:
-            count += 1
-            size += evidence.size
             added = timezone.localtime(evidence.created_at).date().isoformat()
             line = f"{evidence.pk}\t{evidence.assessment.unit.code}\t{added}\t{evidence.size}\t{evidence}"
+            # Checked again under the assessment's lock: it may have been attached since listed.
+            if options["purge"] and not purge_evidence(
+                evidence, reason=options["reason"], user=None, only_if_orphan=True
+            ):
+                self.stdout.write(f"{line}\tkept (attached to a record meanwhile)")
+                continue
+            count += 1
+            size += evidence.size
             if options["purge"]:
-                purge_evidence(evidence, reason=options["reason"], user=None)
                 line += "\tremoved"
             self.stdout.write(line)
         verb = "removed" if options["purge"] else "found"

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from pramern.assessments.adapter import load_scoring_assessment
 from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
-from pramern.assessments.services import add_link_evidence, compute_scores, lock_state
+from pramern.assessments.services import add_link_evidence, compute_scores
 from pramern.audit.services import log_action
 from pramern.frameworks.models import Framework, RoundSchedule
 from pramern.frameworks.services import FrameworkConflict, install_framework_file
@@ -510,7 +510,7 @@ def fill(assessment: Assessment, demo: DemoUnit, stage: Stage, users: dict[str, 
     validate(assessment)
     # The demo writes history: every round is open while it attaches evidence to past records.
     far = dt.date.max
-    open_locks = lock_state(assessment, unit_rounds=[], extensions=[], deadlines={"R6": far, "R12": far})
+    open_deadlines = {"R6": far, "R12": far}
     site = f"https://{demo.code.removeprefix('oae-')}.example.go.th"
     for w, record in zip(work, records, strict=True):
         if stage.links and w.link:
@@ -520,7 +520,7 @@ def fill(assessment: Assessment, demo: DemoUnit, stage: Stage, users: dict[str, 
                 user=officer or users["admin"],
                 title=w.link_title,
                 records=[record],
-                locks=open_locks,
+                deadlines=open_deadlines,
             )
     if not (stage.r6_submitted or stage.r12_submitted):
         return
