@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
@@ -81,14 +81,28 @@ class AssessmentStaffForm(forms.ModelForm):
     def counts(self) -> dict[str, int]:
         return staff_counts_of(self.cleaned_data, self.instance.framework.compiled())
 
+    #: A refusal of the save itself (``AssessmentAdmin.changeform_view``): the form shown again says it.
+    refusal: WorkspaceError | None = None
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if not self.errors:
             try:
+                if self.refusal is not None:
+                    raise self.refusal
                 check_staff_counts(self.instance, self.counts())
             except WorkspaceError as exc:
                 raise ValidationError([exc.message, *exc.problems]) from None
         return cleaned
+
+
+class StaffChangeRefused(Exception):
+    """The service refused a change the form had accepted (a submission came in between):
+    raised out of ``save_model`` so that the admin's transaction is rolled back unlogged."""
+
+    def __init__(self, error: WorkspaceError) -> None:
+        super().__init__(error.message)
+        self.error = error
 
 
 @admin.register(Assessment)
@@ -100,6 +114,17 @@ class AssessmentAdmin(JunkSafeAdmin):
     list_filter = ("framework", "unit__kind")
     search_fields = ("unit__name_th", "unit__code")
     autocomplete_fields = ("unit",)
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponseBase:
+        """A change the service refuses at save time is rolled back (no "changed successfully",
+        no log entry) and the form is shown again with what was typed and the refusal."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaffChangeRefused as refused:
+            request._staff_change_refused = refused.error  # type: ignore[attr-defined]
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return ("unit", "framework", "created_at") if obj is not None else ()
@@ -114,15 +139,16 @@ class AssessmentAdmin(JunkSafeAdmin):
                     fields[f"staff_{status.round.code}"].help_text = _("Read-only: %(reason)s") % {
                         "reason": status.reason
                     }
-            kwargs["form"] = type("AssessmentStaffForm", (AssessmentStaffForm,), fields)
+            refusal = getattr(request, "_staff_change_refused", None)
+            kwargs["form"] = type("AssessmentStaffForm", (AssessmentStaffForm,), {**fields, "refusal": refusal})
         return super().get_form(request, obj, change=change, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Assessment, form: Any, change: bool) -> None:
-        if change:
+        if change:  # the service is the only writer of a change
             try:
                 change_staff_counts(obj, form.counts(), user=request.user)
             except WorkspaceError as exc:  # a submission came between the form's check and now
-                self.message_user(request, exc.message, messages.ERROR)
+                raise StaffChangeRefused(exc) from None
             return
         super().save_model(request, obj, form, change)
         log_action(

@@ -13,8 +13,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from pramern.assessments.services import MAX_STAFF
 from pramern.scoring import format_points
+from pramern.scoring.assessment import MAX_STAFF, staff_per_round
 from pramern.scoring.model import FactSpec, Framework
 from pramern.scoring.numbers import NumberProblem, parse_number
 from pramern.thaidates import BUDDHIST_ERA_OFFSET, MONTHS_LONG, MONTHS_SHORT, thai_month
@@ -147,8 +147,9 @@ class RecordForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
     fact: FactSpec
-    #: The framework and the unit's staff per round: a count of staff (``maximum: staff``) may
-    #: not exceed the staff of the round its date falls in.
+    #: The framework and the unit's staff per round as the engine reads them (a round left empty
+    #: takes the previous round's count): a count of staff (``maximum: staff``) may not exceed
+    #: the staff of the round its date falls in.
     framework: Framework | None = None
     staff_counts: dict[str, int] = {}
     #: The framework's year (first round's start .. last cut-off): a date outside it counts for
@@ -270,7 +271,7 @@ def record_form_class(
         "fact": fact,
         "period": period,
         "framework": framework,
-        "staff_counts": dict(staff_counts or {}),
+        "staff_counts": staff_per_round(framework, staff_counts or {}) if framework is not None else {},
     }
     return type(f"RecordForm_{fact.name}", (RecordForm,), attrs)
 

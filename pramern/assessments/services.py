@@ -28,7 +28,7 @@ from pramern.audit.services import log_action
 from pramern.frameworks.models import RoundSchedule
 from pramern.organizations.permissions import access_for
 from pramern.scoring import AssessmentError, ScoreResult, parse_assessment, score
-from pramern.scoring.assessment import EXTRA_KEYS, Problem
+from pramern.scoring.assessment import EXTRA_KEYS, MAX_STAFF, Problem, parse_stored_assessment, staff_per_round
 from pramern.scoring.model import FactSpec, Item, Round
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.ui.text import bedate, tr
@@ -287,24 +287,16 @@ def compute_scores(assessment: Assessment, records: Iterable[Record], sections: 
 
 # --------------------------------------------------------------------------- staff counts
 
-#: More staff than any unit has: a number above it is a typing mistake.
-MAX_STAFF = 100_000
-
 
 def effective_staff_counts(framework: CompiledFramework, counts: dict[str, int]) -> dict[str, int]:
     """Each round's count as the engine reads it: a round left out takes the previous round's."""
-    out: dict[str, int] = {}
-    last = 0
-    for rnd in framework.rounds:
-        last = counts.get(rnd.code, last)
-        out[rnd.code] = last
-    return out
+    return staff_per_round(framework, counts)
 
 
 def clean_staff_counts(framework: CompiledFramework, counts: Any) -> dict[str, int]:
     """Staff per round as stored ({"R6": 40, "R12": 42}, in round order), or ``WorkspaceError``
-    naming every problem: known rounds only, whole numbers from 1 to ``MAX_STAFF``, the first
-    round required."""
+    naming every problem: known rounds only, whole numbers from 1 to ``MAX_STAFF`` (the
+    engine's limit), the first round required."""
     codes = [rnd.code for rnd in framework.rounds]
     titles = {rnd.code: tr(rnd.title) for rnd in framework.rounds}
     problems = []
@@ -320,7 +312,7 @@ def clean_staff_counts(framework: CompiledFramework, counts: Any) -> dict[str, i
                 _("%(round)s: the staff count is a whole number from 1 to %(max)s.")
                 % {"round": titles[code], "max": f"{MAX_STAFF:,}"}
             )
-    if not problems and codes[0] not in counts:
+    if not problems and codes[0] not in staff_per_round(framework, counts):
         problems.append(_("%(round)s: the staff count is required.") % {"round": titles[codes[0]]})
     if problems:
         raise WorkspaceError(_("The staff counts have problems; nothing was changed."), problems)
@@ -332,18 +324,64 @@ def check_staff_counts(
 ) -> tuple[dict[str, int], dict[str, int]]:
     """(before, after) of a change to the staff counts, or ``WorkspaceError`` when a round whose
     score would move is submitted, closed or past its deadline (scores, score cards and the
-    submitted total of such a round must stay as they were)."""
+    submitted total of such a round must stay as they were), or when a stored count of staff
+    (``maximum: staff``) would exceed the new count (the engine would leave it out of every score)."""
     framework = assessment.framework.compiled()
     after = clean_staff_counts(framework, counts)
     before = dict(assessment.staff_counts)
     old, new = effective_staff_counts(framework, before), effective_staff_counts(framework, after)
     for status in (locks or lock_state(assessment)).rounds:
-        if status.locked and old[status.round.code] != new[status.round.code]:
+        if status.locked and old.get(status.round.code) != new.get(status.round.code):
             raise WorkspaceError(
                 _("The staff count of %(round)s cannot change: %(reason)s.")
                 % {"round": tr(status.round.title), "reason": status.reason}
             )
+    if old != new:
+        _check_records_fit_staff(assessment, framework, after, new)
     return before, after
+
+
+def _check_records_fit_staff(
+    assessment: Assessment, framework: CompiledFramework, after: dict[str, int], new: dict[str, int]
+) -> None:
+    """``WorkspaceError`` naming the stored records that validate with the current counts and
+    would not with ``after`` (a record already out of bounds does not block the change)."""
+    records = {r.pk: r for r in assessment.records.all()}
+    sections = list(assessment.unit.sections.all())
+
+    def failing(document: dict[str, Any]) -> set[Any]:
+        issues = parse_stored_assessment(document, framework, f"assessment {assessment.pk}")[1]
+        return {issue.record_id for issue in issues if issue.record_id is not None}
+
+    document = assessment_document(assessment, records.values(), sections)
+    already = failing(document)
+    newly = sorted(failing({**document, "staff_count": after}) - already, key=lambda pk: (records[pk].date, pk))
+    if not newly:
+        return
+    problems = []
+    for pk in newly:
+        rec = records[pk]
+        rnd = framework.round_for(rec.date)
+        problems.append(
+            _(
+                "Item %(item)s, record of %(date)s: %(value)s is more than the new staff count "
+                "of the %(round)s (%(staff)s people)."
+            )
+            % {
+                "item": rec.item_code,
+                "date": bedate(rec.date),
+                "value": rec.data.get("value", "—"),
+                "round": tr(rnd.title),
+                "staff": new.get(rnd.code, 0),
+            }
+        )
+    raise WorkspaceError(
+        _(
+            "The staff count cannot be lower than counts of staff already recorded; nothing was changed. "
+            "Correct or delete these records first, or enter a larger count."
+        ),
+        problems,
+    )
 
 
 @transaction.atomic

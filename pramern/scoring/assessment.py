@@ -24,6 +24,20 @@ FORMAT = "pramern-assessment/1"
 EXTRA_KEYS = ("id", "title", "note", "evidence")
 EVIDENCE_KEYS = {"file": ("file", "sha256", "title"), "url": ("url", "title", "checked")}
 TEXT_LIMITS = {"title": 300, "note": 5000, "file": 255, "sha256": 64, "url": 2000, "checked": 10}
+#: More staff than any unit has: a count above it is a typing mistake (files and forms alike).
+MAX_STAFF = 100_000
+
+
+def staff_per_round(framework: Framework, counts: Mapping[str, int]) -> dict[str, int]:
+    """Each round's staff count as the engine reads it: a round left out takes the previous
+    round's count; rounds before the first count given have none (the parser requires it)."""
+    out: dict[str, int] = {}
+    previous: int | None = None
+    for rnd in framework.rounds:
+        count = counts.get(rnd.code, previous)
+        if count is not None:
+            out[rnd.code] = previous = count
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,27 +171,28 @@ class _Parser:
 
     def staff(self, value: Any) -> dict[str, int]:
         rounds = [r.code for r in self.framework.rounds]
+        expected = f"expected a whole number of staff from 1 to {MAX_STAFF:,}"
         if _is_count(value):
             if value < 1:
                 self.fail("staff_count", "a unit has at least one member of staff")
+            elif value > MAX_STAFF:
+                self.fail("staff_count", f"{expected}, got {_shown(value)}")
             return dict.fromkeys(rounds, value)
         if not isinstance(value, dict):
             self.fail("staff_count", "expected a number, or one number per round ({R6: 40, R12: 42})")
             return {}
-        counts: dict[str, int] = {}
-        for code in value:
+        given: dict[str, int] = {}
+        for code, count in value.items():
             if code not in rounds:
                 self.fail(f"staff_count.{code}", f"unknown round (rounds: {', '.join(rounds)})")
-        previous: int | None = None
+            elif count is not None and (not _is_count(count) or not 1 <= count <= MAX_STAFF):
+                self.fail(f"staff_count.{code}", f"{expected}, got {_shown(count)}")
+            elif count is not None:
+                given[code] = count
+        counts = staff_per_round(self.framework, given)
         for code in rounds:
-            count = value.get(code, previous)
-            if count is None:
+            if code not in counts and value.get(code) is None:
                 self.fail(f"staff_count.{code}", "is required")
-                continue
-            if not _is_count(count) or count < 1:
-                self.fail(f"staff_count.{code}", f"expected a whole number of staff, 1 or more, got {_shown(count)}")
-                continue
-            counts[code] = previous = count
         return counts
 
     def sections(self, value: Any) -> tuple[Section, ...]:

@@ -101,3 +101,16 @@ def test_the_documented_example_is_complete_and_valid(fw2567):
     block = text.split("```yaml\n# complete FY2567 example\n", 1)[1].split("```", 1)[0]
     assessment = parse_assessment(yaml.safe_load(block), fw2567, "docs example")
     assert set(assessment.records) == set(fw2567.items_by_code)
+
+
+def test_staff_counts_above_the_limit_are_refused_naming_file_and_field(fw2567):
+    from pramern.scoring.assessment import MAX_STAFF, staff_per_round
+
+    for staff in (MAX_STAFF + 1, {"R6": 40, "R12": MAX_STAFF + 1}):
+        problems = problems_of(fw2567, assessment_data(staff=staff))
+        assert any(p.startswith("unit.yaml: staff_count") and f"{MAX_STAFF:,}" in p for p in problems), problems
+    assessment = parse_assessment(assessment_data(staff={"R6": MAX_STAFF}), fw2567)
+    assert dict(assessment.staff_count) == {"R6": MAX_STAFF, "R12": MAX_STAFF}
+    assert staff_per_round(fw2567, {"R6": 40}) == {"R6": 40, "R12": 40}
+    assert staff_per_round(fw2567, {"R6": 40, "R12": 42}) == {"R6": 40, "R12": 42}
+    assert staff_per_round(fw2567, {"R12": 42}) == {"R12": 42}
