@@ -67,6 +67,8 @@ class UnitRound(models.Model):
 
     #: The unit may change its records only in these states.
     EDITABLE = frozenset({State.DRAFT, State.RETURNED})
+    #: States in which a round's verified score is settled: its records' verdicts no longer change.
+    SETTLED = frozenset({State.VERIFIED, State.PUBLISHED})
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="unit_rounds")
     round_code = models.CharField(_("round"), max_length=20)

@@ -140,6 +140,49 @@ class RoundStatus:
 
 
 @dataclass(frozen=True)
+class Reopening:
+    """The records that returning a round opens to the unit again: dated after ``after`` (the
+    cut-off of the last closed earlier round; ``dt.date.min`` when none), up to its cut-off,
+    although the rounds of ``closed_later`` are closed."""
+
+    status: RoundStatus
+    after: dt.date
+    closed_later: tuple[RoundStatus, ...]
+
+    @property
+    def start(self) -> dt.date | None:
+        """The first day reopened (None: from the first record)."""
+        return None if self.after == dt.date.min else self.after + dt.timedelta(days=1)
+
+    @property
+    def end(self) -> dt.date:
+        return self.status.round.cutoff
+
+    @property
+    def settled_later(self) -> tuple[RoundStatus, ...]:
+        """Closed later rounds whose verified score is settled: they keep these records closed."""
+        return tuple(s for s in self.closed_later if s.state in UnitRound.SETTLED)
+
+    @property
+    def records(self) -> str:
+        """ "records dated … to …" in the active language."""
+        if self.start is None:
+            return _("records dated up to %(date)s") % {"date": bedate(self.end)}
+        return _("records dated %(start)s to %(date)s") % {"start": bedate(self.start), "date": bedate(self.end)}
+
+    @property
+    def later_titles(self) -> str:
+        return ", ".join(tr(s.round.title) for s in self.closed_later)
+
+    @property
+    def note(self) -> str:
+        return _("%(records)s are open again: the %(round)s was returned for revision") % {
+            "records": self.records,
+            "round": tr(self.status.round.title),
+        }
+
+
+@dataclass(frozen=True)
 class LockState:
     """Which rounds are closed to changes, and why. Records dated up to the cut-off of a
     closed round are read-only; when the final round is closed, everything is."""
@@ -154,29 +197,29 @@ class LockState:
     def reopened(self) -> tuple[tuple[dt.date, RoundStatus], ...]:
         """Returned rounds whose records a later closed round would otherwise lock, each with the
         day after which its records are open (the cut-off of the last closed round before it).
-        Returning a round reopens exactly the records it covers, so that the unit can revise them."""
+        Returning a round reopens exactly the records it covers, so that the unit can revise them,
+        unless a later round is settled (verified or published): its score holds those records."""
         out = []
         for status in self.rounds:
             if status.state != UnitRound.State.RETURNED or status.locked:
                 continue
-            if any(later.locked for later in self.rounds if later.round.index > status.round.index):
-                before = [s.round.cutoff for s in self.rounds if s.locked and s.round.index < status.round.index]
-                out.append((max(before, default=dt.date.min), status))
+            reopening = self.reopened_by_return(status.round.code)
+            if reopening.closed_later and not reopening.settled_later:
+                out.append((reopening.after, status))
         return tuple(out)
+
+    def reopened_by_return(self, round_code: str) -> Reopening:
+        """Which records returning this round opens to the unit again, and despite which closed
+        later rounds: the one computation behind the lock, the review page, the audit and the e-mail."""
+        status = self.status(round_code)
+        before = [s.round.cutoff for s in self.rounds if s.locked and s.round.index < status.round.index]
+        later = tuple(s for s in self.rounds if s.round.index > status.round.index and s.locked)
+        return Reopening(status, max(before, default=dt.date.min), later)
 
     @property
     def reopened_note(self) -> str:
         """Which records returned rounds have opened again ("" when none), in the active language."""
-        notes = []
-        for after, status in self.reopened:
-            values = {"round": tr(status.round.title), "date": bedate(status.round.cutoff)}
-            if after == dt.date.min:
-                note = _("records dated up to %(date)s are open again: the %(round)s was returned for revision")
-            else:
-                values["start"] = bedate(after + dt.timedelta(days=1))
-                note = _("records dated %(start)s to %(date)s are open again: the %(round)s was returned for revision")
-            notes.append(note % values)
-        return "; ".join(notes)
+        return "; ".join(self.reopened_by_return(status.round.code).note for _after, status in self.reopened)
 
     def date_locked(self, day: dt.date) -> bool:
         """Whether the unit may not change a record of this date."""

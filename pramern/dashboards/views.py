@@ -60,7 +60,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         unit = current.unit
         # The change from the first round to the chosen one (none when the first is chosen).
         first = by_round.get(codes[0]) if round_code != codes[0] else None
-        shown = verified_visible_in_state(access, None, current.state)
+        shown = verified_visible_in_state(access, unit.unit_id, current.state)
         rows.append(
             {
                 "unit": unit,

@@ -79,12 +79,13 @@ def unit_scores(
     *,
     kinds: list[str] | None = None,
     region: int | None = None,
-    verified_shown: Callable[[str], bool] | None = None,
+    verified_shown: Callable[[str, int], bool] | None = None,
 ) -> list[UnitScores]:
     """Every unit of a framework with its stored cards, ordered by unit code: two queries.
 
-    ``verified_shown(state)`` says whether the reader may see verified scores of a round in that
-    state (``review.services.verified_visible_in_state``); rows it refuses carry none. None: all.
+    ``verified_shown(state, unit_id)`` says whether the reader may see verified scores of a round
+    of this unit in that state (``review.services.verified_visible_in_state``); rows it refuses
+    carry none. None: all.
 
     The assessments come with their unit only: use ``framework`` (the argument) rather than
     ``assessment.framework``, whose source would be read once per unit."""
@@ -96,7 +97,7 @@ def unit_scores(
     by_id = {a.pk: UnitScores(a) for a in assessments}
     for card in ScoreCard.objects.filter(assessment_id__in=list(by_id)):
         row = RoundRow.from_card(card)
-        if verified_shown is not None and not verified_shown(row.state):
+        if verified_shown is not None and not verified_shown(row.state, by_id[card.assessment_id].assessment.unit_id):
             row = without_verified(row)
         by_id[card.assessment_id].rounds[card.round_code] = row
     return list(by_id.values())
@@ -123,6 +124,7 @@ class UnitRef:
     code: str
     name_th: str
     short_name: str
+    unit_id: int
 
 
 @dataclass(frozen=True)
@@ -147,8 +149,10 @@ def unit_totals(
     if region is not None:
         assessments = assessments.filter(unit__region=region)
     units = {
-        pk: UnitRef(pk, code, name, short)
-        for pk, code, name, short in assessments.values_list("pk", "unit__code", "unit__name_th", "unit__short_name")
+        pk: UnitRef(pk, code, name, short, unit_id)
+        for pk, code, name, short, unit_id in assessments.values_list(
+            "pk", "unit__code", "unit__name_th", "unit__short_name", "unit_id"
+        )
     }
     out: dict[int, dict[str, TotalsRow]] = {pk: {} for pk in units}
     cards = ScoreCard.objects.filter(assessment__in=assessments).values_list(

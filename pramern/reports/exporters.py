@@ -78,7 +78,7 @@ class ListExporter:
         kinds: list[str] | None = None,
         region: int | None = None,
         scores: list[UnitScores] | None = None,
-        verified_shown: Callable[[str], bool] | None = None,
+        verified_shown: Callable[[str, int], bool] | None = None,
     ) -> None:
         self.framework = framework
         self.compiled = framework.compiled()
@@ -266,7 +266,7 @@ def build_workbook(
     *,
     kinds: list[str] | None = None,
     region: int | None = None,
-    verified_shown: Callable[[str], bool] | None = None,
+    verified_shown: Callable[[str, int], bool] | None = None,
 ) -> None:
     """Every unit's scores as one workbook: items, dimension summary, report information.
     ``verified_shown``: as for ``unit_scores`` (verified cells stay empty where it refuses)."""
@@ -278,7 +278,7 @@ def build_workbook(
 
 
 def write_items_csv(
-    framework: Framework, stream: IO[bytes], *, verified_shown: Callable[[str], bool] | None = None
+    framework: Framework, stream: IO[bytes], *, verified_shown: Callable[[str, int], bool] | None = None
 ) -> None:
     """Every unit's item scores as CSV (UTF-8 with BOM)."""
     ItemScoresExporter(framework, verified_shown=verified_shown).write_csv(stream)

@@ -481,7 +481,7 @@ def consolidated_context(
     round_code: str,
     progress: Callable[[int], None] | None = None,
     *,
-    verified_shown: Callable[[str], bool] | None = None,
+    verified_shown: Callable[[str, int], bool] | None = None,
 ) -> dict[str, Any]:
     """Everything ``reports/consolidated_pdf.html`` shows; ``progress`` hears 0..90 as units are laid out."""
     compiled = framework.compiled()
@@ -536,7 +536,7 @@ def consolidated_pdf(
     round_code: str,
     progress: Callable[[int], None] | None = None,
     *,
-    verified_shown: Callable[[str], bool] | None = None,
+    verified_shown: Callable[[str, int], bool] | None = None,
 ) -> bytes:
     """Every unit of a round: a ranking, then a page per unit with its points per dimension.
 

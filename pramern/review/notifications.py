@@ -12,6 +12,7 @@ from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from pramern.assessments.models import Assessment, UnitRound
@@ -36,9 +37,10 @@ def _link(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def state_changed(unit_round: UnitRound, action: str, *, reason: str = "", despite: Iterable[Any] = ()) -> int:
-    """Tell the right people that a round moved; returns how many emails were sent. ``despite``:
-    the later rounds already closed when a round is returned (its records are reopened anyway)."""
+def state_changed(unit_round: UnitRound, action: str, *, reason: str = "", reopening: Any = None) -> int:
+    """Tell the right people that a round moved; returns how many emails were sent. ``reopening``:
+    when a round is returned although later rounds are closed, ``LockState.reopened_by_return``
+    (which records the unit may change again)."""
     assessment = unit_round.assessment
     with translation.override("th"):
         rnd = assessment.framework.compiled().round(unit_round.round_code)
@@ -59,18 +61,13 @@ def state_changed(unit_round: UnitRound, action: str, *, reason: str = "", despi
             body = (
                 _("The Evaluation Centre returned %(round)s for revision.") % context + f"\n\n{_('Reason')}: {reason}\n"
             )
-            if despite:
-                reopened = {
-                    **context,
-                    "date": thai_date(rnd.cutoff),
-                    "later": ", ".join(later.title.th for later in despite),
-                }
-                body += "\n" + (
+            if reopening is not None:
+                body += "\n" + capfirst(
                     _(
-                        "Records dated up to %(date)s can be changed again, although %(later)s is closed; "
+                        "%(records)s can be changed again, although %(later)s is closed; "
                         "resubmit %(round)s once they are revised."
                     )
-                    % reopened
+                    % {**context, "records": reopening.records, "later": reopening.later_titles}
                 )
             body += f"\n\n{unit_url}\n"
         elif action == "publish":

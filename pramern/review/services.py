@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from pramern.assessments.adapter import assessment_document
 from pramern.assessments.models import Assessment, Record, UnitRound
-from pramern.assessments.services import WorkspaceError, compute_scores, lock_state, scores_changed
+from pramern.assessments.services import LockState, WorkspaceError, compute_scores, lock_state, scores_changed
 from pramern.audit.services import log_action
 from pramern.organizations.permissions import access_for
 from pramern.review import notifications
@@ -53,8 +53,7 @@ def in_conflict(user: Any, unit_id: int) -> bool:
 
 def reviews(user: Any, unit_id: int) -> bool:
     """Whether ``user`` may review this unit: of the Centre and not one of its members."""
-    access = access_for(user)
-    return (access.is_evaluator or access.is_administrator) and not access.can_edit(unit_id)
+    return reads_as_centre(access_for(user), unit_id)
 
 
 def conflict_message(assessment: Assessment) -> str:
@@ -156,9 +155,48 @@ def allowed_actor(transition: Transition, user: Any, unit_id: int) -> bool:
     return reviews(user, unit_id)
 
 
-def available_actions(unit_round_state: str, user: Any, unit_id: int) -> list[Transition]:
-    """The transitions this person may take from this state (for buttons)."""
-    return [t for t in TRANSITIONS.values() if unit_round_state in t.sources and allowed_actor(t, user, unit_id)]
+def order_refusal(step: Transition, locks: LockState, round_code: str) -> str:
+    """Why the other rounds forbid this step now ("" when they do not), in the active language.
+
+    A round cannot be returned once a later round is settled (its verified score holds this
+    round's records), and a round cannot be verified or published while an earlier round is
+    returned (the unit may still change records its score holds)."""
+    status = locks.status(round_code)
+    if step.action == "return":
+        settled_later = [s for s in locks.rounds if s.round.index > status.round.index and s.state in SETTLED]
+        if settled_later:
+            return _(
+                "The %(later)s is already verified: it settles the records of the %(round)s, "
+                "which can no longer be returned."
+            ) % {"later": tr(settled_later[0].round.title), "round": tr(status.round.title)}
+    if step.action in ("verify", "publish"):
+        returned = [s for s in locks.rounds if s.round.index < status.round.index and s.state == State.RETURNED]
+        if returned:
+            return _(
+                "The %(earlier)s was returned for revision: the unit must resubmit it before the %(round)s "
+                "can be %(action)s, because the %(round)s counts the records the unit may still change."
+            ) % {"earlier": tr(returned[0].round.title), "round": tr(status.round.title), "action": step.label}
+    return ""
+
+
+def available_actions(
+    unit_round_state: str, user: Any, unit_id: int, locks: LockState | None = None, round_code: str = ""
+) -> list[Transition]:
+    """The transitions this person may take from this state (for buttons); given the assessment's
+    ``locks`` and the round, without those the other rounds forbid (``order_refusal``)."""
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if unit_round_state in t.sources
+        and allowed_actor(t, user, unit_id)
+        and not (locks is not None and order_refusal(t, locks, round_code))
+    ]
+
+
+def refused_actions(unit_round_state: str, user: Any, unit_id: int, locks: LockState, round_code: str) -> list[str]:
+    """Why the steps this person could otherwise take from this state are refused now (for the page)."""
+    candidates = available_actions(unit_round_state, user, unit_id)
+    return [reason for t in candidates if (reason := order_refusal(t, locks, round_code))]
 
 
 def transition(assessment: Assessment, round_code: str, action: str, *, user: Any, **options: Any) -> UnitRound:
@@ -214,16 +252,9 @@ def _transition(
         if any(s.submitted for s in locks.rounds if s.round.index > status.round.index):
             raise ReviewError(_("A later round has already been submitted."))
     later = [s for s in locks.rounds if s.round.index > status.round.index]
-    if action == "return":
-        settled_later = [s for s in later if s.state in SETTLED]
-        if settled_later:  # its verified score holds this round's records: their verdicts are final
-            raise ReviewError(
-                _(
-                    "The %(later)s is already verified: it settles the records of the %(round)s, "
-                    "which can no longer be returned."
-                )
-                % {"later": tr(settled_later[0].round.title), "round": tr(status.round.title)}
-            )
+    refusal = order_refusal(step, locks, round_code)
+    if refusal:
+        raise ReviewError(refusal)
     waiting = awaiting_verdict(assessment, round_code).count() if action == "verify" else 0
     if waiting and not unreviewed_confirmed:
         raise ReviewError(
@@ -246,9 +277,13 @@ def _transition(
             unit_round.submitted_at, unit_round.submitted_by = now, user
         else:
             data.update(_refresh_later_totals(later, scores))
-    reopened_despite = [s.round for s in later if s.locked] if action == "return" else []
-    if reopened_despite:  # returning reopens exactly this round's records (LockState.reopened)
-        data["reopens"] = {"until": status.round.cutoff.isoformat(), "despite": [r.code for r in reopened_despite]}
+    reopening = locks.reopened_by_return(round_code) if action == "return" else None
+    if reopening is not None and reopening.closed_later:  # exactly this round's records (LockState.reopened)
+        start = reopening.start.isoformat() if reopening.start else None
+        despite = [s.round.code for s in reopening.closed_later]
+        data["reopens"] = {"from": start, "until": reopening.end.isoformat(), "despite": despite}
+    else:
+        reopening = None
     unit_round.state = step.target
     unit_round.state_changed_at = now
     if action == "return":
@@ -260,7 +295,7 @@ def _transition(
     log_action(f"pramern.round.{action}", assessment, actor=user, data=data, assessment_id=assessment.pk)
     if notify:
         transaction.on_commit(
-            lambda: notifications.state_changed(unit_round, action, reason=reason.strip(), despite=reopened_despite)
+            lambda: notifications.state_changed(unit_round, action, reason=reason.strip(), reopening=reopening)
         )
     return unit_round
 
@@ -295,7 +330,7 @@ def _check_in_review(assessment: Assessment) -> None:
 
 
 #: States in which a round's verified score is settled: its records' verdicts no longer change.
-SETTLED = (State.VERIFIED, State.PUBLISHED)
+SETTLED = UnitRound.SETTLED
 
 
 def review_started(state: str) -> bool:
@@ -589,10 +624,10 @@ def verified_rounds_visible(
     }
 
 
-def verified_shown_for(user: Any) -> Callable[[str], bool]:
-    """For office-wide lists: whether ``user`` sees the verified score of a unit round in a state."""
+def verified_shown_for(user: Any) -> Callable[[str, int], bool]:
+    """For office-wide lists: whether ``user`` sees the verified score of a unit's round in a state."""
     access = access_for(user)
-    return lambda state: verified_visible_in_state(access, None, state)
+    return lambda state, unit_id: verified_visible_in_state(access, unit_id, state)
 
 
 def verdicts_visible_until(
@@ -613,8 +648,7 @@ def verified_values_visible_until(
     """The latest record date whose evaluator's value (a judgement's ``verified``) ``user`` may
     see. That value is the item's verified score, so it follows ``verified_rounds_visible``: the
     Centre sees it at once, the unit and executives once the round holding the record is theirs."""
-    access = access_for(user)
-    if access.is_evaluator or access.is_administrator:
+    if reads_as_centre(access_for(user), assessment.unit_id):
         return dt.date.max
     visible = verified_rounds_visible(user, assessment, unit_rounds)
     return max((r.cutoff for r in assessment.framework.compiled().rounds if r.code in visible), default=dt.date.min)
@@ -628,19 +662,29 @@ def shown_fields(record: Record, values_until: dt.date) -> dict[str, Any]:
 
 
 def sees_verdicts_at_once(access: Any, unit_id: int) -> bool:
-    return bool(access.can_edit(unit_id) or access.is_evaluator or access.is_administrator)
+    return bool(access.can_edit(unit_id) or reads_as_centre(access, unit_id))
+
+
+def reads_as_centre(access: Any, unit_id: int | None) -> bool:
+    """Whether a reader sees this unit's review as the Centre does: of the Centre and not one of
+    the unit's members (``in_conflict``). A member reads their own unit as its member, whatever
+    their other roles, as they may not review it."""
+    return bool(access.is_evaluator or access.is_administrator) and not (
+        unit_id is not None and access.can_edit(unit_id)
+    )
 
 
 def verified_visible_in_state(access: Any, unit_id: int | None, state: str) -> bool:
     """No one sees a verified score before its review has begun (it would read as a 0);
-    evaluators and administrators then see it as it forms; the unit once verified; executives
-    once published (or once verified when ``PRAMERN_EXECUTIVES_SEE_UNPUBLISHED``)."""
+    evaluators and administrators then see it as it forms, except on their own unit; the unit
+    once verified; executives once published (or once verified when
+    ``PRAMERN_EXECUTIVES_SEE_UNPUBLISHED``)."""
     if not review_started(state):
         return False
+    if unit_id is not None and access.can_edit(unit_id):
+        return state in SETTLED
     if access.is_evaluator or access.is_administrator:
         return True
-    if unit_id is not None and access.can_edit(unit_id):
-        return state in (State.VERIFIED, State.PUBLISHED)
     if state == State.PUBLISHED:
         return True
     return bool(getattr(settings, "EXECUTIVES_SEE_UNPUBLISHED", False)) and state == State.VERIFIED

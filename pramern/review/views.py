@@ -188,6 +188,7 @@ def unit_round(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
         }
         for item in workspace.framework.items
     ]
+    order = (assessment.unit_id, workspace.locks, round_code)  # what the other rounds allow
     context = {
         "ws": workspace,
         "assessment": assessment,
@@ -196,13 +197,14 @@ def unit_round(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
         "self_result": self_result,
         "verified": verified,
         "items": items,
-        "actions": services.available_actions(status.state, request.user, assessment.unit_id),
+        "actions": services.available_actions(status.state, request.user, *order),
+        "refused": services.refused_actions(status.state, request.user, *order),
         "waiting": sum(unreviewed.values()),
         "review_started": services.review_started(status.state),
         "error": error,
         "conflict": _conflict(request, assessment),
-        # returning this round reopens its records although these later rounds are closed
-        "closed_later": [s.round for s in workspace.locks.rounds if s.round.index > status.round.index and s.locked],
+        # which records returning this round reopens, although later rounds are closed
+        "reopening": workspace.locks.reopened_by_return(round_code),
     }
     return render(request, "review/unit.html", context, status=400 if error else 200)
 

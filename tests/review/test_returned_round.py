@@ -89,7 +89,7 @@ def test_resubmitting_refreshes_the_later_rounds_submitted_total(world, returned
 
 def test_the_return_is_audited_with_the_records_it_reopens(world, returned):
     entry = AuditEntry.objects.get(action="pramern.round.return")
-    assert entry.data["reopens"] == {"until": R6_CUTOFF.isoformat(), "despite": ["R12"]}
+    assert entry.data["reopens"] == {"from": None, "until": R6_CUTOFF.isoformat(), "despite": ["R12"]}
 
 
 def test_the_return_email_tells_the_unit_what_it_may_change(world, django_capture_on_commit_callbacks):

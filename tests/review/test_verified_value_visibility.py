@@ -88,3 +88,20 @@ def test_a_published_round_shows_only_the_values_of_its_own_records(client, worl
         assert f"{SHOWN}: 3" in page and f"{SHOWN}: 2.5" not in page, persona
         document = yaml.safe_load(client.get(f"/a/{world.a.pk}/export.yaml").content)
         assert [r.get("verified") for r in document["items"]["6.3"]["manual"]] == [3, None], persona
+
+
+def test_a_member_who_is_also_an_evaluator_reads_their_own_unit_as_its_member(client, world, valued):
+    """alice (officer of unit A) is also an evaluator: she may not review A, and she reads it as
+    A's people do — neither the value nor the verified score before R12 is verified."""
+    from pramern.organizations.models import Role
+    from pramern.review.services import verified_rounds_visible, verified_shown_for
+
+    Role.objects.create(user=world.alice, kind=Role.Kind.EVALUATOR)
+    assert not sees_value(client, world, "alice")
+    assert verified_rounds_visible(world.alice, world.a) == set()
+    assert verified_rounds_visible(world.alice, world.b) == set()  # B is not in review
+    shown = verified_shown_for(world.alice)  # office-wide lists (dashboard, reports)
+    assert (shown("in_review", world.unit_a.pk), shown("in_review", world.unit_b.pk)) == (False, True)
+    transition(world.a, "R12", "verify", user=world.eve)
+    assert sees_value(client, world, "alice")
+    assert verified_rounds_visible(world.alice, world.a) == {"R12"}
