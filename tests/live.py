@@ -5,8 +5,10 @@ requests can never meet there the way they meet in production. ``start_live_serv
 test database (the ``world``, committed by ``transactional_db``) into a file, starts
 ``manage.py runserver`` (threaded, one connection per request thread) on 127.0.0.1 against it,
 and ``LiveServer.post_at_once`` fires parallel posts the way ten browser tabs or a double click
-would. On PostgreSQL the server uses the test database itself. The ``live`` fixture in
-tests/conftest.py gives a test one (the test is marked ``django_db(transaction=True)``).
+would; ``LiveServer.transaction_held_open`` runs a service in another process on the same
+database and keeps its transaction open while the test posts. On PostgreSQL the server uses the
+test database itself. The ``live`` fixture in tests/conftest.py gives a test one (the test is
+marked ``django_db(transaction=True)``).
 
 The server runs with tests/live_settings.py: background jobs are queued in a file of the test's
 own and no consumer runs them (``LiveServer.queued`` reads that queue).
@@ -25,6 +27,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -72,6 +75,7 @@ class LiveServer:
     log: Path
     database: Path | None  # the SQLite file (None on PostgreSQL)
     huey_file: Path  # the server's queue of background jobs
+    env: dict[str, str]  # the server's environment (settings, database)
 
     def request(
         self, method: str, path: str, fields: dict[str, str] | None = None, csrf: str = "", user: str = "alice"
@@ -143,8 +147,61 @@ class LiveServer:
             queue.storage.close()
         return [(message.name, tuple(message.args)) for message in messages]
 
+    @contextmanager
+    def transaction_held_open(self, code: str) -> Iterator[None]:
+        """Run ``code`` (Python, with Django set up) in a transaction of another process on the
+        server's database, the way a request of another person would, and keep that transaction
+        open until the ``with`` block ends; it commits then. Raises if ``code`` fails."""
+        script = (
+            "import sys, django\n"
+            "django.setup()\n"
+            "from django.db import transaction\n"
+            "with transaction.atomic():\n"
+            "    exec(sys.argv[1])\n"
+            "    print('open', flush=True)\n"
+            "    sys.stdin.readline()\n"
+            "print('committed', flush=True)\n"
+        )
+        other = subprocess.Popen(
+            [sys.executable, "-c", script, code],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert other.stdin is not None and other.stdout is not None
+        try:
+            if _read_line(other.stdout, START_TIMEOUT) != "open\n":
+                pytest.fail(f"the other transaction did not open:\n{_ended(other)}")
+            yield
+            other.stdin.write("commit\n")
+            other.stdin.flush()
+            if _read_line(other.stdout, TIMEOUT) != "committed\n":
+                pytest.fail(f"the other transaction did not commit:\n{_ended(other)}")
+            other.wait(TIMEOUT)
+        finally:
+            _ended(other)
+
     def errors(self) -> str:
         return self.log.read_text(errors="replace")[-4000:]
+
+
+def _read_line(stream: Any, timeout: float) -> str:
+    """The next line of a child's output, or "" when none comes within ``timeout`` seconds."""
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.append(stream.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    return lines[0] if lines else ""
+
+
+def _ended(process: subprocess.Popen[str]) -> str:
+    """Stop ``process`` if it still runs and return what it wrote to stderr."""
+    if process.poll() is None:
+        process.kill()
+    return process.communicate(timeout=10)[1] or ""
 
 
 def _free_port() -> int:
@@ -207,7 +264,7 @@ def start_live_server(people: list[Any], tmp_path: Path) -> Iterator[LiveServer]
                 if server.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"the server did not start:\n{log.read_text(errors='replace')}")
                 time.sleep(0.1)
-        yield LiveServer("127.0.0.1", port, sessions, log, database, huey_file)
+        yield LiveServer("127.0.0.1", port, sessions, log, database, huey_file, env)
     finally:
         server.terminate()
         try:

@@ -8,26 +8,25 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import threading
+from concurrent.futures import ThreadPoolExecutor, wait
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
 from django.utils import timezone
 
 import pramern.assessments.views as views
 from pramern.assessments.management.commands import list_orphan_evidence
-from pramern.assessments.models import Evidence, Record
+from pramern.assessments.models import Evidence, Record, UnitRound
 from pramern.assessments.services import (
     WorkspaceError,
     add_link_evidence,
     attach_evidence,
     delete_evidence,
-    save_record,
 )
 from pramern.audit.models import AuditEntry
 from pramern.review.services import transition
 from tests.factories import record
+from tests.live import TIMEOUT
 
 ITEM = "1.2.2"
 
@@ -51,39 +50,44 @@ def test_locks_read_by_the_view_before_a_submission_do_not_let_the_save_through(
     assert Record.objects.get(pk=rec.pk).title == ""  # the submitted round's record stays as submitted
 
 
+@pytest.fixture
+def followup_of_r6(world) -> Record:
+    """A record of the 6-month round, made before the server starts (so that its database holds it)."""
+    return record(world.a, ITEM, "followups", "2024-02-01")
+
+
+#: How long the submission stays open while the save is posted: the save must still be waiting.
+HOLD = 1.0  # seconds
+
+
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections at once: PostgreSQL")
-def test_a_save_waits_for_a_submission_in_progress_and_is_then_refused(world):
-    """A real race on PostgreSQL: the submission holds its transaction open while a save starts."""
-    rec = record(world.a, ITEM, "followups", "2024-02-01")
-    submitted, failures = threading.Event(), []
-
-    def submit() -> None:
-        from django.db import transaction
-
-        try:
-            with transaction.atomic():
-                transition(world.a, "R6", "submit", user=world.dan, notify=False)
-                submitted.set()
-                threading.Event().wait(0.5)  # the save starts meanwhile and must wait for this commit
-        except Exception as exc:
-            failures.append(exc)
-            submitted.set()
-        finally:
-            connections.close_all()
-
-    submitter = threading.Thread(target=submit)
-    submitter.start()
-    assert submitted.wait(10)
-    try:
-        with pytest.raises(WorkspaceError, match="อ่านอย่างเดียว"):
-            save_record(
-                world.a, ITEM, "followups", date=rec.date, data={}, title="ระหว่างส่ง", user=world.alice, record=rec
-            )
-    finally:
-        submitter.join(10)
-    assert not failures
-    assert Record.objects.get(pk=rec.pk).title == ""
+def test_a_save_waits_for_a_submission_in_progress_and_is_then_refused(followup_of_r6, live, world):
+    """A real race on a real server and database (tests/live.py; on SQLite a file with Pramern's
+    settings, on PostgreSQL the test database): the director's submission runs in another process
+    and holds its transaction open while alice's save is posted. The save waits for it (SQLite:
+    the IMMEDIATE transaction's busy timeout; PostgreSQL: the assessment's row lock), then reads
+    the locks as they are after the commit and is refused."""
+    edit = f"/a/{world.a.pk}/records/{followup_of_r6.pk}/edit/"
+    fields, csrf = live.form(edit, "", "alice")  # opened before the submission
+    fields.update({"followups-date": "01/02/2567", "followups-title": "ระหว่างส่ง"})
+    submission = (
+        "from django.contrib.auth import get_user_model\n"
+        "from pramern.assessments.models import Assessment\n"
+        "from pramern.review.services import transition\n"
+        f"assessment = Assessment.objects.get(pk={world.a.pk})\n"
+        f"transition(assessment, 'R6', 'submit', user=get_user_model().objects.get(pk={world.dan.pk}), notify=False)\n"
+    )
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        with live.transaction_held_open(submission):
+            save = pool.submit(live.request, "POST", edit, fields, csrf, "alice")
+            done, _pending = wait([save], timeout=HOLD)
+            assert not done, f"the save did not wait for the submission: {save.result()[:2]}\n{live.errors()}"
+        answer = save.result(timeout=TIMEOUT)
+    assert answer.status == 400, f"{answer.status}\n{live.errors()}"
+    assert "อ่านอย่างเดียว" in answer.page
+    live.pull_back()
+    assert UnitRound.objects.get(assessment=world.a, round_code="R6").state == UnitRound.State.SUBMITTED
+    assert Record.objects.get(pk=followup_of_r6.pk).title == ""  # the submitted round's record stays as submitted
 
 
 def test_an_orphan_is_deleted_whatever_the_locks_and_logged_before_it_goes(world, django_capture_on_commit_callbacks):
