@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/workspace_bench.py
 	$(BIN)/python bench/export_bench.py
 	$(BIN)/python bench/pdf_bench.py
+	$(BIN)/python bench/demo_bench.py
 
 # Regenerate the pinned requirements from requirements/*.in in a scratch virtualenv.
 lock:

@@ -367,10 +367,10 @@ class Command(BaseCommand):
                     fill(assessment, demo, STAGES.get(demo.code, EMPTY), users, today)
                     filled += 1
             rows = check(framework, units)
-            from pramern.reports.scorecards import refresh  # the dashboards read stored score cards
+            from pramern.reports.scorecards import refresh_later  # the dashboards read stored score cards
 
-            for assessment in Assessment.objects.filter(framework=framework, unit__in=units.values()).with_unit():
-                refresh(assessment)
+            for assessment in Assessment.objects.filter(framework=framework, unit__in=units.values()):
+                refresh_later(assessment)  # with the services' own: once per assessment, after the commit
         self.stdout.write(
             f"Demo: {len(units)} units, {filled} assessments filled"
             + ("" if filled else " (already loaded: nothing changed; --reset loads them again)")
