@@ -104,7 +104,7 @@ def _score(args: argparse.Namespace) -> int:
     path = Path(args.assessment)
     data = read_assessment_data(path)
     framework = _framework_for(data, path, args.framework)
-    if args.round is not None and args.round not in {r.code for r in framework.rounds}:
+    if args.round is not None and not framework.has_round(args.round):
         known = ", ".join(r.code for r in framework.rounds)
         raise BadInput(f"{path.name}: --round {args.round!r}: unknown round (rounds: {known})")
     assessment = parse_assessment(data, framework, path.name)

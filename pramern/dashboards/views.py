@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -37,9 +37,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     access = access_for(request.user)
     if not access.sees_all:
         raise PermissionDenied("The dashboard is for the office-wide roles")
-    framework = Framework.objects.newest_first().first()
-    if framework is None:
-        raise Http404("No framework")
+    framework = Framework.objects.current_or_404()
     compiled = framework.compiled()
     codes = [r.code for r in compiled.rounds]
     filters = DashboardFilterForm(request.GET, rounds=codes)

@@ -8,6 +8,7 @@ every score can be recomputed exactly as it was; ``compiled()`` turns it into th
 from __future__ import annotations
 
 from django.db import models
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,13 @@ class FrameworkQuerySet(models.QuerySet["Framework"]):
         """Frameworks for the home page: the latest fiscal year (code) and version first, without
         their ~185 KB source (``compiled()`` reads it once per process, on first use)."""
         return self.defer("source").order_by("-code", "-version")
+
+    def current_or_404(self) -> Framework:
+        """The newest framework (the year the office-wide pages show), or 404 when none is installed."""
+        framework = self.newest_first().first()
+        if framework is None:
+            raise Http404("No framework installed")
+        return framework
 
 
 class Framework(models.Model):

@@ -23,16 +23,14 @@ def _office_wide(request: HttpRequest) -> Framework:
     """Reports about every unit are for the office-wide roles; returns the newest framework."""
     if not access_for(request.user).sees_all:
         raise PermissionDenied("Office-wide reports")
-    framework = Framework.objects.newest_first().first()
-    if framework is None:
-        raise Http404("No framework")
+    framework = Framework.objects.current_or_404()
     return framework
 
 
 def _round(framework: Framework, request: HttpRequest) -> str:
     compiled = framework.compiled()
     code = request.GET.get("round") or request.POST.get("round") or compiled.final_round.code
-    if code not in {r.code for r in compiled.rounds}:
+    if not compiled.has_round(code):
         raise Http404("No such round")
     return code
 

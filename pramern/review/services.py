@@ -373,7 +373,7 @@ def _check_record_open_to_review(record: Record) -> None:
 
 def _check_round_in_review(assessment: Assessment, round_code: str) -> None:
     """Overrides belong to one round of the framework, and only while that round is reviewed."""
-    if round_code not in {r.code for r in assessment.framework.compiled().rounds}:
+    if not assessment.framework.compiled().has_round(round_code):
         raise ReviewError(_("Unknown round."))
     if not assessment.unit_rounds.filter(round_code=round_code, state=State.IN_REVIEW).exists():
         raise ReviewError(_("Points can be overridden only while this round is in review."))

@@ -61,13 +61,11 @@ def _conflict(request: HttpRequest, assessment: Assessment) -> str:
 def queue(request: HttpRequest) -> HttpResponse:
     """Units by state, with how many items still have records without a verdict."""
     _require_centre(request)
-    framework = Framework.objects.newest_first().first()
-    if framework is None:
-        raise Http404("No framework")
+    framework = Framework.objects.current_or_404()
     compiled = framework.compiled()
     own_units = access_for(request.user).editable_units  # reviewed by others (conflict of interest)
     round_code = request.GET.get("round") or _round_with_work(framework, compiled, own_units)
-    if round_code not in {r.code for r in compiled.rounds}:
+    if not compiled.has_round(round_code):
         raise Http404("No such round")
     cutoff = compiled.round(round_code).cutoff
     filters = QueueFilterForm(request.GET, dimensions=[d.code for d in compiled.dimensions])
@@ -140,7 +138,7 @@ def _round_with_work(framework: Framework, compiled: Any, own_units: frozenset[i
 @login_required
 def unit_round(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
     assessment = _assessment(request, pk)
-    if round_code not in {r.code for r in assessment.framework.compiled().rounds}:
+    if not assessment.framework.compiled().has_round(round_code):
         raise Http404("No such round")
     error = None
     if request.method == "POST":
@@ -213,7 +211,7 @@ def unit_round(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
 def item(request: HttpRequest, pk: int, round_code: str, code: str) -> HttpResponse:
     assessment = _assessment(request, pk)
     compiled = assessment.framework.compiled()
-    if code not in compiled.items_by_code or round_code not in {r.code for r in compiled.rounds}:
+    if code not in compiled.items_by_code or not compiled.has_round(round_code):
         raise Http404("No such item or round")
     error = None
     if request.method == "POST":
@@ -295,7 +293,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
     round_code = request.GET.get("round", "")
     if round_code:
         compiled = assessment.framework.compiled()
-        if round_code not in {r.code for r in compiled.rounds}:
+        if not compiled.has_round(round_code):
             raise Http404("No such round")
         entries = [e for e in entries if _belongs_to_round(e, round_code, compiled.round(round_code).cutoff)]
     if request.GET.get("format") == "csv":

@@ -203,6 +203,9 @@ class Framework:
     def key(self) -> str:
         return f"{self.code}@{self.version}"
 
+    def has_round(self, code: str) -> bool:
+        return any(rnd.code == code for rnd in self.rounds)
+
     def round(self, code: str) -> Round:
         for rnd in self.rounds:
             if rnd.code == code:
