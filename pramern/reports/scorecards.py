@@ -73,11 +73,14 @@ def refresh_later(assessment: Assessment) -> None:
     the connection; the first ``on_commit`` callback after the commit refreshes them all and the
     others find the set empty (zulip's ``send_event_on_commit`` shape)."""
     connection = transaction.get_connection()
-    connection.__dict__.setdefault(_PENDING, set()).add(assessment.pk)
+    pending: set[int] = connection.__dict__.setdefault(_PENDING, set())
+    if not connection.run_on_commit:
+        pending.clear()  # left by a rolled-back transaction, whose callbacks are gone
+    pending.add(assessment.pk)
     # A callback per change, not per transaction: callbacks of a rolled-back savepoint are
     # dropped (and tests capture only those registered inside their block), so none may be
-    # relied on to have been registered earlier. Ids a rollback leaves in the set are refreshed
-    # with the next commit: a refresh recomputes from what is stored, so an extra one is harmless.
+    # relied on to have been registered earlier. An id whose savepoint rolled back is refreshed
+    # anyway by another callback of the transaction: a refresh recomputes from what is stored.
     transaction.on_commit(_refresh_pending)
 
 

@@ -62,3 +62,14 @@ def test_a_rolled_back_change_refreshes_nothing_until_the_next_commit(
     with django_capture_on_commit_callbacks(execute=True):
         follow_up(world, 2)
     assert stores == [world.a.pk]
+
+
+def test_ids_left_by_a_rolled_back_transaction_are_not_refreshed_later(
+    world, stores, django_capture_on_commit_callbacks
+):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        follow_up(world, 1)
+        raise RuntimeError("the change fails")
+    with django_capture_on_commit_callbacks(execute=True):
+        save_record(world.b, "1.2.2", "followups", date=dt.date(2024, 3, 4), data={}, user=world.bob)
+    assert stores == [world.b.pk]
