@@ -15,7 +15,6 @@ column that is there clears it (a section's empty position keeps the one it has)
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
 import warnings
 from collections.abc import Iterable, Iterator
@@ -36,6 +35,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from pramern.audit.services import log_action
 from pramern.organizations.models import Role, Section, Unit
+from pramern.thaitext import display_width
 
 #: Largest workbook accepted through the admin upload.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -715,11 +715,6 @@ def _apply_people(
 # --- the template ------------------------------------------------------------------------------
 
 
-def _display_width(text: str) -> int:
-    # Thai vowel and tone marks sit above or below a consonant and take no width of their own.
-    return sum(1 for ch in text if unicodedata.category(ch) not in ("Mn", "Me"))
-
-
 def build_template() -> openpyxl.Workbook:
     """A workbook with the three sheets, Thai headers, one example row each and drop-down lists."""
     book = openpyxl.Workbook()
@@ -732,7 +727,7 @@ def build_template() -> openpyxl.Workbook:
         for cell in sheet[1]:
             cell.font = bold
         for index, col in enumerate(spec.columns, start=1):
-            width = max(_display_width(col.header), _display_width(str(col.example or "")), 8)
+            width = max(display_width(col.header), display_width(str(col.example or "")), 8)
             sheet.column_dimensions[get_column_letter(index)].width = width + 4
         for number in (1, 2):
             sheet.row_dimensions[number].height = 22  # room for stacked Thai marks

@@ -16,7 +16,6 @@ import datetime as dt
 import io
 import math
 import re
-import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -28,6 +27,7 @@ from django.utils import timezone, translation
 from pramern.assessments.models import UnitRound
 from pramern.frameworks.models import Framework
 from pramern.reports.data import UnitScores, explain, unit_scores
+from pramern.thaitext import display_width
 
 #: Shown in Thai with the Buddhist-era year by Excel and LibreOffice ("25 ก.ค. 2567").
 BE_DATE_FORMAT = "[$-107041E]d mmm yyyy"
@@ -324,17 +324,8 @@ formatCode="{BE_DATETIME_FORMAT}"/></numFmts>
 </styleSheet>"""
 
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_MARKS = frozenset(("Mn", "Me"))
 #: Headers widen a column to at most this many characters; longer headers wrap.
 HEADER_WIDTH = 16
-
-
-def display_width(text: str) -> int:
-    """Characters a line takes on screen: Thai vowel and tone marks sit on their consonant."""
-    if text.isascii():
-        return len(text)
-    category = unicodedata.category
-    return sum(1 for ch in text if category(ch) not in _MARKS)
 
 
 def _escape(text: str) -> str:

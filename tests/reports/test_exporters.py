@@ -19,11 +19,11 @@ from pramern.reports.exporters import (
     DimensionSummaryExporter,
     ItemScoresExporter,
     build_workbook,
-    display_width,
     write_items_csv,
 )
 from pramern.reports.scorecards import refresh
 from pramern.review.services import set_verdict, transition
+from pramern.thaitext import display_width
 from tests.factories import record
 
 TITLE_1_2_2 = "มีการติดตามการดำเนินงานตามมาตรการฯ"

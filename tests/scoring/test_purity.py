@@ -8,7 +8,7 @@ import sys
 
 def test_scoring_and_the_cli_do_not_import_django():
     code = (
-        "import sys, pramern.scoring, pramern.cli, pramern.thaidates\n"
+        "import sys, pramern.scoring, pramern.cli, pramern.thaidates, pramern.thaitext\n"
         "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules), "
         "sorted(m for m in sys.modules if m.startswith('django'))\n"
     )

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -37,6 +36,7 @@ from pramern.organizations.demo_units import DEMO_UNITS, DemoUnit
 from pramern.organizations.models import Role, Section, Unit
 from pramern.scoring import AssessmentError, FrameworkError
 from pramern.scoring.loader import format_points
+from pramern.thaitext import display_width
 
 DEMO_PASSWORD = "pramern-demo"  # noqa: S105 (a demo database's shared password, printed on purpose)
 FRAMEWORK_CODE = "oae-2567"
@@ -606,17 +606,12 @@ def check(framework: Framework, units: dict[str, Unit]) -> list[tuple[Assessment
     return rows
 
 
-def _width(text: str) -> int:
-    """Columns a string takes in a terminal: Thai vowel and tone marks sit on their consonant."""
-    return sum(1 for ch in text if unicodedata.category(ch) != "Mn")
-
-
 def _table(rows: Iterable[tuple[str, ...]]) -> str:
     rows = list(rows)
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for n, row in enumerate(rows):
-        cells = [cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)]
+        cells = [cell + " " * (widths[i] - display_width(cell)) for i, cell in enumerate(row)]
         lines.append("  ".join(cells).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
