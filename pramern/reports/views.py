@@ -15,6 +15,7 @@ from pramern.assessments.access import get_assessment_for_user
 from pramern.frameworks.models import Framework
 from pramern.organizations.permissions import access_for
 from pramern.reports import services
+from pramern.reports.evidence_zip import evidence_zip_size
 from pramern.reports.models import ReportJob
 from pramern.review.services import verified_rounds_visible, verified_shown_for
 
@@ -85,8 +86,6 @@ def start_consolidated_pdf(request: HttpRequest) -> HttpResponse:
 def start_evidence_zip(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: how many files and megabytes the round's ZIP will hold, and a button to ask for it;
     POST: ask (or find the same ZIP already on its way)."""
-    from pramern.reports.evidence_zip import evidence_zip_size
-
     assessment = get_assessment_for_user(request, pk)
     round_code = _round(assessment.framework, request)
     if request.method == "GET":
