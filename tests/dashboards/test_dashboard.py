@@ -45,7 +45,7 @@ def test_ranking_heat_map_distribution_and_progress(client, world):
     distribution = page.split('id="table-distribution"')[1].split("</table>")[0]
     assert '<td>0–10</td><td class="num">2</td>' in distribution
     progress = page.split('id="table-progress"')[1].split("</table>")[0]
-    assert '<td>ส่งแล้ว</td><td class="num">1</td>' in progress or '<td>submitted</td><td class="num">1</td>' in progress
+    assert '<td>ส่งแล้ว</td><td class="num">1</td>' in progress
 
 
 def test_filters_by_kind_and_region(client, world):

@@ -74,7 +74,7 @@ def test_the_evaluator_moves_the_round_from_its_page(client, world, submitted):
     assert refused.status_code == 400
     client.post(f"/review/a/{world.a.pk}/R12/", {"action": "return", "reason": "แนบหลักฐานข้อ 1.2.2"})
     page = client.get(f"/review/a/{world.a.pk}/R12/").content.decode()
-    assert "ส่งกลับให้แก้ไข" in page or "returned for revision" in page
+    assert '<div class="big">ส่งกลับให้แก้ไข</div>' in page
 
 
 def test_closing_a_round_in_the_admin_is_audited_and_locks_every_unit(client, world):
