@@ -2,32 +2,31 @@
 
 from __future__ import annotations
 
-import json
+import importlib.util
 import os
-import subprocess
-import sys
 
-from django.conf import settings
+import pytest
+from django.conf import UserSettingsHolder, global_settings, settings
 
 from pramern.settings import BASE_DIR
 
 
-def settings_in_a_fresh_process(env: dict[str, str]) -> dict[str, str]:
-    code = (
-        "import json, django; from django.conf import settings; django.setup(); "
-        "print(json.dumps({k: str(getattr(settings, k, '')) for k in "
-        "('SECRET_KEY', 'SESSION_COOKIE_SECURE', 'SECURE_SSL_REDIRECT', 'SECURE_HSTS_SECONDS')}))"
-    )
-    base = {k: v for k, v in os.environ.items() if not k.startswith("PRAMERN_")}
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**base, "DJANGO_SETTINGS_MODULE": "pramern.settings", **env},
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(out.stdout)
+def settings_at_start(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> UserSettingsHolder:
+    """The settings Django starts with when pramern/settings.py is run afresh in an environment
+    saying ``env`` and no other PRAMERN_ variable (it reads the environment as it runs), over
+    Django's defaults: what a fresh process would see, without starting one."""
+    for name in [k for k in os.environ if k.startswith("PRAMERN_")]:
+        monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    spec = importlib.util.spec_from_file_location("pramern_settings_at_start", BASE_DIR / "pramern" / "settings.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    started = UserSettingsHolder(global_settings)
+    for name in filter(str.isupper, dir(module)):
+        setattr(started, name, getattr(module, name))
+    return started
 
 
 def test_each_installation_makes_its_own_key_once(tmp_path, monkeypatch):
@@ -43,8 +42,6 @@ def test_each_installation_makes_its_own_key_once(tmp_path, monkeypatch):
 
 
 def test_a_broken_key_file_says_what_to_do(tmp_path, monkeypatch):
-    import pytest
-
     from pramern.settings import secret_key
 
     monkeypatch.delenv("PRAMERN_SECRET_KEY", raising=False)
@@ -64,14 +61,14 @@ def test_the_running_key_is_not_written_in_the_code():
     assert settings.SECRET_KEY and "insecure" not in settings.SECRET_KEY
 
 
-def test_https_deployments_get_secure_cookies_and_hsts():
-    plain = settings_in_a_fresh_process({})
-    assert (plain["SESSION_COOKIE_SECURE"], plain["SECURE_SSL_REDIRECT"]) == ("False", "False")
-    https = settings_in_a_fresh_process({"PRAMERN_HTTPS": "true"})
-    assert (https["SESSION_COOKIE_SECURE"], https["SECURE_SSL_REDIRECT"]) == ("True", "True")
-    assert int(https["SECURE_HSTS_SECONDS"]) >= 180 * 24 * 3600
-    production = settings_in_a_fresh_process({"PRAMERN_ENV": "production", "PRAMERN_SECRET_KEY": "k" * 50})
-    assert production["SESSION_COOKIE_SECURE"] == "True"  # production means HTTPS unless told otherwise
+def test_https_deployments_get_secure_cookies_and_hsts(monkeypatch):
+    plain = settings_at_start(monkeypatch, {})
+    assert (plain.SESSION_COOKIE_SECURE, plain.SECURE_SSL_REDIRECT) == (False, False)
+    https = settings_at_start(monkeypatch, {"PRAMERN_HTTPS": "true"})
+    assert (https.SESSION_COOKIE_SECURE, https.SECURE_SSL_REDIRECT) == (True, True)
+    assert https.SECURE_HSTS_SECONDS >= 180 * 24 * 3600
+    production = settings_at_start(monkeypatch, {"PRAMERN_ENV": "production", "PRAMERN_SECRET_KEY": "k" * 50})
+    assert production.SESSION_COOKIE_SECURE is True  # production means HTTPS unless told otherwise
 
 
 def test_a_log_in_lasts_a_working_day():
