@@ -73,3 +73,13 @@ def test_https_deployments_get_secure_cookies_and_hsts(monkeypatch):
 
 def test_a_log_in_lasts_a_working_day():
     assert settings.SESSION_COOKIE_AGE == 12 * 3600
+
+
+def test_sqlite_queues_writers_and_postgresql_keeps_its_defaults(tmp_path, monkeypatch):
+    """The options that make concurrent saves wait their turn (tests/assessments/test_concurrent_saves.py)."""
+    sqlite = settings_at_start(monkeypatch, {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    options = sqlite.DATABASES["default"]["OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE" and options["timeout"] == 20
+    assert "journal_mode=WAL" in options["init_command"]
+    postgres = settings_at_start(monkeypatch, {"DATABASE_URL": "postgres://pramern@127.0.0.1:5432/pramern"})
+    assert postgres.DATABASES["default"].get("OPTIONS", {}) == {}

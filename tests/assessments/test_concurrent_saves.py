@@ -12,11 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
-import os
 import sqlite3
-import subprocess
-import sys
 from contextlib import closing
 
 import pytest
@@ -26,8 +22,6 @@ from pramern.assessments.models import Record
 from pramern.audit.models import AuditEntry
 from pramern.reports.models import ScoreCard
 from pramern.reports.scorecards import refresh
-from pramern.settings import BASE_DIR
-from tests.live import TIMEOUT
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -161,28 +155,3 @@ def test_a_refresh_that_keeps_failing_is_logged_and_left_for_refresh_scores(worl
     monkeypatch.undo()
     call_command("refresh_scores", stdout=io.StringIO())
     assert ScoreCard.objects.filter(assessment=world.a).count() == 2
-
-
-# --------------------------------------------------------------------------- settings
-
-
-def _database_options(url: str) -> dict:
-    code = "import json, django; from django.conf import settings; print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PRAMERN_")}
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**env, "DJANGO_SETTINGS_MODULE": "pramern.settings", "DATABASE_URL": url, "PRAMERN_SECRET_KEY": "x"},
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=TIMEOUT,
-    )
-    return json.loads(out.stdout)
-
-
-def test_sqlite_queues_writers_and_postgresql_keeps_its_defaults(tmp_path):
-    sqlite = _database_options(f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    assert sqlite["transaction_mode"] == "IMMEDIATE" and sqlite["timeout"] == 20
-    assert "journal_mode=WAL" in sqlite["init_command"]
-    assert _database_options("postgres://pramern@127.0.0.1:5432/pramern") == {}
