@@ -11,6 +11,14 @@ FRAMEWORK_FILE = ROOT / "frameworks-data" / "oae-2567.yaml"
 EXAMPLES = ROOT / "examples"
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m selects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every browser test is a slow test too: ``pytest -m "not slow"`` leaves Chromium out."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def test_settings(settings, tmp_path):
     """Uploads go to a temporary folder, never into the working tree; passwords hash fast."""

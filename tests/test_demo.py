@@ -20,7 +20,7 @@ from pramern.audit.models import AuditEntry
 from pramern.frameworks.models import Framework, RoundSchedule
 from pramern.organizations.models import Role, Section, Unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 THAI = re.compile(r"[\u0e00-\u0e7f]")
 USERNAMES = ["officer", "director", "officer2", "evaluator", "executive", "admin"]

@@ -476,6 +476,7 @@ FULL, ADMIN, BLIND = Budget(len(THEMES), 1), Budget(3, 0), Budget(1, 0)
 # --------------------------------------------------------------------------- the test
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", list(ROLES))
 def test_no_page_answers_junk_with_a_server_error(rich_world, role, caplog):
     caplog.set_level(logging.CRITICAL, logger="django.request")  # thousands of 4xx lines otherwise

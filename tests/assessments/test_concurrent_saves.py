@@ -36,6 +36,7 @@ def _create_url(world) -> str:
     return f"/a/{world.a.pk}/items/{ITEM}/records/followups/new/"
 
 
+@pytest.mark.slow
 def test_ten_parallel_saves_are_all_saved_without_an_error(live, world):
     posts = []
     for n in range(10):  # ten tabs, each with the form as it was rendered for it
@@ -60,6 +61,7 @@ def test_ten_parallel_saves_are_all_saved_without_an_error(live, world):
     assert stored == again
 
 
+@pytest.mark.slow
 def test_a_form_posted_twice_at_once_creates_one_record(live, world):
     fields, csrf = live.form(_item_page(world), _create_url(world))
     fields.update({"followups-date": "15/03/2567", "followups-presented_to_director": "on"})
@@ -79,6 +81,7 @@ def followup(world) -> Record:
     )
 
 
+@pytest.mark.slow
 def test_two_people_saving_the_same_record_at_once_do_not_overwrite_each_other(followup, live, world):
     edit = f"/a/{world.a.pk}/records/{followup.pk}/edit/"
     posts = []

@@ -60,6 +60,7 @@ def followup_of_r6(world) -> Record:
 HOLD = 1.0  # seconds
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_save_waits_for_a_submission_in_progress_and_is_then_refused(followup_of_r6, live, world):
     """A real race on a real server and database (tests/live.py; on SQLite a file with Pramern's

@@ -181,6 +181,7 @@ def test_the_zip_page_says_how_big_the_zip_will_be(client, with_evidence):
     assert f'method="get" action="/a/{world.a.pk}/evidence.zip"' in scorecard
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_requests_at_the_same_moment_make_one_job(live, world):
     """Four requests racing for the same ZIP (a double click, two tabs), through a real server

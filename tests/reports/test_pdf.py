@@ -68,6 +68,7 @@ def scored(world):
     return world
 
 
+@pytest.mark.browser
 @pytest.mark.django_db
 def test_the_score_card_gives_thai_back_exactly(tools, scored, tmp_path):
     text = text_of(unit_scorecard_pdf(scored.a), tmp_path)
@@ -82,6 +83,7 @@ def test_the_score_card_gives_thai_back_exactly(tools, scored, tmp_path):
     assert re.search(r"1\.2\.2\s+" + TITLE_1_2_2 + r"\s+2\s+1\s+0\s+1\s+0\b", text), text
 
 
+@pytest.mark.browser
 @pytest.mark.django_db
 def test_the_score_card_lists_what_is_left_to_earn(tools, scored, tmp_path):
     text = text_of(unit_scorecard_pdf(scored.a), tmp_path)
@@ -91,6 +93,7 @@ def test_the_score_card_lists_what_is_left_to_earn(tools, scored, tmp_path):
     assert "5.1" not in todo  # 30 of 40 staff answered: every line earned
 
 
+@pytest.mark.browser
 @pytest.mark.django_db
 def test_the_score_card_embeds_sarabun(tools, scored, tmp_path):
     fonts = poppler("pdffonts", unit_scorecard_pdf(scored.a), tmp_path).splitlines()
@@ -104,6 +107,7 @@ def test_the_score_card_embeds_sarabun(tools, scored, tmp_path):
     assert all("Sarabun" in line for line in fonts[2:]), "no fallback font may be needed"
 
 
+@pytest.mark.browser
 @pytest.mark.django_db
 def test_a_unit_without_score_cards_is_scored_first(tools, world, tmp_path):
     assert not ScoreCard.objects.filter(assessment=world.b).exists()
@@ -114,6 +118,7 @@ def test_a_unit_without_score_cards_is_scored_first(tools, world, tmp_path):
     assert "ศูนย์สารสนเทศการเกษตร" in text
 
 
+@pytest.mark.browser
 @pytest.mark.django_db
 def test_the_consolidated_report_ranks_units_and_gives_each_a_page(tools, scored, tmp_path):
     seen: list[int] = []
@@ -142,6 +147,7 @@ def test_an_unknown_round_is_refused(scored):
         consolidated_pdf(scored.framework, "R9")
 
 
+@pytest.mark.browser
 def test_long_thai_text_breaks_only_between_words(tools, tmp_path):
     # ICU's dictionary splits the compound into its words; a break anywhere else (สำนัก|งาน)
     # leaves a line that is not made of these words.
@@ -177,6 +183,7 @@ def test_a_failing_chromium_is_a_clear_error(settings):
         html_to_pdf("<p>ทดสอบ</p>")
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("warm", [True, False])
 def test_a_chromium_that_takes_too_long_is_stopped(tools, settings, warm):
     settings.PDF_WARM_BROWSER = warm
@@ -184,6 +191,7 @@ def test_a_chromium_that_takes_too_long_is_stopped(tools, settings, warm):
         html_to_pdf("<p>ทดสอบ</p>", timeout=0.05)
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("warm", [True, False])
 def test_both_printers_keep_the_thai_text_layer(tools, settings, tmp_path, warm):
     settings.PDF_WARM_BROWSER = warm
@@ -204,6 +212,7 @@ def test_a_running_header_cannot_escape_its_css_string():
     assert css_string("a\rb\fc\nd") == '"a\\D b\\C c\\A d"'  # every line break CSS knows
 
 
+@pytest.mark.browser
 def test_the_consolidated_report_is_a_background_job_with_progress(
     tools, scored, client, world, tmp_path, django_capture_on_commit_callbacks
 ):
@@ -221,6 +230,7 @@ def test_the_consolidated_report_is_a_background_job_with_progress(
     assert "สำนักวิจัยเศรษฐกิจการเกษตร" in text and "ศูนย์สารสนเทศการเกษตร" in text
 
 
+@pytest.mark.browser
 def test_a_units_scorecard_pdf_hides_verified_scores_it_may_not_see(tools, scored, client, world, tmp_path):
     from pramern.review.services import set_verdict, transition
 
@@ -243,6 +253,7 @@ def test_a_units_scorecard_pdf_hides_verified_scores_it_may_not_see(tools, score
     assert client.get(f"/a/{world.a.pk}/scorecard.pdf").status_code == 404
 
 
+@pytest.mark.browser
 def test_no_script_runs_in_a_report(tools, settings, tmp_path):
     settings.PDF_WARM_BROWSER = True
     html = (

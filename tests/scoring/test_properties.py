@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -117,6 +118,7 @@ def scored(data: dict[str, Any], round_code: str, basis: str = "self"):
     return score(FW, parse_assessment(data, FW, "generated.yaml"), round_code, basis)
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(assessments(), st.sampled_from(["self", "verified"]))
 def test_no_item_exceeds_its_max(data, basis):
@@ -128,6 +130,7 @@ def test_no_item_exceeds_its_max(data, basis):
         assert result.total <= result.potential <= FW.total_points
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(assessments(), st.sampled_from(["self", "verified"]))
 def test_r12_is_never_below_r6_for_the_same_records(data, basis):
@@ -137,6 +140,7 @@ def test_r12_is_never_below_r6_for_the_same_records(data, basis):
     assert r12.total >= r6.total
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(assessment_and_extra())
 def test_adding_a_record_never_lowers_a_score(case):
