@@ -28,8 +28,9 @@ run: $(STAMP)
 	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	PRAMERN_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# Every core (pytest-xdist; one test database per worker). `pytest -m "not slow"` is the quick run.
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist worksteal
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
