@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,9 +23,26 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(autouse=True)
 def test_settings(settings, tmp_path):
-    """Uploads go to a temporary folder, never into the working tree; passwords hash fast."""
+    """Uploads go to a temporary folder, never into the working tree; passwords hash fast;
+    static files are looked up when asked for, not indexed each time a test client starts
+    (WhiteNoise's index of every static file, the admin's included, took ~0.03 s per test)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
+    settings.WHITENOISE_AUTOREFRESH = True
+
+
+@pytest.fixture(autouse=True, scope="session")
+def framework_texts_parsed_once() -> Iterator[None]:
+    """Installing a framework parses its file (the FY2567 file: ~0.05 s), and the world of most
+    tests installs it: the parse of one text is kept for the run, as ``Framework.compiled()``
+    keeps it for a process. A compiled framework is immutable; a text that fails to parse
+    raises each time."""
+    from pramern.frameworks import services
+
+    parse = services.parse_framework
+    services.parse_framework = functools.cache(parse)
+    yield
+    services.parse_framework = parse
 
 
 @pytest.fixture(scope="session")
