@@ -244,9 +244,9 @@ def programme(unit: DemoUnit) -> list[Work]:
     ]  # fmt: skip
     # 3.1: a monthly summary of complaints, August 2023 to July 2024, at the end of each month.
     for year, month in [(2023, m) for m in range(8, 13)] + [(2024, m) for m in range(1, 8)]:
-        day = dt.date(year, month, 28 if month == 2 else 30)  # Feb 28 is the 6-month cut-off
+        end = dt.date(year, month, 28 if month == 2 else 30)  # Feb 28 is the 6-month cut-off
         work.append(
-            _w("3.1", "complaint_summaries", day.isoformat(), "สรุปเรื่องร้องเรียนประจำเดือน", covers=f"{year}-{month:02d}")
+            _w("3.1", "complaint_summaries", end.isoformat(), "สรุปเรื่องร้องเรียนประจำเดือน", covers=f"{year}-{month:02d}")
         )
     # 4.2.3: seven internal sharings (or guest talks with a Q&A summary) and two as outside speaker.
     work += [
