@@ -8,11 +8,11 @@ import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pramern.assessments.models import Evidence, Record
+from pramern.assessments.scores import compute_scores
 from pramern.assessments.services import (
     ImportResult,
     add_file_evidence,
     add_link_evidence,
-    compute_scores,
     export_document,
     import_document,
 )

@@ -43,7 +43,8 @@ from pramern.assessments.demo_data import (
     stage_work,
 )
 from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
-from pramern.assessments.services import add_link_evidence, compute_scores
+from pramern.assessments.scores import compute_scores
+from pramern.assessments.services import add_link_evidence
 from pramern.audit.services import log_action
 from pramern.frameworks.models import Framework, RoundSchedule
 from pramern.frameworks.services import FrameworkConflict, install_framework_file
@@ -94,9 +95,10 @@ class Command(BaseCommand):
                     fill(assessment, demo, STAGES.get(demo.code, EMPTY), users, today)
                     filled += 1
             rows = check(framework, units)
-            # The dashboards read stored score cards: every demo assessment's, once, after the commit.
             for assessment in Assessment.objects.filter(framework=framework, unit__in=units.values()):
-                refresh_later(assessment)  # with the services' own: once per assessment, after the commit
+                # the dashboards read stored score cards; with the services' own refreshes, once per
+                # assessment, after the commit
+                refresh_later(assessment)
         self.stdout.write(
             f"Demo: {len(units)} units, {filled} assessments filled"
             + ("" if filled else " (already loaded: nothing changed; --reset loads them again)")
