@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import contextlib
 import functools
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,6 +46,28 @@ def framework_texts_parsed_once() -> Iterator[None]:
     services.parse_framework = functools.cache(parse)
     yield
     services.parse_framework = parse
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None) -> Iterator[None]:
+    """pytest-django's test databases, with every connection the tests opened closed before they
+    are dropped. Under pytest-xdist the connection a worker's tests used is not always the one
+    ``connections`` gives at the end of the session, and PostgreSQL refused to drop a database
+    still in use ("being accessed by other users")."""
+    from django.db import DatabaseError
+    from django.db.backends.signals import connection_created
+
+    opened: weakref.WeakSet[Any] = weakref.WeakSet()
+
+    def remember(sender: Any, connection: Any, **kwargs: Any) -> None:
+        opened.add(connection)
+
+    connection_created.connect(remember, weak=False)
+    yield
+    connection_created.disconnect(remember)
+    for connection in list(opened):
+        with contextlib.suppress(DatabaseError):  # another thread's (a live server's) is that thread's to close
+            connection.close()
 
 
 @pytest.fixture(scope="session")
