@@ -11,7 +11,10 @@ from huey.contrib.djhuey import db_task, on_shutdown
 
 from pramern.assessments.models import Assessment
 from pramern.frameworks.models import Framework
+from pramern.reports.evidence_zip import build_evidence_zip
 from pramern.reports.models import ReportJob
+from pramern.reports.pdf import consolidated_pdf
+from pramern.reports.printing import close_printer
 from pramern.reports.retention import replace_older_results
 
 
@@ -33,7 +36,6 @@ def run_report_job(job_id: str) -> None:
     try:
         with tempfile.TemporaryFile() as scratch:
             if job.kind == ReportJob.Kind.EVIDENCE_ZIP:
-                from pramern.reports.evidence_zip import build_evidence_zip
                 from pramern.review.services import verdicts_visible_until
 
                 assessment = Assessment.objects.with_unit().get(pk=job.params["assessment"])
@@ -45,7 +47,6 @@ def run_report_job(job_id: str) -> None:
                     verdicts_until=verdicts_visible_until(job.requested_by, assessment),
                 )
             else:
-                from pramern.reports.pdf import consolidated_pdf
                 from pramern.review.services import verified_shown_for
 
                 framework = Framework.objects.get(pk=job.params["framework"])
@@ -75,6 +76,4 @@ def run_report_job(job_id: str) -> None:
 @on_shutdown()
 def close_pdf_printer() -> None:
     """A worker that stops (or restarts) closes the Chromium it printed with, and exits cleanly."""
-    from pramern.reports.pdf import close_printer  # start-up time: the web process imports tasks too
-
     close_printer()

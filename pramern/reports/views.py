@@ -16,7 +16,9 @@ from pramern.frameworks.models import Framework
 from pramern.organizations.permissions import access_for
 from pramern.reports import services
 from pramern.reports.evidence_zip import evidence_zip_size
+from pramern.reports.exporters import build_workbook, write_items_csv
 from pramern.reports.models import ReportJob
+from pramern.reports.pdf import unit_scorecard_pdf
 from pramern.review.services import verified_rounds_visible, verified_shown_for
 
 
@@ -38,8 +40,6 @@ def _round(framework: Framework, request: HttpRequest) -> str:
 
 @login_required
 def items_xlsx(request: HttpRequest) -> HttpResponse:
-    from pramern.reports.exporters import build_workbook
-
     framework = _office_wide(request)
     stream = io.BytesIO()
     build_workbook(framework, stream, verified_shown=verified_shown_for(request.user))
@@ -52,8 +52,6 @@ def items_xlsx(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def items_csv(request: HttpRequest) -> HttpResponse:
-    from pramern.reports.exporters import write_items_csv
-
     framework = _office_wide(request)
     stream = io.BytesIO()
     write_items_csv(framework, stream, verified_shown=verified_shown_for(request.user))
@@ -64,8 +62,6 @@ def items_csv(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def scorecard_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from pramern.reports.pdf import unit_scorecard_pdf
-
     assessment = get_assessment_for_user(request, pk)
     visible = verified_rounds_visible(request.user, assessment)
     response = HttpResponse(unit_scorecard_pdf(assessment, verified_rounds=visible), content_type="application/pdf")
