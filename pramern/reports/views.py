@@ -16,7 +16,7 @@ from pramern.frameworks.models import Framework
 from pramern.organizations.permissions import access_for
 from pramern.reports import services
 from pramern.reports.evidence_zip import evidence_zip_size
-from pramern.reports.exporters import build_workbook, write_items_csv
+from pramern.reports.exporters import DOWNLOADS
 from pramern.reports.models import ReportJob
 from pramern.reports.pdf import unit_scorecard_pdf
 from pramern.review.services import verified_rounds_visible, verified_shown_for
@@ -39,24 +39,16 @@ def _round(framework: Framework, request: HttpRequest) -> str:
 
 
 @login_required
-def items_xlsx(request: HttpRequest) -> HttpResponse:
+def scores_download(request: HttpRequest, identifier: str) -> HttpResponse:
+    """Every unit's scores as the file ``DOWNLOADS`` names: the xlsx workbook or the CSV item rows."""
+    download = DOWNLOADS.get(identifier)
+    if download is None:
+        raise Http404("No such download")
     framework = _office_wide(request)
     stream = io.BytesIO()
-    build_workbook(framework, stream, verified_shown=verified_shown_for(request.user))
-    response = HttpResponse(
-        stream.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{framework.code}-scores.xlsx"'
-    return response
-
-
-@login_required
-def items_csv(request: HttpRequest) -> HttpResponse:
-    framework = _office_wide(request)
-    stream = io.BytesIO()
-    write_items_csv(framework, stream, verified_shown=verified_shown_for(request.user))
-    response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{framework.code}-scores.csv"'
+    download.write(framework, stream, verified_shown=verified_shown_for(request.user))
+    response = HttpResponse(stream.getvalue(), content_type=download.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{framework.code}-scores.{identifier}"'
     return response
 
 
