@@ -311,8 +311,8 @@ class _Styles:
         self.header = book.add_format({**top, "bold": True, "bg_color": "#E2EFDA", "pattern": 1, "text_wrap": True})
         self.text = book.add_format(top)
         self.wrap = book.add_format({**top, "text_wrap": True})
-        self.points = book.add_format({**top, "num_format": POINTS_FORMAT})
-        self.int = book.add_format({**top, "num_format": "0"})
+        self.points = book.add_format({**top, "num_format": 2})  # built-in: POINTS_FORMAT
+        self.int = book.add_format({**top, "num_format": 1})  # built-in: "0"
         self.date = book.add_format({**top, "align": "left", "num_format": BE_DATE_FORMAT})
         self.datetime = book.add_format({**top, "align": "left", "num_format": BE_DATETIME_FORMAT})
 
@@ -325,10 +325,12 @@ class XlsxBook:
             stream,
             {
                 "constant_memory": True,
-                # What people typed stays text, even "=1+1" or an address.
+                # Cells are written by type (write_string, ...); should write() ever be used, what
+                # people typed still stays text, even "=1+1" or an address.
                 "strings_to_formulas": False,
                 "strings_to_urls": False,
-                "default_format_properties": {"font_name": FONT_NAME, "font_size": FONT_SIZE},
+                # Not a theme font: Excel would show the theme's (Calibri) instead.
+                "default_format_properties": {"font_name": FONT_NAME, "font_size": FONT_SIZE, "font_scheme": "none"},
                 # The font's own row height (12.75 pt); every sheet sets ROW_HEIGHT over it.
                 "default_row_height": 17,
             },
@@ -415,10 +417,12 @@ def _write_sheet(
     wrapped: list[bool],
 ) -> None:
     sheet.set_default_row(ROW_HEIGHT)
+    sheet.set_margins(left=0.5, right=0.5)
     for column, width in enumerate(widths):
         sheet.set_column_pixels(column, column, round(width * DIGIT_PIXELS))
     if exporter.freeze_panes:
         sheet.freeze_panes(exporter.freeze_panes)
+        sheet.set_selection(exporter.freeze_panes)  # the cursor starts below the header
     if exporter.autofilter and rows:
         sheet.autofilter(0, 0, len(rows), len(headers) - 1)
 

@@ -318,6 +318,7 @@ def test_every_cell_is_in_the_thai_capable_font_and_the_header_is_shaded(scored)
             for cell in row:
                 if cell.value is not None:
                     assert (cell.font.name, cell.font.sz) == (FONT_NAME, FONT_SIZE), (sheet.title, cell.coordinate)
+                    assert cell.font.scheme is None  # a theme font would show as the theme's (Calibri)
         for cell in sheet[1]:
             assert cell.fill.fgColor.rgb == "FFE2EFDA" and cell.alignment.wrap_text
     # the workbook's default style too: a cell typed in later shows in the same font
@@ -335,6 +336,8 @@ def test_only_list_sheets_are_frozen_and_filtered(scored):
     assert book[INFO].freeze_panes is None
     assert book[INFO].auto_filter.ref is None
     assert book.active.title == ITEMS
+    assert book[ITEMS].views.sheetView[0].selection[0].activeCell == "A2"  # the cursor starts below the header
+    assert all((sheet.page_margins.left, sheet.page_margins.right) == (0.5, 0.5) for sheet in book)
 
 
 def test_whole_numbers_and_dates_have_their_formats(scored):
