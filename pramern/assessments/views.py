@@ -33,11 +33,11 @@ from pramern.assessments.forms import (
     record_form_class,
 )
 from pramern.assessments.models import Assessment, Evidence, Record
+from pramern.assessments.rounds import lock_state
 from pramern.assessments.services import (
     EvidenceRejected,
     FormAlreadySaved,
     RecordConflict,
-    WorkspaceError,
     add_file_evidence,
     add_link_evidence,
     attach_evidence,
@@ -48,14 +48,15 @@ from pramern.assessments.services import (
     effective_staff_counts,
     export_document,
     import_document,
-    lock_state,
     save_record,
 )
 from pramern.assessments.workspace import Workspace, load_workspace
 from pramern.audit.models import AuditEntry
+from pramern.errors import UserError, WorkspaceError
 from pramern.organizations.models import Section
 from pramern.organizations.permissions import access_for
 from pramern.review import services as review_services
+from pramern.review import visibility
 from pramern.review.forms import CommentForm
 from pramern.review.models import Comment
 from pramern.scoring.model import Framework as CompiledFramework
@@ -110,7 +111,7 @@ def staff_counts(request: HttpRequest, pk: int) -> HttpResponse:
     if writing and form.is_valid():
         try:
             changed = change_staff_counts(assessment, form.counts(), user=request.user)
-        except WorkspaceError as exc:
+        except UserError as exc:
             error = exc
         else:
             messages.success(request, _("The staff counts were saved.") if changed else _("Nothing was changed."))
@@ -129,7 +130,7 @@ def staff_counts(request: HttpRequest, pk: int) -> HttpResponse:
 def _visible_verified(request: HttpRequest, workspace: Workspace) -> dict[str, Any]:
     """Round code -> verified round, for the rounds whose verified score this person may see."""
     assert workspace.verified is not None
-    visible = review_services.verified_rounds_visible(request.user, workspace.assessment, workspace.unit_rounds)
+    visible = visibility.verified_rounds_visible(request.user, workspace.assessment, workspace.unit_rounds)
     return {code: verified for code, verified in workspace.verified.items() if code in visible}
 
 
@@ -172,7 +173,7 @@ def _item_context(
     item_code: str,
     *,
     bound: dict[str, Any] | None = None,
-    error: WorkspaceError | None = None,
+    error: UserError | None = None,
     error_record: int | None = None,
 ) -> dict[str, Any]:
     """The item page's data; ``bound`` holds a form with the user's input to show again."""
@@ -193,14 +194,14 @@ def _item_context(
     }
     evidence_by_record = Evidence.objects.by_record(r.pk for page in pages.values() for r in page.object_list)
     all_evidence = list(Evidence.objects.filter(assessment=assessment).order_by("-created_at")) if can_edit else []
-    verdicts_seen_until = review_services.verdicts_visible_until(request.user, assessment, workspace.unit_rounds)
-    values_seen_until = review_services.verified_values_visible_until(request.user, assessment, workspace.unit_rounds)
+    verdicts_seen_until = visibility.verdicts_visible_until(request.user, assessment, workspace.unit_rounds)
+    values_seen_until = visibility.verified_values_visible_until(request.user, assessment, workspace.unit_rounds)
     facts = []
     for name, fact in item.facts.items():
         rows = [
             {
                 "record": r,
-                "fields": review_services.shown_fields(r, values_seen_until),
+                "fields": visibility.shown_fields(r, values_seen_until),
                 "evidence": evidence_by_record.get(r.pk, []),
                 "can_change": can_edit and workspace.can_change(r),
                 "verdict": workspace.verdicts.get(r.pk) if r.date <= verdicts_seen_until else None,
@@ -284,7 +285,7 @@ def record_create(request: HttpRequest, pk: int, code: str, fact: str) -> HttpRe
         url = reverse("workspace:record-edit", kwargs={"pk": assessment.pk, "record_pk": exc.record.pk})
         form.add_error(None, format_html('{} <a href="{}">{}</a>', exc.message, url, _("Open the saved record")))
         return _after_change(request, assessment, code, bound={"fact": fact, "form": form})
-    except WorkspaceError as exc:
+    except UserError as exc:
         for message in (exc.message, *exc.problems):  # shown at the form the person is looking at
             form.add_error(None, message)
         return _after_change(request, assessment, code, bound={"fact": fact, "form": form})
@@ -324,7 +325,7 @@ def record_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
                 typed = request.POST.copy()
                 typed[form.add_prefix("version")] = str(exc.current.version)
                 form = form_class(typed, prefix=record.fact)
-            except WorkspaceError as exc:
+            except UserError as exc:
                 error = exc
             else:
                 messages.success(request, _("The record was saved."))
@@ -359,7 +360,7 @@ def _change_record(
     record = get_record_for_user(request, assessment, record_pk)
     try:
         change(assessment, record)
-    except WorkspaceError as exc:  # shown on the record it is about
+    except UserError as exc:  # shown on the record it is about
         return _after_change(request, assessment, record.item_code, error=exc, error_record=record.pk)
     return _after_change(request, assessment, record.item_code)
 
@@ -457,7 +458,7 @@ def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
     if request.method == "POST":
         try:
             delete_evidence(evidence, user=request.user)
-        except WorkspaceError as exc:
+        except UserError as exc:
             error = exc
         else:
             messages.success(request, _("The evidence was deleted."))
@@ -511,11 +512,11 @@ def submit(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
         if action not in ("submit", "resubmit"):
             raise Http404("No such step")
         if request.POST.get("confirm") != "yes":
-            error = WorkspaceError(_("Tick the box to confirm the submission."))
+            error = UserError(_("Tick the box to confirm the submission."))
         else:
             try:
                 review_services.transition(assessment, round_code, action, user=request.user)
-            except WorkspaceError as exc:
+            except UserError as exc:
                 error = exc
             else:
                 messages.success(request, _("The round was submitted. The workspace is now read-only for it."))
@@ -545,7 +546,7 @@ def submit(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
 def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     assessment = get_assessment_for_user(request, pk)
     document = export_document(
-        assessment, verified_until=review_services.verified_values_visible_until(request.user, assessment)
+        assessment, verified_until=visibility.verified_values_visible_until(request.user, assessment)
     )
     name = f"{assessment.unit.code}-{assessment.framework.code}"
     if fmt == "json":
@@ -574,7 +575,7 @@ def import_view(request: HttpRequest, pk: int) -> HttpResponse:
             except (UnicodeDecodeError, SyntaxProblem) as exc:
                 raise WorkspaceError(_("The file could not be read; nothing was changed."), [str(exc)]) from None
             result = import_document(assessment, data, user=request.user)
-        except WorkspaceError as exc:
+        except UserError as exc:
             error = exc
         else:
             messages.success(

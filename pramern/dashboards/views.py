@@ -22,7 +22,7 @@ from pramern.frameworks.models import Framework
 from pramern.organizations.models import Unit
 from pramern.organizations.permissions import access_for
 from pramern.reports.data import unit_totals
-from pramern.review.services import verified_rounds_visible, verified_visible_in_state
+from pramern.review.visibility import verified_rounds_visible, verified_visible_in_state
 from pramern.scoring import format_points
 from pramern.ui.text import tr
 

@@ -16,6 +16,7 @@ from pramern.reports.models import ReportJob
 from pramern.reports.pdf import consolidated_pdf
 from pramern.reports.printing import close_printer
 from pramern.reports.retention import replace_older_results
+from pramern.review.visibility import verdicts_visible_until, verified_shown_for
 
 
 def _progress(job: ReportJob) -> object:
@@ -36,8 +37,6 @@ def run_report_job(job_id: str) -> None:
     try:
         with tempfile.TemporaryFile() as scratch:
             if job.kind == ReportJob.Kind.EVIDENCE_ZIP:
-                from pramern.review.services import verdicts_visible_until
-
                 assessment = Assessment.objects.with_unit().get(pk=job.params["assessment"])
                 build_evidence_zip(
                     assessment,
@@ -47,8 +46,6 @@ def run_report_job(job_id: str) -> None:
                     verdicts_until=verdicts_visible_until(job.requested_by, assessment),
                 )
             else:
-                from pramern.review.services import verified_shown_for
-
                 framework = Framework.objects.get(pk=job.params["framework"])
                 pdf = consolidated_pdf(
                     framework,

@@ -19,7 +19,7 @@ from pramern.reports.evidence_zip import evidence_zip_size
 from pramern.reports.exporters import DOWNLOADS
 from pramern.reports.models import ReportJob
 from pramern.reports.pdf import unit_scorecard_pdf
-from pramern.review.services import verified_rounds_visible, verified_shown_for
+from pramern.review.visibility import verified_rounds_visible, verified_shown_for
 
 
 def _office_wide(request: HttpRequest) -> Framework:

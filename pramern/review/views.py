@@ -17,13 +17,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
-from pramern.assessments.services import WorkspaceError
 from pramern.assessments.workspace import load_workspace
 from pramern.audit.models import AuditEntry
+from pramern.errors import UserError
 from pramern.frameworks.models import Framework
 from pramern.organizations.permissions import access_for
 from pramern.reports.exporters import csv_text
-from pramern.review import services
+from pramern.review import services, verdicts
 from pramern.review.forms import (
     CommentForm,
     ExtensionForm,
@@ -80,7 +80,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     for u in UnitRound.objects.filter(assessment__framework=framework):
         rounds_of[u.assessment_id].append(u)
     unit_rounds = {a: u for a, units in rounds_of.items() for u in units if u.round_code == round_code}
-    settled = {a: services.settled_round(compiled, units) for a, units in rounds_of.items()}
+    settled = {a: verdicts.settled_round(compiled, units) for a, units in rounds_of.items()}
     pending = Record.objects.filter(assessment__framework=framework, date__lte=cutoff, verdict__isnull=True)
     if dimension:
         pending = pending.filter(item_code__startswith=f"{dimension}.")
@@ -89,7 +89,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         for a, _item in {
             (a, item)
             for a, item, day in pending.order_by().values_list("assessment_id", "item_code", "date")
-            if services.still_open_to_review(day, settled.get(a))
+            if verdicts.still_open_to_review(day, settled.get(a))
         }
     )
     rows = []
@@ -160,7 +160,7 @@ def unit_round(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
                     unreviewed_confirmed=step["unreviewed_confirmed"] == "yes",
                 )
                 messages.success(request, _("Done."))
-        except WorkspaceError as exc:
+        except UserError as exc:
             error = exc
         else:
             return redirect("review:unit", pk=assessment.pk, round_code=round_code)
@@ -170,11 +170,11 @@ def unit_round(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
     self_result = workspace.scores.by_round[round_code]
     in_round = [r for r in workspace.records if r.date <= status.round.cutoff]
     recorded = Counter(r.item_code for r in in_round)
-    settled = services.settled_round(workspace.framework, workspace.unit_rounds.values())
+    settled = verdicts.settled_round(workspace.framework, workspace.unit_rounds.values())
     unreviewed = Counter(  # what can still get a verdict (records of a settled round keep theirs)
         r.item_code
         for r in in_round
-        if r.pk not in workspace.verdicts and services.still_open_to_review(r.date, settled)
+        if r.pk not in workspace.verdicts and verdicts.still_open_to_review(r.date, settled)
     )
     items = [
         {
@@ -198,7 +198,7 @@ def unit_round(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
         "actions": services.available_actions(status.state, request.user, *order),
         "refused": services.refused_actions(status.state, request.user, *order),
         "waiting": sum(unreviewed.values()),
-        "review_started": services.review_started(status.state),
+        "review_started": verdicts.review_started(status.state),
         "error": error,
         "conflict": _conflict(request, assessment),
         # which records returning this round reopens, although later rounds are closed
@@ -217,7 +217,7 @@ def item(request: HttpRequest, pk: int, round_code: str, code: str) -> HttpRespo
     if request.method == "POST":
         try:
             _review_post(request, assessment, round_code, code)
-        except WorkspaceError as exc:
+        except UserError as exc:
             error = exc
         else:
             return redirect("review:item", pk=assessment.pk, round_code=round_code, code=code)
@@ -255,7 +255,7 @@ def item(request: HttpRequest, pk: int, round_code: str, code: str) -> HttpRespo
         "statuses": Verdict.Status.choices,
         "error": error,
         "status": workspace.locks.status(round_code),
-        "review_started": services.review_started(workspace.locks.status(round_code).state),
+        "review_started": verdicts.review_started(workspace.locks.status(round_code).state),
         "conflict": _conflict(request, assessment),
     }
     return render(request, "review/item.html", context, status=400 if error else 200)
@@ -280,7 +280,7 @@ def _review_post(request: HttpRequest, assessment: Assessment, round_code: str, 
     elif kind == "comment":
         services.add_comment(assessment, code, CommentForm(request.POST).cleaned()["body"], user=user)
     else:
-        raise WorkspaceError(_("Unknown step."))
+        raise services.ReviewError(_("Unknown step."))
 
 
 @login_required

@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 import pramern.assessments.admin as assessments_admin
 from pramern.assessments.models import Record
-from pramern.assessments.services import WorkspaceError, change_staff_counts
+from pramern.assessments.services import change_staff_counts
 from pramern.audit.models import AuditEntry
+from pramern.errors import WorkspaceError
 from pramern.review.services import transition
 from tests.factories import record
 
