@@ -3,13 +3,19 @@ with clear errors when Chromium is missing, fails or takes too long, and no scri
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from pramern.reports.pdf import fonts_dir
 from pramern.reports.printing import PdfError, html_to_pdf
 from tests.reports.poppler import poppler, text_of
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_missing_chromium_is_a_clear_error(settings):
@@ -57,3 +63,16 @@ def test_no_script_runs_in_a_report(tools, settings, tmp_path):
     )
     text = text_of(html_to_pdf(html), tmp_path)
     assert "SCRIPT RAN" not in text and "สคริปต์" in text  # the page printed, as written
+
+
+def test_the_web_process_does_not_import_playwright():
+    """Playwright takes ~0.3 s to import: only a process that prints pays for it. The report
+    views and tasks import the PDF modules at the top, so those must not import it."""
+    code = (
+        "import sys, django; django.setup(); import pramern.urls, pramern.reports.tasks; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'playwright'))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "pramern.settings", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"
