@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from pramern.scoring import format_points
 from pramern.scoring.assessment import MAX_STAFF, staff_per_round
 from pramern.scoring.model import FactSpec, Framework
-from pramern.scoring.numbers import NumberProblem, parse_number
+from pramern.scoring.numbers import NumberProblem, json_number, parse_number
 from pramern.thaidates import BUDDHIST_ERA_OFFSET, MONTHS_LONG, MONTHS_SHORT, thai_month
 from pramern.ui.text import bedate, tr
 
@@ -201,23 +201,19 @@ class RecordForm(forms.Form):
                     data[name] = True
             elif spec.kind == "number":
                 if value is not None:
-                    data[name] = _number(value)
+                    data[name] = json_number(value)
             elif value not in (None, ""):
                 data[name] = value
         if self.fact.type == "measurement":
-            data["value"] = _number(cleaned["value"])
+            data["value"] = json_number(cleaned["value"])
         elif self.fact.type == "choice":
             data["option"] = cleaned["option"]
         elif self.fact.type == "periodic":
             day = cleaned["date"]
             data["covers"] = cleaned.get("covers") or f"{day.year:04d}-{day.month:02d}"
         elif self.fact.type == "judgement":
-            data["claimed"] = _number(Decimal(cleaned["claimed"]))
+            data["claimed"] = json_number(Decimal(cleaned["claimed"]))
         return data
-
-
-def _number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def record_form_class(

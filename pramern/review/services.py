@@ -27,7 +27,7 @@ from pramern.review.models import Comment, DeadlineExtension, Override, Verdict
 from pramern.scoring import ScoreResult, score
 from pramern.scoring.assessment import parse_stored_assessment
 from pramern.scoring.engine import VERIFIED
-from pramern.scoring.numbers import NumberProblem, parse_number
+from pramern.scoring.numbers import NumberProblem, json_number, parse_number
 from pramern.ui.text import bedate, tr
 
 State = UnitRound.State
@@ -433,7 +433,7 @@ def set_verified_value(record: Record, value: str, *, user: Any) -> Record:
             % {"min": fact.minimum, "max": fact.maximum, "step": step}
         )
     before = dict(record.data)
-    record.data = {**record.data, "verified": int(number) if number == number.to_integral_value() else float(number)}
+    record.data = {**record.data, "verified": json_number(number)}
     record.save(update_fields=["data", "updated_at"])
     scores_changed(record.assessment)
     Verdict.objects.update_or_create(
