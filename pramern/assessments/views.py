@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import yaml
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,9 +27,9 @@ from pramern.assessments.forms import (
     StaffCountsForm,
     compare_with_saved,
     initial_for,
-    months_between,
-    record_form_class,
+    record_form_classes,
 )
+from pramern.assessments.item_page import item_page
 from pramern.assessments.models import Assessment, Evidence, Record
 from pramern.assessments.services import (
     EvidenceRejected,
@@ -53,11 +51,9 @@ from pramern.assessments.services import (
 )
 from pramern.assessments.workspace import Workspace, load_workspace
 from pramern.audit.models import AuditEntry
-from pramern.organizations.models import Section
 from pramern.organizations.permissions import access_for
 from pramern.review import services as review_services
 from pramern.review.forms import CommentForm
-from pramern.review.models import Comment
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.scoring.model import Item
 from pramern.scoring.yamlio import SyntaxProblem, load_text
@@ -154,18 +150,6 @@ def _item(framework: CompiledFramework, code: str) -> Item:
     return item
 
 
-def _form_classes(
-    framework: CompiledFramework, sections: Iterable[Section], item: Item, staff_counts: dict[str, int]
-) -> dict[str, type[RecordForm]]:
-    choices = [(s.code, s.name_th) for s in sections]
-    period = (framework.rounds[0].starts, framework.rounds[-1].cutoff)
-    months = months_between(*period)
-    return {
-        name: record_form_class(fact, choices, months, period, framework=framework, staff_counts=staff_counts)
-        for name, fact in item.facts.items()
-    }
-
-
 def _item_context(
     request: HttpRequest,
     assessment: Assessment,
@@ -175,66 +159,11 @@ def _item_context(
     error: WorkspaceError | None = None,
     error_record: int | None = None,
 ) -> dict[str, Any]:
-    """The item page's data; ``bound`` holds a form with the user's input to show again."""
-    workspace = load_workspace(assessment, with_verified=True)
-    item = _item(workspace.framework, item_code)
-    access = access_for(request.user)
-    can_edit = access.can_edit(assessment.unit_id) and not workspace.locks.read_only
-    forms = {
-        name: cls(prefix=name)
-        for name, cls in _form_classes(workspace.framework, workspace.sections, item, assessment.staff_counts).items()
-    }
-    if bound and bound.get("fact") in forms:
-        forms[bound["fact"]] = bound["form"]
-    # Long lists are shown a page at a time (?page-<fact>=N): a page stays small whatever is stored.
-    pages = {
-        name: Paginator(records, settings.RECORDS_PER_PAGE).get_page(request.GET.get(f"page-{name}"))
-        for name, records in workspace.records_of(item).items()
-    }
-    evidence_by_record = Evidence.objects.by_record(r.pk for page in pages.values() for r in page.object_list)
-    all_evidence = list(Evidence.objects.filter(assessment=assessment).order_by("-created_at")) if can_edit else []
-    verdicts_seen_until = review_services.verdicts_visible_until(request.user, assessment, workspace.unit_rounds)
-    values_seen_until = review_services.verified_values_visible_until(request.user, assessment, workspace.unit_rounds)
-    facts = []
-    for name, fact in item.facts.items():
-        rows = [
-            {
-                "record": r,
-                "fields": review_services.shown_fields(r, values_seen_until),
-                "evidence": evidence_by_record.get(r.pk, []),
-                "can_change": can_edit and workspace.can_change(r),
-                "verdict": workspace.verdicts.get(r.pk) if r.date <= verdicts_seen_until else None,
-            }
-            for r in (pages[name].object_list if name in pages else [])
-        ]
-        facts.append({"fact": fact, "rows": rows, "form": forms[name], "page": pages.get(name)})
-    history = AuditEntry.objects.for_item(assessment.pk, item.code)
-    if verdicts_seen_until < workspace.framework.final_round.cutoff:
-        history = history.exclude(action__startswith="pramern.verdict.").exclude(action__startswith="pramern.override.")
-    visible = _visible_verified(request, workspace)
-    results = [
-        (result.round, result.items[item.code], visible[code].items[item.code] if code in visible else None)
-        for code, result in workspace.scores.by_round.items()
-    ]
-    return {
-        "ws": workspace,
-        "assessment": assessment,
-        "item": item,
-        "facts": facts,
-        "result": workspace.current_result.items[item.code],
-        "results": results,
-        "can_edit": can_edit,
-        "error": error,
-        "error_record": error_record,
-        "all_evidence": all_evidence,
-        "history": history[:50],
-        "comments": Comment.objects.filter(assessment=assessment, item_code=item.code).select_related("author"),
-        "comment_url": reverse("workspace:comment", args=[assessment.pk, item.code])
-        if access.can_edit(assessment.unit_id) or review_services.reviews(request.user, assessment.unit_id)
-        else "",
-        "file_form": FileEvidenceForm(),
-        "link_form": LinkEvidenceForm(),
-    }
+    """The item page's data (404 for an item not in the framework); ``bound`` holds a form with
+    the user's input to show again."""
+    _item(assessment.framework.compiled(), item_code)
+    page = item_page(assessment, item_code, request.user, query=request.GET, bound=bound)
+    return {**vars(page), "error": error, "error_record": error_record}
 
 
 @login_required
@@ -262,9 +191,8 @@ def record_create(request: HttpRequest, pk: int, code: str, fact: str) -> HttpRe
     item = _item(framework, code)
     if fact not in item.facts:
         raise Http404("No such fact")
-    form = _form_classes(framework, assessment.unit.sections.all(), item, assessment.staff_counts)[fact](
-        request.POST, prefix=fact
-    )
+    form_class = record_form_classes(framework, assessment.unit.sections.all(), item, assessment.staff_counts)[fact]
+    form = form_class(request.POST, prefix=fact)
     if not form.is_valid():
         return _after_change(request, assessment, code, bound={"fact": fact, "form": form})
     try:
@@ -297,7 +225,8 @@ def record_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
     record = get_record_for_user(request, assessment, record_pk)
     workspace = load_workspace(assessment)
     item = _item(workspace.framework, record.item_code)
-    form_class = _form_classes(workspace.framework, workspace.sections, item, assessment.staff_counts)[record.fact]
+    form_classes = record_form_classes(workspace.framework, workspace.sections, item, assessment.staff_counts)
+    form_class = form_classes[record.fact]
     error, conflict, status = None, None, 200
     if request.method == "POST":
         form = form_class(request.POST, prefix=record.fact)
@@ -375,15 +304,12 @@ def record_delete(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse
 def comment(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """A message in the item's thread from the unit's people (evaluators write from the review page too)."""
     assessment = get_assessment_for_user(request, pk)
+    if not review_services.writes_in_thread(request.user, assessment.unit_id):
+        raise PermissionDenied("Only the unit's people and the Evaluation Centre write in this thread")
     try:
         body = CommentForm(request.POST).cleaned()["body"]
         review_services.add_comment(assessment, code, body, user=request.user)
     except review_services.ReviewError as exc:
-        if not (
-            access_for(request.user).can_edit(assessment.unit_id)
-            or review_services.reviews(request.user, assessment.unit_id)
-        ):
-            raise PermissionDenied(exc.message) from None
         return _after_change(request, assessment, code, error=exc)
     return redirect(reverse("workspace:item", args=[assessment.pk, code]) + "#comments")
 

@@ -56,6 +56,12 @@ def reviews(user: Any, unit_id: int) -> bool:
     return reads_as_centre(access_for(user), unit_id)
 
 
+def writes_in_thread(user: Any, unit_id: int) -> bool:
+    """Whether ``user`` may write in this unit's comment threads: its own people and the Centre
+    (a member of the unit who is also of the Centre writes as the unit's)."""
+    return access_for(user).can_edit(unit_id) or reviews(user, unit_id)
+
+
 def conflict_message(assessment: Assessment) -> str:
     return _(
         "You are a member of %(unit)s, so you may not review it (conflict of interest). "
@@ -510,7 +516,7 @@ def clear_override(assessment: Assessment, round_code: str, item_code: str, *, u
 def add_comment(assessment: Assessment, item_code: str, body: str, *, user: Any) -> Comment:
     """A message in the item's thread, from the unit's people or the Centre (a member of the
     unit who is also of the Centre writes as the unit's)."""
-    if not (access_for(user).can_edit(assessment.unit_id) or reviews(user, assessment.unit_id)):
+    if not writes_in_thread(user, assessment.unit_id):
         raise ReviewError(_("Only the unit's people and the Evaluation Centre write in this thread."))
     if not body.strip():
         raise ReviewError(_("Write the comment first."))
