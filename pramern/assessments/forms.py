@@ -194,6 +194,11 @@ class RecordForm(forms.Form):
                     % {"value": format_points(value), "round": tr(rnd.title), "staff": staff},
                 )
 
+    def record_fields(self) -> dict[str, Any]:
+        """What ``services.save_record`` takes from the form: the date, data, title and note."""
+        cleaned = self.cleaned_data
+        return {"date": cleaned["date"], "data": self.record_data(), "title": cleaned["title"], "note": cleaned["note"]}
+
     def record_data(self) -> dict[str, Any]:
         """The record's fields in the assessment file format."""
         data: dict[str, Any] = {}

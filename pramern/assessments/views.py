@@ -197,15 +197,7 @@ def record_create(request: HttpRequest, pk: int, code: str, fact: str) -> HttpRe
         return _after_change(request, assessment, code, bound={"fact": fact, "form": form})
     try:
         save_record(
-            assessment,
-            code,
-            fact,
-            date=form.cleaned_data["date"],
-            data=form.record_data(),
-            title=form.cleaned_data["title"],
-            note=form.cleaned_data["note"],
-            user=request.user,
-            form_key=form.cleaned_data["form_key"],
+            assessment, code, fact, **form.record_fields(), user=request.user, form_key=form.cleaned_data["form_key"]
         )
     except FormAlreadySaved as exc:
         # What the person typed stays in the form, with a way to the record this form made.
@@ -227,48 +219,58 @@ def record_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
     item = _item(workspace.framework, record.item_code)
     form_classes = record_form_classes(workspace.framework, workspace.sections, item, assessment.staff_counts)
     form_class = form_classes[record.fact]
-    error, conflict, status = None, None, 200
-    if request.method == "POST":
-        form = form_class(request.POST, prefix=record.fact)
-        status = 400
-        if form.is_valid():
-            data = form.record_data()
-            try:
-                save_record(
-                    assessment,
-                    record.item_code,
-                    record.fact,
-                    date=form.cleaned_data["date"],
-                    data=data,
-                    title=form.cleaned_data["title"],
-                    note=form.cleaned_data["note"],
-                    user=request.user,
-                    record=record,
-                    version=form.cleaned_data["version"],
-                )
-            except RecordConflict as exc:
-                error, conflict, status = exc, _conflict(exc.current, form), 409
-                # What this person typed stays in the form, which now carries the version saved:
-                # saving again is a deliberate choice to keep this person's values over the other change.
-                typed = request.POST.copy()
-                typed[form.add_prefix("version")] = str(exc.current.version)
-                form = form_class(typed, prefix=record.fact)
-            except WorkspaceError as exc:
-                error = exc
-            else:
-                messages.success(request, _("The record was saved."))
-                return redirect("workspace:item", pk=assessment.pk, code=record.item_code)
-    else:
-        form = form_class(initial=initial_for(record), prefix=record.fact)
+    if request.method != "POST":
+        return _record_edit_page(
+            request, workspace, record, form_class(initial=initial_for(record), prefix=record.fact)
+        )
+    form = form_class(request.POST, prefix=record.fact)
+    if not form.is_valid():
+        return _record_edit_page(request, workspace, record, form, status=400)
+    try:
+        save_record(
+            assessment,
+            record.item_code,
+            record.fact,
+            **form.record_fields(),
+            user=request.user,
+            record=record,
+            version=form.cleaned_data["version"],
+        )
+    except RecordConflict as exc:
+        # What this person typed stays in the form, which now carries the version saved:
+        # saving again is a deliberate choice to keep this person's values over the other change.
+        typed = request.POST.copy()
+        typed[form.add_prefix("version")] = str(exc.current.version)
+        retyped = form_class(typed, prefix=record.fact)
+        return _record_edit_page(request, workspace, record, retyped, error=exc, conflict=_conflict(exc.current, form))
+    except WorkspaceError as exc:
+        return _record_edit_page(request, workspace, record, form, error=exc)
+    messages.success(request, _("The record was saved."))
+    return redirect("workspace:item", pk=assessment.pk, code=record.item_code)
+
+
+def _record_edit_page(
+    request: HttpRequest,
+    workspace: Workspace,
+    record: Record,
+    form: RecordForm,
+    *,
+    error: WorkspaceError | None = None,
+    conflict: dict[str, Any] | None = None,
+    status: int | None = None,
+) -> HttpResponse:
+    """The edit page: 409 after a conflicting change, 400 after any other refusal."""
     context = {
         "ws": workspace,
-        "assessment": assessment,
-        "item": item,
+        "assessment": workspace.assessment,
+        "item": workspace.framework.items_by_code[record.item_code],
         "record": record,
         "form": form,
         "error": error,
         "conflict": conflict,
     }
+    if status is None:
+        status = 409 if conflict else 400 if error else 200
     return render(request, "assessments/record_edit.html", context, status=status)
 
 
@@ -434,34 +436,33 @@ def submit(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
         raise Http404("No such round")
     error = None
     if writing:
-        if action not in ("submit", "resubmit"):
-            raise Http404("No such step")
-        if request.POST.get("confirm") != "yes":
-            error = WorkspaceError(_("Tick the box to confirm the submission."))
+        try:
+            _submit_step(request, assessment, round_code, action)
+        except WorkspaceError as exc:
+            error = exc
         else:
-            try:
-                review_services.transition(assessment, round_code, action, user=request.user)
-            except WorkspaceError as exc:
-                error = exc
-            else:
-                messages.success(request, _("The round was submitted. The workspace is now read-only for it."))
-                return redirect("workspace:home", pk=assessment.pk)
+            messages.success(request, _("The round was submitted. The workspace is now read-only for it."))
+            return redirect("workspace:home", pk=assessment.pk)
     access = access_for(request.user)
-    result = workspace.scores.by_round[round_code]
     context = {
         "ws": workspace,
         "assessment": assessment,
-        "result": result,
-        # points claimed with nothing for the evaluator to see: they will not be verified
-        "unsupported": [
-            r.item for r in result.items.values() if r.points > 0 and not workspace.evidence_counts.get(r.item.code)
-        ],
+        "result": workspace.scores.by_round[round_code],
+        "unsupported": workspace.unsupported(round_code),
         "status": workspace.locks.status(round_code),
         "can_submit": access.can_submit(assessment.unit_id),
         "can_resubmit": access.can_edit(assessment.unit_id),
         "error": error,
     }
     return render(request, "assessments/submit.html", context, status=400 if error else 200)
+
+
+def _submit_step(request: HttpRequest, assessment: Assessment, round_code: str, action: str) -> None:
+    if action not in ("submit", "resubmit"):
+        raise Http404("No such step")
+    if request.POST.get("confirm") != "yes":
+        raise WorkspaceError(_("Tick the box to confirm the submission."))
+    review_services.transition(assessment, round_code, action, user=request.user)
 
 
 # --------------------------------------------------------------------------- import / export

@@ -75,6 +75,12 @@ class Workspace:
                 grouped[record.fact].append(record)
         return grouped
 
+    def unsupported(self, round_code: str) -> list[Item]:
+        """Items claiming points in the round with no evidence for the evaluator to see: they
+        will not be verified."""
+        result = self.scores.by_round[round_code]
+        return [r.item for r in result.items.values() if r.points > 0 and not self.evidence_counts.get(r.item.code)]
+
     def can_change(self, record: Record) -> bool:
         return not self.locks.date_locked(record.date)
 
