@@ -15,8 +15,11 @@ from django.utils import timezone
 
 from pramern.assessments.adapter import load_scoring_assessment
 from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
-from pramern.assessments.services import WorkspaceError, add_file_evidence, compute_scores, lock_state, save_record
+from pramern.assessments.rounds import lock_state
+from pramern.assessments.scores import compute_scores
+from pramern.assessments.services import add_file_evidence, save_record
 from pramern.audit.models import AuditEntry
+from pramern.errors import WorkspaceError
 from pramern.frameworks.models import Framework, RoundSchedule
 from pramern.organizations.models import Role, Section, Unit
 

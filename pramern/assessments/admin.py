@@ -16,16 +16,16 @@ from django.utils.translation import gettext_lazy
 
 from pramern.assessments.forms import staff_count_fields, staff_counts_of, staff_initial
 from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
+from pramern.assessments.rounds import lock_state
 from pramern.assessments.services import (
-    WorkspaceError,
     change_staff_counts,
     check_staff_counts,
     clean_staff_counts,
-    lock_state,
     purge_evidence,
     scores_changed,
 )
 from pramern.audit.services import log_action
+from pramern.errors import WorkspaceError
 from pramern.organizations.permissions import access_for
 from pramern.ui.admin_base import JunkSafeAdmin
 from pramern.ui.text import bedate

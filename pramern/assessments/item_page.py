@@ -1,5 +1,5 @@
 """The item page's read model: an item's records per fact (a page at a time), with their evidence
-and the verdicts and verified values the reader may see, the forms to add records, the item's
+and the verdicts and verified values the reader may see, the item's
 score per round, its history and its comment thread. Built on ``workspace.load_workspace``."""
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from pramern.assessments.forms import FileEvidenceForm, LinkEvidenceForm, RecordForm, record_form_classes
 from pramern.assessments.models import Assessment, Evidence, Record
 from pramern.assessments.workspace import Workspace, load_workspace
 from pramern.audit.models import AuditEntry
 from pramern.organizations.permissions import access_for
 from pramern.review import services as review_services
+from pramern.review import visibility
 from pramern.review.models import Comment, Verdict
 from pramern.scoring import ItemResult
 from pramern.scoring.model import FactSpec, Item, Round
@@ -40,7 +40,6 @@ class RecordRow:
 class FactRows:
     fact: FactSpec
     rows: list[RecordRow]
-    form: RecordForm
     page: Page[Record] | None  # None: the fact has no records
 
 
@@ -59,8 +58,6 @@ class ItemPage:
     history: QuerySet[AuditEntry]
     comments: QuerySet[Comment]
     comment_url: str  # "": this reader does not write in the thread
-    file_form: FileEvidenceForm
-    link_form: LinkEvidenceForm
 
 
 def item_page(
@@ -69,20 +66,15 @@ def item_page(
     user: Any,
     *,
     query: Mapping[str, str],
-    bound: dict[str, Any] | None = None,
 ) -> ItemPage:
     """Item ``item_code`` (of the framework) of ``assessment`` as ``user`` sees it; each fact's
-    records at the page ``query`` names (``page-<fact>=N``); ``bound`` (``{"fact", "form"}``) is a
-    form holding the user's input to show again. A fixed number of queries."""
+    records at the page ``query`` names (``page-<fact>=N``). A fixed number of queries; the forms
+    to add records are the view's (``forms.record_form_classes``)."""
     workspace = load_workspace(assessment, with_verified=True)
     assert workspace.verified is not None
     item = workspace.framework.items_by_code[item_code]
     access = access_for(user)
     can_edit = access.can_edit(assessment.unit_id) and not workspace.locks.read_only
-    form_classes = record_form_classes(workspace.framework, workspace.sections, item, assessment.staff_counts)
-    forms = {name: cls(prefix=name) for name, cls in form_classes.items()}
-    if bound and bound.get("fact") in forms:
-        forms[bound["fact"]] = bound["form"]
     # Long lists are shown a page at a time: a page stays small whatever is stored.
     pages = {
         name: Paginator(records, settings.RECORDS_PER_PAGE).get_page(query.get(f"page-{name}"))
@@ -90,22 +82,21 @@ def item_page(
     }
     evidence_by_record = Evidence.objects.by_record(r.pk for page in pages.values() for r in page.object_list)
     all_evidence = list(Evidence.objects.filter(assessment=assessment).order_by("-created_at")) if can_edit else []
-    verdicts_seen_until = review_services.verdicts_visible_until(user, assessment, workspace.unit_rounds)
-    values_seen_until = review_services.verified_values_visible_until(user, assessment, workspace.unit_rounds)
+    verdicts_seen_until = visibility.verdicts_visible_until(user, assessment, workspace.unit_rounds)
+    values_seen_until = visibility.verified_values_visible_until(user, assessment, workspace.unit_rounds)
     facts = [
         FactRows(
             fact=fact,
             rows=[
                 RecordRow(
                     record=r,
-                    fields=review_services.shown_fields(r, values_seen_until),
+                    fields=visibility.shown_fields(r, values_seen_until),
                     evidence=evidence_by_record.get(r.pk, []),
                     can_change=can_edit and workspace.can_change(r),
                     verdict=workspace.verdicts.get(r.pk) if r.date <= verdicts_seen_until else None,
                 )
                 for r in (pages[name].object_list if name in pages else [])
             ],
-            form=forms[name],
             page=pages.get(name),
         )
         for name, fact in item.facts.items()
@@ -113,7 +104,7 @@ def item_page(
     history = AuditEntry.objects.for_item(assessment.pk, item.code)
     if verdicts_seen_until < workspace.framework.final_round.cutoff:
         history = history.exclude(action__startswith="pramern.verdict.").exclude(action__startswith="pramern.override.")
-    visible = review_services.verified_rounds_visible(user, assessment, workspace.unit_rounds)
+    visible = visibility.verified_rounds_visible(user, assessment, workspace.unit_rounds)
     results = [
         (result.round, result.items[item.code], workspace.verified[code].items[item.code] if code in visible else None)
         for code, result in workspace.scores.by_round.items()
@@ -132,6 +123,4 @@ def item_page(
         comment_url=reverse("workspace:comment", args=[assessment.pk, item.code])
         if review_services.writes_in_thread(user, assessment.unit_id)
         else "",
-        file_form=FileEvidenceForm(),
-        link_form=LinkEvidenceForm(),
     )

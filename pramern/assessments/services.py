@@ -8,7 +8,7 @@ import datetime as dt
 import hashlib
 import os
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,315 +17,27 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from pramern.assessments.adapter import assessment_document, load_scoring_assessment
+from pramern.assessments.adapter import assessment_document
 from pramern.assessments.filetypes import ACCEPTED_TH, sniff
 from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
+from pramern.assessments.rounds import LockState, lock_for_writing, lock_state
 from pramern.audit.services import log_action
-from pramern.frameworks.models import RoundSchedule
+from pramern.errors import WorkspaceError
 from pramern.organizations.permissions import access_for
-from pramern.scoring import AssessmentError, ScoreResult, parse_assessment, score
-from pramern.scoring.assessment import EXTRA_KEYS, MAX_STAFF, Problem, parse_stored_assessment, staff_per_round
-from pramern.scoring.model import FactSpec, Item, Round
+from pramern.reports.scorecards import refresh_later
+from pramern.review.models import Verdict
+from pramern.scoring import AssessmentError, parse_assessment
+from pramern.scoring.assessment import EXTRA_KEYS, MAX_STAFF, parse_stored_assessment, staff_per_round
+from pramern.scoring.model import FactSpec, Item
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.ui.text import bedate, tr
 
 
-class WorkspaceError(Exception):
-    """A change the workspace refuses, with a message for the user (translated)."""
-
-    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.problems = list(problems)
-
-
 def scores_changed(assessment: Assessment) -> None:
     """The stored score cards follow every change, once it is committed."""
-    from pramern.reports.scorecards import refresh_later  # reports read assessments: import late
-
     refresh_later(assessment)
-
-
-# --------------------------------------------------------------------------- rounds and locks
-
-
-@dataclass(frozen=True)
-class RoundStatus:
-    """One round of one unit: its state, its (possibly extended) deadline, and whether the unit
-    may still change what counts in it."""
-
-    round: Round
-    deadline: dt.date
-    unit_round: UnitRound | None
-    today: dt.date
-    round_state: str = RoundSchedule.State.OPEN
-    extension: Any = None  # review.DeadlineExtension
-
-    @property
-    def state(self) -> str:
-        return self.unit_round.state if self.unit_round is not None else UnitRound.State.DRAFT
-
-    @property
-    def state_label(self) -> str:
-        return str(UnitRound.State(self.state).label)
-
-    @property
-    def submitted(self) -> bool:
-        return self.state != UnitRound.State.DRAFT
-
-    @property
-    def submission(self) -> UnitRound | None:
-        return self.unit_round if self.submitted else None
-
-    @property
-    def past_deadline(self) -> bool:
-        return self.today > self.deadline
-
-    @property
-    def round_closed(self) -> bool:
-        return self.round_state != RoundSchedule.State.OPEN
-
-    @property
-    def locked(self) -> bool:
-        """The unit may not change this round's records (a returned round reopens them)."""
-        if self.round_closed or self.state not in UnitRound.EDITABLE:
-            return True
-        return self.state == UnitRound.State.DRAFT and self.past_deadline
-
-    @property
-    def can_submit(self) -> bool:
-        return not self.round_closed and self.state == UnitRound.State.DRAFT and not self.past_deadline
-
-    @property
-    def days_left(self) -> int:
-        return (self.deadline - self.today).days
-
-    @property
-    def reason(self) -> str:
-        """Why the round is read-only (empty when it is open), in the active language."""
-        title = tr(self.round.title)
-        if self.round_closed:
-            return _("the Evaluation Centre has closed %(round)s") % {"round": title}
-        if self.state not in UnitRound.EDITABLE:
-            assert self.unit_round is not None
-            submitted = self.unit_round.submitted_at or self.unit_round.state_changed_at or timezone.now()
-            day = bedate(timezone.localdate(submitted))
-            if self.state == UnitRound.State.SUBMITTED:
-                return _("%(round)s was submitted on %(date)s") % {"round": title, "date": day}
-            return _("%(round)s was submitted on %(date)s (%(state)s)") % {
-                "round": title,
-                "date": day,
-                "state": self.state_label,
-            }
-        if self.locked:
-            return _("the deadline for %(round)s (%(date)s) has passed") % {
-                "round": title,
-                "date": bedate(self.deadline),
-            }
-        return ""
-
-    @property
-    def extension_note(self) -> str:
-        """Which exception applies, and why (shown with the deadline)."""
-        if self.extension is None:
-            return ""
-        return _("deadline extended to %(date)s: %(reason)s") % {
-            "date": bedate(self.extension.deadline),
-            "reason": self.extension.reason,
-        }
-
-
-@dataclass(frozen=True)
-class Reopening:
-    """The records that returning a round opens to the unit again: dated after ``after`` (the
-    cut-off of the last closed earlier round; ``dt.date.min`` when none), up to its cut-off,
-    although the rounds of ``closed_later`` are closed."""
-
-    status: RoundStatus
-    after: dt.date
-    closed_later: tuple[RoundStatus, ...]
-
-    @property
-    def start(self) -> dt.date | None:
-        """The first day reopened (None: from the first record)."""
-        return None if self.after == dt.date.min else self.after + dt.timedelta(days=1)
-
-    @property
-    def end(self) -> dt.date:
-        return self.status.round.cutoff
-
-    @property
-    def settled_later(self) -> tuple[RoundStatus, ...]:
-        """Closed later rounds whose verified score is settled: they keep these records closed."""
-        return tuple(s for s in self.closed_later if s.state in UnitRound.SETTLED)
-
-    @property
-    def records(self) -> str:
-        """ "records dated … to …" in the active language."""
-        if self.start is None:
-            return _("records dated up to %(date)s") % {"date": bedate(self.end)}
-        return _("records dated %(start)s to %(date)s") % {"start": bedate(self.start), "date": bedate(self.end)}
-
-    @property
-    def later_titles(self) -> str:
-        return ", ".join(tr(s.round.title) for s in self.closed_later)
-
-    @property
-    def note(self) -> str:
-        return _("%(records)s are open again: the %(round)s was returned for revision") % {
-            "records": self.records,
-            "round": tr(self.status.round.title),
-        }
-
-
-@dataclass(frozen=True)
-class LockState:
-    """Which rounds are closed to changes, and why. Records dated up to the cut-off of a
-    closed round are read-only; when the final round is closed, everything is."""
-
-    rounds: tuple[RoundStatus, ...]
-
-    @property
-    def read_only(self) -> bool:
-        return self.rounds[-1].locked and not self.reopened
-
-    @property
-    def reopened(self) -> tuple[tuple[dt.date, RoundStatus], ...]:
-        """Returned rounds whose records a later closed round would otherwise lock, each with the
-        day after which its records are open (the cut-off of the last closed round before it).
-        Returning a round reopens exactly the records it covers, so that the unit can revise them,
-        unless a later round is settled (verified or published): its score holds those records."""
-        out = []
-        for status in self.rounds:
-            if status.state != UnitRound.State.RETURNED or status.locked:
-                continue
-            reopening = self.reopened_by_return(status.round.code)
-            if reopening.closed_later and not reopening.settled_later:
-                out.append((reopening.after, status))
-        return tuple(out)
-
-    def reopened_by_return(self, round_code: str) -> Reopening:
-        """Which records returning this round opens to the unit again, and despite which closed
-        later rounds: the one computation behind the lock, the review page, the audit and the e-mail."""
-        status = self.status(round_code)
-        before = [s.round.cutoff for s in self.rounds if s.locked and s.round.index < status.round.index]
-        later = tuple(s for s in self.rounds if s.round.index > status.round.index and s.locked)
-        return Reopening(status, max(before, default=dt.date.min), later)
-
-    @property
-    def reopened_note(self) -> str:
-        """Which records returned rounds have opened again ("" when none), in the active language."""
-        return "; ".join(self.reopened_by_return(status.round.code).note for _after, status in self.reopened)
-
-    def date_locked(self, day: dt.date) -> bool:
-        """Whether the unit may not change a record of this date."""
-        if any(after < day <= status.round.cutoff for after, status in self.reopened):
-            return False
-        until = self.locked_until
-        return self.rounds[-1].locked or (until is not None and day <= until)
-
-    @property
-    def locked_until(self) -> dt.date | None:
-        cutoffs = [status.round.cutoff for status in self.rounds if status.locked]
-        return max(cutoffs) if cutoffs else None
-
-    @property
-    def reason(self) -> str:
-        locked = [status for status in self.rounds if status.locked]
-        return locked[-1].reason if locked else ""
-
-    @property
-    def current(self) -> RoundStatus:
-        """The round the unit is working towards: the first open one, else the last."""
-        return next((status for status in self.rounds if not status.locked), self.rounds[-1])
-
-    def status(self, round_code: str) -> RoundStatus:
-        for status in self.rounds:
-            if status.round.code == round_code:
-                return status
-        raise WorkspaceError(_("Unknown round."))
-
-    def check_dates(self, dates: Iterable[dt.date]) -> None:
-        """Refuse a change touching a record dated inside a closed round."""
-        if self.read_only:
-            raise WorkspaceError(_("This assessment is read-only: %(reason)s.") % {"reason": self.reason})
-        if any(self.date_locked(day) for day in dates):
-            message = _("Records dated up to %(date)s are read-only: %(reason)s.") % {
-                "date": bedate(self.locked_until),
-                "reason": self.reason,
-            }
-            raise WorkspaceError(f"{message} {capfirst(self.reopened_note)}".strip())
-
-
-def lock_state(
-    assessment: Assessment,
-    *,
-    unit_rounds: Iterable[UnitRound] | None = None,
-    schedules: dict[str, RoundSchedule] | None = None,
-    extensions: Iterable[Any] | None = None,
-    deadlines: dict[str, dt.date] | None = None,
-    today: dt.date | None = None,
-) -> LockState:
-    """The assessment's locks; each argument left out is read from the database (one query)."""
-    from pramern.review.models import DeadlineExtension
-
-    framework = assessment.framework.compiled()
-    if unit_rounds is None:
-        unit_rounds = assessment.unit_rounds.all()
-    if schedules is None:
-        schedules = RoundSchedule.objects.by_code(assessment.framework)
-    if extensions is None:
-        extensions = DeadlineExtension.objects.filter(assessment=assessment)
-    states = {u.round_code: u for u in unit_rounds}
-    granted = {e.round_code: e for e in extensions}
-    day = today or timezone.localdate()
-    statuses = []
-    for rnd in framework.rounds:
-        schedule = schedules.get(rnd.code)
-        deadline = (deadlines or {}).get(rnd.code) or (schedule.submission_deadline if schedule else rnd.cutoff)
-        extension = granted.get(rnd.code)
-        if extension is not None and extension.deadline > deadline:
-            deadline = extension.deadline
-        state = schedule.state if schedule else RoundSchedule.State.OPEN
-        statuses.append(RoundStatus(rnd, deadline, states.get(rnd.code), day, state, extension))
-    return LockState(tuple(statuses))
-
-
-def lock_for_writing(assessment: Assessment, *, deadlines: dict[str, dt.date] | None = None) -> LockState:
-    """One writer per assessment: take the assessment's row lock until the change commits, then
-    read its locks as they are now. Submission, return and the other round steps, and the staff
-    counts, take the same lock, so none of them can commit between a write's check and the write.
-    (On SQLite the IMMEDIATE transaction already serialises every writer.) ``deadlines`` replace
-    the scheduled ones (the demo writes history)."""
-    # No ordering: the default one joins unit and framework, whose rows would be locked too.
-    list(Assessment.objects.select_for_update().filter(pk=assessment.pk).order_by().values_list("pk"))
-    return lock_state(assessment, unit_rounds=UnitRound.objects.filter(assessment=assessment), deadlines=deadlines)
-
-
-# --------------------------------------------------------------------------- scores
-
-
-@dataclass(frozen=True)
-class Scores:
-    """Both rounds' results for one assessment, computed from one read of its records, and the
-    stored records that no longer validate (they count for nothing until corrected)."""
-
-    by_round: dict[str, ScoreResult]
-    attention: tuple[Problem, ...] = ()
-
-    @property
-    def final(self) -> ScoreResult:
-        return list(self.by_round.values())[-1]
-
-
-def compute_scores(assessment: Assessment, records: Iterable[Record], sections: Iterable[Any]) -> Scores:
-    engine_view, attention = load_scoring_assessment(assessment, records, sections)
-    framework = assessment.framework.compiled()
-    return Scores({rnd.code: score(framework, engine_view, rnd.code) for rnd in framework.rounds}, attention)
 
 
 # --------------------------------------------------------------------------- staff counts
@@ -480,8 +192,6 @@ def _withdraw_verdicts(records: Sequence[Record], *, user: Any, change: str) -> 
     the verdict (and a judgement's verified value) no longer applies, and the record waits for
     the Evaluation Centre again. The withdrawn verdict stays in the history. Returns whether a
     verdict was withdrawn (the verified score moved: the caller calls ``scores_changed``)."""
-    from pramern.review.models import Verdict  # review builds on assessments
-
     withdrawn = False
     for verdict in Verdict.objects.filter(record__in=[r for r in records if r.pk]).select_related("record"):
         withdrawn = True
@@ -862,7 +572,7 @@ def purge_evidence(evidence: Evidence, *, reason: str, user: Any, only_if_orphan
 def export_document(assessment: Assessment, *, verified_until: dt.date = dt.date.max) -> dict[str, Any]:
     """The assessment in the file format, with evidence references (files by name and hash).
     The evaluator's values (``verified``) are kept only on records dated up to ``verified_until``
-    (what the reader may see: ``review.services.verified_values_visible_until``)."""
+    (what the reader may see: ``review.visibility.verified_values_visible_until``)."""
     records = assessment.records.prefetch_related("evidence")
     document = assessment_document(assessment, records, assessment.unit.sections.all(), with_evidence=True)
     for facts in document["items"].values():

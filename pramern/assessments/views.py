@@ -31,11 +31,11 @@ from pramern.assessments.forms import (
 )
 from pramern.assessments.item_page import item_page
 from pramern.assessments.models import Assessment, Evidence, Record
+from pramern.assessments.rounds import lock_state
 from pramern.assessments.services import (
     EvidenceRejected,
     FormAlreadySaved,
     RecordConflict,
-    WorkspaceError,
     add_file_evidence,
     add_link_evidence,
     attach_evidence,
@@ -46,13 +46,14 @@ from pramern.assessments.services import (
     effective_staff_counts,
     export_document,
     import_document,
-    lock_state,
     save_record,
 )
 from pramern.assessments.workspace import Workspace, load_workspace
 from pramern.audit.models import AuditEntry
+from pramern.errors import UserError, WorkspaceError
 from pramern.organizations.permissions import access_for
 from pramern.review import services as review_services
+from pramern.review import visibility
 from pramern.review.forms import CommentForm
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.scoring.model import Item
@@ -106,7 +107,7 @@ def staff_counts(request: HttpRequest, pk: int) -> HttpResponse:
     if writing and form.is_valid():
         try:
             changed = change_staff_counts(assessment, form.counts(), user=request.user)
-        except WorkspaceError as exc:
+        except UserError as exc:
             error = exc
         else:
             messages.success(request, _("The staff counts were saved.") if changed else _("Nothing was changed."))
@@ -125,7 +126,7 @@ def staff_counts(request: HttpRequest, pk: int) -> HttpResponse:
 def _visible_verified(request: HttpRequest, workspace: Workspace) -> dict[str, Any]:
     """Round code -> verified round, for the rounds whose verified score this person may see."""
     assert workspace.verified is not None
-    visible = review_services.verified_rounds_visible(request.user, workspace.assessment, workspace.unit_rounds)
+    visible = visibility.verified_rounds_visible(request.user, workspace.assessment, workspace.unit_rounds)
     return {code: verified for code, verified in workspace.verified.items() if code in visible}
 
 
@@ -156,14 +157,18 @@ def _item_context(
     item_code: str,
     *,
     bound: dict[str, Any] | None = None,
-    error: WorkspaceError | None = None,
+    error: UserError | None = None,
     error_record: int | None = None,
 ) -> dict[str, Any]:
     """The item page's data (404 for an item not in the framework); ``bound`` holds a form with
     the user's input to show again."""
     _item(assessment.framework.compiled(), item_code)
-    page = item_page(assessment, item_code, request.user, query=request.GET, bound=bound)
-    return {**vars(page), "error": error, "error_record": error_record}
+    page = item_page(assessment, item_code, request.user, query=request.GET)
+    classes = record_form_classes(page.ws.framework, page.ws.sections, page.item, assessment.staff_counts)
+    forms = {name: cls(prefix=name) for name, cls in classes.items()}  # fact name -> the form to add one
+    if bound and bound.get("fact") in forms:
+        forms[bound["fact"]] = bound["form"]
+    return {**vars(page), "forms": forms, "error": error, "error_record": error_record}
 
 
 @login_required
@@ -204,7 +209,7 @@ def record_create(request: HttpRequest, pk: int, code: str, fact: str) -> HttpRe
         url = reverse("workspace:record-edit", kwargs={"pk": assessment.pk, "record_pk": exc.record.pk})
         form.add_error(None, format_html('{} <a href="{}">{}</a>', exc.message, url, _("Open the saved record")))
         return _after_change(request, assessment, code, bound={"fact": fact, "form": form})
-    except WorkspaceError as exc:
+    except UserError as exc:
         for message in (exc.message, *exc.problems):  # shown at the form the person is looking at
             form.add_error(None, message)
         return _after_change(request, assessment, code, bound={"fact": fact, "form": form})
@@ -243,7 +248,7 @@ def record_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
         typed[form.add_prefix("version")] = str(exc.current.version)
         retyped = form_class(typed, prefix=record.fact)
         return _record_edit_page(request, workspace, record, retyped, error=exc, conflict=_conflict(exc.current, form))
-    except WorkspaceError as exc:
+    except UserError as exc:
         return _record_edit_page(request, workspace, record, form, error=exc)
     messages.success(request, _("The record was saved."))
     return redirect("workspace:item", pk=assessment.pk, code=record.item_code)
@@ -255,7 +260,7 @@ def _record_edit_page(
     record: Record,
     form: RecordForm,
     *,
-    error: WorkspaceError | None = None,
+    error: UserError | None = None,
     conflict: dict[str, Any] | None = None,
     status: int | None = None,
 ) -> HttpResponse:
@@ -290,7 +295,7 @@ def _change_record(
     record = get_record_for_user(request, assessment, record_pk)
     try:
         change(assessment, record)
-    except WorkspaceError as exc:  # shown on the record it is about
+    except UserError as exc:  # shown on the record it is about
         return _after_change(request, assessment, record.item_code, error=exc, error_record=record.pk)
     return _after_change(request, assessment, record.item_code)
 
@@ -385,7 +390,7 @@ def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
     if request.method == "POST":
         try:
             delete_evidence(evidence, user=request.user)
-        except WorkspaceError as exc:
+        except UserError as exc:
             error = exc
         else:
             messages.success(request, _("The evidence was deleted."))
@@ -438,7 +443,7 @@ def submit(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
     if writing:
         try:
             _submit_step(request, assessment, round_code, action)
-        except WorkspaceError as exc:
+        except UserError as exc:
             error = exc
         else:
             messages.success(request, _("The round was submitted. The workspace is now read-only for it."))
@@ -461,7 +466,7 @@ def _submit_step(request: HttpRequest, assessment: Assessment, round_code: str, 
     if action not in ("submit", "resubmit"):
         raise Http404("No such step")
     if request.POST.get("confirm") != "yes":
-        raise WorkspaceError(_("Tick the box to confirm the submission."))
+        raise UserError(_("Tick the box to confirm the submission."))
     review_services.transition(assessment, round_code, action, user=request.user)
 
 
@@ -472,7 +477,7 @@ def _submit_step(request: HttpRequest, assessment: Assessment, round_code: str, 
 def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     assessment = get_assessment_for_user(request, pk)
     document = export_document(
-        assessment, verified_until=review_services.verified_values_visible_until(request.user, assessment)
+        assessment, verified_until=visibility.verified_values_visible_until(request.user, assessment)
     )
     name = f"{assessment.unit.code}-{assessment.framework.code}"
     if fmt == "json":
@@ -501,7 +506,7 @@ def import_view(request: HttpRequest, pk: int) -> HttpResponse:
             except (UnicodeDecodeError, SyntaxProblem) as exc:
                 raise WorkspaceError(_("The file could not be read; nothing was changed."), [str(exc)]) from None
             result = import_document(assessment, data, user=request.user)
-        except WorkspaceError as exc:
+        except UserError as exc:
             error = exc
         else:
             messages.success(

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count
 
 from pramern.assessments.models import Assessment, Record, UnitRound
-from pramern.assessments.services import LockState, Scores, compute_scores, lock_state
+from pramern.assessments.rounds import LockState, lock_state
+from pramern.assessments.scores import Scores, compute_scores
 from pramern.frameworks.models import RoundSchedule
 from pramern.organizations.models import Section
+from pramern.review.models import DeadlineExtension, Override, Verdict
+from pramern.review.verdicts import VerifiedRound, verified_scores
 from pramern.scoring import ScoreResult
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.scoring.model import Item
@@ -39,9 +41,9 @@ class Workspace:
     locks: LockState
     scores: Scores
     evidence_counts: dict[str, int] = field(default_factory=dict)
-    verdicts: dict[int, Any] = field(default_factory=dict)  # record id -> review.Verdict
-    unit_rounds: dict[str, Any] = field(default_factory=dict)  # round code -> UnitRound
-    verified: dict[str, Any] | None = None  # round code -> review.services.VerifiedRound
+    verdicts: dict[int, Verdict] = field(default_factory=dict)  # by record id
+    unit_rounds: dict[str, UnitRound] = field(default_factory=dict)  # by round code
+    verified: dict[str, VerifiedRound] | None = None  # by round code
 
     @property
     def returned(self) -> dict[str, str]:
@@ -87,9 +89,6 @@ class Workspace:
 
 def load_workspace(assessment: Assessment, *, with_verified: bool = False) -> Workspace:
     """A fixed number of queries, whatever the number of items and records."""
-    from pramern.review.models import DeadlineExtension, Override, Verdict
-    from pramern.review.services import verified_scores
-
     records = list(assessment.records.all())
     sections = list(assessment.unit.sections.all())
     unit_rounds = list(assessment.unit_rounds.all())

@@ -17,7 +17,7 @@ from pramern.frameworks.models import Framework
 from pramern.organizations.models import Unit
 from pramern.organizations.permissions import Access
 from pramern.reports.data import TotalsRow, UnitRef, unit_totals
-from pramern.review.services import verified_rounds_visible, verified_visible_in_state
+from pramern.review.visibility import verified_rounds_visible, verified_visible_in_state
 from pramern.scoring import ScoreResult, format_points
 from pramern.scoring.model import Dimension, Round
 from pramern.scoring.model import Framework as CompiledFramework

@@ -84,7 +84,7 @@ def unit_scores(
     """Every unit of a framework with its stored cards, ordered by unit code: two queries.
 
     ``verified_shown(state, unit_id)`` says whether the reader may see verified scores of a round
-    of this unit in that state (``review.services.verified_visible_in_state``); rows it refuses
+    of this unit in that state (``review.visibility.verified_visible_in_state``); rows it refuses
     carry none. None: all.
 
     The assessments come with their unit only: use ``framework`` (the argument) rather than

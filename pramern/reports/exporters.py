@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 
 from pramern.assessments.models import UnitRound
 from pramern.frameworks.models import Framework
+from pramern.organizations.models import Unit
 from pramern.reports.data import UnitScores, explain, unit_scores
 from pramern.thaitext import display_width
 
@@ -248,8 +249,6 @@ class ReportInfoExporter(ListExporter):
         yield ["วันที่จัดทำรายงาน", timezone.localdate()]
         yield ["จำนวนหน่วยงาน", len(self.scores)]
         if self.kinds:
-            from pramern.organizations.models import Unit
-
             with translation.override("th"):
                 labels = dict(Unit.Kind.choices)
                 yield ["ประเภทหน่วยงาน", ", ".join(str(labels.get(kind, kind)) for kind in self.kinds)]

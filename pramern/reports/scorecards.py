@@ -1,4 +1,5 @@
-"""Keeping the stored score cards up to date with the engine."""
+"""Keeping the stored score cards up to date with the engine: self-assessed and verified scores
+(``assessments.scores``, ``review.verdicts``) of every round, stored after each commit that moves them."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from typing import Any
 
 from django.db import DatabaseError, transaction
 
-from pramern.assessments.models import Assessment
-from pramern.assessments.workspace import load_workspace
+from pramern.assessments.models import Assessment, UnitRound
+from pramern.assessments.scores import compute_scores
 from pramern.reports.models import ScoreCard
+from pramern.review.verdicts import read_verified_scores
 from pramern.scoring import ScoreResult
 
 logger = logging.getLogger(__name__)
@@ -40,13 +42,16 @@ def refresh(assessment: Assessment) -> list[ScoreCard]:
 
 
 def _store(assessment: Assessment) -> list[ScoreCard]:
-    workspace = load_workspace(assessment, with_verified=True)
-    assert workspace.verified is not None
+    records = list(assessment.records.all())
+    sections = list(assessment.unit.sections.all())
+    states = dict(assessment.unit_rounds.values_list("round_code", "state"))
+    scores = compute_scores(assessment, records, sections)
+    verified_by_round = read_verified_scores(assessment, records, sections)
+    dimensions = assessment.framework.compiled().dimensions
     cards = []
-    for code, result in workspace.scores.by_round.items():
-        verified = workspace.verified[code]
+    for code, result in scores.by_round.items():
+        verified = verified_by_round[code]
         verified_points = {c: v.points for c, v in verified.items.items()}
-        unit_round = workspace.unit_rounds.get(code)
         card, _created = ScoreCard.objects.update_or_create(
             assessment=assessment,
             round_code=code,
@@ -55,12 +60,10 @@ def _store(assessment: Assessment) -> list[ScoreCard]:
                 "verified_total": verified.total,
                 "potential": result.potential,
                 "self_dimensions": {d: str(t.points) for d, t in result.dimensions.items()},
-                "verified_dimensions": {
-                    d.code: str(verified.dimension_total(d.code)) for d in workspace.framework.dimensions
-                },
+                "verified_dimensions": {d.code: str(verified.dimension_total(d.code)) for d in dimensions},
                 "self_items": _items(result),
                 "verified_items": _items(verified.result, verified_points),
-                "state": unit_round.state if unit_round else "draft",
+                "state": states.get(code, UnitRound.State.DRAFT),
             },
         )
         cards.append(card)

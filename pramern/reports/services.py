@@ -10,6 +10,7 @@ from pramern.assessments.models import Assessment
 from pramern.audit.services import log_action
 from pramern.frameworks.models import Framework
 from pramern.reports.models import ReportJob
+from pramern.reports.tasks import run_report_job
 
 
 def request_consolidated_pdf(framework: Framework, round_code: str, *, user: Any) -> ReportJob:
@@ -46,8 +47,6 @@ def _request(kind: str, subject: str, params: dict[str, Any], filename: str, use
             )
     except IntegrityError:  # report_job_one_active: the other request's job is the one
         return same.get()
-    from pramern.reports.tasks import run_report_job
-
     log_action("pramern.report.requested", job, actor=user, data={"kind": job.kind, **job.params})
     transaction.on_commit(lambda: run_report_job(str(job.pk)))
     return job

@@ -11,8 +11,10 @@ from huey.contrib.djhuey import db_task, on_shutdown
 
 from pramern.assessments.models import Assessment
 from pramern.frameworks.models import Framework
+from pramern.reports.evidence_zip import build_evidence_zip
 from pramern.reports.models import ReportJob
 from pramern.reports.retention import replace_older_results
+from pramern.review.visibility import verdicts_visible_until, verified_shown_for
 
 
 def _progress(job: ReportJob) -> object:
@@ -33,9 +35,6 @@ def run_report_job(job_id: str) -> None:
     try:
         with tempfile.TemporaryFile() as scratch:
             if job.kind == ReportJob.Kind.EVIDENCE_ZIP:
-                from pramern.reports.evidence_zip import build_evidence_zip
-                from pramern.review.services import verdicts_visible_until
-
                 assessment = Assessment.objects.with_unit().get(pk=job.params["assessment"])
                 build_evidence_zip(
                     assessment,
@@ -45,8 +44,7 @@ def run_report_job(job_id: str) -> None:
                     verdicts_until=verdicts_visible_until(job.requested_by, assessment),
                 )
             else:
-                from pramern.reports.pdf import consolidated_pdf
-                from pramern.review.services import verified_shown_for
+                from pramern.reports.pdf import consolidated_pdf  # start-up time: Playwright loads with it
 
                 framework = Framework.objects.get(pk=job.params["framework"])
                 pdf = consolidated_pdf(

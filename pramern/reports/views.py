@@ -15,8 +15,9 @@ from pramern.frameworks.models import Framework
 from pramern.organizations.permissions import require_office_wide
 from pramern.reports import services
 from pramern.reports.evidence_zip import evidence_zip_size
+from pramern.reports.exporters import build_workbook, write_items_csv
 from pramern.reports.models import ReportJob
-from pramern.review.services import verified_rounds_visible, verified_shown_for
+from pramern.review.visibility import verified_rounds_visible, verified_shown_for
 
 
 def _office_wide(request: HttpRequest) -> Framework:
@@ -35,8 +36,6 @@ def _round(framework: Framework, request: HttpRequest) -> str:
 
 @login_required
 def items_xlsx(request: HttpRequest) -> HttpResponse:
-    from pramern.reports.exporters import build_workbook
-
     framework = _office_wide(request)
     stream = io.BytesIO()
     build_workbook(framework, stream, verified_shown=verified_shown_for(request.user))
@@ -49,8 +48,6 @@ def items_xlsx(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def items_csv(request: HttpRequest) -> HttpResponse:
-    from pramern.reports.exporters import write_items_csv
-
     framework = _office_wide(request)
     stream = io.BytesIO()
     write_items_csv(framework, stream, verified_shown=verified_shown_for(request.user))
@@ -61,7 +58,7 @@ def items_csv(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def scorecard_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from pramern.reports.pdf import unit_scorecard_pdf
+    from pramern.reports.pdf import unit_scorecard_pdf  # start-up time: Playwright loads with it
 
     assessment = get_assessment_for_user(request, pk)
     visible = verified_rounds_visible(request.user, assessment)

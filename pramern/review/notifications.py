@@ -16,7 +16,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from pramern.assessments.models import Assessment, UnitRound
+from pramern.assessments.rounds import Reopening, lock_state
+from pramern.frameworks.models import RoundSchedule
 from pramern.organizations.models import Role
+from pramern.review.models import ReminderSent
 from pramern.thaidates import thai_date
 
 
@@ -37,7 +40,7 @@ def _link(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def state_changed(unit_round: UnitRound, action: str, *, reason: str = "", reopening: Any = None) -> int:
+def state_changed(unit_round: UnitRound, action: str, *, reason: str = "", reopening: Reopening | None = None) -> int:
     """Tell the right people that a round moved; returns how many emails were sent. ``reopening``:
     when a round is returned although later rounds are closed, ``LockState.reopened_by_return``
     (which records the unit may change again)."""
@@ -89,10 +92,6 @@ def send_deadline_reminders(today: dt.date | None = None) -> int:
 
     Each reminder is recorded before it is sent, so running the job twice sends nothing twice.
     """
-    from pramern.assessments.services import lock_state
-    from pramern.frameworks.models import RoundSchedule
-    from pramern.review.models import ReminderSent
-
     day = today or timezone.localdate()
     sent = 0
     schedules: dict[int, Any] = {}  # framework id -> its round schedules, read once

@@ -15,9 +15,9 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
 from pramern.assessments.models import Assessment, Evidence, Record
-from pramern.assessments.services import Reopening, RoundStatus
+from pramern.assessments.rounds import Reopening, RoundStatus
 from pramern.assessments.workspace import Workspace, load_workspace
-from pramern.review import services
+from pramern.review import services, verdicts
 from pramern.review.models import Comment, Verdict
 from pramern.scoring import ItemResult, ScoreResult
 from pramern.scoring.model import FactSpec, Item
@@ -34,7 +34,7 @@ class ItemRow:
 
     item: Item
     self_points: Decimal
-    verified: services.VerifiedItem
+    verified: verdicts.VerifiedItem
     unreviewed: int
     recorded: int
 
@@ -48,7 +48,7 @@ class UnitRoundPage:
     status: RoundStatus
     round_code: str
     self_result: ScoreResult
-    verified: services.VerifiedRound
+    verified: verdicts.VerifiedRound
     items: list[ItemRow]
     actions: list[services.Transition]
     refused: list[str]
@@ -67,11 +67,11 @@ def unit_round_page(assessment: Assessment, round_code: str, user: Any) -> UnitR
     self_result = workspace.scores.by_round[round_code]
     in_round = [r for r in workspace.records if r.date <= status.round.cutoff]
     recorded = Counter(r.item_code for r in in_round)
-    settled = services.settled_round(workspace.framework, workspace.unit_rounds.values())
+    settled = verdicts.settled_round(workspace.framework, workspace.unit_rounds.values())
     unreviewed = Counter(  # what can still get a verdict (records of a settled round keep theirs)
         r.item_code
         for r in in_round
-        if r.pk not in workspace.verdicts and services.still_open_to_review(r.date, settled)
+        if r.pk not in workspace.verdicts and verdicts.still_open_to_review(r.date, settled)
     )
     order = (assessment.unit_id, workspace.locks, round_code)  # what the other rounds allow
     return UnitRoundPage(
@@ -94,7 +94,7 @@ def unit_round_page(assessment: Assessment, round_code: str, user: Any) -> UnitR
         actions=services.available_actions(status.state, user, *order),
         refused=services.refused_actions(status.state, user, *order),
         waiting=sum(unreviewed.values()),
-        review_started=services.review_started(status.state),
+        review_started=verdicts.review_started(status.state),
         conflict=conflict(user, assessment),
         reopening=workspace.locks.reopened_by_return(round_code),
     )
@@ -121,7 +121,7 @@ class ItemReviewPage:
     page: Page[Record]
     self_item: ItemResult
     verified_item: ItemResult
-    verified: services.VerifiedItem
+    verified: verdicts.VerifiedItem
     comments: QuerySet[Comment]
     statuses: list[tuple[str, str]]
     status: RoundStatus
@@ -166,6 +166,6 @@ def item_review_page(
         comments=Comment.objects.filter(assessment=assessment, item_code=code).select_related("author"),
         statuses=Verdict.Status.choices,
         status=status,
-        review_started=services.review_started(status.state),
+        review_started=verdicts.review_started(status.state),
         conflict=conflict(user, assessment),
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pramern.assessments.models import Assessment, Record, UnitRound
 from pramern.frameworks.models import Framework
 from pramern.organizations.permissions import Access
-from pramern.review import services
+from pramern.review import verdicts
 from pramern.scoring.model import Framework as CompiledFramework
 
 State = UnitRound.State
@@ -62,7 +62,7 @@ def review_queue(
     for u in UnitRound.objects.filter(assessment__framework=framework):
         rounds_of[u.assessment_id].append(u)
     unit_rounds = {a: u for a, units in rounds_of.items() for u in units if u.round_code == round_code}
-    settled = {a: services.settled_round(compiled, units) for a, units in rounds_of.items()}
+    settled = {a: verdicts.settled_round(compiled, units) for a, units in rounds_of.items()}
     pending = Record.objects.filter(assessment__framework=framework, date__lte=cutoff, verdict__isnull=True)
     if dimension:
         pending = pending.filter(item_code__startswith=f"{dimension}.")
@@ -71,7 +71,7 @@ def review_queue(
         for a, _item in {
             (a, item)
             for a, item, day in pending.order_by().values_list("assessment_id", "item_code", "date")
-            if services.still_open_to_review(day, settled.get(a))
+            if verdicts.still_open_to_review(day, settled.get(a))
         }
     )
     rows = []

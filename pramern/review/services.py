@@ -11,29 +11,29 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from pramern.assessments.adapter import assessment_document
 from pramern.assessments.models import Assessment, Record, UnitRound
-from pramern.assessments.services import LockState, WorkspaceError, compute_scores, lock_state, scores_changed
+from pramern.assessments.rounds import LockState, RoundStatus, lock_state
+from pramern.assessments.scores import Scores, compute_scores
+from pramern.assessments.services import scores_changed
 from pramern.audit.services import log_action
+from pramern.errors import UserError
 from pramern.organizations.permissions import access_for
 from pramern.review import notifications
 from pramern.review.models import Comment, DeadlineExtension, Override, Verdict
-from pramern.scoring import ScoreResult, score
-from pramern.scoring.assessment import parse_stored_assessment
-from pramern.scoring.engine import VERIFIED
+from pramern.review.verdicts import SETTLED, awaiting_verdict, settled_round, still_open_to_review
+from pramern.review.visibility import reads_as_centre
 from pramern.scoring.numbers import NumberProblem, json_number, parse_number
 from pramern.ui.text import bedate, tr
 
 State = UnitRound.State
 
 
-class ReviewError(WorkspaceError):
+class ReviewError(UserError):
     """A review step that is not allowed, with the reason for the user."""
 
 
@@ -306,7 +306,7 @@ def _transition(
     return unit_round
 
 
-def _refresh_later_totals(later: Iterable[Any], scores: Any) -> dict[str, Any]:
+def _refresh_later_totals(later: Iterable[RoundStatus], scores: Scores) -> dict[str, Any]:
     """A resubmitted round's revisions are inside every later round the unit has submitted and
     whose score is not settled: their submitted totals follow (``{"later_totals": …}`` or {})."""
     changed = {}
@@ -333,36 +333,6 @@ def _check_reviewer(user: Any, assessment: Assessment) -> None:
 def _check_in_review(assessment: Assessment) -> None:
     if not assessment.unit_rounds.filter(state=State.IN_REVIEW).exists():
         raise ReviewError(_("Start the review of a round before giving verdicts."))
-
-
-#: States in which a round's verified score is settled: its records' verdicts no longer change.
-SETTLED = UnitRound.SETTLED
-
-
-def review_started(state: str) -> bool:
-    """Whether a round in this state has a verified score at all (its review has begun)."""
-    return state not in (State.DRAFT, State.SUBMITTED)
-
-
-def settled_round(framework: Any, unit_rounds: Iterable[UnitRound]) -> Any:
-    """The latest round of the (compiled) framework whose verified score is settled in these
-    unit rounds (None: none is). Records dated up to its cut-off keep their verdicts."""
-    settled = {u.round_code for u in unit_rounds if u.state in SETTLED}
-    return next((r for r in reversed(framework.rounds) if r.code in settled), None)
-
-
-def still_open_to_review(day: dt.date, settled: Any) -> bool:
-    """Whether a record of this date can still get a verdict, given ``settled_round(...)``."""
-    return settled is None or day > settled.cutoff
-
-
-def awaiting_verdict(assessment: Assessment, round_code: str, unit_rounds: Iterable[UnitRound] | None = None) -> Any:
-    """Records of a round that can still get a verdict and have none: dated up to the round's
-    cut-off, after the cut-off of any settled round (those records keep what they had)."""
-    framework = assessment.framework.compiled()
-    records = assessment.records.filter(date__lte=framework.round(round_code).cutoff, verdict__isnull=True)
-    settled = settled_round(framework, assessment.unit_rounds.all() if unit_rounds is None else unit_rounds)
-    return records.filter(date__gt=settled.cutoff) if settled else records
 
 
 def _check_record_open_to_review(record: Record) -> None:
@@ -562,135 +532,3 @@ def grant_extension(
         assessment_id=assessment.pk,
     )
     return extension
-
-
-# --------------------------------------------------------------------------- verified scores
-
-
-@dataclass(frozen=True)
-class VerifiedItem:
-    computed: Decimal  # the engine on accepted records
-    override: Override | None
-
-    @property
-    def points(self) -> Decimal:
-        return self.override.points if self.override is not None else self.computed
-
-
-@dataclass(frozen=True)
-class VerifiedRound:
-    result: ScoreResult  # the engine's result on accepted records
-    items: dict[str, VerifiedItem]
-
-    @property
-    def total(self) -> Decimal:
-        return sum((item.points for item in self.items.values()), Decimal(0))
-
-    def dimension_total(self, code: str) -> Decimal:
-        items = self.result.framework.dimensions
-        dimension = next(d for d in items if d.code == code)
-        return sum((self.items[i.code].points for i in dimension.items), Decimal(0))
-
-
-def verified_scores(
-    assessment: Assessment,
-    records: Iterable[Record],
-    sections: Iterable[Any],
-    verdicts: dict[int, str],
-    overrides: Iterable[Override],
-) -> dict[str, VerifiedRound]:
-    """Each round's verified score: the engine on accepted records (judgements on their verified
-    value), then the evaluators' overrides, kept beside what was computed."""
-    accepted = [r for r in records if verdicts.get(r.pk) == Verdict.Status.ACCEPTED]
-    framework = assessment.framework.compiled()
-    document = assessment_document(assessment, accepted, sections)
-    engine_view, _problems = parse_stored_assessment(document, framework, f"assessment {assessment.pk}")
-    by_item: dict[tuple[str, str], Override] = {(o.round_code, o.item_code): o for o in overrides}
-    out = {}
-    for rnd in framework.rounds:
-        result = score(framework, engine_view, rnd.code, basis=VERIFIED)
-        items = {code: VerifiedItem(item.points, by_item.get((rnd.code, code))) for code, item in result.items.items()}
-        out[rnd.code] = VerifiedRound(result, items)
-    return out
-
-
-def verified_rounds_visible(
-    user: Any, assessment: Assessment, unit_rounds: dict[str, UnitRound] | None = None
-) -> set[str]:
-    """The codes of the rounds whose verified score ``user`` may see for this unit."""
-    access = access_for(user)
-    if unit_rounds is None:
-        unit_rounds = {u.round_code: u for u in assessment.unit_rounds.all()}
-    return {
-        r.code
-        for r in assessment.framework.compiled().rounds
-        if verified_visible_in_state(
-            access, assessment.unit_id, unit_rounds[r.code].state if r.code in unit_rounds else State.DRAFT
-        )
-    }
-
-
-def verified_shown_for(user: Any) -> Callable[[str, int], bool]:
-    """For office-wide lists: whether ``user`` sees the verified score of a unit's round in a state."""
-    access = access_for(user)
-    return lambda state, unit_id: verified_visible_in_state(access, unit_id, state)
-
-
-def verdicts_visible_until(
-    user: Any, assessment: Assessment, unit_rounds: dict[str, UnitRound] | None = None
-) -> dt.date:
-    """The latest record date whose verdict ``user`` may see: the unit's people (who revise by
-    them) and the Centre see every verdict at once; other readers (executives) those of records
-    inside a round whose verified score they may see."""
-    if sees_verdicts_at_once(access_for(user), assessment.unit_id):
-        return dt.date.max
-    visible = verified_rounds_visible(user, assessment, unit_rounds)
-    return max((r.cutoff for r in assessment.framework.compiled().rounds if r.code in visible), default=dt.date.min)
-
-
-def verified_values_visible_until(
-    user: Any, assessment: Assessment, unit_rounds: dict[str, UnitRound] | None = None
-) -> dt.date:
-    """The latest record date whose evaluator's value (a judgement's ``verified``) ``user`` may
-    see. That value is the item's verified score, so it follows ``verified_rounds_visible``: the
-    Centre sees it at once, the unit and executives once the round holding the record is theirs."""
-    if reads_as_centre(access_for(user), assessment.unit_id):
-        return dt.date.max
-    visible = verified_rounds_visible(user, assessment, unit_rounds)
-    return max((r.cutoff for r in assessment.framework.compiled().rounds if r.code in visible), default=dt.date.min)
-
-
-def shown_fields(record: Record, values_until: dt.date) -> dict[str, Any]:
-    """A record's fields as a reader sees them: the evaluator's value only up to ``values_until``."""
-    if record.date <= values_until or "verified" not in record.data:
-        return dict(record.data)
-    return {k: v for k, v in record.data.items() if k != "verified"}
-
-
-def sees_verdicts_at_once(access: Any, unit_id: int) -> bool:
-    return bool(access.can_edit(unit_id) or reads_as_centre(access, unit_id))
-
-
-def reads_as_centre(access: Any, unit_id: int | None) -> bool:
-    """Whether a reader sees this unit's review as the Centre does: of the Centre and not one of
-    the unit's members (``in_conflict``). A member reads their own unit as its member, whatever
-    their other roles, as they may not review it."""
-    return bool(access.is_evaluator or access.is_administrator) and not (
-        unit_id is not None and access.can_edit(unit_id)
-    )
-
-
-def verified_visible_in_state(access: Any, unit_id: int | None, state: str) -> bool:
-    """No one sees a verified score before its review has begun (it would read as a 0);
-    evaluators and administrators then see it as it forms, except on their own unit; the unit
-    once verified; executives once published (or once verified when
-    ``PRAMERN_EXECUTIVES_SEE_UNPUBLISHED``)."""
-    if not review_started(state):
-        return False
-    if unit_id is not None and access.can_edit(unit_id):
-        return state in SETTLED
-    if access.is_evaluator or access.is_administrator:
-        return True
-    if state == State.PUBLISHED:
-        return True
-    return bool(getattr(settings, "EXECUTIVES_SEE_UNPUBLISHED", False)) and state == State.VERIFIED

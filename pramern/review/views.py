@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from pramern.assessments.models import Assessment, Record
-from pramern.assessments.services import WorkspaceError
 from pramern.audit.history import CSV_HEADER, History, assessment_history, csv_rows
+from pramern.errors import UserError
 from pramern.frameworks.models import Framework
 from pramern.organizations.permissions import require_centre
 from pramern.reports.exporters import csv_text
@@ -68,7 +68,7 @@ def unit_round(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
     if request.method == "POST":
         try:
             _unit_round_post(request, assessment, round_code)
-        except WorkspaceError as exc:
+        except UserError as exc:
             error = exc
         else:
             return redirect("review:unit", pk=assessment.pk, round_code=round_code)
@@ -106,7 +106,7 @@ def item(request: HttpRequest, pk: int, round_code: str, code: str) -> HttpRespo
     if request.method == "POST":
         try:
             _review_post(request, assessment, round_code, code)
-        except WorkspaceError as exc:
+        except UserError as exc:
             error = exc
         else:
             return redirect("review:item", pk=assessment.pk, round_code=round_code, code=code)
@@ -134,7 +134,7 @@ def _review_post(request: HttpRequest, assessment: Assessment, round_code: str, 
     elif kind == "comment":
         services.add_comment(assessment, code, CommentForm(request.POST).cleaned()["body"], user=user)
     else:
-        raise WorkspaceError(_("Unknown step."))
+        raise services.ReviewError(_("Unknown step."))
 
 
 @login_required

@@ -8,7 +8,8 @@ import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pramern.assessments.models import Evidence, Record
-from pramern.assessments.services import add_file_evidence, add_link_evidence, compute_scores
+from pramern.assessments.scores import compute_scores
+from pramern.assessments.services import add_file_evidence, add_link_evidence
 from pramern.audit.models import AuditEntry
 from pramern.scoring import load_framework, parse_assessment
 from tests.conftest import EXAMPLES, FRAMEWORK_FILE

@@ -7,10 +7,12 @@ import datetime as dt
 import pytest
 
 from pramern.assessments.models import Record, UnitRound
-from pramern.assessments.services import WorkspaceError, lock_state, save_record
+from pramern.assessments.rounds import lock_state
+from pramern.assessments.services import save_record
 from pramern.audit.models import AuditEntry
+from pramern.errors import WorkspaceError
 from pramern.frameworks.models import RoundSchedule
-from pramern.review.services import transition
+from pramern.review.services import ReviewError, transition
 from tests.factories import record
 
 
@@ -74,13 +76,13 @@ def test_a_passed_deadline_closes_the_round(world):
     assert "deadline" in locks.reason or "กำหนด" in locks.reason
     with pytest.raises(WorkspaceError):
         save_record(world.a, "1.2.2", "followups", date=dt.date(2024, 5, 1), data={}, user=world.alice)
-    with pytest.raises(WorkspaceError):
+    with pytest.raises(ReviewError):
         transition(world.a, "R12", "submit", user=world.dan)
 
 
 def test_a_round_is_submitted_once(world):
     transition(world.a, "R6", "submit", user=world.dan)
-    with pytest.raises(WorkspaceError):
+    with pytest.raises(ReviewError):
         transition(world.a, "R6", "submit", user=world.dan)
 
 
@@ -101,7 +103,7 @@ def test_the_home_page_shows_the_deadline_and_days_left(client, world):
 
 def test_an_earlier_round_cannot_be_submitted_after_a_later_one(world):
     transition(world.a, "R12", "submit", user=world.dan)
-    with pytest.raises(WorkspaceError):
+    with pytest.raises(ReviewError):
         transition(world.a, "R6", "submit", user=world.dan)
 
 

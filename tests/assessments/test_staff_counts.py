@@ -7,8 +7,9 @@ import datetime as dt
 
 import pytest
 
-from pramern.assessments.services import WorkspaceError, change_staff_counts
+from pramern.assessments.services import change_staff_counts
 from pramern.audit.models import AuditEntry
+from pramern.errors import WorkspaceError
 from pramern.frameworks.models import RoundSchedule
 from pramern.reports.models import ScoreCard
 from pramern.review.services import transition

@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 import pramern.assessments.admin as assessments_admin
 from pramern.assessments.models import Record
-from pramern.assessments.services import WorkspaceError, change_staff_counts
+from pramern.assessments.services import change_staff_counts
 from pramern.audit.models import AuditEntry
+from pramern.errors import WorkspaceError
 from pramern.review.services import transition
 from tests.factories import record
 
@@ -59,7 +60,7 @@ def test_the_record_form_checks_a_count_inherited_from_the_previous_round(client
         {"respondents-date": "15/03/2567", "respondents-value": "21", "respondents-title": "สำรวจ"},
     )
     assert response.status_code == 400
-    form = next(f.form for f in response.context["facts"] if f.fact.name == "respondents")
+    form = response.context["forms"]["respondents"]
     assert form.errors["value"] == ["21 มากกว่าจำนวนบุคลากรของหน่วยงานในรอบ 12 เดือน (20 คน)"]
     assert not form.non_field_errors()
     page = response.content.decode()

@@ -17,13 +17,9 @@ from django.utils import timezone
 import pramern.assessments.views as views
 from pramern.assessments.management.commands import list_orphan_evidence
 from pramern.assessments.models import Evidence, Record, UnitRound
-from pramern.assessments.services import (
-    WorkspaceError,
-    add_link_evidence,
-    attach_evidence,
-    delete_evidence,
-)
+from pramern.assessments.services import add_link_evidence, attach_evidence, delete_evidence
 from pramern.audit.models import AuditEntry
+from pramern.errors import WorkspaceError
 from pramern.review.services import transition
 from tests.factories import record
 from tests.live import TIMEOUT

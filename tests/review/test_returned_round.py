@@ -11,9 +11,11 @@ import pytest
 from django.core import mail
 
 from pramern.assessments.models import UnitRound
-from pramern.assessments.services import WorkspaceError, lock_state, save_record
+from pramern.assessments.rounds import lock_state
+from pramern.assessments.services import save_record
 from pramern.assessments.workspace import load_workspace
 from pramern.audit.models import AuditEntry
+from pramern.errors import WorkspaceError
 from pramern.frameworks.models import RoundSchedule
 from pramern.review.models import Verdict
 from pramern.review.services import ReviewError, set_verdict, transition

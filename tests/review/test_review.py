@@ -12,9 +12,11 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pramern.assessments.models import Record, UnitRound
-from pramern.assessments.services import WorkspaceError, add_file_evidence, lock_state, save_record
+from pramern.assessments.rounds import lock_state
+from pramern.assessments.services import add_file_evidence, save_record
 from pramern.assessments.workspace import load_workspace
 from pramern.audit.models import AuditEntry
+from pramern.errors import WorkspaceError
 from pramern.review.models import Comment, Override, Verdict
 from pramern.review.notifications import send_deadline_reminders
 from pramern.review.services import (

@@ -78,7 +78,7 @@ def test_the_evaluator_moves_the_round_from_its_page(client, world, submitted):
 
 
 def test_closing_a_round_in_the_admin_is_audited_and_locks_every_unit(client, world):
-    from pramern.assessments.services import lock_state
+    from pramern.assessments.rounds import lock_state
     from pramern.audit.models import AuditEntry
     from pramern.frameworks.models import RoundSchedule
 

@@ -11,8 +11,10 @@ import pytest
 from django.core import mail
 
 from pramern.assessments.models import Assessment, UnitRound
-from pramern.assessments.services import WorkspaceError, lock_state, save_record
+from pramern.assessments.rounds import lock_state
+from pramern.assessments.services import save_record
 from pramern.audit.models import AuditEntry
+from pramern.errors import WorkspaceError
 from pramern.frameworks.models import RoundSchedule
 from pramern.frameworks.services import install_framework
 from pramern.review.services import ReviewError, available_actions, transition

@@ -94,7 +94,7 @@ def test_a_member_who_is_also_an_evaluator_reads_their_own_unit_as_its_member(cl
     """alice (officer of unit A) is also an evaluator: she may not review A, and she reads it as
     A's people do — neither the value nor the verified score before R12 is verified."""
     from pramern.organizations.models import Role
-    from pramern.review.services import verified_rounds_visible, verified_shown_for
+    from pramern.review.visibility import verified_rounds_visible, verified_shown_for
 
     Role.objects.create(user=world.alice, kind=Role.Kind.EVALUATOR)
     assert not sees_value(client, world, "alice")

@@ -11,8 +11,10 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pramern.audit.services import display_name
 from pramern.scoring import format_points
 from pramern.scoring.model import Text
+from pramern.thaidates import thai_month
 from pramern.ui import text
 
 register = template.Library()
@@ -33,8 +35,6 @@ def edits(access: Any, unit_id: int) -> bool:
 @register.filter
 def person(user: Any) -> str:
     """A person as pages name them: "อลิส ใจดี (alice)", or the user name alone."""
-    from pramern.audit.services import display_name
-
     return "" if user is None else display_name(user)
 
 
@@ -74,8 +74,6 @@ def filesize(size: int | None) -> str:
 @register.simple_tag
 def field_label(fact: Any, name: str, value: Any) -> str:
     """A record's field as people read it: the flag's label, the choice's label, a value."""
-    from pramern.thaidates import thai_month
-
     spec = fact.fields.get(name)
     if spec is not None:
         if spec.kind == "flag":

@@ -28,12 +28,15 @@ from django.utils import timezone
 
 from pramern.assessments.adapter import load_scoring_assessment
 from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
-from pramern.assessments.services import add_link_evidence, compute_scores
+from pramern.assessments.scores import compute_scores
+from pramern.assessments.services import add_link_evidence
 from pramern.audit.services import log_action
 from pramern.frameworks.models import Framework, RoundSchedule
 from pramern.frameworks.services import FrameworkConflict, install_framework_file
 from pramern.organizations.demo_units import DEMO_UNITS, DemoUnit
 from pramern.organizations.models import Role, Section, Unit
+from pramern.reports.scorecards import refresh_later
+from pramern.review.services import set_verdict, set_verified_value, transition
 from pramern.scoring import AssessmentError, FrameworkError
 from pramern.scoring.loader import format_points
 from pramern.thaitext import display_width
@@ -367,10 +370,10 @@ class Command(BaseCommand):
                     fill(assessment, demo, STAGES.get(demo.code, EMPTY), users, today)
                     filled += 1
             rows = check(framework, units)
-            from pramern.reports.scorecards import refresh_later  # the dashboards read stored score cards
-
             for assessment in Assessment.objects.filter(framework=framework, unit__in=units.values()):
-                refresh_later(assessment)  # with the services' own: once per assessment, after the commit
+                # the dashboards read stored score cards; with the services' own refreshes, once per
+                # assessment, after the commit
+                refresh_later(assessment)
         self.stdout.write(
             f"Demo: {len(units)} units, {filled} assessments filled"
             + ("" if filled else " (already loaded: nothing changed; --reset loads them again)")
@@ -556,8 +559,6 @@ def fill(assessment: Assessment, demo: DemoUnit, stage: Stage, users: dict[str, 
 
 def review_r6(assessment: Assessment, target: str, evaluator: Any) -> None:
     """The Evaluation Centre's work on R6, through the same services (and audit) as the pages."""
-    from pramern.review.services import set_verdict, set_verified_value, transition
-
     cutoff = assessment.framework.compiled().round("R6").cutoff
     records = list(assessment.records.filter(date__lte=cutoff).order_by("item_code", "date"))
     # The demo sends no emails (notify=False).
