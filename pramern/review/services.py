@@ -48,7 +48,7 @@ def in_conflict(user: Any, unit_id: int) -> bool:
     """Whether ``user`` is of the Evaluation Centre (an evaluator or an administrator) and also a
     member (officer or director) of this unit: such a person may not review it."""
     access = access_for(user)
-    return (access.is_evaluator or access.is_administrator) and access.can_edit(unit_id)
+    return access.is_centre and access.can_edit(unit_id)
 
 
 def reviews(user: Any, unit_id: int) -> bool:
