@@ -36,7 +36,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy --strict pramern/scoring pramern/cli.py pramern/thaidates.py pramern/thaitext.py
+	$(BIN)/mypy --strict pramern/scoring pramern/cli.py pramern/thaidates.py pramern/thaitext.py pramern/errors.py pramern/assessments/demo_data.py
 
 check: lint typecheck test
 

@@ -153,3 +153,30 @@ def test_reset_recreates_the_demo_assessments_and_removes_uploaded_files(setting
     assert not fresh.records.filter(item_code="1.2.2").exists()
     assert Record.objects.count() == records - 1
     assert submitted(fresh) == {"R6"}
+
+
+def test_the_demos_submission_is_audited_as_the_directors_own_submission_is(client):
+    load_demo()
+    bapp = Assessment.objects.get(unit__code="oae-bapp")
+    demo_entry = AuditEntry.objects.get(assessment_id=bapp.pk, action="pramern.round.submit")
+
+    client.force_login(get_user_model().objects.get(username="director"))
+    assert client.post(f"/a/{bapp.pk}/submit/R12/", {"confirm": "yes"}).status_code == 302
+
+    real_entry = AuditEntry.objects.filter(assessment_id=bapp.pk, action="pramern.round.submit").latest("pk")
+    assert (demo_entry.data["round"], real_entry.data["round"]) == ("R6", "R12")
+
+    def shape(entry: AuditEntry) -> dict[str, object]:
+        fields = (
+            "action",
+            "actor_id",
+            "actor_name",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "assessment_id",
+            "item_code",
+        )
+        return {name: getattr(entry, name) for name in fields} | {"data": entry.data | {"round": "?"}}
+
+    assert shape(demo_entry) == shape(real_entry)

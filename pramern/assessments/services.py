@@ -30,6 +30,7 @@ from pramern.reports.scorecards import refresh_later
 from pramern.review.models import Verdict
 from pramern.scoring import AssessmentError, parse_assessment
 from pramern.scoring.assessment import EXTRA_KEYS, MAX_STAFF, parse_stored_assessment, staff_per_round
+from pramern.scoring.model import Assessment as ParsedAssessment
 from pramern.scoring.model import FactSpec, Item
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.ui.text import bedate, tr
@@ -598,6 +599,24 @@ def import_document(assessment: Assessment, data: Any, *, user: Any) -> ImportRe
     Links are recreated; files are matched to evidence already uploaded (by SHA-256, then by
     name) because a file carries references, not the files themselves.
     """
+    parsed = _check_import(assessment, data)
+    records = _replace_records(assessment, parsed, data, user=user)
+    links, matched, missing = _relink_evidence(assessment, records, user=user)
+    scores_changed(assessment)
+    log_action(
+        "pramern.assessment.imported",
+        assessment,
+        actor=user,
+        data={"records": len(records), "links": links, "files_matched": matched, "files_missing": missing},
+        assessment_id=assessment.pk,
+    )
+    return ImportResult(len(records), links, matched, missing)
+
+
+def _check_import(assessment: Assessment, data: Any) -> ParsedAssessment:
+    """The file parsed against the framework and the unit's own sections, once the assessment is
+    locked for writing; raises ``WorkspaceError`` when a round is closed or submitted, or the
+    file is for another unit or has problems."""
     locks = lock_for_writing(assessment)  # no submission can commit while the records are replaced
     if any(status.locked for status in locks.rounds):
         raise WorkspaceError(_("Import replaces every record, so it is only possible while no round is closed."))
@@ -620,63 +639,78 @@ def import_document(assessment: Assessment, data: Any, *, user: Any) -> ImportRe
     # Sections are the unit's own: records must name those, whatever the file lists.
     checked = {**data, "sections": [{"code": s.code, "name": s.name_th} for s in assessment.unit.sections.all()]}
     try:
-        parsed = parse_assessment(checked, framework, _("import"))
+        return parse_assessment(checked, framework, _("import"))
     except AssessmentError as exc:
         raise WorkspaceError(_("The file has problems; nothing was changed."), _plain(exc.problems)) from None
 
+
+def _replace_records(
+    assessment: Assessment, parsed: ParsedAssessment, data: dict[str, Any], *, user: Any
+) -> list[tuple[Record, dict[str, Any]]]:
+    """Delete the assessment's records (the evidence stays) and create the checked file's, with its
+    staff counts; returns each new record with its entry in the file, in file order."""
     assessment.records.all().delete()
     assessment.staff_counts = dict(parsed.staff_count)
     assessment.save(update_fields=["staff_counts"])
+    entries = [
+        (str(item_code), fact_name, raw)
+        for item_code, facts in data.get("items", {}).items()
+        for fact_name, raws in (facts or {}).items()
+        for raw in raws or []
+    ]
+    return [
+        (
+            Record.objects.create(
+                assessment=assessment,
+                item_code=item_code,
+                fact=fact_name,
+                date=dt.date.fromisoformat(raw["date"]),
+                # A file cannot bring the evaluator's value of a judgement: that is the Centre's.
+                data={k: v for k, v in raw.items() if k not in ("date", "verified", *EXTRA_KEYS)},
+                title=str(raw.get("title", ""))[:300],
+                note=str(raw.get("note", "")),
+                created_by=user,
+            ),
+            raw,
+        )
+        for item_code, fact_name, raw in entries
+    ]
+
+
+def _relink_evidence(
+    assessment: Assessment, records: list[tuple[Record, dict[str, Any]]], *, user: Any
+) -> tuple[int, int, list[str]]:
+    """Link each new record to the evidence its entry in the file names; returns the links created, the
+    files matched and the names of the files not found.
+
+    The parser has checked every reference: {url, title?, checked?} or {file, sha256?, title?},
+    all text. A link is the assessment's link of that URL, or a new one (a link's "checked" date
+    is not taken from the file: only the link checker dates a link); a file is one already
+    uploaded, matched by SHA-256, then by name."""
     files = list(assessment.evidence.filter(kind=Evidence.Kind.FILE))
     links = {e.url: e for e in assessment.evidence.filter(kind=Evidence.Kind.LINK)}
-    count = links_made = matched = 0
+    links_made = matched = 0
     missing: list[str] = []
-    for item_code, facts in data.get("items", {}).items():
-        for fact_name, raws in (facts or {}).items():
-            for raw in raws or []:
-                record = Record.objects.create(
-                    assessment=assessment,
-                    item_code=str(item_code),
-                    fact=fact_name,
-                    date=dt.date.fromisoformat(raw["date"]),
-                    # A file cannot bring the evaluator's value of a judgement: that is the Centre's.
-                    data={k: v for k, v in raw.items() if k not in ("date", "verified", *EXTRA_KEYS)},
-                    title=str(raw.get("title", ""))[:300],
-                    note=str(raw.get("note", "")),
-                    created_by=user,
-                )
-                count += 1
-                # The parser has checked every reference: {url, title?, checked?} or
-                # {file, sha256?, title?}, all text. A link's "checked" date is not taken from
-                # the file: only the link checker dates a link.
-                for ref in raw.get("evidence", []) or []:
-                    if "url" in ref:
-                        link = links.get(ref["url"])
-                        if link is None:
-                            link = links[ref["url"]] = Evidence.objects.create(
-                                assessment=assessment,
-                                kind=Evidence.Kind.LINK,
-                                url=clean_url(ref["url"]),
-                                title=ref.get("title", "").strip(),
-                                uploaded_by=user,
-                            )
-                            links_made += 1
-                        link.records.add(record)
-                    else:
-                        same = [e for e in files if ref.get("sha256") and e.sha256 == ref.get("sha256")]
-                        same = same or [e for e in files if e.original_name == ref["file"]]
-                        if same:
-                            same[0].records.add(record)
-                            matched += 1
-                        else:
-                            missing.append(ref["file"])
-    result = ImportResult(count, links_made, matched, missing)
-    scores_changed(assessment)
-    log_action(
-        "pramern.assessment.imported",
-        assessment,
-        actor=user,
-        data={"records": count, "links": links_made, "files_matched": matched, "files_missing": missing},
-        assessment_id=assessment.pk,
-    )
-    return result
+    for record, raw in records:
+        for ref in raw.get("evidence", []) or []:
+            if "url" in ref:
+                link = links.get(ref["url"])
+                if link is None:
+                    link = links[ref["url"]] = Evidence.objects.create(
+                        assessment=assessment,
+                        kind=Evidence.Kind.LINK,
+                        url=clean_url(ref["url"]),
+                        title=ref.get("title", "").strip(),
+                        uploaded_by=user,
+                    )
+                    links_made += 1
+                link.records.add(record)
+                continue
+            same = [e for e in files if ref.get("sha256") and e.sha256 == ref.get("sha256")]
+            same = same or [e for e in files if e.original_name == ref["file"]]
+            if same:
+                same[0].records.add(record)
+                matched += 1
+            else:
+                missing.append(ref["file"])
+    return links_made, matched, missing

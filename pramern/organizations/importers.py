@@ -446,97 +446,159 @@ def _first_seen(seen: dict[Any, int], key: Any, row: Row, name: str, issues: lis
 
 
 def check(parsed: Parsed) -> tuple[Checked, list[ImportIssue]]:
-    """Check every row against the rules and the database; returns the clean data and all issues."""
-    issues = list(parsed.issues)
-    checked = Checked()
-    file_units = {row.text("code") for row in parsed.units if row.text("code")}
+    """Check every row against the rules and the database; returns the clean data and all issues.
 
+    Each sheet is checked on its own, then what one sheet says about another or about the database."""
+    issues = list(parsed.issues)
+    units = _check_units(parsed.units, issues)
+    sections = _check_sections(parsed.sections, issues)
+    people, email_owners = _check_people(parsed.people, issues)
+    _check_unit_references(parsed, issues)
+    _check_emails_unused(parsed.people, email_owners, issues)
+    return Checked(units, sections, people), sorted(set(issues), key=_issue_order)
+
+
+def _check_units(rows: list[Row], issues: list[ImportIssue]) -> list[UnitData]:
+    """The units sheet: codes valid and once each, kinds known, a region for regional offices only."""
+    units = []
     seen_codes: dict[Any, int] = {}
     seen_regions: dict[Any, int] = {}
-    for row in parsed.units:
+    for row in rows:
         ok = _check_cells(row, UNITS, issues)
         code = row.text("code")
         ok = _check_slug(row, "code", issues) and ok
         ok = _first_seen(seen_codes, code, row, "code", issues, f'รหัส "{code}"') and ok
         kind = _lookup(row, "kind", UNIT_KINDS, issues, "ประเภทหน่วยงาน")
-        region: int | None = None
-        if kind == Unit.Kind.REGIONAL:
-            if not row.text("region"):
-                issues.append(row.issue("region", "สศท. ต้องระบุเขต (1–12)"))
-                ok = False
-            else:
-                region = _parse_int(row, "region", issues, REGIONS, "เขต")
-                ok = region is not None and ok
-                if region is not None:
-                    ok = _first_seen(seen_regions, region, row, "region", issues, f"เขต {region}") and ok
-        elif kind is not None and row.text("region"):
-            issues.append(row.issue("region", "ระบุเขตได้เฉพาะหน่วยงานประเภท สศท."))
-            ok = False
-        if ok and kind is not None:
+        region, region_ok = _check_region(row, kind, seen_regions, issues)
+        if ok and region_ok and kind is not None:
             fields: dict[str, Any] = {"name_th": row.text("name_th"), "kind": kind, "region": region}
             fields.update({name: row.text(name) for name in ("name_en", "short_name") if row.has(name)})
-            checked.units.append(UnitData(code, fields))
+            units.append(UnitData(code, fields))
+    return units
 
-    seen_sections: dict[Any, int] = {}
-    for row in parsed.sections:
+
+def _check_region(
+    row: Row, kind: str | None, seen: dict[Any, int], issues: list[ImportIssue]
+) -> tuple[int | None, bool]:
+    """A regional office's region (1–12, one office each; other kinds have none) and whether the row passed."""
+    if kind != Unit.Kind.REGIONAL:
+        if kind is not None and row.text("region"):
+            issues.append(row.issue("region", "ระบุเขตได้เฉพาะหน่วยงานประเภท สศท."))
+            return None, False
+        return None, True
+    if not row.text("region"):
+        issues.append(row.issue("region", "สศท. ต้องระบุเขต (1–12)"))
+        return None, False
+    region = _parse_int(row, "region", issues, REGIONS, "เขต")
+    if region is None:
+        return None, False
+    return region, _first_seen(seen, region, row, "region", issues, f"เขต {region}")
+
+
+def _check_sections(rows: list[Row], issues: list[ImportIssue]) -> list[SectionData]:
+    """The sections sheet: codes valid and once each per unit, positions whole numbers."""
+    sections = []
+    seen: dict[Any, int] = {}
+    for row in rows:
         ok = _check_cells(row, SECTIONS, issues)
         unit_code, code = row.text("unit_code"), row.text("code")
         ok = _check_slug(row, "code", issues) and ok
         label = f'ส่วน "{code}" ของหน่วยงาน "{unit_code}"'
-        ok = _first_seen(seen_sections, (unit_code, code), row, "code", issues, label) and ok
+        ok = _first_seen(seen, (unit_code, code), row, "code", issues, label) and ok
         position = None
         if row.text("position"):
             position = _parse_int(row, "position", issues, range(0, 32768), "ลำดับ")
             ok = position is not None and ok
         if ok:
-            checked.sections.append(SectionData(unit_code, code, row.text("name_th"), position))
+            sections.append(SectionData(unit_code, code, row.text("name_th"), position))
+    return sections
 
-    user_fields: dict[str, tuple[int, tuple[str, str, str]]] = {}
-    seen_roles: dict[Any, int] = {}
-    email_owner: dict[str, tuple[int, str]] = {}
-    for row in parsed.people:
+
+def _check_people(rows: list[Row], issues: list[ImportIssue]) -> tuple[list[PersonData], dict[str, tuple[int, str]]]:
+    """The people sheet: user names and addresses valid, one person's rows alike, an address for one
+    person only, roles known and with a unit as their kind needs, no role twice. Also returns each
+    address's first owner in the sheet (address in lower case -> (row, username))."""
+    people = []
+    names_seen: dict[str, tuple[int, tuple[str, str, str]]] = {}
+    roles_seen: dict[Any, int] = {}
+    email_owners: dict[str, tuple[int, str]] = {}
+    for row in rows:
         ok = _check_cells(row, PEOPLE, issues)
-        username = row.text("username")
-        if username:
-            try:
-                get_user_model().username_validator(username)
-            except ValidationError:
-                issues.append(row.issue("username", f'ชื่อผู้ใช้ "{username}" ใช้ได้เฉพาะตัวอักษร ตัวเลข และ @ . + - _'))
-                ok = False
-        email = row.text("email")
-        if email:
-            try:
-                validate_email(email)
-                email = get_user_model().objects.normalize_email(email)
-            except ValidationError:
-                issues.append(row.issue("email", f'อีเมล "{email}" ไม่ถูกต้อง'))
-                ok = False
-            else:
-                owner = email_owner.setdefault(email.lower(), (row.number, username))
-                if owner[1] != username:
-                    issues.append(row.issue("email", f"อีเมลนี้เป็นของ {owner[1]} ในแถว {owner[0]}"))
-                    ok = False
+        username, unit_code = row.text("username"), row.text("unit_code")
+        ok = _check_username(row, issues) and ok
+        email, email_ok = _check_email(row, email_owners, issues)
         role = _lookup(row, "role", ROLE_KINDS, issues, "บทบาท")
-        unit_code = row.text("unit_code")
-        if role in Role.UNIT_KINDS and not unit_code:
-            issues.append(row.issue("unit_code", "บทบาทนี้ต้องระบุรหัสหน่วยงาน"))
-            ok = False
-        elif role is not None and role not in Role.UNIT_KINDS and unit_code:
-            issues.append(row.issue("unit_code", "บทบาทนี้ไม่สังกัดหน่วยงาน: ให้เว้นว่าง"))
-            ok = False
+        ok = _check_role_unit(row, role, issues) and email_ok and ok
         names = (row.text("first_name"), row.text("last_name"), email)
-        if username and all(names):
-            first_row, first_names = user_fields.setdefault(username, (row.number, names))
-            if first_names != names:
-                issues.append(row.issue("first_name", f"ชื่อ นามสกุล หรืออีเมลไม่ตรงกับแถว {first_row}"))
-                ok = False
+        ok = _check_same_person(row, names, names_seen, issues) and ok
         if role is not None:
             key = (username, role, unit_code)
-            ok = _first_seen(seen_roles, key, row, "role", issues, "บทบาทนี้ของผู้ใช้นี้") and ok
+            ok = _first_seen(roles_seen, key, row, "role", issues, "บทบาทนี้ของผู้ใช้นี้") and ok
         if ok and role is not None:
-            checked.people.append(PersonData(username, *names, role, unit_code))
+            people.append(PersonData(username, *names, role, unit_code))
+    return people, email_owners
 
-    # Units referred to by sections and people exist in the file or in the database.
+
+def _check_username(row: Row, issues: list[ImportIssue]) -> bool:
+    username = row.text("username")
+    if not username:
+        return True  # a required cell: _check_cells reports it
+    try:
+        get_user_model().username_validator(username)
+    except ValidationError:
+        issues.append(row.issue("username", f'ชื่อผู้ใช้ "{username}" ใช้ได้เฉพาะตัวอักษร ตัวเลข และ @ . + - _'))
+        return False
+    return True
+
+
+def _check_email(row: Row, owners: dict[str, tuple[int, str]], issues: list[ImportIssue]) -> tuple[str, bool]:
+    """The row's address (normalised when valid) and whether it passed: valid, and not the address
+    of another person in an earlier row (``owners`` remembers each address's first row)."""
+    email, username = row.text("email"), row.text("username")
+    if not email:
+        return email, True  # a required cell: _check_cells reports it
+    try:
+        validate_email(email)
+    except ValidationError:
+        issues.append(row.issue("email", f'อีเมล "{email}" ไม่ถูกต้อง'))
+        return email, False
+    email = get_user_model().objects.normalize_email(email)
+    owner = owners.setdefault(email.lower(), (row.number, username))
+    if owner[1] != username:
+        issues.append(row.issue("email", f"อีเมลนี้เป็นของ {owner[1]} ในแถว {owner[0]}"))
+        return email, False
+    return email, True
+
+
+def _check_role_unit(row: Row, role: str | None, issues: list[ImportIssue]) -> bool:
+    """A unit's roles (officer, director) name the unit; the others name none."""
+    unit_code = row.text("unit_code")
+    if role in Role.UNIT_KINDS and not unit_code:
+        issues.append(row.issue("unit_code", "บทบาทนี้ต้องระบุรหัสหน่วยงาน"))
+        return False
+    if role is not None and role not in Role.UNIT_KINDS and unit_code:
+        issues.append(row.issue("unit_code", "บทบาทนี้ไม่สังกัดหน่วยงาน: ให้เว้นว่าง"))
+        return False
+    return True
+
+
+def _check_same_person(
+    row: Row, names: tuple[str, str, str], seen: dict[str, tuple[int, tuple[str, str, str]]], issues: list[ImportIssue]
+) -> bool:
+    """A person on several rows (one per role) has the same names and address on each."""
+    username = row.text("username")
+    if not (username and all(names)):
+        return True
+    first_row, first_names = seen.setdefault(username, (row.number, names))
+    if first_names != names:
+        issues.append(row.issue("first_name", f"ชื่อ นามสกุล หรืออีเมลไม่ตรงกับแถว {first_row}"))
+        return False
+    return True
+
+
+def _check_unit_references(parsed: Parsed, issues: list[ImportIssue]) -> None:
+    """Units referred to by sections and people exist in the file or in the database."""
+    file_units = {row.text("code") for row in parsed.units if row.text("code")}
     referring = [(row, row.text("unit_code")) for row in (*parsed.sections, *parsed.people)]
     wanted = {code for _, code in referring if code and code not in file_units}
     in_db = set(Unit.objects.filter(code__in=wanted).values_list("code", flat=True))
@@ -544,16 +606,17 @@ def check(parsed: Parsed) -> tuple[Checked, list[ImportIssue]]:
         if code and code not in file_units and code not in in_db:
             issues.append(row.issue("unit_code", f'ไม่พบหน่วยงานรหัส "{code}" ทั้งในไฟล์และในระบบ'))
 
-    # An address already used by another account would get that account's password-reset mails.
-    by_email = {email: username for email, (_, username) in email_owner.items()}
-    if by_email:
-        taken = _emails_of_other_accounts(by_email)
-        for row in parsed.people:
-            other = taken.get(row.text("email").lower())
-            if other is not None and other != row.text("username"):
-                issues.append(row.issue("email", f"อีเมลนี้เป็นของบัญชี {other} ที่มีอยู่ในระบบแล้ว"))
 
-    return checked, sorted(set(issues), key=_issue_order)
+def _check_emails_unused(rows: list[Row], owners: dict[str, tuple[int, str]], issues: list[ImportIssue]) -> None:
+    """An address already used by another account would get that account's password-reset mails."""
+    by_email = {email: username for email, (_, username) in owners.items()}
+    if not by_email:
+        return
+    taken = _emails_of_other_accounts(by_email)
+    for row in rows:
+        other = taken.get(row.text("email").lower())
+        if other is not None and other != row.text("username"):
+            issues.append(row.issue("email", f"อีเมลนี้เป็นของบัญชี {other} ที่มีอยู่ในระบบแล้ว"))
 
 
 def _emails_of_other_accounts(by_email: dict[str, str]) -> dict[str, str]:

@@ -9,7 +9,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pramern.assessments.models import Evidence, Record
 from pramern.assessments.scores import compute_scores
-from pramern.assessments.services import add_file_evidence, add_link_evidence
+from pramern.assessments.services import (
+    ImportResult,
+    add_file_evidence,
+    add_link_evidence,
+    export_document,
+    import_document,
+)
 from pramern.audit.models import AuditEntry
 from pramern.scoring import load_framework, parse_assessment
 from tests.conftest import EXAMPLES, FRAMEWORK_FILE
@@ -106,3 +112,27 @@ def test_a_file_that_is_not_yaml_is_refused(client, world):
         f"/a/{world.a.pk}/import/", {"file": SimpleUploadedFile("x.yaml", b"\xff\xfe\x00garbage: [")}
     )
     assert response.status_code == 400
+
+
+def test_an_import_reuses_links_creates_each_new_link_once_and_matches_files_by_hash_then_by_name(world):
+    make_records(world)
+    document = export_document(world.a)
+    followup = document["items"]["1.2.2"]["followups"][0]
+    followup["evidence"] = [
+        {"url": "https://example.go.th/a"},  # the assessment's own link
+        {"url": "https://example.go.th/new", "title": "ใหม่"},
+        {"file": "บันทึก.pdf"},  # no hash: matched by name
+        {"file": "หาย.pdf", "sha256": "0" * 64},
+    ]
+    document["items"]["5.1"]["respondents"][0]["evidence"] = [{"url": "https://example.go.th/new"}]
+
+    result = import_document(world.a, document, user=world.alice)
+
+    assert result == ImportResult(records=3, links=1, files_matched=1, files_missing=["หาย.pdf"])
+    assert Evidence.objects.filter(kind="link").count() == 2
+    new = Evidence.objects.get(url="https://example.go.th/new")
+    assert new.title == "ใหม่"
+    assert sorted(new.records.values_list("item_code", flat=True)) == ["1.2.2", "5.1"]
+    assert Evidence.objects.get(kind="file").records.get().item_code == "1.2.2"
+    entry = AuditEntry.objects.get(action="pramern.assessment.imported")
+    assert entry.data == {"records": 3, "links": 1, "files_matched": 1, "files_missing": ["หาย.pdf"]}
