@@ -242,12 +242,7 @@ def record_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
             version=form.cleaned_data["version"],
         )
     except RecordConflict as exc:
-        # What this person typed stays in the form, which now carries the version saved:
-        # saving again is a deliberate choice to keep this person's values over the other change.
-        typed = request.POST.copy()
-        typed[form.add_prefix("version")] = str(exc.current.version)
-        retyped = form_class(typed, prefix=record.fact)
-        return _record_edit_page(request, workspace, record, retyped, error=exc, conflict=_conflict(exc.current, form))
+        return _record_conflict(request, workspace, record, form, exc)
     except UserError as exc:
         return _record_edit_page(request, workspace, record, form, error=exc)
     messages.success(request, _("The record was saved."))
@@ -277,6 +272,19 @@ def _record_edit_page(
     if status is None:
         status = 409 if conflict else 400 if error else 200
     return render(request, "assessments/record_edit.html", context, status=status)
+
+
+def _record_conflict(
+    request: HttpRequest, workspace: Workspace, record: Record, form: RecordForm, conflict: RecordConflict
+) -> HttpResponse:
+    """409: who changed the record meanwhile, beside what this person typed. The form keeps what
+    they typed and now carries the version saved: saving again is a deliberate choice to keep
+    this person's values over the other change."""
+    typed = request.POST.copy()
+    typed[form.add_prefix("version")] = str(conflict.current.version)
+    retyped = type(form)(typed, prefix=record.fact)
+    details = _conflict(conflict.current, form)
+    return _record_edit_page(request, workspace, record, retyped, error=conflict, conflict=details)
 
 
 def _conflict(saved: Record, typed: RecordForm) -> dict[str, Any]:
