@@ -71,7 +71,6 @@ def item_page(
     records at the page ``query`` names (``page-<fact>=N``). A fixed number of queries; the forms
     to add records are the view's (``forms.record_form_classes``)."""
     workspace = load_workspace(assessment, with_verified=True)
-    assert workspace.verified is not None
     item = workspace.framework.items_by_code[item_code]
     access = access_for(user)
     can_edit = access.can_edit(assessment.unit_id) and not workspace.locks.read_only
@@ -104,9 +103,9 @@ def item_page(
     history = AuditEntry.objects.for_item(assessment.pk, item.code)
     if verdicts_seen_until < workspace.framework.final_round.cutoff:
         history = history.exclude(action__startswith="pramern.verdict.").exclude(action__startswith="pramern.override.")
-    visible = visibility.verified_rounds_visible(user, assessment, workspace.unit_rounds)
+    visible = workspace.verified_visible_to(user)
     results = [
-        (result.round, result.items[item.code], workspace.verified[code].items[item.code] if code in visible else None)
+        (result.round, result.items[item.code], visible[code].items[item.code] if code in visible else None)
         for code, result in workspace.scores.by_round.items()
     ]
     return ItemPage(

@@ -89,7 +89,7 @@ def home(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": access.can_edit(assessment.unit_id),
             "can_submit": access.can_submit(assessment.unit_id),
             "next_lines": workspace.scores.final.open_lines()[:5],
-            "verified": _visible_verified(request, workspace),
+            "verified": workspace.verified_visible_to(request.user),
             "orphans": assessment.evidence.orphans() if access.can_edit(assessment.unit_id) else [],
         },
     )
@@ -121,13 +121,6 @@ def staff_counts(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": access_for(request.user).can_edit(assessment.unit_id),
     }
     return render(request, "assessments/staff.html", context, status=400 if writing else 200)
-
-
-def _visible_verified(request: HttpRequest, workspace: Workspace) -> dict[str, Any]:
-    """Round code -> verified round, for the rounds whose verified score this person may see."""
-    assert workspace.verified is not None
-    visible = visibility.verified_rounds_visible(request.user, workspace.assessment, workspace.unit_rounds)
-    return {code: verified for code, verified in workspace.verified.items() if code in visible}
 
 
 @login_required

@@ -17,7 +17,7 @@ from pramern.frameworks.models import Framework
 from pramern.organizations.models import Unit
 from pramern.organizations.permissions import Access
 from pramern.reports.data import TotalsRow, UnitRef, unit_totals
-from pramern.review.visibility import verified_rounds_visible, verified_visible_in_state
+from pramern.review.visibility import verified_visible_in_state
 from pramern.scoring import ScoreResult, format_points
 from pramern.scoring.model import Dimension, Round
 from pramern.scoring.model import Framework as CompiledFramework
@@ -208,10 +208,8 @@ def scorecard(assessment: Assessment, user: Any) -> Scorecard:
     """The scorecard as ``user`` sees it: verified columns only for the rounds whose verified
     score they may see."""
     workspace = load_workspace(assessment, with_verified=True)
-    assert workspace.verified is not None
     results = list(workspace.scores.by_round.values())
-    visible = verified_rounds_visible(user, assessment, workspace.unit_rounds)
-    verified = {code: v for code, v in workspace.verified.items() if code in visible}
+    verified = workspace.verified_visible_to(user)
     columns = [(r, verified.get(r.round.code)) for r in results]
     dimensions = [
         DimensionRow(
