@@ -45,7 +45,7 @@ from pramern.assessments.services import (
     detach_evidence,
     effective_staff_counts,
     export_document,
-    import_document,
+    import_file,
     save_record,
 )
 from pramern.assessments.workspace import Workspace, load_workspace
@@ -57,7 +57,6 @@ from pramern.review import visibility
 from pramern.review.forms import CommentForm
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.scoring.model import Item
-from pramern.scoring.yamlio import SyntaxProblem, load_text
 from pramern.ui.uploads import upload_refusal
 
 
@@ -498,15 +497,8 @@ def import_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     error = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            if upload.size > 10 * 1024 * 1024:
-                raise WorkspaceError(_("The file is too large (at most 10 MB)."))
-            try:
-                data = load_text(upload.read().decode("utf-8"), upload.name or "import.yaml", aliases=False)
-            except (UnicodeDecodeError, SyntaxProblem) as exc:
-                raise WorkspaceError(_("The file could not be read; nothing was changed."), [str(exc)]) from None
-            result = import_document(assessment, data, user=request.user)
+            result = import_file(assessment, form.cleaned_data["file"], user=request.user)
         except UserError as exc:
             error = exc
         else:
