@@ -6,14 +6,13 @@ import io
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pramern.assessments.access import get_assessment_for_user
 from pramern.frameworks.models import Framework
-from pramern.organizations.permissions import access_for
+from pramern.organizations.permissions import require_office_wide
 from pramern.reports import services
 from pramern.reports.evidence_zip import evidence_zip_size
 from pramern.reports.exporters import DOWNLOADS
@@ -24,10 +23,8 @@ from pramern.review.visibility import verified_rounds_visible, verified_shown_fo
 
 def _office_wide(request: HttpRequest) -> Framework:
     """Reports about every unit are for the office-wide roles; returns the newest framework."""
-    if not access_for(request.user).sees_all:
-        raise PermissionDenied("Office-wide reports")
-    framework = Framework.objects.current_or_404()
-    return framework
+    require_office_wide(request)
+    return Framework.objects.current_or_404()
 
 
 def _round(framework: Framework, request: HttpRequest) -> str:
