@@ -38,7 +38,8 @@ def main() -> None:
     from django.utils import translation
 
     from pramern.assessments.models import Assessment
-    from pramern.reports.pdf import consolidated_pdf, html_to_pdf, unit_scorecard_context, unit_scorecard_pdf
+    from pramern.reports.pdf import consolidated_pdf, unit_scorecard_context, unit_scorecard_pdf
+    from pramern.reports.printing import html_to_pdf
 
     framework = seed_units(args.units)
     refresh_all()

@@ -89,6 +89,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.assessments.item_page",
             "pramern.dashboards.summary",
             "pramern.review.queue",
+            "pramern.review.pages",
             "pramern.audit.history",
         ],
     ),

@@ -215,6 +215,7 @@ def _contexts(world: Any) -> list[dict[str, Any]]:
         "pk": world.a.pk,
         "round_code": compiled.rounds[0].code,
         "fmt": "json",
+        "identifier": "xlsx",  # reports:scores (the score download)
         "app_label": "organizations",
         "url": "organizations/",
         "version": world.framework.version,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -15,10 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from pramern.scoring import format_points
 from pramern.scoring.assessment import MAX_STAFF, staff_per_round
-from pramern.scoring.model import FactSpec, Framework
-from pramern.scoring.numbers import NumberProblem, parse_number
+from pramern.scoring.model import FactSpec, Framework, Item
+from pramern.scoring.numbers import NumberProblem, json_number, parse_number
 from pramern.thaidates import BUDDHIST_ERA_OFFSET, MONTHS_LONG, MONTHS_SHORT, thai_month
 from pramern.ui.text import bedate, tr
+
+if TYPE_CHECKING:
+    from pramern.organizations.models import Section
 
 _NUMERIC = re.compile(r"^\s*(\d{1,4})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,4})\s*$")
 _THAI = re.compile(r"^\s*(\d{1,2})\s+(\S+)\s+(\d{2,4})\s*$")
@@ -190,6 +194,11 @@ class RecordForm(forms.Form):
                     % {"value": format_points(value), "round": tr(rnd.title), "staff": staff},
                 )
 
+    def record_fields(self) -> dict[str, Any]:
+        """What ``services.save_record`` takes from the form: the date, data, title and note."""
+        cleaned = self.cleaned_data
+        return {"date": cleaned["date"], "data": self.record_data(), "title": cleaned["title"], "note": cleaned["note"]}
+
     def record_data(self) -> dict[str, Any]:
         """The record's fields in the assessment file format."""
         data: dict[str, Any] = {}
@@ -201,23 +210,32 @@ class RecordForm(forms.Form):
                     data[name] = True
             elif spec.kind == "number":
                 if value is not None:
-                    data[name] = _number(value)
+                    data[name] = json_number(value)
             elif value not in (None, ""):
                 data[name] = value
         if self.fact.type == "measurement":
-            data["value"] = _number(cleaned["value"])
+            data["value"] = json_number(cleaned["value"])
         elif self.fact.type == "choice":
             data["option"] = cleaned["option"]
         elif self.fact.type == "periodic":
             day = cleaned["date"]
             data["covers"] = cleaned.get("covers") or f"{day.year:04d}-{day.month:02d}"
         elif self.fact.type == "judgement":
-            data["claimed"] = _number(Decimal(cleaned["claimed"]))
+            data["claimed"] = json_number(Decimal(cleaned["claimed"]))
         return data
 
 
-def _number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
+def record_form_classes(
+    framework: Framework, sections: Iterable[Section], item: Item, staff_counts: dict[str, int]
+) -> dict[str, type[RecordForm]]:
+    """Fact name -> its record form class, for an item of a unit with these sections."""
+    choices = [(s.code, s.name_th) for s in sections]
+    period = (framework.rounds[0].starts, framework.rounds[-1].cutoff)
+    months = months_between(*period)
+    return {
+        name: record_form_class(fact, choices, months, period, framework=framework, staff_counts=staff_counts)
+        for name, fact in item.facts.items()
+    }
 
 
 def record_form_class(

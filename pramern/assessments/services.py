@@ -33,6 +33,7 @@ from pramern.scoring.assessment import EXTRA_KEYS, MAX_STAFF, parse_stored_asses
 from pramern.scoring.model import Assessment as ParsedAssessment
 from pramern.scoring.model import FactSpec, Item
 from pramern.scoring.model import Framework as CompiledFramework
+from pramern.scoring.yamlio import SyntaxProblem, load_text
 from pramern.ui.text import bedate, tr
 
 
@@ -590,6 +591,22 @@ class ImportResult:
     links: int
     files_matched: int
     files_missing: list[str]
+
+
+#: The largest assessment file ``import_file`` reads (YAML or JSON).
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
+def import_file(assessment: Assessment, upload: UploadedFile, *, user: Any) -> ImportResult:
+    """``import_document`` of an uploaded YAML or JSON file, refused when it is too large or
+    cannot be read (nothing is changed then)."""
+    if upload.size is not None and upload.size > MAX_IMPORT_BYTES:
+        raise WorkspaceError(_("The file is too large (at most 10 MB)."))
+    try:
+        data = load_text(upload.read().decode("utf-8"), upload.name or "import.yaml", aliases=False)
+    except (UnicodeDecodeError, SyntaxProblem) as exc:
+        raise WorkspaceError(_("The file could not be read; nothing was changed."), [str(exc)]) from None
+    return import_document(assessment, data, user=user)
 
 
 @transaction.atomic

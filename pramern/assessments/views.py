@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import yaml
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,9 +27,9 @@ from pramern.assessments.forms import (
     StaffCountsForm,
     compare_with_saved,
     initial_for,
-    months_between,
-    record_form_class,
+    record_form_classes,
 )
+from pramern.assessments.item_page import item_page
 from pramern.assessments.models import Assessment, Evidence, Record
 from pramern.assessments.rounds import lock_state
 from pramern.assessments.services import (
@@ -47,21 +45,18 @@ from pramern.assessments.services import (
     detach_evidence,
     effective_staff_counts,
     export_document,
-    import_document,
+    import_file,
     save_record,
 )
 from pramern.assessments.workspace import Workspace, load_workspace
 from pramern.audit.models import AuditEntry
 from pramern.errors import UserError, WorkspaceError
-from pramern.organizations.models import Section
 from pramern.organizations.permissions import access_for
 from pramern.review import services as review_services
 from pramern.review import visibility
 from pramern.review.forms import CommentForm
-from pramern.review.models import Comment
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.scoring.model import Item
-from pramern.scoring.yamlio import SyntaxProblem, load_text
 from pramern.ui.uploads import upload_refusal
 
 
@@ -93,7 +88,7 @@ def home(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": access.can_edit(assessment.unit_id),
             "can_submit": access.can_submit(assessment.unit_id),
             "next_lines": workspace.scores.final.open_lines()[:5],
-            "verified": _visible_verified(request, workspace),
+            "verified": workspace.verified_visible_to(request.user),
             "orphans": assessment.evidence.orphans() if access.can_edit(assessment.unit_id) else [],
         },
     )
@@ -127,13 +122,6 @@ def staff_counts(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/staff.html", context, status=400 if writing else 200)
 
 
-def _visible_verified(request: HttpRequest, workspace: Workspace) -> dict[str, Any]:
-    """Round code -> verified round, for the rounds whose verified score this person may see."""
-    assert workspace.verified is not None
-    visible = visibility.verified_rounds_visible(request.user, workspace.assessment, workspace.unit_rounds)
-    return {code: verified for code, verified in workspace.verified.items() if code in visible}
-
-
 @login_required
 def next_steps(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for_user(request, pk)
@@ -155,18 +143,6 @@ def _item(framework: CompiledFramework, code: str) -> Item:
     return item
 
 
-def _form_classes(
-    framework: CompiledFramework, sections: Iterable[Section], item: Item, staff_counts: dict[str, int]
-) -> dict[str, type[RecordForm]]:
-    choices = [(s.code, s.name_th) for s in sections]
-    period = (framework.rounds[0].starts, framework.rounds[-1].cutoff)
-    months = months_between(*period)
-    return {
-        name: record_form_class(fact, choices, months, period, framework=framework, staff_counts=staff_counts)
-        for name, fact in item.facts.items()
-    }
-
-
 def _item_context(
     request: HttpRequest,
     assessment: Assessment,
@@ -176,66 +152,15 @@ def _item_context(
     error: UserError | None = None,
     error_record: int | None = None,
 ) -> dict[str, Any]:
-    """The item page's data; ``bound`` holds a form with the user's input to show again."""
-    workspace = load_workspace(assessment, with_verified=True)
-    item = _item(workspace.framework, item_code)
-    access = access_for(request.user)
-    can_edit = access.can_edit(assessment.unit_id) and not workspace.locks.read_only
-    forms = {
-        name: cls(prefix=name)
-        for name, cls in _form_classes(workspace.framework, workspace.sections, item, assessment.staff_counts).items()
-    }
+    """The item page's data (404 for an item not in the framework); ``bound`` holds a form with
+    the user's input to show again."""
+    _item(assessment.framework.compiled(), item_code)
+    page = item_page(assessment, item_code, request.user, query=request.GET)
+    classes = record_form_classes(page.ws.framework, page.ws.sections, page.item, assessment.staff_counts)
+    forms = {name: cls(prefix=name) for name, cls in classes.items()}  # fact name -> the form to add one
     if bound and bound.get("fact") in forms:
         forms[bound["fact"]] = bound["form"]
-    # Long lists are shown a page at a time (?page-<fact>=N): a page stays small whatever is stored.
-    pages = {
-        name: Paginator(records, settings.RECORDS_PER_PAGE).get_page(request.GET.get(f"page-{name}"))
-        for name, records in workspace.records_of(item).items()
-    }
-    evidence_by_record = Evidence.objects.by_record(r.pk for page in pages.values() for r in page.object_list)
-    all_evidence = list(Evidence.objects.filter(assessment=assessment).order_by("-created_at")) if can_edit else []
-    verdicts_seen_until = visibility.verdicts_visible_until(request.user, assessment, workspace.unit_rounds)
-    values_seen_until = visibility.verified_values_visible_until(request.user, assessment, workspace.unit_rounds)
-    facts = []
-    for name, fact in item.facts.items():
-        rows = [
-            {
-                "record": r,
-                "fields": visibility.shown_fields(r, values_seen_until),
-                "evidence": evidence_by_record.get(r.pk, []),
-                "can_change": can_edit and workspace.can_change(r),
-                "verdict": workspace.verdicts.get(r.pk) if r.date <= verdicts_seen_until else None,
-            }
-            for r in (pages[name].object_list if name in pages else [])
-        ]
-        facts.append({"fact": fact, "rows": rows, "form": forms[name], "page": pages.get(name)})
-    history = AuditEntry.objects.for_item(assessment.pk, item.code)
-    if verdicts_seen_until < workspace.framework.final_round.cutoff:
-        history = history.exclude(action__startswith="pramern.verdict.").exclude(action__startswith="pramern.override.")
-    visible = _visible_verified(request, workspace)
-    results = [
-        (result.round, result.items[item.code], visible[code].items[item.code] if code in visible else None)
-        for code, result in workspace.scores.by_round.items()
-    ]
-    return {
-        "ws": workspace,
-        "assessment": assessment,
-        "item": item,
-        "facts": facts,
-        "result": workspace.current_result.items[item.code],
-        "results": results,
-        "can_edit": can_edit,
-        "error": error,
-        "error_record": error_record,
-        "all_evidence": all_evidence,
-        "history": history[:50],
-        "comments": Comment.objects.filter(assessment=assessment, item_code=item.code).select_related("author"),
-        "comment_url": reverse("workspace:comment", args=[assessment.pk, item.code])
-        if access.can_edit(assessment.unit_id) or review_services.reviews(request.user, assessment.unit_id)
-        else "",
-        "file_form": FileEvidenceForm(),
-        "link_form": LinkEvidenceForm(),
-    }
+    return {**vars(page), "forms": forms, "error": error, "error_record": error_record}
 
 
 @login_required
@@ -263,22 +188,13 @@ def record_create(request: HttpRequest, pk: int, code: str, fact: str) -> HttpRe
     item = _item(framework, code)
     if fact not in item.facts:
         raise Http404("No such fact")
-    form = _form_classes(framework, assessment.unit.sections.all(), item, assessment.staff_counts)[fact](
-        request.POST, prefix=fact
-    )
+    form_class = record_form_classes(framework, assessment.unit.sections.all(), item, assessment.staff_counts)[fact]
+    form = form_class(request.POST, prefix=fact)
     if not form.is_valid():
         return _after_change(request, assessment, code, bound={"fact": fact, "form": form})
     try:
         save_record(
-            assessment,
-            code,
-            fact,
-            date=form.cleaned_data["date"],
-            data=form.record_data(),
-            title=form.cleaned_data["title"],
-            note=form.cleaned_data["note"],
-            user=request.user,
-            form_key=form.cleaned_data["form_key"],
+            assessment, code, fact, **form.record_fields(), user=request.user, form_key=form.cleaned_data["form_key"]
         )
     except FormAlreadySaved as exc:
         # What the person typed stays in the form, with a way to the record this form made.
@@ -298,50 +214,69 @@ def record_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
     record = get_record_for_user(request, assessment, record_pk)
     workspace = load_workspace(assessment)
     item = _item(workspace.framework, record.item_code)
-    form_class = _form_classes(workspace.framework, workspace.sections, item, assessment.staff_counts)[record.fact]
-    error, conflict, status = None, None, 200
-    if request.method == "POST":
-        form = form_class(request.POST, prefix=record.fact)
-        status = 400
-        if form.is_valid():
-            data = form.record_data()
-            try:
-                save_record(
-                    assessment,
-                    record.item_code,
-                    record.fact,
-                    date=form.cleaned_data["date"],
-                    data=data,
-                    title=form.cleaned_data["title"],
-                    note=form.cleaned_data["note"],
-                    user=request.user,
-                    record=record,
-                    version=form.cleaned_data["version"],
-                )
-            except RecordConflict as exc:
-                error, conflict, status = exc, _conflict(exc.current, form), 409
-                # What this person typed stays in the form, which now carries the version saved:
-                # saving again is a deliberate choice to keep this person's values over the other change.
-                typed = request.POST.copy()
-                typed[form.add_prefix("version")] = str(exc.current.version)
-                form = form_class(typed, prefix=record.fact)
-            except UserError as exc:
-                error = exc
-            else:
-                messages.success(request, _("The record was saved."))
-                return redirect("workspace:item", pk=assessment.pk, code=record.item_code)
-    else:
-        form = form_class(initial=initial_for(record), prefix=record.fact)
+    form_classes = record_form_classes(workspace.framework, workspace.sections, item, assessment.staff_counts)
+    form_class = form_classes[record.fact]
+    if request.method != "POST":
+        return _record_edit_page(
+            request, workspace, record, form_class(initial=initial_for(record), prefix=record.fact)
+        )
+    form = form_class(request.POST, prefix=record.fact)
+    if not form.is_valid():
+        return _record_edit_page(request, workspace, record, form, status=400)
+    try:
+        save_record(
+            assessment,
+            record.item_code,
+            record.fact,
+            **form.record_fields(),
+            user=request.user,
+            record=record,
+            version=form.cleaned_data["version"],
+        )
+    except RecordConflict as exc:
+        return _record_conflict(request, workspace, record, form, exc)
+    except UserError as exc:
+        return _record_edit_page(request, workspace, record, form, error=exc)
+    messages.success(request, _("The record was saved."))
+    return redirect("workspace:item", pk=assessment.pk, code=record.item_code)
+
+
+def _record_edit_page(
+    request: HttpRequest,
+    workspace: Workspace,
+    record: Record,
+    form: RecordForm,
+    *,
+    error: UserError | None = None,
+    conflict: dict[str, Any] | None = None,
+    status: int | None = None,
+) -> HttpResponse:
+    """The edit page: 409 after a conflicting change, 400 after any other refusal."""
     context = {
         "ws": workspace,
-        "assessment": assessment,
-        "item": item,
+        "assessment": workspace.assessment,
+        "item": workspace.framework.items_by_code[record.item_code],
         "record": record,
         "form": form,
         "error": error,
         "conflict": conflict,
     }
+    if status is None:
+        status = 409 if conflict else 400 if error else 200
     return render(request, "assessments/record_edit.html", context, status=status)
+
+
+def _record_conflict(
+    request: HttpRequest, workspace: Workspace, record: Record, form: RecordForm, conflict: RecordConflict
+) -> HttpResponse:
+    """409: who changed the record meanwhile, beside what this person typed. The form keeps what
+    they typed and now carries the version saved: saving again is a deliberate choice to keep
+    this person's values over the other change."""
+    typed = request.POST.copy()
+    typed[form.add_prefix("version")] = str(conflict.current.version)
+    retyped = type(form)(typed, prefix=record.fact)
+    details = _conflict(conflict.current, form)
+    return _record_edit_page(request, workspace, record, retyped, error=conflict, conflict=details)
 
 
 def _conflict(saved: Record, typed: RecordForm) -> dict[str, Any]:
@@ -376,15 +311,12 @@ def record_delete(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse
 def comment(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """A message in the item's thread from the unit's people (evaluators write from the review page too)."""
     assessment = get_assessment_for_user(request, pk)
+    if not review_services.writes_in_thread(request.user, assessment.unit_id):
+        raise PermissionDenied("Only the unit's people and the Evaluation Centre write in this thread")
     try:
         body = CommentForm(request.POST).cleaned()["body"]
         review_services.add_comment(assessment, code, body, user=request.user)
     except review_services.ReviewError as exc:
-        if not (
-            access_for(request.user).can_edit(assessment.unit_id)
-            or review_services.reviews(request.user, assessment.unit_id)
-        ):
-            raise PermissionDenied(exc.message) from None
         return _after_change(request, assessment, code, error=exc)
     return redirect(reverse("workspace:item", args=[assessment.pk, code]) + "#comments")
 
@@ -509,34 +441,33 @@ def submit(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
         raise Http404("No such round")
     error = None
     if writing:
-        if action not in ("submit", "resubmit"):
-            raise Http404("No such step")
-        if request.POST.get("confirm") != "yes":
-            error = UserError(_("Tick the box to confirm the submission."))
+        try:
+            _submit_step(request, assessment, round_code, action)
+        except UserError as exc:
+            error = exc
         else:
-            try:
-                review_services.transition(assessment, round_code, action, user=request.user)
-            except UserError as exc:
-                error = exc
-            else:
-                messages.success(request, _("The round was submitted. The workspace is now read-only for it."))
-                return redirect("workspace:home", pk=assessment.pk)
+            messages.success(request, _("The round was submitted. The workspace is now read-only for it."))
+            return redirect("workspace:home", pk=assessment.pk)
     access = access_for(request.user)
-    result = workspace.scores.by_round[round_code]
     context = {
         "ws": workspace,
         "assessment": assessment,
-        "result": result,
-        # points claimed with nothing for the evaluator to see: they will not be verified
-        "unsupported": [
-            r.item for r in result.items.values() if r.points > 0 and not workspace.evidence_counts.get(r.item.code)
-        ],
+        "result": workspace.scores.by_round[round_code],
+        "unsupported": workspace.unsupported(round_code),
         "status": workspace.locks.status(round_code),
         "can_submit": access.can_submit(assessment.unit_id),
         "can_resubmit": access.can_edit(assessment.unit_id),
         "error": error,
     }
     return render(request, "assessments/submit.html", context, status=400 if error else 200)
+
+
+def _submit_step(request: HttpRequest, assessment: Assessment, round_code: str, action: str) -> None:
+    if action not in ("submit", "resubmit"):
+        raise Http404("No such step")
+    if request.POST.get("confirm") != "yes":
+        raise UserError(_("Tick the box to confirm the submission."))
+    review_services.transition(assessment, round_code, action, user=request.user)
 
 
 # --------------------------------------------------------------------------- import / export
@@ -566,15 +497,8 @@ def import_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     error = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            if upload.size > 10 * 1024 * 1024:
-                raise WorkspaceError(_("The file is too large (at most 10 MB)."))
-            try:
-                data = load_text(upload.read().decode("utf-8"), upload.name or "import.yaml", aliases=False)
-            except (UnicodeDecodeError, SyntaxProblem) as exc:
-                raise WorkspaceError(_("The file could not be read; nothing was changed."), [str(exc)]) from None
-            result = import_document(assessment, data, user=request.user)
+            result = import_file(assessment, form.cleaned_data["file"], user=request.user)
         except UserError as exc:
             error = exc
         else:

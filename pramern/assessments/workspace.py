@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count
 
@@ -14,6 +15,7 @@ from pramern.frameworks.models import RoundSchedule
 from pramern.organizations.models import Section
 from pramern.review.models import DeadlineExtension, Override, Verdict
 from pramern.review.verdicts import VerifiedRound, verified_scores
+from pramern.review.visibility import verified_rounds_visible
 from pramern.scoring import ScoreResult
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.scoring.model import Item
@@ -70,12 +72,25 @@ class Workspace:
             for p in self.scores.attention
         ]
 
+    def verified_visible_to(self, user: Any) -> dict[str, VerifiedRound]:
+        """Round code -> verified round, for the rounds whose verified score ``user`` may see
+        (read with ``with_verified``)."""
+        assert self.verified is not None
+        visible = verified_rounds_visible(user, self.assessment, self.unit_rounds)
+        return {code: verified for code, verified in self.verified.items() if code in visible}
+
     def records_of(self, item: Item) -> dict[str, list[Record]]:
         grouped: dict[str, list[Record]] = defaultdict(list)
         for record in self.records:
             if record.item_code == item.code:
                 grouped[record.fact].append(record)
         return grouped
+
+    def unsupported(self, round_code: str) -> list[Item]:
+        """Items claiming points in the round with no evidence for the evaluator to see: they
+        will not be verified."""
+        result = self.scores.by_round[round_code]
+        return [r.item for r in result.items.values() if r.points > 0 and not self.evidence_counts.get(r.item.code)]
 
     def can_change(self, record: Record) -> bool:
         return not self.locks.date_locked(record.date)

@@ -15,6 +15,10 @@ class AppendOnlyError(Exception):
 
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):
+    def for_assessment(self, assessment_id: int) -> AuditQuerySet:
+        """Everything that happened to an assessment, oldest first, with who did it."""
+        return self.filter(assessment_id=assessment_id).select_related("actor").order_by("created", "id")
+
     def for_item(self, assessment_id: int, item_code: str) -> AuditQuerySet:
         """An item's history in an assessment, newest first, with who did it."""
         return (

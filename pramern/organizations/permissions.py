@@ -33,6 +33,11 @@ class Access:
         """Unit ids this person may see; ``None`` means every unit."""
         return None if self.sees_all else self.editable_units
 
+    @property
+    def is_centre(self) -> bool:
+        """Of the Evaluation Centre: an evaluator or an administrator."""
+        return self.is_evaluator or self.is_administrator
+
     def can_view(self, unit_id: int) -> bool:
         return self.sees_all or unit_id in self.editable_units
 
@@ -76,4 +81,20 @@ def check_unit(request: HttpRequest, unit_id: int, *, write: bool = False, submi
         raise PermissionDenied("Only the unit's own people change its data")
     if submit and not access.can_submit(unit_id):
         raise PermissionDenied("Only the unit's director submits a round")
+    return access
+
+
+def require_centre(request: HttpRequest) -> Access:
+    """The Evaluation Centre's pages (evaluators and administrators): 403 for anyone else."""
+    access = access_for(request.user)
+    if not access.is_centre:
+        raise PermissionDenied("Evaluation Centre only")
+    return access
+
+
+def require_office_wide(request: HttpRequest) -> Access:
+    """Pages about every unit (dashboard, office-wide reports): 403 for anyone who sees only their own."""
+    access = access_for(request.user)
+    if not access.sees_all:
+        raise PermissionDenied("Office-wide roles only")
     return access

@@ -1,11 +1,11 @@
 """Score lists as spreadsheets: exporters only yield rows; the base class writes xlsx or CSV.
 
-The shape follows pretix's exporter registry (``EXPORTERS`` maps an identifier to a
-``ListExporter`` subclass). The xlsx files are written by the small streaming writer below
-rather than by openpyxl: on the 2-core reference machine openpyxl (write-only mode, without
-lxml) needs about 5 s just to append the 41,000 rows of 1,000 units × 41 items, 7 s with
-number formats, before any data is read; this writer does the whole workbook in well under
-that. openpyxl still reads these files back in the tests.
+The shape follows pretix's exporters: a ``ListExporter`` subclass yields rows under Thai headers
+and the base class writes them. ``DOWNLOADS`` names the files the download view serves
+(``/reports/scores.<identifier>``). Workbooks are written by XlsxWriter in constant-memory mode:
+each row's XML goes to a temporary file once the next row starts, instead of a table of every
+cell kept until the end (openpyxl, even in write-only mode, needed 5-7 s for the 41,000 item rows
+of 1,000 units). openpyxl reads the files back in the tests.
 """
 
 from __future__ import annotations
@@ -15,14 +15,16 @@ import csv
 import datetime as dt
 import io
 import math
-import re
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from typing import IO, Any, ClassVar, TypeVar
+from typing import IO, Any, ClassVar, Protocol
 
+import xlsxwriter
 from django.utils import timezone, translation
+from xlsxwriter.exceptions import DuplicateWorksheetName, InvalidWorksheetName
+from xlsxwriter.worksheet import Worksheet
 
 from pramern.assessments.models import UnitRound
 from pramern.frameworks.models import Framework
@@ -42,16 +44,12 @@ ROW_HEIGHT = FONT_SIZE * 1.5
 #: Each further line of a wrapped cell (the marks of one line fit in the spacing to the next).
 LINE_HEIGHT = FONT_SIZE * 1.3
 
-
-E = TypeVar("E", bound="type[ListExporter]")
-
-EXPORTERS: dict[str, type[ListExporter]] = {}
-
-
-def register(exporter: E) -> E:
-    """Add an exporter to ``EXPORTERS`` under its identifier."""
-    EXPORTERS[exporter.identifier] = exporter
-    return exporter
+#: Headers widen a column to at most this many characters; longer headers wrap.
+HEADER_WIDTH = 16
+#: Pixels per character of column width: a width of ``n * 7`` pixels is stored as exactly ``n``
+#: characters (XlsxWriter's conversion for the default 64-pixel column).
+DIGIT_PIXELS = 7
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ListExporter:
@@ -63,7 +61,6 @@ class ListExporter:
     wrapped. Scores are read once (``unit_scores``) and can be shared between exporters.
     """
 
-    identifier: ClassVar[str]
     verbose_name: ClassVar[str]
     sheet_title: ClassVar[str]
     #: The first cell that scrolls: "A2" keeps the header row in view.
@@ -101,9 +98,9 @@ class ListExporter:
 
     def write_xlsx(self, stream: IO[bytes]) -> None:
         """This list as a workbook of one sheet."""
-        book = XlsxBook(title=self.verbose_name)
+        book = XlsxBook(stream, title=self.verbose_name)
         book.add(self)
-        book.save(stream)
+        book.close()
 
     def write_csv(self, stream: IO[bytes]) -> None:
         """This list as CSV in UTF-8 with a byte-order mark (without it Excel reads Thai as mojibake)."""
@@ -149,11 +146,9 @@ def _state_labels() -> dict[str, str]:
         return {value: str(label) for value, label in UnitRound.State.choices}
 
 
-@register
 class ItemScoresExporter(ListExporter):
     """One row per unit and item: points in every round and the final round's explanation."""
 
-    identifier = "items"
     verbose_name = "คะแนนรายข้อของทุกหน่วยงาน"
     sheet_title = "คะแนนรายข้อ"
 
@@ -193,11 +188,9 @@ class ItemScoresExporter(ListExporter):
                 yield row
 
 
-@register
 class DimensionSummaryExporter(ListExporter):
     """One row per unit: the final round's points per dimension, and every round's totals."""
 
-    identifier = "dimensions"
     verbose_name = "สรุปคะแนนรายด้านของทุกหน่วยงาน"
     sheet_title = "สรุปรายด้าน"
 
@@ -234,7 +227,6 @@ class DimensionSummaryExporter(ListExporter):
 class ReportInfoExporter(ListExporter):
     """What a workbook holds: the framework, when it was made, how many units, the dimensions."""
 
-    identifier = "info"
     verbose_name = "ข้อมูลรายงาน"
     sheet_title = "ข้อมูลรายงาน"
     freeze_panes = None
@@ -270,10 +262,10 @@ def build_workbook(
     """Every unit's scores as one workbook: items, dimension summary, report information.
     ``verified_shown``: as for ``unit_scores`` (verified cells stay empty where it refuses)."""
     scores = unit_scores(framework, kinds=kinds, region=region, verified_shown=verified_shown)
-    book = XlsxBook(title=framework.title_th)
+    book = XlsxBook(stream, title=framework.title_th)
     for exporter in (ItemScoresExporter, DimensionSummaryExporter, ReportInfoExporter):
         book.add(exporter(framework, kinds=kinds, region=region, scores=scores))
-    book.save(stream)
+    book.close()
 
 
 def write_items_csv(
@@ -283,112 +275,112 @@ def write_items_csv(
     ItemScoresExporter(framework, verified_shown=verified_shown).write_csv(stream)
 
 
+class _Write(Protocol):
+    def __call__(
+        self, framework: Framework, stream: IO[bytes], *, verified_shown: Callable[[str, int], bool] | None = None
+    ) -> None: ...
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file of every unit's scores, served at ``/reports/scores.<identifier>``."""
+
+    identifier: str
+    content_type: str
+    write: _Write
+
+
+DOWNLOADS: dict[str, Download] = {
+    download.identifier: download
+    for download in (
+        Download("xlsx", XLSX_CONTENT_TYPE, build_workbook),
+        Download("csv", "text/csv; charset=utf-8", write_items_csv),
+    )
+}
+
+
 # --- The xlsx writer ---------------------------------------------------------------------------
 
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 
-# Cell styles (indexes into cellXfs in STYLES).
-S_HEADER, S_TEXT, S_WRAP, S_POINTS, S_INT, S_DATE, S_DATETIME = 1, 2, 3, 4, 5, 6, 7
+class _Styles:
+    """The workbook's cell formats, one per kind of value."""
 
-STYLES = f"""{XML_HEAD}<styleSheet xmlns="{MAIN_NS}">
-<numFmts count="2"><numFmt numFmtId="164" formatCode="{BE_DATE_FORMAT}"/><numFmt numFmtId="165" \
-formatCode="{BE_DATETIME_FORMAT}"/></numFmts>
-<fonts count="2"><font><sz val="{FONT_SIZE}"/><name val="{FONT_NAME}"/><family val="2"/></font>\
-<font><b/><sz val="{FONT_SIZE}"/><name val="{FONT_NAME}"/><family val="2"/></font></fonts>
-<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>\
-<fill><patternFill patternType="solid"><fgColor rgb="FFE2EFDA"/><bgColor indexed="64"/></patternFill></fill></fills>
-<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
-<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="8">
-<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
-<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1">\
-<alignment vertical="top" wrapText="1"/></xf>
-<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment vertical="top"/></xf>
-<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">\
-<alignment vertical="top" wrapText="1"/></xf>
-<xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyAlignment="1">\
-<alignment vertical="top"/></xf>
-<xf numFmtId="1" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyAlignment="1">\
-<alignment vertical="top"/></xf>
-<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyAlignment="1">\
-<alignment vertical="top" horizontal="left"/></xf>
-<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyAlignment="1">\
-<alignment vertical="top" horizontal="left"/></xf>
-</cellXfs>
-<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
-</styleSheet>"""
-
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-#: Headers widen a column to at most this many characters; longer headers wrap.
-HEADER_WIDTH = 16
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        top = {"valign": "top"}
+        self.header = book.add_format({**top, "bold": True, "bg_color": "#E2EFDA", "pattern": 1, "text_wrap": True})
+        self.text = book.add_format(top)
+        self.wrap = book.add_format({**top, "text_wrap": True})
+        self.points = book.add_format({**top, "num_format": 2})  # built-in: POINTS_FORMAT
+        self.int = book.add_format({**top, "num_format": 1})  # built-in: "0"
+        self.date = book.add_format({**top, "align": "left", "num_format": BE_DATE_FORMAT})
+        self.datetime = book.add_format({**top, "align": "left", "num_format": BE_DATETIME_FORMAT})
 
 
-def _escape(text: str) -> str:
-    text = _ILLEGAL_XML.sub("", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+class XlsxBook:
+    """A workbook of list sheets, one ``add`` per sheet, written into ``stream`` by ``close``."""
+
+    def __init__(self, stream: IO[bytes], title: str = "") -> None:
+        self.workbook = xlsxwriter.Workbook(
+            stream,
+            {
+                "constant_memory": True,
+                # Cells are written by type (write_string, ...); should write() ever be used, what
+                # people typed still stays text, even "=1+1" or an address.
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                # Not a theme font: Excel would show the theme's (Calibri) instead.
+                "default_format_properties": {"font_name": FONT_NAME, "font_size": FONT_SIZE, "font_scheme": "none"},
+                # The font's own row height (12.75 pt); every sheet sets ROW_HEIGHT over it.
+                "default_row_height": 17,
+            },
+        )
+        self.workbook.set_properties({"title": title, "author": "Pramern"})
+        self.styles = _Styles(self.workbook)
+
+    def add(self, exporter: ListExporter) -> None:
+        """``exporter``'s rows as the next sheet: Thai headers in bold, frozen and filtered as the
+        exporter says, columns as wide as their longest line, rows as tall as their wrapped text."""
+        title = exporter.sheet_title
+        try:
+            sheet = self.workbook.add_worksheet(title)
+        except (InvalidWorksheetName, DuplicateWorksheetName) as error:
+            raise ValueError(f"not a usable sheet name: {title!r} ({error})") from error
+        headers = exporter.headers()
+        # The rows are held once: their widths decide the columns and the heights of the rows,
+        # which must be known before a row is written.
+        rows = [list(row) for row in exporter.rows()]
+        widths, wrapped = _measure(headers, rows, exporter.max_width)
+        _write_sheet(sheet, self.styles, exporter, headers, rows, widths, wrapped)
+
+    def close(self) -> None:
+        self.workbook.close()
 
 
-def _attribute(text: str) -> str:
-    return _escape(text).replace('"', "&quot;")
-
-
-def column_letter(index: int) -> str:
-    """1 -> "A", 27 -> "AA"."""
-    letters = ""
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
-def _split_cell(reference: str) -> tuple[int, int]:
-    """ "C2" -> (columns, rows) before it: (2, 1)."""
-    match = re.fullmatch(r"([A-Z]+)(\d+)", reference)
-    assert match, reference
-    column = 0
-    for ch in match[1]:
-        column = column * 26 + ord(ch) - 64
-    return column - 1, int(match[2]) - 1
-
-
-class _Sheet:
-    def __init__(self, exporter: ListExporter) -> None:
-        self.exporter = exporter
-        self.title = exporter.sheet_title
-        self.headers = exporter.headers()
-        self.rows = [list(row) for row in exporter.rows()]
-        self.widths, self.wrapped = self._measure()
-
-    def _measure(self) -> tuple[list[float], list[bool]]:
-        """Column widths from the longest line in each column, and which columns wrap."""
-        count = len(self.headers)
-        longest = [0] * count
-        breaks = [False] * count
-        seen: dict[tuple[type, Any], int] = {}
-        for row in self.rows:
-            for index, value in enumerate(row):
-                if value is None:
-                    continue
-                key = (type(value), value)  # 2 and Decimal("2.00") are equal but not as wide
-                width = seen.get(key)
-                if width is None:
-                    width = seen[key] = _value_width(value)
-                if width > longest[index]:
-                    longest[index] = width
-                if key[0] is str and "\n" in value:
-                    breaks[index] = True
-        widths: list[float] = []
-        wrapped: list[bool] = []
-        limit = self.exporter.max_width
-        for index, header in enumerate(self.headers):
-            wanted = max(longest[index], min(display_width(header), HEADER_WIDTH)) + 2
-            widths.append(float(max(6, min(limit, wanted))))
-            wrapped.append(breaks[index] or wanted > limit)
-        return widths, wrapped
+def _measure(headers: list[str], rows: list[list[Any]], limit: int) -> tuple[list[float], list[bool]]:
+    """Column widths from the longest line in each column, and which columns wrap."""
+    count = len(headers)
+    longest = [0] * count
+    breaks = [False] * count
+    seen: dict[tuple[type, Any], int] = {}
+    for row in rows:
+        for index, value in enumerate(row):
+            if value is None:
+                continue
+            key = (type(value), value)  # 2 and Decimal("2.00") are equal but not as wide
+            width = seen.get(key)
+            if width is None:
+                width = seen[key] = _value_width(value)
+            if width > longest[index]:
+                longest[index] = width
+            if key[0] is str and "\n" in value:
+                breaks[index] = True
+    widths: list[float] = []
+    wrapped: list[bool] = []
+    for index, header in enumerate(headers):
+        wanted = max(longest[index], min(display_width(header), HEADER_WIDTH)) + 2
+        widths.append(float(max(6, min(limit, wanted))))
+        wrapped.append(breaks[index] or wanted > limit)
+    return widths, wrapped
 
 
 def _value_width(value: Any) -> int:
@@ -414,191 +406,64 @@ def _height(lines: int) -> float:
     return round(ROW_HEIGHT + (lines - 1) * LINE_HEIGHT, 2)
 
 
-class XlsxBook:
-    """A workbook of list sheets, written as SpreadsheetML in one pass over each sheet's rows."""
+def _write_sheet(
+    sheet: Worksheet,
+    styles: _Styles,
+    exporter: ListExporter,
+    headers: list[str],
+    rows: list[list[Any]],
+    widths: list[float],
+    wrapped: list[bool],
+) -> None:
+    sheet.set_default_row(ROW_HEIGHT)
+    sheet.set_margins(left=0.5, right=0.5)
+    for column, width in enumerate(widths):
+        sheet.set_column_pixels(column, column, round(width * DIGIT_PIXELS))
+    if exporter.freeze_panes:
+        sheet.freeze_panes(exporter.freeze_panes)
+        sheet.set_selection(exporter.freeze_panes)  # the cursor starts below the header
+    if exporter.autofilter and rows:
+        sheet.autofilter(0, 0, len(rows), len(headers) - 1)
 
-    def __init__(self, title: str = "") -> None:
-        self.title = title
-        self.sheets: list[_Sheet] = []
-        self.strings: dict[str, int] = {}
-        self.string_uses = 0
+    sheet.set_row(0, _height(max(_lines(h, w) for h, w in zip(headers, widths, strict=True))))
+    for column, header in enumerate(headers):
+        sheet.write_string(0, column, header, styles.header)
 
-    def add(self, exporter: ListExporter) -> None:
-        title = exporter.sheet_title
-        if not 0 < len(title) <= 31 or set(title) & set("[]:*?/\\") or title in {s.title for s in self.sheets}:
-            raise ValueError(f"not a usable sheet name: {title!r}")
-        self.sheets.append(_Sheet(exporter))
+    text_styles = [styles.wrap if wrap else styles.text for wrap in wrapped]
+    wrapped_columns = [n for n, wrap in enumerate(wrapped) if wrap]
+    line_counts: dict[tuple[int, str], int] = {}
 
-    def save(self, stream: IO[bytes]) -> None:
-        with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-            archive.writestr("[Content_Types].xml", self._content_types())
-            archive.writestr("_rels/.rels", self._package_rels())
-            archive.writestr("docProps/core.xml", self._core())
-            archive.writestr("xl/workbook.xml", self._workbook())
-            archive.writestr("xl/_rels/workbook.xml.rels", self._workbook_rels())
-            archive.writestr("xl/styles.xml", STYLES)
-            for number, sheet in enumerate(self.sheets, 1):
-                with archive.open(f"xl/worksheets/sheet{number}.xml", "w") as part:
-                    for chunk in self._sheet_xml(sheet, selected=number == 1):
-                        part.write(chunk.encode())
-            archive.writestr("xl/sharedStrings.xml", self._shared_strings())
+    def height(row: Sequence[Any]) -> float:
+        most = 1
+        for n in wrapped_columns:
+            value = row[n] if n < len(row) else None
+            if isinstance(value, str):
+                key = (n, value)
+                lines = line_counts.get(key)
+                if lines is None:
+                    lines = line_counts[key] = _lines(value, widths[n])
+                most = max(most, lines)
+        return _height(most)
 
-    def _string(self, text: str) -> int:
-        self.string_uses += 1
-        index = self.strings.get(text)
-        if index is None:
-            index = self.strings[text] = len(self.strings)
-        return index
-
-    def _sheet_xml(self, sheet: _Sheet, *, selected: bool) -> Iterator[str]:
-        columns = len(sheet.headers)
-        last = f"{column_letter(columns)}{len(sheet.rows) + 1}"
-        view = '<sheetView workbookViewId="0" tabSelected="1">' if selected else '<sheetView workbookViewId="0">'
-        if sheet.exporter.freeze_panes:
-            x, y = _split_cell(sheet.exporter.freeze_panes)
-            split = (f' xSplit="{x}"' if x else "") + (f' ySplit="{y}"' if y else "")
-            pane = "bottomRight" if x and y else ("bottomLeft" if y else "topRight")
-            cell = sheet.exporter.freeze_panes
-            view += (
-                f'<pane{split} topLeftCell="{cell}" activePane="{pane}" state="frozen"/>'
-                f'<selection pane="{pane}" activeCell="{cell}" sqref="{cell}"/>'
-            )
-        view += "</sheetView>"
-        cols = "".join(
-            f'<col min="{n}" max="{n}" width="{width:g}" customWidth="1"/>' for n, width in enumerate(sheet.widths, 1)
-        )
-        yield (
-            f'{XML_HEAD}<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><dimension ref="A1:{last}"/>'
-            f'<sheetViews>{view}</sheetViews><sheetFormatPr defaultRowHeight="{ROW_HEIGHT:g}" customHeight="1"/>'
-            f"<cols>{cols}</cols><sheetData>"
-        )
-        letters = [column_letter(n) for n in range(1, columns + 1)]
-        text_styles = [S_WRAP if wrap else S_TEXT for wrap in sheet.wrapped]
-        wrapped = [n for n, wrap in enumerate(sheet.wrapped) if wrap]
-        string = self._string
-        line_counts: dict[tuple[int, str], int] = {}
-
-        def height(row: Sequence[Any]) -> float:
-            most = 1
-            for n in wrapped:
-                value = row[n] if n < len(row) else None
-                if isinstance(value, str):
-                    key = (n, value)
-                    lines = line_counts.get(key)
-                    if lines is None:
-                        lines = line_counts[key] = _lines(value, sheet.widths[n])
-                    most = max(most, lines)
-            return _height(most)
-
-        header_height = _height(max(_lines(h, w) for h, w in zip(sheet.headers, sheet.widths, strict=True)))
-        parts = [f'<row r="1" ht="{header_height:g}" customHeight="1">']
-        for letter, header in zip(letters, sheet.headers, strict=True):
-            parts.append(f'<c r="{letter}1" s="{S_HEADER}" t="s"><v>{string(header)}</v></c>')
-        parts.append("</row>")
-        for number, row in enumerate(sheet.rows, 2):
-            parts.append(f'<row r="{number}" ht="{height(row):g}" customHeight="1">')
-            for n, value in enumerate(row):
-                if value is None or value == "":
-                    continue
-                kind = type(value)
-                cell = f'<c r="{letters[n]}{number}"'
-                if kind is str:
-                    parts.append(f'{cell} s="{text_styles[n]}" t="s"><v>{string(value)}</v></c>')
-                elif kind is Decimal or kind is float:
-                    parts.append(f'{cell} s="{S_POINTS}"><v>{value}</v></c>')
-                elif kind is int:
-                    parts.append(f'{cell} s="{S_INT}"><v>{value}</v></c>')
-                elif kind is bool:
-                    parts.append(f'{cell} s="{S_TEXT}" t="b"><v>{int(value)}</v></c>')
-                elif kind is dt.datetime:
-                    serial = (timezone.make_naive(value) if timezone.is_aware(value) else value) - EXCEL_EPOCH
-                    parts.append(f'{cell} s="{S_DATETIME}"><v>{serial / dt.timedelta(days=1)}</v></c>')
-                elif kind is dt.date:
-                    parts.append(f'{cell} s="{S_DATE}"><v>{(value - EXCEL_EPOCH.date()).days}</v></c>')
-                else:
-                    parts.append(f'{cell} s="{text_styles[n]}" t="s"><v>{string(str(value))}</v></c>')
-            parts.append("</row>")
-            if len(parts) > 20000:
-                yield "".join(parts)
-                parts.clear()
-        parts.append("</sheetData>")
-        if sheet.exporter.autofilter and sheet.rows:
-            parts.append(f'<autoFilter ref="A1:{last}"/>')
-        parts.append(
-            '<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
-        )
-        yield "".join(parts)
-
-    def _shared_strings(self) -> str:
-        items = []
-        for text in self.strings:  # dicts keep insertion order: the indexes handed out
-            space = ' xml:space="preserve"' if text != text.strip() else ""
-            items.append(f"<si><t{space}>{_escape(text)}</t></si>")
-        return (
-            f'{XML_HEAD}<sst xmlns="{MAIN_NS}" count="{self.string_uses}" uniqueCount="{len(self.strings)}">'
-            f"{''.join(items)}</sst>"
-        )
-
-    def _workbook(self) -> str:
-        sheets = "".join(
-            f'<sheet name="{_attribute(sheet.title)}" sheetId="{n}" r:id="rId{n}"/>'
-            for n, sheet in enumerate(self.sheets, 1)
-        )
-        names = "".join(
-            f'<definedName name="_xlnm._FilterDatabase" localSheetId="{n}" hidden="1">'
-            f"'{_escape(sheet.title)}'!$A$1:${column_letter(len(sheet.headers))}${len(sheet.rows) + 1}</definedName>"
-            for n, sheet in enumerate(self.sheets)
-            if sheet.exporter.autofilter and sheet.rows
-        )
-        return (
-            f'{XML_HEAD}<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><bookViews><workbookView activeTab="0"/>'
-            f"</bookViews><sheets>{sheets}</sheets>"
-            f"{f'<definedNames>{names}</definedNames>' if names else ''}</workbook>"
-        )
-
-    def _workbook_rels(self) -> str:
-        office = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-        count = len(self.sheets)
-        rels = [
-            f'<Relationship Id="rId{n}" Type="{office}/worksheet" Target="worksheets/sheet{n}.xml"/>'
-            for n in range(1, count + 1)
-        ]
-        rels.append(f'<Relationship Id="rId{count + 1}" Type="{office}/styles" Target="styles.xml"/>')
-        rels.append(f'<Relationship Id="rId{count + 2}" Type="{office}/sharedStrings" Target="sharedStrings.xml"/>')
-        return f'{XML_HEAD}<Relationships xmlns="{PKG_REL_NS}">{"".join(rels)}</Relationships>'
-
-    def _content_types(self) -> str:
-        sml = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-        sheets = "".join(
-            f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{sml}.worksheet+xml"/>'
-            for n in range(1, len(self.sheets) + 1)
-        )
-        return (
-            f'{XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            f'<Override PartName="/xl/workbook.xml" ContentType="{sml}.sheet.main+xml"/>{sheets}'
-            f'<Override PartName="/xl/styles.xml" ContentType="{sml}.styles+xml"/>'
-            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{sml}.sharedStrings+xml"/>'
-            '<Override PartName="/docProps/core.xml" '
-            'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>'
-        )
-
-    def _package_rels(self) -> str:
-        return (
-            f'{XML_HEAD}<Relationships xmlns="{PKG_REL_NS}">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-            'officeDocument" Target="xl/workbook.xml"/>'
-            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/'
-            'core-properties" Target="docProps/core.xml"/></Relationships>'
-        )
-
-    def _core(self) -> str:
-        now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        return (
-            f'{XML_HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
-            'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-            f"<dc:title>{_escape(self.title)}</dc:title><dc:creator>Pramern</dc:creator>"
-            f'<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created></cp:coreProperties>'
-        )
+    write_string, write_number = sheet.write_string, sheet.write_number
+    for number, row in enumerate(rows, 1):
+        sheet.set_row(number, height(row))
+        for n, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            kind = type(value)
+            if kind is str:
+                write_string(number, n, value, text_styles[n])
+            elif kind is Decimal or kind is float:
+                write_number(number, n, value, styles.points)
+            elif kind is int:
+                write_number(number, n, value, styles.int)
+            elif kind is bool:
+                sheet.write_boolean(number, n, value, styles.text)
+            elif kind is dt.datetime:
+                local = timezone.make_naive(value) if timezone.is_aware(value) else value
+                sheet.write_datetime(number, n, local, styles.datetime)
+            elif kind is dt.date:
+                sheet.write_datetime(number, n, value, styles.date)
+            else:
+                write_string(number, n, str(value), text_styles[n])

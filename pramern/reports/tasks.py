@@ -13,6 +13,8 @@ from pramern.assessments.models import Assessment
 from pramern.frameworks.models import Framework
 from pramern.reports.evidence_zip import build_evidence_zip
 from pramern.reports.models import ReportJob
+from pramern.reports.pdf import consolidated_pdf
+from pramern.reports.printing import close_printer
 from pramern.reports.retention import replace_older_results
 from pramern.review.visibility import verdicts_visible_until, verified_shown_for
 
@@ -44,8 +46,6 @@ def run_report_job(job_id: str) -> None:
                     verdicts_until=verdicts_visible_until(job.requested_by, assessment),
                 )
             else:
-                from pramern.reports.pdf import consolidated_pdf  # start-up time: Playwright loads with it
-
                 framework = Framework.objects.get(pk=job.params["framework"])
                 pdf = consolidated_pdf(
                     framework,
@@ -73,6 +73,4 @@ def run_report_job(job_id: str) -> None:
 @on_shutdown()
 def close_pdf_printer() -> None:
     """A worker that stops (or restarts) closes the Chromium it printed with, and exits cleanly."""
-    from pramern.reports.pdf import close_printer  # start-up time: the web process imports tasks too
-
     close_printer()

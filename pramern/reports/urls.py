@@ -4,8 +4,7 @@ from pramern.reports import views
 
 app_name = "reports"
 urlpatterns = [
-    path("reports/scores.xlsx", views.items_xlsx, name="xlsx"),
-    path("reports/scores.csv", views.items_csv, name="csv"),
+    path("reports/scores.<slug:identifier>", views.scores_download, name="scores"),
     path("reports/consolidated/", views.start_consolidated_pdf, name="consolidated"),
     path("reports/jobs/", views.my_jobs, name="jobs"),
     path("reports/jobs/<uuid:job_id>/", views.job, name="job"),

@@ -6,27 +6,25 @@ import io
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pramern.assessments.access import get_assessment_for_user
 from pramern.frameworks.models import Framework
-from pramern.organizations.permissions import access_for
+from pramern.organizations.permissions import require_office_wide
 from pramern.reports import services
 from pramern.reports.evidence_zip import evidence_zip_size
-from pramern.reports.exporters import build_workbook, write_items_csv
+from pramern.reports.exporters import DOWNLOADS
 from pramern.reports.models import ReportJob
+from pramern.reports.pdf import unit_scorecard_pdf
 from pramern.review.visibility import verified_rounds_visible, verified_shown_for
 
 
 def _office_wide(request: HttpRequest) -> Framework:
     """Reports about every unit are for the office-wide roles; returns the newest framework."""
-    if not access_for(request.user).sees_all:
-        raise PermissionDenied("Office-wide reports")
-    framework = Framework.objects.current_or_404()
-    return framework
+    require_office_wide(request)
+    return Framework.objects.current_or_404()
 
 
 def _round(framework: Framework, request: HttpRequest) -> str:
@@ -38,31 +36,21 @@ def _round(framework: Framework, request: HttpRequest) -> str:
 
 
 @login_required
-def items_xlsx(request: HttpRequest) -> HttpResponse:
+def scores_download(request: HttpRequest, identifier: str) -> HttpResponse:
+    """Every unit's scores as the file ``DOWNLOADS`` names: the xlsx workbook or the CSV item rows."""
+    download = DOWNLOADS.get(identifier)
+    if download is None:
+        raise Http404("No such download")
     framework = _office_wide(request)
     stream = io.BytesIO()
-    build_workbook(framework, stream, verified_shown=verified_shown_for(request.user))
-    response = HttpResponse(
-        stream.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{framework.code}-scores.xlsx"'
-    return response
-
-
-@login_required
-def items_csv(request: HttpRequest) -> HttpResponse:
-    framework = _office_wide(request)
-    stream = io.BytesIO()
-    write_items_csv(framework, stream, verified_shown=verified_shown_for(request.user))
-    response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{framework.code}-scores.csv"'
+    download.write(framework, stream, verified_shown=verified_shown_for(request.user))
+    response = HttpResponse(stream.getvalue(), content_type=download.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{framework.code}-scores.{identifier}"'
     return response
 
 
 @login_required
 def scorecard_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from pramern.reports.pdf import unit_scorecard_pdf  # start-up time: Playwright loads with it
-
     assessment = get_assessment_for_user(request, pk)
     visible = verified_rounds_visible(request.user, assessment)
     response = HttpResponse(unit_scorecard_pdf(assessment, verified_rounds=visible), content_type="application/pdf")

@@ -27,7 +27,7 @@ from pramern.review import notifications
 from pramern.review.models import Comment, DeadlineExtension, Override, Verdict
 from pramern.review.verdicts import SETTLED, awaiting_verdict, settled_round, still_open_to_review
 from pramern.review.visibility import reads_as_centre
-from pramern.scoring.numbers import NumberProblem, parse_number
+from pramern.scoring.numbers import NumberProblem, json_number, parse_number
 from pramern.ui.text import bedate, tr
 
 State = UnitRound.State
@@ -48,12 +48,18 @@ def in_conflict(user: Any, unit_id: int) -> bool:
     """Whether ``user`` is of the Evaluation Centre (an evaluator or an administrator) and also a
     member (officer or director) of this unit: such a person may not review it."""
     access = access_for(user)
-    return (access.is_evaluator or access.is_administrator) and access.can_edit(unit_id)
+    return access.is_centre and access.can_edit(unit_id)
 
 
 def reviews(user: Any, unit_id: int) -> bool:
     """Whether ``user`` may review this unit: of the Centre and not one of its members."""
     return reads_as_centre(access_for(user), unit_id)
+
+
+def writes_in_thread(user: Any, unit_id: int) -> bool:
+    """Whether ``user`` may write in this unit's comment threads: its own people and the Centre
+    (a member of the unit who is also of the Centre writes as the unit's)."""
+    return access_for(user).can_edit(unit_id) or reviews(user, unit_id)
 
 
 def conflict_message(assessment: Assessment) -> str:
@@ -403,7 +409,7 @@ def set_verified_value(record: Record, value: str, *, user: Any) -> Record:
             % {"min": fact.minimum, "max": fact.maximum, "step": step}
         )
     before = dict(record.data)
-    record.data = {**record.data, "verified": int(number) if number == number.to_integral_value() else float(number)}
+    record.data = {**record.data, "verified": json_number(number)}
     record.save(update_fields=["data", "updated_at"])
     scores_changed(record.assessment)
     Verdict.objects.update_or_create(
@@ -480,7 +486,7 @@ def clear_override(assessment: Assessment, round_code: str, item_code: str, *, u
 def add_comment(assessment: Assessment, item_code: str, body: str, *, user: Any) -> Comment:
     """A message in the item's thread, from the unit's people or the Centre (a member of the
     unit who is also of the Centre writes as the unit's)."""
-    if not (access_for(user).can_edit(assessment.unit_id) or reviews(user, assessment.unit_id)):
+    if not writes_in_thread(user, assessment.unit_id):
         raise ReviewError(_("Only the unit's people and the Evaluation Centre write in this thread."))
     if not body.strip():
         raise ReviewError(_("Write the comment first."))

@@ -79,9 +79,7 @@ def reads_as_centre(access: Access, unit_id: int | None) -> bool:
     """Whether a reader sees this unit's review as the Centre does: of the Centre and not one of
     the unit's members (``in_conflict``). A member reads their own unit as its member, whatever
     their other roles, as they may not review it."""
-    return bool(access.is_evaluator or access.is_administrator) and not (
-        unit_id is not None and access.can_edit(unit_id)
-    )
+    return access.is_centre and not (unit_id is not None and access.can_edit(unit_id))
 
 
 def verified_visible_in_state(access: Access, unit_id: int | None, state: str) -> bool:
@@ -93,7 +91,7 @@ def verified_visible_in_state(access: Access, unit_id: int | None, state: str) -
         return False
     if unit_id is not None and access.can_edit(unit_id):
         return state in SETTLED
-    if access.is_evaluator or access.is_administrator:
+    if access.is_centre:
         return True
     if state == State.PUBLISHED:
         return True

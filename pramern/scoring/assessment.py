@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pramern.scoring.model import Assessment, FactSpec, FieldSpec, Framework, Record, Section, Unit
-from pramern.scoring.numbers import MAX_VALUE, NumberProblem, parse_number
+from pramern.scoring.numbers import MAX_VALUE, NumberProblem, json_number, parse_number
 from pramern.scoring.yamlio import SyntaxProblem, load_file
 
 FORMAT = "pramern-assessment/1"
@@ -270,8 +270,8 @@ class _Parser:
                     self.at = (item_code, fact, later.extra.get("id"))
                     self.fail(
                         where,
-                        f"{spec.name}: value {_number_out(later.fields['value'])} on {later.date} is lower than "
-                        f"{_number_out(earlier.fields['value'])} on {earlier.date}: this count only grows",
+                        f"{spec.name}: value {json_number(later.fields['value'])} on {later.date} is lower than "
+                        f"{json_number(earlier.fields['value'])} on {earlier.date}: this count only grows",
                     )
                     break
         self.at = (item_code, fact, None)
@@ -393,14 +393,14 @@ class _Parser:
     def bound(self, value: int | Fraction, spec: FactSpec, day: dt.date, where: str, field: str) -> None:
         """A measurement's declared maximum: a number, or the staff count of the record's round."""
         if spec.maximum is not None and value > Fraction(spec.maximum):
-            self.fail(where, f"{field}: {_number_out(value)} is more than the maximum, {spec.maximum}")
+            self.fail(where, f"{field}: {json_number(value)} is more than the maximum, {spec.maximum}")
         if spec.at_most_staff:
             rnd = self.framework.round_for(day)
             staff = self.staff_counts.get(rnd.code)
             if staff is not None and value > staff:
                 self.fail(
                     where,
-                    f"{field}: {_number_out(value)} is more than the unit's staff in {rnd.code} ({staff}): "
+                    f"{field}: {json_number(value)} is more than the unit's staff in {rnd.code} ({staff}): "
                     "a count of staff cannot exceed the staff count",
                 )
 
@@ -496,23 +496,17 @@ def _record_to_data(record: Record, spec: FactSpec) -> dict[str, Any]:
             if value:
                 out[name] = True
         elif value is not None:
-            out[name] = _number_out(value) if field_spec.kind == "number" else value
+            out[name] = json_number(value) if field_spec.kind == "number" else value
     if spec.type == "measurement":
-        out["value"] = _number_out(record.fields["value"])
+        out["value"] = json_number(record.fields["value"])
     elif spec.type == "choice":
         out["option"] = record.fields["option"]
     elif spec.type == "periodic":
         year, month = record.fields["covers"]
         out["covers"] = f"{year:04d}-{month:02d}"
     elif spec.type == "judgement":
-        out["claimed"] = _number_out(record.fields["claimed"])
+        out["claimed"] = json_number(record.fields["claimed"])
         if record.fields.get("verified") is not None:
-            out["verified"] = _number_out(record.fields["verified"])
+            out["verified"] = json_number(record.fields["verified"])
     out.update(record.extra)
     return out
-
-
-def _number_out(value: int | Fraction) -> int | float:
-    if isinstance(value, int) or value.denominator == 1:
-        return int(value)
-    return float(value)

@@ -17,6 +17,7 @@ from fractions import Fraction
 
 from pramern.scoring.loader import format_points
 from pramern.scoring.model import Assessment, Framework, Item, Line, Record, Round
+from pramern.scoring.numbers import json_number
 from pramern.scoring.rules import EvalContext
 
 SELF, VERIFIED = "self", "verified"
@@ -116,11 +117,6 @@ class ScoreResult:
                 for code, result in self.items.items()
             },
         }
-
-
-def json_number(points: Decimal) -> int | float:
-    """Points for JSON: halves and quarters are exact in binary floating point."""
-    return int(points) if points == points.to_integral_value() else float(points)
 
 
 def score(

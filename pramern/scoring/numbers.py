@@ -56,3 +56,9 @@ def parse_number(value: object) -> int | Fraction:
         if abs(number) > MAX_VALUE:
             raise NumberProblem(f"more than {MAX_VALUE:,}")
     return int(number) if number.denominator == 1 else number
+
+
+def json_number(value: int | Decimal | Fraction) -> int | float:
+    """An exact number as JSON holds it: an int when whole, else a float (points and claimed
+    values are halves and quarters, exact in binary floating point)."""
+    return int(value) if value == int(value) else float(value)

@@ -60,7 +60,7 @@ def test_the_record_form_checks_a_count_inherited_from_the_previous_round(client
         {"respondents-date": "15/03/2567", "respondents-value": "21", "respondents-title": "สำรวจ"},
     )
     assert response.status_code == 400
-    form = next(f["form"] for f in response.context["facts"] if f["fact"].name == "respondents")
+    form = response.context["forms"]["respondents"]
     assert form.errors["value"] == ["21 มากกว่าจำนวนบุคลากรของหน่วยงานในรอบ 12 เดือน (20 คน)"]
     assert not form.non_field_errors()
     page = response.content.decode()

@@ -139,7 +139,7 @@ def test_unit_names_are_escaped_in_the_fast_tables(client, world):
 def test_the_charts_show_every_unit_or_say_which_they_show(client, world, monkeypatch):
     import json
 
-    from pramern.dashboards import views
+    from pramern.dashboards import summary
 
     cards(world)
     client.force_login(world.xena)
@@ -150,7 +150,7 @@ def test_the_charts_show_every_unit_or_say_which_they_show(client, world, monkey
     page = client.get("/dashboard/").content.decode()
     assert len(chart(page)["ranking"]) == 2 and "ตารางมีครบทุกหน่วยงาน" not in page
     assert chart(page)["labels"]["last"] == "รอบ 12 เดือน" and chart(page)["labels"]["self"] == "ประเมินตนเอง"
-    monkeypatch.setattr(views, "CHARTED_UNITS", 1)
+    monkeypatch.setattr(summary, "CHARTED_UNITS", 1)
     page = client.get("/dashboard/").content.decode()
     assert len(chart(page)["ranking"]) == 1 and len(chart(page)["change"]) == 1
     assert "แผนภูมิแสดง 1 หน่วยงานแรกจากทั้งหมด 2 หน่วยงาน ตารางมีครบทุกหน่วยงาน" in page

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from pramern.reports.exporters import (
     BE_DATE_FORMAT,
-    EXPORTERS,
+    BE_DATETIME_FORMAT,
+    FONT_NAME,
+    FONT_SIZE,
     LINE_HEIGHT,
     POINTS_FORMAT,
     ROW_HEIGHT,
     DimensionSummaryExporter,
     ItemScoresExporter,
+    ReportInfoExporter,
     build_workbook,
     write_items_csv,
 )
@@ -199,17 +204,14 @@ def test_the_csv_has_the_same_thai_and_numbers(scored):
     assert row["คำอธิบายคะแนน รอบ 12 เดือน"].startswith("✓ ติดตามผลอย่างน้อย 1 ครั้ง\n✓")
 
 
-def test_each_registered_exporter_writes_a_sheet_of_its_own(scored):
-    assert EXPORTERS["items"] is ItemScoresExporter
-    assert EXPORTERS["dimensions"] is DimensionSummaryExporter
-    for identifier in ("items", "dimensions"):
-        exporter = EXPORTERS[identifier]
+def test_each_list_exporter_writes_a_sheet_of_its_own(scored):
+    for exporter, rows in ((ItemScoresExporter, 83), (DimensionSummaryExporter, 3)):
         stream = io.BytesIO()
         exporter(scored.framework).write_xlsx(stream)
         stream.seek(0)
         book = load_workbook(stream)
-        assert book.sheetnames == [exporter.sheet_title], identifier
-        assert book.active.max_row == (3 if identifier == "dimensions" else 83)
+        assert book.sheetnames == [exporter.sheet_title], exporter
+        assert book.active.max_row == rows
 
 
 def test_a_unit_without_score_cards_still_has_its_rows(world):
@@ -274,3 +276,102 @@ def test_csv_cells_that_look_like_formulas_are_not_run(world):
     write_items_csv(world.framework, stream)
     rows = list(csv.DictReader(io.StringIO(stream.getvalue().decode("utf-8-sig"))))
     assert {r["หน่วยงาน"] for r in rows if r["รหัสหน่วยงาน"] == "oae-bapp"} == {"'=1+1"}
+
+
+@pytest.mark.parametrize(
+    ("fmt", "content_type"),
+    [
+        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("csv", "text/csv; charset=utf-8"),
+    ],
+)
+def test_the_score_downloads_are_for_the_office_wide_roles(client, world, fmt, content_type):
+    url = f"/reports/scores.{fmt}"
+    assert client.get(url)["Location"].startswith("/login/")
+    client.force_login(world.alice)  # a unit's officer
+    assert client.get(url).status_code == 403
+    for persona in (world.eve, world.xena):
+        client.force_login(persona)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == content_type
+        assert response["Content-Disposition"] == f'attachment; filename="oae-2567-scores.{fmt}"'
+
+
+def test_a_download_in_no_known_format_is_not_found(client, world):
+    client.force_login(world.eve)
+    assert client.get("/reports/scores.pdf").status_code == 404
+    assert client.get("/reports/scores.").status_code == 404
+
+
+def test_the_dashboard_links_both_downloads(client, world):
+    client.force_login(world.eve)
+    body = client.get("/dashboard/").content.decode()
+    assert 'href="/reports/scores.xlsx"' in body and 'href="/reports/scores.csv"' in body
+
+
+def test_every_cell_is_in_the_thai_capable_font_and_the_header_is_shaded(scored):
+    book = workbook(scored.framework)
+
+    for sheet in book:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    assert (cell.font.name, cell.font.sz) == (FONT_NAME, FONT_SIZE), (sheet.title, cell.coordinate)
+                    assert cell.font.scheme is None  # a theme font would show as the theme's (Calibri)
+        for cell in sheet[1]:
+            assert cell.fill.fgColor.rgb == "FFE2EFDA" and cell.alignment.wrap_text
+    # the workbook's default style too: a cell typed in later shows in the same font
+    assert (book._fonts[0].name, book._fonts[0].sz) == (FONT_NAME, FONT_SIZE)
+
+
+def test_only_list_sheets_are_frozen_and_filtered(scored):
+    book = workbook(scored.framework)
+
+    summary = book[DIMENSIONS]
+    compiled = scored.framework.compiled()
+    assert summary.max_column == 2 + 2 * len(compiled.dimensions) + 2 * len(compiled.rounds) + 1
+    assert summary.auto_filter.ref == f"A1:{get_column_letter(summary.max_column)}3"  # header + 2 units
+    assert summary.freeze_panes == "A2"
+    assert book[INFO].freeze_panes is None
+    assert book[INFO].auto_filter.ref is None
+    assert book.active.title == ITEMS
+    assert book[ITEMS].views.sheetView[0].selection[0].activeCell == "A2"  # the cursor starts below the header
+    assert all((sheet.page_margins.left, sheet.page_margins.right) == (0.5, 0.5) for sheet in book)
+
+
+def test_whole_numbers_and_dates_have_their_formats(scored):
+    info = workbook(scored.framework)[INFO]
+    values = {row[0].value: row[1] for row in info.iter_rows(min_row=2)}
+
+    assert values["จำนวนหน่วยงาน"].number_format == "0"
+    assert values["คะแนนเต็ม"].number_format == "0.00"  # the framework's total is a Decimal
+
+
+def test_a_datetime_shows_in_the_buddhist_era_at_local_time(world):
+    moment = dt.datetime(2024, 7, 25, 3, 30, tzinfo=dt.UTC)  # 10:30 in Bangkok
+
+    class Moments(ReportInfoExporter):
+        def rows(self):
+            yield ["บันทึกเมื่อ", moment]
+
+    stream = io.BytesIO()
+    Moments(world.framework, scores=[]).write_xlsx(stream)
+    cell = load_workbook(io.BytesIO(stream.getvalue()))[INFO]["B2"]
+    assert cell.value == dt.datetime(2024, 7, 25, 10, 30)
+    assert cell.number_format == BE_DATETIME_FORMAT
+
+
+def test_thai_text_with_marks_formula_signs_and_line_breaks_comes_back_as_written(world):
+    texts = ["น้ำ ทำ สำนักงานเศรษฐกิจการเกษตร", "=1+1", "บรรทัดแรก\nบรรทัดที่สอง", " มีช่องว่าง "]
+
+    class Texts(ReportInfoExporter):
+        def rows(self):
+            for text in texts:
+                yield ["ข้อความ", text]
+
+    stream = io.BytesIO()
+    Texts(world.framework, scores=[]).write_xlsx(stream)
+    sheet = load_workbook(io.BytesIO(stream.getvalue()))[INFO]
+    assert [row[1].value for row in sheet.iter_rows(min_row=2)] == texts
+    assert all(row[1].data_type == "s" for row in sheet.iter_rows(min_row=2))  # text, never a formula

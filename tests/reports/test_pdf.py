@@ -7,55 +7,22 @@ developer's machine the tests skip and say what to install.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.template import Context, Template
 from django.utils import timezone
 
 from pramern.reports.models import ScoreCard
-from pramern.reports.pdf import (
-    PdfError,
-    base_context,
-    consolidated_pdf,
-    css_string,
-    fonts_dir,
-    html_to_pdf,
-    unit_scorecard_pdf,
-)
+from pramern.reports.pdf import base_context, consolidated_pdf, css_string, unit_scorecard_pdf
+from pramern.reports.printing import PdfError, html_to_pdf
 from pramern.reports.scorecards import refresh
 from pramern.thaidates import thai_date
 from tests.factories import record
+from tests.reports.poppler import poppler, text_of
 
 ORGANIZATION = "สำนักงานเศรษฐกิจการเกษตร"
 TITLE_1_2_2 = "มีการติดตามการดำเนินงานตามมาตรการฯ"
-
-
-@pytest.fixture
-def tools() -> None:
-    missing = [name for name in (settings.CHROMIUM, "pdftotext", "pdffonts") if not shutil.which(name)]
-    if not missing:
-        return
-    message = f"{', '.join(missing)} not found: install them with `sudo apt-get install chromium poppler-utils`"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def poppler(tool: str, pdf: bytes, tmp_path: Path, *args: str) -> str:
-    path = tmp_path / "report.pdf"
-    path.write_bytes(pdf)
-    command = [tool, *args, str(path)] + (["-"] if tool == "pdftotext" else [])
-    return subprocess.run(command, capture_output=True, check=True, text=True, timeout=30).stdout
-
-
-def text_of(pdf: bytes, tmp_path: Path) -> str:
-    return poppler("pdftotext", pdf, tmp_path, "-layout", "-enc", "UTF-8")
 
 
 @pytest.fixture
@@ -168,45 +135,6 @@ def test_long_thai_text_breaks_only_between_words(tools, tmp_path):
     assert "".join(lines) == sentence.replace(" ", "")
 
 
-def test_a_missing_chromium_is_a_clear_error(settings):
-    settings.CHROMIUM = "/nonexistent/chromium"
-
-    with pytest.raises(PdfError, match="Chromium not found at /nonexistent/chromium"):
-        html_to_pdf("<p>ทดสอบ</p>")
-
-
-def test_a_failing_chromium_is_a_clear_error(settings):
-    settings.PDF_WARM_BROWSER = False  # one Chromium run per PDF, as without Playwright
-    settings.CHROMIUM = shutil.which("false")
-
-    with pytest.raises(PdfError, match=r"failed to print the PDF \(exit 1\)"):
-        html_to_pdf("<p>ทดสอบ</p>")
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("warm", [True, False])
-def test_a_chromium_that_takes_too_long_is_stopped(tools, settings, warm):
-    settings.PDF_WARM_BROWSER = warm
-    with pytest.raises(PdfError, match="did not finish the PDF in 0 s"):
-        html_to_pdf("<p>ทดสอบ</p>", timeout=0.05)
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("warm", [True, False])
-def test_both_printers_keep_the_thai_text_layer(tools, settings, tmp_path, warm):
-    settings.PDF_WARM_BROWSER = warm
-    # The shipped Sarabun, as in every report: the machine may have no Thai font of its own
-    # (Chromium's fallback glyphs then lose letters such as ก from the text layer).
-    sarabun = (fonts_dir() / "Sarabun-Regular.ttf").as_uri()
-    pdf = html_to_pdf(
-        f'<html lang="th"><head><style>@font-face {{ font-family: Sarabun; src: url("{sarabun}"); }}'
-        "body { font-family: Sarabun; }</style></head>"
-        "<body><p>สำนักงานเศรษฐกิจการเกษตร น้ำ ทำ</p></body></html>"
-    )
-    assert "สำนักงานเศรษฐกิจการเกษตร น้ำ ทำ" in text_of(pdf, tmp_path)
-    assert "Sarabun" in poppler("pdffonts", pdf, tmp_path)
-
-
 def test_a_running_header_cannot_escape_its_css_string():
     assert css_string('ก"ข\\ค</style>') == '"ก\\"ข\\\\ค\\3C /style>"'
     assert css_string("a\rb\fc\nd") == '"a\\D b\\C c\\A d"'  # every line break CSS knows
@@ -251,14 +179,3 @@ def test_a_units_scorecard_pdf_hides_verified_scores_it_may_not_see(tools, score
     assert dashes("alice") > dashes("eve")  # in review: the unit does not see the verified column yet
     client.force_login(world.bob)
     assert client.get(f"/a/{world.a.pk}/scorecard.pdf").status_code == 404
-
-
-@pytest.mark.browser
-def test_no_script_runs_in_a_report(tools, settings, tmp_path):
-    settings.PDF_WARM_BROWSER = True
-    html = (
-        '<html><body><p id="p">ไม่มีสคริปต์</p>'
-        "<script>document.getElementById('p').textContent = 'SCRIPT RAN';</script></body></html>"
-    )
-    text = text_of(html_to_pdf(html), tmp_path)
-    assert "SCRIPT RAN" not in text and "สคริปต์" in text  # the page printed, as written

@@ -88,7 +88,7 @@ def test_the_report_workers_shutdown_closes_the_printer_and_the_next_pdf_starts_
         assert printer_threads()
         Worker(HUEY, threading.Event(), 0.1, 1, 1.15).shutdown()
         assert not printer_threads(), "Chromium still running"
-        from pramern.reports.pdf import html_to_pdf
+        from pramern.reports.printing import html_to_pdf
         assert html_to_pdf("<p lang='th'>อีกครั้ง</p>").startswith(b"%PDF")
         assert printer_threads()
         print("closed and printed again")

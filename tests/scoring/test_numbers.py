@@ -3,12 +3,16 @@ digits, exponent, and the fact's declared range (security review, issue 8, findi
 
 from __future__ import annotations
 
+import json
 import time
+from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
 from pramern.scoring import AssessmentError, parse_assessment, score
 from pramern.scoring.assessment import parse_stored_assessment
+from pramern.scoring.numbers import json_number
 from tests.scoring.factories import assessment_data
 
 
@@ -105,3 +109,21 @@ def test_stored_data_that_no_longer_validates_is_left_out_and_reported_by_record
     assert "'farm' is not one of the unit's sections" in problems[1].message
     assert assessment.records["5.1"]["respondents"] == ()
     assert len(assessment.records["1.2.2"]["followups"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        (Decimal("6.00"), "6"),
+        (Decimal("2.5"), "2.5"),
+        (Decimal("0.25"), "0.25"),
+        (Fraction(7, 2), "3.5"),
+        (Fraction(4, 1), "4"),
+        (3, "3"),
+        (Decimal("-1.50"), "-1.5"),
+    ],
+)
+def test_a_number_is_written_to_json_as_an_int_when_whole(value, written):
+    """One helper for every exact number that goes into JSON (record values, engine output, charts)."""
+    number = json_number(value)
+    assert json.dumps(number) == written and number == value

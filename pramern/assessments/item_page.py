@@ -1,0 +1,125 @@
+"""The item page's read model: an item's records per fact (a page at a time), with their evidence
+and the verdicts and verified values the reader may see, the item's
+score per round, its history and its comment thread. Built on ``workspace.load_workspace``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from pramern.assessments.models import Assessment, Evidence, Record
+from pramern.assessments.workspace import Workspace, load_workspace
+from pramern.audit.models import AuditEntry
+from pramern.organizations.permissions import access_for
+from pramern.review import services as review_services
+from pramern.review import visibility
+from pramern.review.models import Comment, Verdict
+from pramern.scoring import ItemResult
+from pramern.scoring.model import FactSpec, Item, Round
+
+#: Entries of the item's history the page lists (newest first).
+HISTORY_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    record: Record
+    fields: dict[str, Any]  # as this reader sees them (the evaluator's value only once visible)
+    evidence: list[Evidence]
+    can_change: bool
+    verdict: Verdict | None  # None: none yet, or not visible to this reader
+
+
+@dataclass(frozen=True)
+class FactRows:
+    fact: FactSpec
+    rows: list[RecordRow]
+    page: Page[Record] | None  # None: the fact has no records
+
+
+@dataclass(frozen=True)
+class ItemPage:
+    """The item page; the field names are the template's."""
+
+    ws: Workspace
+    assessment: Assessment
+    item: Item
+    facts: list[FactRows]
+    result: ItemResult  # in the round the unit is working towards
+    results: list[tuple[Round, ItemResult, Any]]  # per round: self-assessed, verified (None: not visible)
+    can_edit: bool
+    all_evidence: list[Evidence]  # to attach: the assessment's evidence, for those who may change it
+    history: QuerySet[AuditEntry]
+    comments: QuerySet[Comment]
+    comment_url: str  # "": this reader does not write in the thread
+
+
+def item_page(
+    assessment: Assessment,
+    item_code: str,
+    user: Any,
+    *,
+    query: Mapping[str, str],
+) -> ItemPage:
+    """Item ``item_code`` (of the framework) of ``assessment`` as ``user`` sees it; each fact's
+    records at the page ``query`` names (``page-<fact>=N``). A fixed number of queries; the forms
+    to add records are the view's (``forms.record_form_classes``)."""
+    workspace = load_workspace(assessment, with_verified=True)
+    item = workspace.framework.items_by_code[item_code]
+    access = access_for(user)
+    can_edit = access.can_edit(assessment.unit_id) and not workspace.locks.read_only
+    # Long lists are shown a page at a time: a page stays small whatever is stored.
+    pages = {
+        name: Paginator(records, settings.RECORDS_PER_PAGE).get_page(query.get(f"page-{name}"))
+        for name, records in workspace.records_of(item).items()
+    }
+    evidence_by_record = Evidence.objects.by_record(r.pk for page in pages.values() for r in page.object_list)
+    all_evidence = list(Evidence.objects.filter(assessment=assessment).order_by("-created_at")) if can_edit else []
+    verdicts_seen_until = visibility.verdicts_visible_until(user, assessment, workspace.unit_rounds)
+    values_seen_until = visibility.verified_values_visible_until(user, assessment, workspace.unit_rounds)
+    facts = [
+        FactRows(
+            fact=fact,
+            rows=[
+                RecordRow(
+                    record=r,
+                    fields=visibility.shown_fields(r, values_seen_until),
+                    evidence=evidence_by_record.get(r.pk, []),
+                    can_change=can_edit and workspace.can_change(r),
+                    verdict=workspace.verdicts.get(r.pk) if r.date <= verdicts_seen_until else None,
+                )
+                for r in (pages[name].object_list if name in pages else [])
+            ],
+            page=pages.get(name),
+        )
+        for name, fact in item.facts.items()
+    ]
+    history = AuditEntry.objects.for_item(assessment.pk, item.code)
+    if verdicts_seen_until < workspace.framework.final_round.cutoff:
+        history = history.exclude(action__startswith="pramern.verdict.").exclude(action__startswith="pramern.override.")
+    visible = workspace.verified_visible_to(user)
+    results = [
+        (result.round, result.items[item.code], visible[code].items[item.code] if code in visible else None)
+        for code, result in workspace.scores.by_round.items()
+    ]
+    return ItemPage(
+        ws=workspace,
+        assessment=assessment,
+        item=item,
+        facts=facts,
+        result=workspace.current_result.items[item.code],
+        results=results,
+        can_edit=can_edit,
+        all_evidence=all_evidence,
+        history=history[:HISTORY_SHOWN],
+        comments=Comment.objects.filter(assessment=assessment, item_code=item.code).select_related("author"),
+        comment_url=reverse("workspace:comment", args=[assessment.pk, item.code])
+        if review_services.writes_in_thread(user, assessment.unit_id)
+        else "",
+    )

@@ -1,0 +1,239 @@
+"""The dashboards' read models: every unit's stored scores ranked, bucketed and counted for one
+round, and one unit's scorecard across the rounds. What a reader sees depends on who they are
+(verified scores), so each builder takes the reader."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext
+
+from pramern.assessments.models import Assessment, UnitRound
+from pramern.assessments.workspace import Workspace, load_workspace
+from pramern.frameworks.models import Framework
+from pramern.organizations.models import Unit
+from pramern.organizations.permissions import Access
+from pramern.reports.data import TotalsRow, UnitRef, unit_totals
+from pramern.review.visibility import verified_visible_in_state
+from pramern.scoring import ScoreResult, format_points
+from pramern.scoring.model import Dimension, Round
+from pramern.scoring.model import Framework as CompiledFramework
+from pramern.scoring.numbers import json_number
+from pramern.ui.text import tr
+
+BUCKET = 10  # points per bar of the distribution
+
+#: Units drawn in the ranking and change charts (ranked first); more make the bars unreadable.
+CHARTED_UNITS = 40
+
+
+@dataclass(frozen=True)
+class RankedUnit:
+    """A unit's row in the ranking and the heat map, for the chosen round."""
+
+    rank: int
+    unit: UnitRef
+    row: TotalsRow
+    state_label: str
+    self_total: Decimal
+    verified_total: Decimal | None  # None: not shown to this reader (or its review has not begun)
+    first: Decimal | None  # the first round's total; None when the first round is the chosen one
+    change: Decimal | None
+    heat: list[tuple[str, int]]  # per dimension: (points formatted, share of the dimension's max in %)
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """A bar of the distribution: how many units scored from ``label``'s low to its high."""
+
+    label: str
+    self_count: int
+    verified_count: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """The office-wide dashboard of one round; the field names are the template's."""
+
+    framework: CompiledFramework
+    round_code: str
+    chosen_round: Round
+    rounds: tuple[Round, ...]
+    rows: list[RankedUnit]
+    dimensions: tuple[Dimension, ...]
+    distribution: list[Bucket]
+    progress: list[tuple[str, str, int]]  # (state, label, units in it)
+    kinds: list[tuple[str, str]]
+    selected_kinds: list[str]
+    region: int | None
+    regions: range
+    top: Decimal
+    charted: int
+    chart_height: str
+    chart_data: dict[str, Any]
+
+
+def dashboard(
+    framework: Framework, access: Access, *, round_code: str | None, kinds: list[str], region: int | None
+) -> Dashboard:
+    """Every unit's stored totals for ``round_code`` (the last round when None), filtered by kind
+    and region, with the verified totals ``access`` may see. Reads the score cards: the query
+    count does not grow with the units."""
+    compiled = framework.compiled()
+    codes = [r.code for r in compiled.rounds]
+    round_code = round_code or codes[-1]
+    rows = _ranked(compiled, access, unit_totals(framework, kinds=kinds or None, region=region), round_code)
+    distribution = _distribution(compiled, rows)
+    states = Counter(r.row.state for r in rows)
+    progress = [(value, label, states.get(value, 0)) for value, label in UnitRound.State.choices]
+    charted = rows[:CHARTED_UNITS]  # the tables list every unit; a chart of hundreds of bars reads as none
+    return Dashboard(
+        framework=compiled,
+        round_code=round_code,
+        chosen_round=compiled.round(round_code),
+        rounds=compiled.rounds,
+        rows=rows,
+        dimensions=compiled.dimensions,
+        distribution=distribution,
+        progress=progress,
+        kinds=Unit.Kind.choices,
+        selected_kinds=kinds,
+        region=region,
+        regions=range(1, 13),
+        top=max((d.points for d in compiled.dimensions), default=Decimal(1)),
+        charted=len(charted),
+        chart_height=f"{4 + 1.9 * len(charted):.1f}rem",  # a bar per unit, labels never skipped
+        chart_data={
+            "ranking": [[_name(r.unit), json_number(r.self_total)] for r in charted],
+            "distribution": [[d.label, d.self_count, d.verified_count] for d in distribution],
+            "progress": [[str(label), count] for _value, label, count in progress],
+            "change": [[_name(r.unit), json_number(r.first or 0), json_number(r.self_total)] for r in charted]
+            if round_code != codes[0]
+            else None,
+            # labels as data (json_script), never typed into a script: a title with ' or & stays as it is
+            "labels": {
+                "self": gettext("Self-assessed"),
+                "verified": gettext("Verified"),
+                "units": gettext("Units"),
+                "first": tr(compiled.rounds[0].title),
+                "last": tr(compiled.round(round_code).title),
+            },
+        },
+    )
+
+
+def _name(unit: UnitRef) -> str:
+    return unit.short_name or unit.name_th
+
+
+def _ranked(
+    compiled: CompiledFramework, access: Access, totals: dict[int, dict[str, TotalsRow]], round_code: str
+) -> list[RankedUnit]:
+    """The units with a card for the round, highest self-assessed total first."""
+    first_code = compiled.rounds[0].code
+    state_labels = dict(UnitRound.State.choices)
+    dimension_max = [(d.code, d.points) for d in compiled.dimensions]
+    chosen = [by_round for by_round in totals.values() if round_code in by_round]
+    chosen.sort(key=lambda by_round: (-by_round[round_code].self_total, by_round[round_code].unit.code))
+    rows = []
+    for rank, by_round in enumerate(chosen, start=1):
+        current = by_round[round_code]
+        # The change from the first round to the chosen one (none when the first is chosen).
+        first = by_round.get(first_code) if round_code != first_code else None
+        shown = verified_visible_in_state(access, current.unit.unit_id, current.state)
+        rows.append(
+            RankedUnit(
+                rank=rank,
+                unit=current.unit,
+                row=current,
+                state_label=str(state_labels.get(current.state, current.state)),
+                self_total=current.self_total,
+                verified_total=current.verified_total if shown else None,
+                first=first.self_total if first else None,
+                change=(current.self_total - first.self_total) if first else None,
+                heat=[
+                    (format_points(p), int(100 * p / top) if top else 0)
+                    for code, top in dimension_max
+                    for p in [Decimal(current.self_dimensions.get(code, "0"))]
+                ],
+            )
+        )
+    return rows
+
+
+def _distribution(compiled: CompiledFramework, rows: list[RankedUnit]) -> list[Bucket]:
+    """Units per band of ``BUCKET`` points; the last band holds the full score too."""
+    total = compiled.total_points
+    buckets = [(low, min(low + BUCKET, int(total))) for low in range(0, int(total), BUCKET)]
+
+    def within(points: Decimal, low: int, high: int) -> bool:
+        return low <= points < high or (high == total and points == high)
+
+    return [
+        Bucket(
+            label=f"{low}–{high}",
+            self_count=sum(1 for r in rows if within(r.self_total, low, high)),
+            verified_count=sum(1 for r in rows if r.verified_total is not None and within(r.verified_total, low, high)),
+        )
+        for low, high in buckets
+    ]
+
+
+@dataclass(frozen=True)
+class DimensionRow:
+    """A dimension of the scorecard: its points per round, and per column (self, verified or None)."""
+
+    dimension: Dimension
+    by_round: list[tuple[Round, Decimal]]
+    cells: list[tuple[Decimal, Decimal | None]]
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """One unit's scorecard: per-dimension points against the max, every round, what is still open."""
+
+    ws: Workspace
+    assessment: Assessment
+    results: list[ScoreResult]
+    columns: list[tuple[ScoreResult, Decimal | None, bool]]  # (self result, verified total, verified shown)
+    dimensions: list[DimensionRow]
+    open_lines: list[Any]
+    chart_data: dict[str, Any]
+
+
+def scorecard(assessment: Assessment, user: Any) -> Scorecard:
+    """The scorecard as ``user`` sees it: verified columns only for the rounds whose verified
+    score they may see."""
+    workspace = load_workspace(assessment, with_verified=True)
+    results = list(workspace.scores.by_round.values())
+    verified = workspace.verified_visible_to(user)
+    columns = [(r, verified.get(r.round.code)) for r in results]
+    dimensions = [
+        DimensionRow(
+            dimension=d,
+            by_round=[(r.round, r.dimensions[d.code].points) for r in results],
+            cells=[(r.dimensions[d.code].points, v.dimension_total(d.code) if v else None) for r, v in columns],
+        )
+        for d in workspace.framework.dimensions
+    ]
+    return Scorecard(
+        ws=workspace,
+        assessment=assessment,
+        results=results,
+        columns=[(r, v.total if v else None, v is not None) for r, v in columns],
+        dimensions=dimensions,
+        open_lines=workspace.scores.final.open_lines(),
+        chart_data={
+            # "ด้าน 1": the table under the chart has the dimensions' full titles
+            "dimensions": [
+                [f"{gettext('Dimension')} {d.dimension.code}", json_number(d.dimension.points)]
+                + [json_number(p) for _r, p in d.by_round]
+                for d in dimensions
+            ],
+            "rounds": [tr(r.round.title) for r in results],
+            "labels": {"max": gettext("Full score")},
+        },
+    )
