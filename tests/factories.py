@@ -14,6 +14,8 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from pramern.assessments.models import Assessment, Record
 from pramern.frameworks.models import Framework, RoundSchedule
@@ -72,3 +74,10 @@ class World:
         self.eve = person("eve", "evaluator")
         self.xena = person("xena", "executive")
         self.adam = person("adam", "administrator")
+
+
+def page_queries(client: Any, url: str) -> int:
+    """How many database queries opening ``url`` takes (the page must answer 200)."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)

@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from pramern.assessments.services import add_file_evidence, add_link_evidence
-from tests.factories import record
-
-
-def queries(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
+from tests.factories import page_queries, record
 
 
 def grow(world, n):
@@ -28,10 +20,10 @@ def grow(world, n):
 def test_the_home_page_query_count_does_not_grow(client, world):
     client.force_login(world.alice)
     url = f"/a/{world.a.pk}/"
-    queries(client, url)  # warm the compiled-framework cache
-    empty = queries(client, url)
+    page_queries(client, url)  # warm the compiled-framework cache
+    empty = page_queries(client, url)
     grow(world, 15)
-    assert queries(client, url) == empty
+    assert page_queries(client, url) == empty
     # 1 session, 2 user, 3 roles, 4 assessment+unit+framework, 5 records, 6 sections,
     # 7 unit rounds, 8 round schedules, 9 deadline extensions, 10 evidence counts per item,
     # 11 verdicts, 12 overrides, 13 evidence supporting no record (shown to the unit's people)
@@ -42,10 +34,10 @@ def test_the_item_page_query_count_does_not_grow(client, world):
     client.force_login(world.alice)
     url = f"/a/{world.a.pk}/items/1.2.2/"
     record(world.a, "1.2.2", "followups", "2024-03-01")  # with none, the evidence query is skipped
-    queries(client, url)
-    empty = queries(client, url)
+    page_queries(client, url)
+    empty = page_queries(client, url)
     grow(world, 15)
-    assert queries(client, url) == empty
+    assert page_queries(client, url) == empty
     # the home page's twelve, then 13 evidence of the item's records, 14 all evidence (to attach),
     # 15 the item's history, 16 the item's comments
     assert empty == 16

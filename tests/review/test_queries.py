@@ -3,17 +3,8 @@ units and entries there are."""
 
 from __future__ import annotations
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 from pramern.review.services import add_comment, transition
-from tests.factories import assessment, record, unit
-
-
-def queries(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
+from tests.factories import assessment, page_queries, record, unit
 
 
 def grow(world, n):
@@ -27,24 +18,24 @@ def grow(world, n):
 def test_the_queue_query_count_does_not_grow_with_units(client, world):
     transition(world.a, "R12", "submit", user=world.dan)
     client.force_login(world.eve)
-    queries(client, "/review/")  # warm the compiled-framework cache
-    empty = queries(client, "/review/")
+    page_queries(client, "/review/")  # warm the compiled-framework cache
+    empty = page_queries(client, "/review/")
     grow(world, 10)
-    assert queries(client, "/review/") == empty
+    assert page_queries(client, "/review/") == empty
     # 1 session, 2 user, 3 roles, 4 framework, 5 rounds with units waiting (no round asked for),
     # 6 assessments with units, 7 unit rounds, 8 records without a verdict
     assert empty == 8
-    assert queries(client, "/review/?round=R6&state=all&unreviewed=1") == 7  # the round is given
+    assert page_queries(client, "/review/?round=R6&state=all&unreviewed=1") == 7  # the round is given
 
 
 def test_the_history_query_count_does_not_grow_with_entries(client, world):
     client.force_login(world.eve)
     url = f"/review/a/{world.a.pk}/history/"
-    queries(client, url)
-    empty = queries(client, url)
+    page_queries(client, url)
+    empty = page_queries(client, url)
     grow(world, 10)
-    assert queries(client, url) == empty
-    assert queries(client, url + "?round=R6") == queries(client, url + "?format=csv") == empty
+    assert page_queries(client, url) == empty
+    assert page_queries(client, url + "?round=R6") == page_queries(client, url + "?format=csv") == empty
     # 1 session, 2 user, 3 roles, 4 assessment with unit and framework, 5 entries with who made them
     assert empty == 5
 
@@ -56,10 +47,10 @@ def test_the_round_and_item_review_pages_query_counts_do_not_grow(client, world)
     client.force_login(world.eve)
     pages = [f"/review/a/{world.a.pk}/R12/", f"/review/a/{world.a.pk}/R12/items/1.2.2/"]
     for url in pages:
-        queries(client, url)
-    empty = [queries(client, url) for url in pages]
+        page_queries(client, url)
+    empty = [page_queries(client, url) for url in pages]
     grow(world, 10)
-    assert [queries(client, url) for url in pages] == empty
+    assert [page_queries(client, url) for url in pages] == empty
     # the round: 1 session, 2 user, 3 roles, 4 assessment with unit and framework, 5 records,
     # 6 sections, 7 unit rounds, 8 round schedules, 9 deadline extensions, 10 evidence counts per
     # item, 11 verdicts, 12 overrides; the item adds 13 evidence of the page's records and
