@@ -41,6 +41,8 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.accounts.tokens",
             "pramern.accounts.throttling",
             "pramern.reports.printing",
+            "pramern.frameworks.workbook",  # issue 10: the authoring workbook (framework <-> xlsx)
+            "pramern.studio.conditions",  # issue 10: the condition builder
         ],
     ),
     (
@@ -70,6 +72,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.reports.evidence_zip",
             "pramern.reports.retention",
             "pramern.reports.tasks",
+            "pramern.frameworks.document",  # issue 10: the guideline document (PDF, docx)
         ],
     ),
     (
@@ -91,6 +94,8 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.review.queue",
             "pramern.review.pages",
             "pramern.audit.history",
+            "pramern.studio.dryrun",  # issue 10: a draft scored against real assessments
+            "pramern.assessments.years",  # issue 10: fiscal years across pages
         ],
     ),
     (

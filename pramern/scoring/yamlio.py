@@ -99,3 +99,26 @@ def load_file(path: Path, *, aliases: bool = True) -> Any:
     except UnicodeDecodeError:
         raise SyntaxProblem("not a UTF-8 text file") from None
     return load_text(text, path.name, aliases=aliases)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, keys in the order given, Thai as text (not escapes), long texts as ``|`` blocks."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    if "\n" in text and not any(c in text for c in "\r\t") and text == text.rstrip(" ") and text.strip():
+        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text)
+
+
+_Dumper.add_representer(str, _represent_text)
+
+
+def dump_framework(data: Any) -> str:
+    """The canonical text of a framework document (what the studio saves and downloads).
+
+    ``load_text(dump_framework(d)) == d`` for any document ``load_text`` returns, and dumping
+    that again gives the same text, so upload → edit → download changes only what was edited.
+    Comments of an uploaded file are not kept: a framework's notes belong in its fields."""
+    text: str = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1_000_000, indent=2)
+    return text
