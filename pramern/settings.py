@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "pramern.review",
     "pramern.reports",
     "pramern.dashboards",
+    "pramern.studio",
     "huey.contrib.djhuey",
 ]
 

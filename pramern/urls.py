@@ -15,6 +15,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("pramern.frameworks.urls")),
+    path("", include("pramern.studio.urls")),
     path("", include("pramern.review.urls")),
     path("", include("pramern.dashboards.urls")),
     path("", include("pramern.reports.urls")),

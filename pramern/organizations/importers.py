@@ -133,11 +133,12 @@ ROLE_KINDS: dict[str, str] = {
     "ผู้ประเมิน": Role.Kind.EVALUATOR,
     "ผู้บริหาร": Role.Kind.EXECUTIVE,
     "ผู้ดูแลระบบ": Role.Kind.ADMINISTRATOR,
+    "ผู้แก้ไขกรอบการประเมิน": Role.Kind.FRAMEWORK_EDITOR,
     **{kind.value: kind.value for kind in Role.Kind},
 }
 # The Thai words written into the template's drop-downs (the first word for each code above).
 UNIT_KIND_WORDS = ("สำนัก", "ศูนย์", "กอง", "สศท.", "อื่นๆ")
-ROLE_WORDS = ("เจ้าหน้าที่หน่วยงาน", "ผู้อำนวยการ", "ผู้ประเมิน", "ผู้บริหาร", "ผู้ดูแลระบบ")
+ROLE_WORDS = ("เจ้าหน้าที่หน่วยงาน", "ผู้อำนวยการ", "ผู้ประเมิน", "ผู้บริหาร", "ผู้ดูแลระบบ", "ผู้แก้ไขกรอบการประเมิน")
 
 
 # --- results and errors ------------------------------------------------------------------------

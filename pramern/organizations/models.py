@@ -64,6 +64,7 @@ class Role(models.Model):
         EVALUATOR = "evaluator", _("evaluator")
         EXECUTIVE = "executive", _("executive")
         ADMINISTRATOR = "administrator", _("administrator")
+        FRAMEWORK_EDITOR = "framework_editor", _("framework editor")
 
     UNIT_KINDS = frozenset({Kind.OFFICER, Kind.DIRECTOR})
 
@@ -83,7 +84,9 @@ class Role(models.Model):
             models.CheckConstraint(
                 condition=(
                     models.Q(kind__in=["officer", "director"], unit__isnull=False)
-                    | models.Q(kind__in=["evaluator", "executive", "administrator"], unit__isnull=True)
+                    | models.Q(
+                        kind__in=["evaluator", "executive", "administrator", "framework_editor"], unit__isnull=True
+                    )
                 ),
                 name="role_unit_only_for_unit_roles",
             ),

@@ -27,6 +27,7 @@ class Access:
     is_evaluator: bool = False
     is_executive: bool = False
     is_administrator: bool = False
+    is_framework_editor: bool = False
 
     @property
     def visible_units(self) -> frozenset[int] | None:
@@ -37,6 +38,11 @@ class Access:
     def is_centre(self) -> bool:
         """Of the Evaluation Centre: an evaluator or an administrator."""
         return self.is_evaluator or self.is_administrator
+
+    @property
+    def edits_frameworks(self) -> bool:
+        """May use the framework studio: an administrator or a framework editor."""
+        return self.is_administrator or self.is_framework_editor
 
     def can_view(self, unit_id: int) -> bool:
         return self.sees_all or unit_id in self.editable_units
@@ -67,6 +73,7 @@ def access_for(user: Any) -> Access:
         is_evaluator=Role.Kind.EVALUATOR in kinds,
         is_executive=Role.Kind.EXECUTIVE in kinds,
         is_administrator=user.is_superuser or Role.Kind.ADMINISTRATOR in kinds,
+        is_framework_editor=Role.Kind.FRAMEWORK_EDITOR in kinds,
     )
     user._pramern_access = access
     return access
@@ -97,4 +104,12 @@ def require_office_wide(request: HttpRequest) -> Access:
     access = access_for(request.user)
     if not access.sees_all:
         raise PermissionDenied("Office-wide roles only")
+    return access
+
+
+def require_framework_editor(request: HttpRequest) -> Access:
+    """The framework studio (administrators and framework editors): 403 for anyone else."""
+    access = access_for(request.user)
+    if not access.edits_frameworks:
+        raise PermissionDenied("Administrators and framework editors only")
     return access
