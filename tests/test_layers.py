@@ -43,6 +43,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.reports.printing",
             "pramern.frameworks.workbook",  # issue 10: the authoring workbook (framework <-> xlsx)
             "pramern.studio.conditions",  # issue 10: the condition builder
+            "pramern.studio.edits",  # issue 10: edits of a framework document (the item editor)
         ],
     ),
     (
