@@ -84,6 +84,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.accounts.invitations",
             "pramern.accounts.signals",
             "pramern.organizations.importers",
+            "pramern.studio.editing",  # issue 10: an edit of a draft saved as a revision
         ],
     ),
     (
@@ -97,6 +98,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.audit.history",
             "pramern.studio.dryrun",  # issue 10: a draft scored against real assessments
             "pramern.assessments.years",  # issue 10: fiscal years across pages
+            "pramern.studio.item_page",  # issue 10: the item editor's page and the draft's tree
         ],
     ),
     (
@@ -117,6 +119,8 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.ui.context_processors",
             "pramern.ui.templatetags",
             "pramern.ui.templatetags.*",
+            "pramern.studio.item_views",  # issue 10: the item editor and the tree
+            "pramern.studio.item_forms",
         ],
     ),
 ]

@@ -392,6 +392,10 @@ class Check:
     notes: tuple[str, ...] = ()
 
     @property
+    def maximum_text(self) -> str:
+        return _fmt(self.maximum) if self.maximum is not None else ""
+
+    @property
     def before(self) -> str:
         """The text before the problem's column (the marker goes under the next character)."""
         return self.source[: (self.column or 1) - 1]

@@ -1,0 +1,440 @@
+"""Forms of the studio's item editor: an item's texts, a fact, a line (with the condition builder),
+and the tree's operations. Each turns what was typed into the dict an edit of
+``pramern.studio.edits`` takes; a form with an error is shown again with what was typed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pramern.scoring.model import FactSpec
+from pramern.scoring.yamlio import SyntaxProblem, dump_framework, load_text
+from pramern.studio import conditions, edits
+
+SEPARATOR = " | "
+
+
+def _pairs_text(entries: list[dict[str, Any]], keys: tuple[str, ...]) -> str:
+    return "\n".join(SEPARATOR.join(str(entry.get(key, "")) for key in keys) for entry in entries or [])
+
+
+def _pairs(text: str, keys: tuple[str, ...], label: str) -> list[dict[str, str]]:
+    """Lines of ``a | b`` (or ``id | a | b``) as dicts; a line with the wrong number of parts is an error."""
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split("|")]
+        if len(parts) != len(keys):
+            raise forms.ValidationError(
+                _("%(field)s, line %(line)d: write %(count)d parts separated by |"),
+                params={"field": label, "line": number, "count": len(keys)},
+            )
+        out.append(dict(zip(keys, parts, strict=True)))
+    return out
+
+
+class ItemTextsForm(forms.Form):
+    """An item's titles, points, guidance, evidence, source note and assumptions."""
+
+    title_th = forms.CharField(label=_("Title (Thai)"), max_length=1000)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=1000)
+    points = forms.DecimalField(label=_("Points"), min_value=0, max_digits=8, decimal_places=2)
+    guidance_th = forms.CharField(label=_("Guidance (Thai)"), widget=forms.Textarea(attrs={"rows": 6}))
+    guidance_en = forms.CharField(label=_("Guidance (English)"), widget=forms.Textarea(attrs={"rows": 6}))
+    evidence = forms.CharField(
+        label=_("Evidence examples"),
+        help_text=_("One example a line: Thai | English"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    source_note_th = forms.CharField(
+        label=_("Source note (Thai)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    source_note_en = forms.CharField(
+        label=_("Source note (English)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    assumptions = forms.CharField(
+        label=_("Assumptions"),
+        help_text=_("One assumption a line: id | Thai | English"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    @classmethod
+    def initial_for(cls, item: dict[str, Any]) -> dict[str, Any]:
+        note = item.get("source_note") or {}
+        return {
+            "title_th": item.get("title_th", ""),
+            "title_en": item.get("title_en", ""),
+            "points": item.get("points"),
+            "guidance_th": item.get("guidance_th", ""),
+            "guidance_en": item.get("guidance_en", ""),
+            "evidence": _pairs_text(item.get("evidence") or [], ("th", "en")),
+            "source_note_th": note.get("th", ""),
+            "source_note_en": note.get("en", ""),
+            "assumptions": _pairs_text(item.get("assumptions") or [], ("id", "th", "en")),
+        }
+
+    def clean_evidence(self) -> list[dict[str, str]]:
+        return _pairs(self.cleaned_data["evidence"], ("th", "en"), str(_("Evidence examples")))
+
+    def clean_assumptions(self) -> list[dict[str, str]]:
+        return _pairs(self.cleaned_data["assumptions"], ("id", "th", "en"), str(_("Assumptions")))
+
+    def values(self) -> dict[str, Any]:
+        """The keyword arguments of ``edits.set_texts``."""
+        data = self.cleaned_data
+        return {
+            "title_th": data["title_th"],
+            "title_en": data["title_en"],
+            "points": str(data["points"]),
+            "guidance_th": data["guidance_th"],
+            "guidance_en": data["guidance_en"],
+            "evidence": data["evidence"],
+            "source_note": {"th": data["source_note_th"], "en": data["source_note_en"]},
+            "assumptions": data["assumptions"],
+        }
+
+
+def _yaml_mapping(text: str, label: str) -> dict[str, Any]:
+    if not text.strip():
+        return {}
+    try:
+        value = load_text(text, "fact.yaml", aliases=False)
+    except SyntaxProblem as exc:
+        raise forms.ValidationError(f"{label}: {exc}") from None
+    if not isinstance(value, dict):
+        raise forms.ValidationError(
+            _("%(field)s: write a mapping (name: {…}), one entry a name"), params={"field": label}
+        )
+    return value
+
+
+def _yaml_text(value: Any) -> str:
+    return dump_framework(value) if value else ""
+
+
+class FactForm(forms.Form):
+    """A fact of an item: its name, type, labels, help, and (as YAML) its fields and options."""
+
+    name = forms.RegexField(
+        label=_("Name (used in rules)"),
+        regex=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        max_length=60,
+        error_messages={"invalid": _("Use English letters, digits and _ (such as followups).")},
+    )
+    type = forms.ChoiceField(
+        label=_("Fact type"),
+        choices=[
+            ("event", _("event (a dated occurrence)")),
+            ("measurement", _("measurement (a dated number)")),
+            ("choice", _("choice (one of the options, with points)")),
+            ("periodic", _("periodic (a report covering a month)")),
+            ("judgement", _("judgement (a value the evaluator verifies)")),
+        ],
+    )
+    th = forms.CharField(label=_("Label (Thai)"), max_length=500)
+    en = forms.CharField(label=_("Label (English)"), max_length=500)
+    help_th = forms.CharField(label=_("Help (Thai)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    help_en = forms.CharField(label=_("Help (English)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    cumulative = forms.BooleanField(label=_("Cumulative (a measurement that only grows)"), required=False)
+    maximum = forms.CharField(
+        label=_("Maximum (measurement, judgement)"),
+        required=False,
+        help_text=_("A number, or staff for a count of staff"),
+    )
+    step = forms.CharField(label=_("Step (judgement)"), required=False)
+    fields = forms.CharField(
+        label=_("Fields (YAML)"),
+        required=False,
+        help_text=_("name: {type: flag|choice|section|number|text, th: …, en: …, choices: {…}}"),
+        widget=forms.Textarea(attrs={"rows": 6, "class": "code"}),
+    )
+    options = forms.CharField(
+        label=_("Options with points (YAML, choice facts)"),
+        required=False,
+        help_text=_("code: {th: …, en: …, points: 1, points_if: {flag: 2}}"),
+        widget=forms.Textarea(attrs={"rows": 6, "class": "code"}),
+    )
+
+    @classmethod
+    def initial_for(cls, name: str, fact: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "name": name,
+            **{key: fact.get(key, "") for key in ("type", "th", "en", "help_th", "help_en")},
+            "cumulative": bool(fact.get("cumulative")),
+            "maximum": fact.get("maximum", ""),
+            "step": fact.get("step", ""),
+            "fields": _yaml_text(fact.get("fields")),
+            "options": _yaml_text(fact.get("options")),
+        }
+
+    def clean_fields(self) -> dict[str, Any]:
+        return _yaml_mapping(self.cleaned_data["fields"], str(_("Fields (YAML)")))
+
+    def clean_options(self) -> dict[str, Any]:
+        return _yaml_mapping(self.cleaned_data["options"], str(_("Options with points (YAML, choice facts)")))
+
+    def fact(self) -> dict[str, Any]:
+        """The fact as the framework file writes it (``edits`` drops what is empty)."""
+        data = self.cleaned_data
+        return {
+            key: data[key]
+            for key in ("type", "th", "en", "help_th", "help_en", "cumulative", "maximum", "step", "fields", "options")
+        }
+
+
+OPERATORS = [(">=", "≥"), (">", ">"), ("==", "=")]
+SHAPE_LABELS = [
+    ("count", _("count of records (with these flags/choices) ≥ N")),
+    ("latest", _("latest number of a measurement ≥ N")),
+    ("percent", _("percent of staff > or ≥ P")),
+    ("every_month", _("every month between two months")),
+    ("every_quarter", _("every quarter between two months")),
+    ("every_section", _("every section with N records")),
+    ("best", _("best option (points from the option)")),
+]
+
+
+class LineForm(forms.Form):
+    """A scoring line: id, round, fixed points with a condition or points from a rule, texts;
+    with the condition builder's fields (used when the builder's button is pressed)."""
+
+    id = forms.RegexField(
+        label=_("Line id"),
+        regex=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+        max_length=60,
+        error_messages={"invalid": _("Use English letters, digits, - and _ (such as second-presented).")},
+    )
+    round = forms.ChoiceField(label=_("Round"))
+    kind = forms.ChoiceField(
+        label=_("Points"),
+        choices=[("when", _("fixed points when the condition holds")), ("points_from", _("points from a rule"))],
+        widget=forms.RadioSelect,
+    )
+    points = forms.DecimalField(label=_("Points"), required=False, min_value=0, max_digits=8, decimal_places=2)
+    when = forms.CharField(
+        label=_("Condition (when)"), required=False, widget=forms.Textarea(attrs={"rows": 2, "class": "code rule"})
+    )
+    points_from = forms.CharField(
+        label=_("Points from"), required=False, widget=forms.TextInput(attrs={"class": "code rule"})
+    )
+    assumed = forms.BooleanField(label=_("The round or rule is an assumption"), required=False)
+    th = forms.CharField(label=_("What the line awards (Thai)"), max_length=1000)
+    en = forms.CharField(label=_("What the line awards (English)"), max_length=1000)
+    missing_th = forms.CharField(label=_("What is missing when not earned (Thai)"), max_length=1000)
+    missing_en = forms.CharField(label=_("What is missing when not earned (English)"), max_length=1000)
+
+    # the condition builder
+    shape = forms.ChoiceField(label=_("Shape of the condition"), choices=SHAPE_LABELS, required=False)
+    fact = forms.ChoiceField(label=_("Fact for the builder"), required=False)
+    terms = forms.MultipleChoiceField(label=_("Records with"), required=False, widget=forms.CheckboxSelectMultiple)
+    op = forms.ChoiceField(label=_("Comparison"), choices=OPERATORS, required=False)
+    number = forms.DecimalField(label=_("N or P"), required=False, min_value=0, max_digits=8, decimal_places=2)
+    first_month = forms.RegexField(label=_("From month (YYYY-MM, CE)"), regex=r"^\d{4}-\d{2}$", required=False)
+    last_month = forms.RegexField(label=_("To month (YYYY-MM, CE)"), regex=r"^\d{4}-\d{2}$", required=False)
+    combine = forms.ChoiceField(
+        label=_("With the condition already written"),
+        choices=[("replace", _("replace it")), ("and", _("and (both)")), ("or", _("or (either)"))],
+        required=False,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        rounds: list[str],
+        facts: dict[str, FactSpec],
+        item_points: Decimal | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.facts = facts
+        self.item_points = item_points
+        self.fields["round"].choices = [(code, code) for code in rounds]
+        self.fields["fact"].choices = [(name, f"{name} ({fact.label.th})") for name, fact in facts.items()]
+        self.fields["terms"].choices = [
+            (_term_key(name, term), f"{name}: {_term_label(fact, term)}")
+            for name, fact in facts.items()
+            for term in conditions.terms_for(fact)
+        ]
+        self.check: conditions.Check | None = None
+
+    def _group(self, names: tuple[str, ...]) -> list[forms.BoundField]:
+        return [self[name] for name in names]
+
+    @property
+    def main_fields(self) -> list[forms.BoundField]:
+        return self._group(("id", "round", "kind", "points"))
+
+    @property
+    def rule_fields(self) -> list[forms.BoundField]:
+        return self._group(("when", "points_from"))
+
+    @property
+    def builder_fields(self) -> list[forms.BoundField]:
+        return self._group(("shape", "fact", "terms", "op", "number", "first_month", "last_month", "combine"))
+
+    @property
+    def text_fields(self) -> list[forms.BoundField]:
+        return self._group(("assumed", "th", "en", "missing_th", "missing_en"))
+
+    @classmethod
+    def initial_for(cls, line: dict[str, Any]) -> dict[str, Any]:
+        initial = {key: line.get(key, "") for key in edits.LINE_KEYS}
+        initial["kind"] = "points_from" if "points_from" in line else "when"
+        initial["assumed"] = bool(line.get("assumed"))
+        initial["combine"] = "replace"
+        shape = conditions.recognise(str(line.get("points_from") or line.get("when") or ""))
+        initial.update(_builder_initial(shape))
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == "when":
+            if data.get("points") in (None, ""):
+                self.add_error("points", _("Give the points of the line."))
+            elif data["points"] <= 0:
+                self.add_error("points", _("A line must give more than zero points."))
+            field_name = "when"
+        else:
+            field_name = "points_from"
+        source = (data.get(field_name) or "").strip()
+        if kind and not source:
+            self.add_error(field_name, _("Write the rule (or build it below)."))
+        elif kind:
+            self.check = conditions.check(
+                source, self.facts, kind=kind, points=data.get("points"), item_points=self.item_points
+            )
+            if not self.check.ok:
+                self.add_error(field_name, self.check.message)
+        return data
+
+    def line(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        line: dict[str, Any] = {"id": data["id"], "round": data["round"]}
+        if data["kind"] == "when":
+            line["points"] = str(data["points"])
+        else:
+            line["points_from"] = data["points_from"]
+        line["assumed"] = data["assumed"]
+        if data["kind"] == "when":
+            line["when"] = data["when"]
+        for key in ("th", "en", "missing_th", "missing_en"):
+            line[key] = data[key]
+        return line
+
+    def built(self) -> str:
+        """The builder's rule (combined with the condition already written), or ``ValidationError``."""
+        raw = self.data
+        shape_name = raw.get("shape", "")
+        fact = raw.get("fact", "")
+        if fact not in self.facts:
+            raise forms.ValidationError(_("Choose a fact for the builder."))
+        spec = self.facts[fact]
+        if shape_name not in conditions.shapes_for(spec):
+            raise forms.ValidationError(_("The shape chosen does not fit a %(type)s fact."), params={"type": spec.type})
+        terms = tuple(_term_from_key(key)[1] for key in raw.getlist("terms") if _term_from_key(key)[0] == fact)
+        try:
+            number = Decimal(raw.get("number") or "1")
+            op = raw.get("op") or ">="
+            shape: conditions.Shape
+            if shape_name == "count":
+                shape = conditions.Count(fact, terms, op, _exact(number))
+            elif shape_name == "latest":
+                shape = conditions.Latest(fact, op, _exact(number))
+            elif shape_name == "percent":
+                shape = conditions.PercentOfStaff(fact, op if op in (">", ">=") else ">", _exact(number))
+            elif shape_name in ("every_month", "every_quarter"):
+                cls = conditions.EveryMonth if shape_name == "every_month" else conditions.EveryQuarter
+                shape = cls(fact, raw.get("first_month", ""), raw.get("last_month", ""))
+            elif shape_name == "every_section":
+                shape = conditions.EverySection(fact, _exact(number), terms)
+            else:
+                shape = conditions.Best(fact)
+            text = conditions.build(shape)
+        except (ValueError, ArithmeticError):
+            raise forms.ValidationError(_("The builder needs a number and, for months, YYYY-MM.")) from None
+        if shape_name == "best":
+            return text
+        combine = raw.get("combine", "replace")
+        current = raw.get("when", "")
+        return conditions.combine(current, text, combine) if combine in ("and", "or") else text
+
+
+def _exact(number: Decimal) -> int | Fraction:
+    value = Fraction(number)
+    return value.numerator if value.denominator == 1 else value
+
+
+def _term_key(fact: str, term: conditions.Term) -> str:
+    return f"{fact}:{term.field}" + (f"={term.value}" if term.value is not None else "")
+
+
+def _term_from_key(key: str) -> tuple[str, conditions.Term]:
+    fact, _sep, rest = key.partition(":")
+    name, sep, value = rest.partition("=")
+    return fact, conditions.Term(name, value if sep else None)
+
+
+def _term_label(fact: FactSpec, term: conditions.Term) -> str:
+    if term.value is None:
+        spec = fact.fields.get(term.field)
+        return spec.label.th if spec is not None else term.field
+    if term.field == "option":
+        option = fact.options.get(term.value)
+        return option.label.th if option is not None else term.value
+    spec = fact.fields.get(term.field)
+    choice = spec.choices.get(term.value) if spec is not None else None
+    return f"{spec.label.th if spec else term.field} = {choice.th if choice else term.value}"
+
+
+def _builder_initial(shape: conditions.Shape | None) -> dict[str, Any]:
+    """The builder's fields for a recognised simple shape (a combination leaves them empty)."""
+    if shape is None or isinstance(shape, conditions.AllOf | conditions.AnyOf):
+        return {}
+    names = {cls: name for name, cls in conditions.SHAPES.items()}
+    initial: dict[str, Any] = {"shape": names[type(shape)], "fact": shape.fact}
+    terms = getattr(shape, "terms", ())
+    initial["terms"] = [_term_key(shape.fact, term) for term in terms if not term.negated]
+    if hasattr(shape, "op"):
+        initial["op"] = shape.op
+    for attr in ("n", "percent"):
+        if hasattr(shape, attr):
+            initial["number"] = Decimal(getattr(shape, attr).numerator) / Decimal(getattr(shape, attr).denominator)
+    if hasattr(shape, "first"):
+        initial["first_month"], initial["last_month"] = shape.first, shape.last
+    return initial
+
+
+class AddNodeForm(forms.Form):
+    """Add an item (under a dimension or sub-dimension) or a sub-dimension (under a dimension)."""
+
+    kind = forms.ChoiceField(choices=[("item", _("item")), ("group", _("sub-dimension"))], label=_("Add"))
+    parent = forms.ChoiceField(label=_("Under"))
+    code = forms.CharField(label=_("Code (empty: the next free one)"), required=False, max_length=40)
+    title_th = forms.CharField(label=_("Title (Thai)"), required=False, max_length=1000)
+    title_en = forms.CharField(label=_("Title (English)"), required=False, max_length=1000)
+
+    def __init__(self, *args: Any, parents: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].choices = parents
+
+
+class MoveForm(forms.Form):
+    """Move a node up or down among its siblings, or under another parent."""
+
+    code = forms.CharField(max_length=40)
+    direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down"), ("to", "to")])
+    parent = forms.CharField(required=False, max_length=40)
+
+
+class CodeForm(forms.Form):
+    """The code a remove or renumber acts on (empty for renumbering the dimensions)."""
+
+    code = forms.CharField(required=False, max_length=40)

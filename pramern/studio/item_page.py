@@ -1,0 +1,220 @@
+"""What the studio's item editor and tree show: one item of a draft with its lines checked, the
+draft's validation as it concerns the item, and the tree of dimensions, sub-dimensions and items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from pramern.scoring import format_points
+from pramern.scoring.loader import build_facts
+from pramern.scoring.model import FactSpec
+from pramern.studio import conditions, edits
+from pramern.studio.conditions import Check
+from pramern.studio.models import FrameworkDraft
+from pramern.studio.services import DraftCheck, check_text
+
+
+@dataclass(frozen=True)
+class LineRow:
+    id: str
+    round: str
+    kind: str  # when | points_from
+    source: str
+    points: Decimal | None  # what the line can give (points, or the known maximum of points_from)
+    data: dict[str, Any]
+    check: Check
+
+    @property
+    def points_text(self) -> str:
+        return format_points(self.points) if self.points is not None else "?"
+
+
+@dataclass(frozen=True)
+class RoundRow:
+    code: str
+    title_th: str
+    title_en: str
+    item_potential: Decimal
+    framework_potential: Decimal | None
+
+    @property
+    def item_text(self) -> str:
+        return format_points(self.item_potential)
+
+    @property
+    def framework_text(self) -> str:
+        return format_points(self.framework_potential) if self.framework_potential is not None else ""
+
+
+@dataclass
+class ItemPage:
+    draft: FrameworkDraft
+    revision: int
+    document: dict[str, Any]
+    item: dict[str, Any]
+    code: str
+    parents: list[str]
+    facts: dict[str, FactSpec]
+    fact_problems: list[str]
+    lines: list[LineRow]
+    check: DraftCheck
+    problems: list[str] = field(default_factory=list)
+    rounds: list[RoundRow] = field(default_factory=list)
+
+    @property
+    def item_points(self) -> Decimal:
+        return _decimal(self.item.get("points"))
+
+    @property
+    def lines_total(self) -> Decimal:
+        return sum((line.points or Decimal(0) for line in self.lines), Decimal(0))
+
+    @property
+    def lines_reach_points(self) -> bool:
+        return self.lines_total >= self.item_points
+
+    @property
+    def item_points_text(self) -> str:
+        return format_points(self.item_points)
+
+    @property
+    def lines_total_text(self) -> str:
+        return format_points(self.lines_total)
+
+    @property
+    def round_codes(self) -> list[str]:
+        return [str(r.get("code")) for r in self.document.get("rounds") or [] if isinstance(r, dict)]
+
+
+def item_facts(document: Any, code: str) -> tuple[dict[str, FactSpec], list[str]]:
+    """The facts an item declares (for checking its rules), with the problems in them."""
+    item = edits.find_item(document, code)
+    return build_facts(item.get("facts") or {}, f"item {code}")
+
+
+def check_line(
+    line: dict[str, Any], facts: dict[str, FactSpec], item_points: Decimal | None
+) -> tuple[str, str, Decimal | None, Check]:
+    """A line's rule checked against the item's facts: (kind, source, what it can give, check)."""
+    kind = "points_from" if "points_from" in line else "when"
+    source = str(line.get(kind) or "")
+    points = _decimal(line.get("points")) if kind == "when" else None
+    result = conditions.check(source, facts, kind=kind, points=points, item_points=item_points)
+    return kind, source, result.maximum, result
+
+
+def item_page(draft: FrameworkDraft, code: str) -> ItemPage:
+    """The item ``code`` of the draft's newest revision (``EditError`` if it is not an item)."""
+    revision = draft.current_revision()
+    document = revision.document()
+    item = edits.find_item(document, code)
+    facts, fact_problems = item_facts(document, code)
+    item_points = _decimal(item.get("points"))
+    rows = []
+    for line in item.get("lines") or []:
+        kind, source, points, result = check_line(line, facts, item_points)
+        rows.append(LineRow(str(line.get("id")), str(line.get("round")), kind, source, points, line, result))
+    check = check_text(revision.source, f"{draft.code}-{draft.version}.yaml")
+    parents = _parents(document, code)
+    page = ItemPage(draft, revision.number, document, item, code, parents, facts, fact_problems, rows, check)
+    page.problems = problems_about(check, [code, *parents])
+    page.rounds = _rounds(document, rows, item_points, check)
+    return page
+
+
+def problems_about(check: DraftCheck, codes: list[str]) -> list[str]:
+    """The checker's problems that name one of ``codes`` (an item, its sub-dimension, its dimension)."""
+    wanted = tuple(f"{kind} {code}:" for code in codes for kind in ("item", "group", "dimension"))
+    return [problem for problem in check.problems if any(f" {w}" in problem for w in wanted)]
+
+
+def _parents(document: Any, code: str) -> list[str]:
+    parents = []
+    place = edits.locate(document, code)
+    while place.parent is not None:
+        parent_code = str(place.parent["code"])
+        parents.append(parent_code)
+        place = edits.locate(document, parent_code)
+    return parents
+
+
+def _rounds(document: Any, rows: list[LineRow], item_points: Decimal, check: DraftCheck) -> list[RoundRow]:
+    framework = {r.code: r.potential for r in check.rounds}
+    out = []
+    total = Decimal(0)
+    for rnd in document.get("rounds") or []:
+        if not isinstance(rnd, dict):
+            continue
+        code = str(rnd.get("code"))
+        total += sum((row.points or Decimal(0) for row in rows if row.round == code), Decimal(0))
+        out.append(
+            RoundRow(
+                code,
+                str(rnd.get("title_th", code)),
+                str(rnd.get("title_en", code)),
+                min(total, item_points),
+                framework.get(code),
+            )
+        )
+    return out
+
+
+def _decimal(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value)) if value is not None and not isinstance(value, bool) else Decimal(0)
+    except ArithmeticError:
+        return Decimal(0)
+
+
+# --------------------------------------------------------------------------- the tree
+
+
+@dataclass(frozen=True)
+class TreeRow:
+    code: str
+    kind: str  # dimension | group | item
+    depth: int
+    title_th: str
+    title_en: str
+    points: str
+    parent: str | None
+    first: bool
+    last: bool
+
+
+def tree_rows(document: Any) -> list[TreeRow]:
+    """Every dimension, sub-dimension and item in order, with what the tree's buttons need."""
+    rows: list[TreeRow] = []
+
+    def visit(nodes: list[Any], parent: dict[str, Any] | None, depth: int) -> None:
+        for index, node in enumerate(nodes):
+            if not isinstance(node, dict):
+                continue
+            kind = edits.kind_of(node, parent)
+            rows.append(
+                TreeRow(
+                    str(node.get("code")),
+                    kind,
+                    depth,
+                    str(node.get("title_th", "")),
+                    str(node.get("title_en", "")),
+                    format_points(_decimal(node.get("points"))),
+                    str(parent["code"]) if parent is not None else None,
+                    index == 0,
+                    index == len(nodes) - 1,
+                )
+            )
+            if "items" in node and isinstance(node["items"], list):
+                visit(node["items"], node, depth + 1)
+
+    visit(document.get("dimensions") or [], None, 0)
+    return rows
+
+
+def parent_choices(document: Any) -> list[tuple[str, str]]:
+    """Dimensions and sub-dimensions, as (code, label), for 'move to' and 'add under'."""
+    return [
+        (row.code, f"{row.code} {row.title_th}") for row in tree_rows(document) if row.kind in ("dimension", "group")
+    ]

@@ -1,0 +1,395 @@
+"""The studio's item editor, tree and live rule check (pramern.studio.item_views)."""
+
+from __future__ import annotations
+
+import difflib
+
+import pytest
+
+from pramern.audit.models import AuditEntry
+from pramern.organizations.models import Role
+from pramern.scoring.yamlio import dump_framework
+from pramern.studio import edits, services
+from pramern.studio.models import FrameworkDraft
+from tests.factories import framework, person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fern(world):
+    return person("fern", Role.Kind.FRAMEWORK_EDITOR)
+
+
+@pytest.fixture
+def draft(world, fern):
+    return services.start_draft(framework(), "oae-2570", "1", fern)
+
+
+def url(draft, code="1.1.2", tail=""):
+    return f"/studio/drafts/{draft.pk}/items/{code}/{tail}"
+
+
+def changed_lines(before, after):
+    diff = difflib.unified_diff(before.splitlines(), after.splitlines(), n=0)
+    return [line for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+
+
+def line_post(draft, line_id="second-presented", **changes):
+    line = edits.find_line(draft.document(), "1.1.2", line_id)
+    data = {
+        "base": draft.current_revision().number,
+        "action": "save",
+        "id": line["id"],
+        "round": line["round"],
+        "kind": "when",
+        "points": str(line["points"]),
+        "when": line["when"],
+        "th": line["th"],
+        "en": line["en"],
+        "missing_th": line["missing_th"],
+        "missing_en": line["missing_en"],
+        "combine": "replace",
+    }
+    data.update(changes)
+    return data
+
+
+# --------------------------------------------------------------------------- who may
+
+PAGES = ["", "lines/second-presented/", "lines/new/", "facts/followups/", "facts/new/"]
+
+
+@pytest.mark.parametrize("tail", PAGES)
+def test_anonymous_is_sent_to_log_in(client, draft, tail):
+    response = client.get(url(draft, tail=tail))
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+@pytest.mark.parametrize("username", ["alice", "eve", "xena"])
+@pytest.mark.parametrize("tail", PAGES)
+def test_unit_people_evaluators_and_executives_are_refused(client, world, draft, username, tail):
+    client.force_login(getattr(world, username))
+    assert client.get(url(draft, tail=tail)).status_code == 403
+    assert client.post(url(draft, tail="check/"), {"when": "count(followups) >= 1"}).status_code == 403
+    assert client.get(f"/studio/drafts/{draft.pk}/tree/").status_code == 403
+
+
+@pytest.mark.parametrize("tail", PAGES)
+def test_an_administrator_and_a_framework_editor_open_every_page(client, world, draft, fern, tail):
+    for user in (world.adam, fern):
+        client.force_login(user)
+        assert client.get(url(draft, tail=tail)).status_code == 200
+    assert client.get(f"/studio/drafts/{draft.pk}/tree/").status_code == 200
+
+
+def test_refused_people_change_nothing(client, world, draft):
+    client.force_login(world.eve)
+    response = client.post(url(draft, tail="lines/second-presented/"), line_post(draft, points="1"))
+    assert response.status_code == 403
+    assert draft.revisions.count() == 1
+
+
+def test_an_unknown_item_line_or_fact_is_404(client, draft, fern):
+    client.force_login(fern)
+    assert client.get(url(draft, code="9.9")).status_code == 404
+    assert client.get(url(draft, code="1.1")).status_code == 404  # a sub-dimension, not an item
+    assert client.get(url(draft, tail="lines/nope/")).status_code == 404
+    assert client.get(url(draft, tail="facts/nope/")).status_code == 404
+
+
+def test_a_published_draft_is_shown_but_refuses_changes(client, draft, fern):
+    FrameworkDraft.objects.filter(pk=draft.pk).update(state=FrameworkDraft.State.PUBLISHED)
+    client.force_login(fern)
+    page = client.get(url(draft))
+    assert page.status_code == 200
+    assert "เผยแพร่แล้ว" in page.content.decode()
+    assert client.post(url(draft, tail="lines/second-presented/"), line_post(draft, points="1")).status_code == 403
+    assert client.post(f"/studio/drafts/{draft.pk}/tree/remove/", {"code": "1.1.3"}).status_code == 403
+    assert draft.revisions.count() == 1
+
+
+# --------------------------------------------------------------------------- the item page
+
+
+def test_the_item_page_shows_texts_lines_facts_and_validation(client, draft, fern):
+    client.force_login(fern)
+    body = client.get(url(draft)).content.decode()
+    assert "มีการติดตามการดำเนินงานตามแนวทาง" in body
+    assert "count(followups where presented_to_director) &gt;= 2" in body
+    assert f'href="/studio/drafts/{draft.pk}/items/1.1.2/lines/second-presented/"' in body
+    assert "followups" in body
+    assert "บรรทัดคะแนนรวมกันให้ได้ 2 จากคะแนนเต็มของข้อ 2 คะแนน" in body
+    assert "ร่างทั้งฉบับผ่านการตรวจสอบ" in body  # the clone of FY2567 is valid
+    assert "66.5" in body and "120" in body  # each round's potential of the whole framework
+
+
+def test_saving_a_line_stores_a_revision_with_that_edit_only(client, draft, fern):
+    client.force_login(fern)
+    before = draft.current_revision().source
+    response = client.post(
+        url(draft, tail="lines/second-presented/"),
+        line_post(draft, when="count(followups where presented_to_director) >= 1"),
+    )
+    assert response.status_code == 302 and response["Location"] == url(draft)
+    revision = draft.current_revision()
+    assert revision.number == 2
+    assert revision.summary == "1.1.2: แก้ไขบรรทัดคะแนน second-presented"
+    assert revision.author == fern
+    assert changed_lines(before, revision.source) == [
+        "-        when: count(followups where presented_to_director) >= 2",
+        "+        when: count(followups where presented_to_director) >= 1",
+    ]
+    assert AuditEntry.objects.filter(action="pramern.studio.revision_saved").count() == 1
+    page = client.get(response["Location"]).content.decode()
+    assert "บันทึกแล้ว" in page and "ร่างทั้งฉบับผ่านการตรวจสอบ" in page
+
+
+def test_a_bad_condition_is_refused_with_the_text_kept_and_its_column_shown(client, draft, fern):
+    client.force_login(fern)
+    typed = "count(followups where presented_to_director) = 2"
+    response = client.post(url(draft, tail="lines/second-presented/"), line_post(draft, when=typed, th="ข้อความใหม่"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "count(followups where presented_to_director) = 2</textarea>" in body
+    assert 'value="ข้อความใหม่"' in body
+    assert "ตัวอักษร &#x27;=&#x27; ใช้ที่นี่ไม่ได้ (เปรียบเทียบว่าเท่ากันให้ใช้ ==)" in body
+    assert "<mark>=</mark>" in body and "คอลัมน์ 46" in body
+    assert draft.revisions.count() == 1
+
+
+def test_a_line_giving_more_than_its_item_is_refused(client, draft, fern):
+    client.force_login(fern)
+    response = client.post(url(draft, tail="lines/second-presented/"), line_post(draft, points="3"))
+    assert response.status_code == 200
+    assert "มากกว่าคะแนนเต็มของข้อ 2 คะแนน" in response.content.decode()
+    assert draft.revisions.count() == 1
+
+
+def test_adding_a_line_then_the_item_shows_its_lines_total(client, draft, fern):
+    client.force_login(fern)
+    data = line_post(draft, id="third", when="count(followups) >= 3", points="0.5")
+    response = client.post(url(draft, tail="lines/new/"), data)
+    assert response.status_code == 302
+    assert draft.current_revision().summary == "1.1.2: เพิ่มบรรทัดคะแนน third"
+    assert [line["id"] for line in edits.find_item(draft.document(), "1.1.2")["lines"]][-1] == "third"
+    body = client.get(url(draft)).content.decode()
+    assert "บรรทัดคะแนนรวมกันให้ได้ 2.5 จากคะแนนเต็มของข้อ 2 คะแนน" in body
+    again = client.post(url(draft, tail="lines/new/"), {**data, "base": draft.current_revision().number})
+    assert again.status_code == 200 and "มีบรรทัดคะแนน third อยู่แล้ว" in again.content.decode()
+
+
+def test_lines_move_and_are_removed(client, draft, fern):
+    client.force_login(fern)
+    client.post(url(draft, tail="lines/second/move/"), {"direction": "up"})
+    assert [ln["id"] for ln in edits.find_item(draft.document(), "1.1.2")["lines"]] == [
+        "second",
+        "first",
+        "second-presented",
+    ]
+    client.post(url(draft, tail="lines/second/remove/"))
+    assert [ln["id"] for ln in edits.find_item(draft.document(), "1.1.2")["lines"]] == ["first", "second-presented"]
+    body = client.get(url(draft)).content.decode()
+    assert "บรรทัดคะแนนรวมกันให้ได้ 1.5 จากคะแนนเต็มของข้อ 2 คะแนน" in body
+    assert "ปัญหาของข้อนี้" in body and "the lines can give at most 1.5" in body
+
+
+def test_saving_the_texts_unchanged_stores_nothing_and_a_change_stores_only_it(client, draft, fern):
+    client.force_login(fern)
+    form = client.get(url(draft)).context["form"]
+    data = {key: ("" if value is None else value) for key, value in form.initial.items()}
+    data["base"] = 1
+    assert client.post(url(draft), data).status_code == 302
+    assert draft.revisions.count() == 1
+    data["title_en"] = "Follow-up of the guideline"
+    data["evidence"] += "\nภาพถ่าย | Photos"
+    client.post(url(draft), data)
+    revision = draft.current_revision()
+    assert revision.number == 2 and revision.summary == "1.1.2: แก้ไขข้อความของข้อ"
+    assert changed_lines(draft.revisions.get(number=1).source, revision.source) == [
+        "-      title_en: The implementation of the guideline is followed up",
+        "+      title_en: Follow-up of the guideline",
+        "+      - th: ภาพถ่าย",
+        "+        en: Photos",
+    ]
+
+
+def test_a_text_error_keeps_what_was_typed(client, draft, fern):
+    client.force_login(fern)
+    data = {key: ("" if v is None else v) for key, v in client.get(url(draft)).context["form"].initial.items()}
+    data.update(base=1, title_th="ชื่อใหม่ที่พิมพ์", evidence="ไม่มีตัวคั่น")
+    response = client.post(url(draft), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'value="ชื่อใหม่ที่พิมพ์"' in body and "ไม่มีตัวคั่น</textarea>" in body
+    assert draft.revisions.count() == 1
+
+
+def test_a_save_on_top_of_a_newer_revision_is_refused(client, draft, fern):
+    client.force_login(fern)
+    services.save_revision(draft, edits.set_texts(draft.document(), "1.1.2", title_en="Someone else's"), fern, "x")
+    response = client.post(url(draft, tail="lines/second-presented/"), {**line_post(draft, points="1"), "base": 1})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'class="banner error"' in body and 'name="points" value="1"' in body
+    assert draft.revisions.count() == 2
+
+
+# --------------------------------------------------------------------------- facts
+
+
+def test_adding_renaming_and_removing_a_fact(client, draft, fern):
+    client.force_login(fern)
+    new = {
+        "base": 1,
+        "name": "meetings",
+        "type": "event",
+        "th": "การประชุม",
+        "en": "Meetings",
+        "fields": "",
+        "options": "",
+    }
+    assert client.post(url(draft, tail="facts/new/"), new).status_code == 302
+    assert draft.current_revision().summary == "1.1.2: เพิ่มข้อเท็จจริง meetings"
+    assert edits.find_item(draft.document(), "1.1.2")["facts"]["meetings"] == {
+        "type": "event",
+        "th": "การประชุม",
+        "en": "Meetings",
+    }
+    form = client.get(url(draft, tail="facts/followups/")).context["form"]
+    data = {key: ("" if v is None else v) for key, v in form.initial.items()}
+    data.update(base=2, name="checks")
+    assert client.post(url(draft, tail="facts/followups/"), data).status_code == 302
+    item = edits.find_item(draft.document(), "1.1.2")
+    assert list(item["facts"]) == ["checks", "meetings"]
+    assert item["lines"][2]["when"] == "count(checks where presented_to_director) >= 2"
+    refused = client.post(url(draft, tail="facts/checks/remove/"), follow=True)
+    assert "บรรทัดคะแนน first, second, second-presented ใช้ข้อเท็จจริง checks อยู่" in refused.content.decode()
+    client.post(url(draft, tail="facts/meetings/remove/"))
+    assert list(edits.find_item(draft.document(), "1.1.2")["facts"]) == ["checks"]
+
+
+def test_a_fact_with_bad_yaml_keeps_what_was_typed(client, draft, fern):
+    client.force_login(fern)
+    typed = "signed: {type: flag, th: ลงนาม"
+    data = {"base": 1, "name": "memos", "type": "event", "th": "บันทึก", "en": "Memos", "fields": typed}
+    response = client.post(url(draft, tail="facts/new/"), data)
+    assert response.status_code == 200
+    assert "signed: {type: flag, th: ลงนาม</textarea>" in response.content.decode()
+    assert draft.revisions.count() == 1
+
+
+# --------------------------------------------------------------------------- live check and builder
+
+
+def test_the_live_check_shows_ok_and_the_maximum(client, draft, fern):
+    client.force_login(fern)
+    response = client.post(
+        url(draft, tail="check/"),
+        {"kind": "when", "when": "count(followups) >= 3", "points": "0.5", "original_id": ""},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "เงื่อนไขถูกต้อง" in body
+    assert "บรรทัดนี้ให้คะแนนได้สูงสุด 0.5 จากคะแนนเต็มของข้อ 2 คะแนน" in body
+    assert "ให้ได้ 2.5 จาก 2 คะแนน" in body
+
+
+def test_the_live_check_marks_the_column_of_an_error_in_thai(client, draft, fern):
+    client.force_login(fern)
+    response = client.post(url(draft, tail="check/"), {"kind": "when", "when": "count(folowups where x) >= 2"})
+    body = response.content.decode()
+    assert "ไม่รู้จักชื่อ folowups (ข้อเท็จจริงของข้อนี้: followups; ตัวแปร: sections, staff)" in body
+    assert "count(<mark>f</mark>olowups where x) &gt;= 2" in body
+    assert "      ^" in body and "คอลัมน์ 7" in body
+    assert "ไม่รู้จักข้อเท็จจริง folowups" in body
+    fields = client.post(url(draft, tail="check/"), {"kind": "when", "when": "count(followups where presnted) >= 2"})
+    assert "followups ไม่มีช่องข้อมูล presnted" in fields.content.decode()
+    best = client.post(
+        url(draft, code="7.3", tail="check/"), {"kind": "points_from", "points_from": "best(applications)"}
+    )
+    assert "บรรทัดนี้ให้คะแนนได้สูงสุด 10 จากคะแนนเต็มของข้อ 10 คะแนน" in best.content.decode()
+
+
+def test_the_builder_writes_the_rule_into_the_form_without_saving(client, draft, fern):
+    client.force_login(fern)
+    data = line_post(
+        draft,
+        action="build",
+        shape="count",
+        fact="followups",
+        terms=["followups:presented_to_director"],
+        op=">=",
+        number="3",
+        combine="and",
+        when="count(followups) >= 1",
+    )
+    response = client.post(url(draft, tail="lines/second-presented/"), data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "count(followups) &gt;= 1 and count(followups where presented_to_director) &gt;= 3</textarea>" in body
+    assert "เงื่อนไขถูกต้อง" in body
+    assert draft.revisions.count() == 1
+    wrong = client.post(url(draft, tail="lines/second-presented/"), {**data, "shape": "best"})
+    assert "ไม่เหมาะกับข้อเท็จจริงชนิด event" in wrong.content.decode()
+
+
+def test_an_existing_simple_condition_opens_in_the_builder(client, draft, fern):
+    client.force_login(fern)
+    form = client.get(url(draft, tail="lines/second-presented/")).context["form"]
+    assert form.initial["shape"] == "count"
+    assert form.initial["terms"] == ["followups:presented_to_director"]
+    assert form.initial["number"] == 2
+
+
+# --------------------------------------------------------------------------- the tree
+
+
+def test_the_tree_lists_every_node_with_links_to_items(client, draft, fern):
+    client.force_login(fern)
+    body = client.get(f"/studio/drafts/{draft.pk}/tree/").content.decode()
+    assert f'href="/studio/drafts/{draft.pk}/items/7.3/"' in body
+    assert 'id="node-1.1"' in body
+
+
+def test_tree_operations_save_revisions(client, draft, fern):
+    client.force_login(fern)
+    tree = f"/studio/drafts/{draft.pk}/tree/"
+    assert (
+        client.post(
+            tree + "add/", {"base": 1, "kind": "item", "parent": "1.1", "code": "", "title_th": "ข้อใหม่ทดลอง"}
+        ).status_code
+        == 302
+    )
+    document = draft.document()
+    assert edits.find_item(document, "1.1.5")["title_th"] == "ข้อใหม่ทดลอง"
+    assert draft.current_revision().summary == "1.1.5: เพิ่มใต้ 1.1"
+    client.post(tree + "move/", {"code": "1.1.5", "direction": "up"})
+    assert [c["code"] for c in edits.find(draft.document(), "1.1")["items"]] == [
+        "1.1.1",
+        "1.1.2",
+        "1.1.3",
+        "1.1.5",
+        "1.1.4",
+    ]
+    client.post(tree + "renumber/", {"code": "1.1"})
+    assert edits.find(draft.document(), "1.1.4")["title_th"] == "ข้อใหม่ทดลอง"
+    client.post(tree + "move/", {"code": "1.1.4", "direction": "to", "parent": "7"})
+    assert edits.find(draft.document(), "7.9")["title_th"] == "ข้อใหม่ทดลอง"
+    client.post(tree + "remove/", {"code": "7.9"})
+    client.post(tree + "renumber/", {"code": "1.1"})
+    assert dump_framework(draft.document()) == draft.revisions.get(number=1).source
+    assert draft.revisions.count() == 7
+    summaries = list(draft.revisions.order_by("number").values_list("summary", flat=True))
+    assert summaries[2:] == ["1.1.5: เลื่อนขึ้น", "1.1: เรียงเลขข้อใหม่", "1.1.4: ย้ายไปไว้ใต้ 7", "7.9: ลบ", "1.1: เรียงเลขข้อใหม่"]
+
+
+def test_an_impossible_tree_operation_is_explained(client, draft, fern):
+    client.force_login(fern)
+    tree = f"/studio/drafts/{draft.pk}/tree/"
+    response = client.post(tree + "add/", {"base": 1, "kind": "item", "parent": "1.1", "code": "1.1.2"})
+    assert response.status_code == 400
+    assert "รหัส 1.1.2 มีอยู่แล้ว" in response.content.decode()
+    moved = client.post(tree + "move/", {"code": "1.1", "direction": "to", "parent": "1.2"}, follow=True)
+    assert "ตัวชี้วัดย่อยอยู่ได้เฉพาะใต้ด้าน" in moved.content.decode()
+    assert draft.revisions.count() == 1
