@@ -15,7 +15,7 @@ from pramern.scoring.yamlio import dump_framework, load_text
 from pramern.studio import services
 from pramern.studio.models import FrameworkDraft, FrameworkPatch
 from tests.conftest import FRAMEWORK_FILE
-from tests.factories import person
+from tests.factories import page_queries, person
 
 
 @pytest.fixture
@@ -140,6 +140,21 @@ def test_the_index_lists_drafts_in_thai(client, fern, draft):
     assert "ร่างกรอบการประเมิน" in body and "เริ่มร่างจากกรอบที่ติดตั้งแล้ว" in body
     assert f'href="/studio/d/{draft.pk}/"' in body and "ฉบับแก้ไขที่ 1" in body
     assert "เฟิร์น ผู้ร่าง (fern)" in body
+
+
+def test_the_index_takes_the_same_queries_for_one_draft_or_many(client, world, fern, draft):
+    client.force_login(fern)
+    one = page_queries(client, "/studio/")
+    for version in ("2", "3", "4"):
+        more = services.start_draft(world.framework, "oae-2570", version, fern)
+        document = more.document()
+        document["title_en"] = f"Version {version}"
+        services.save_revision(more, document, world.adam)
+    # session, user, roles (access); the drafts with their frameworks and people; their revisions
+    # with their authors; the installed frameworks (the clone form's choices, read twice by the
+    # form's rendering, and the list)
+    assert one == 8
+    assert page_queries(client, "/studio/") == one
 
 
 def test_cloning_from_the_index_opens_the_new_draft(client, world, fern):
