@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from pramern.scoring import format_points
 from pramern.studio.models import DraftRevision, FrameworkDraft
 from pramern.studio.services import text_diff
+from pramern.ui.text import english
 
 
 @dataclass
@@ -52,6 +53,11 @@ class TreeNode:
     facts: int = 0
     lines: int = 0
     children: list[TreeNode] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        """The title in the active language (the Thai one when the English one is missing)."""
+        return self.title_en if english() and self.title_en else self.title_th
 
     @property
     def points_text(self) -> str:

@@ -218,6 +218,23 @@ def test_the_draft_page_shows_fields_tree_validation_and_revisions_in_thai(clien
     assert 'hx-trigger="draft-saved from:body"' in body
 
 
+def test_a_half_written_draft_shows_its_problems_and_what_it_has(client, fern):
+    text = (
+        "code: oae-2571\nversion: '1'\ntitle_th: ร่างทดลอง\ntotal_points: abc\n"
+        "rounds: [{code: R6, starts: '2026-02-30'}]\n"
+        "dimensions:\n- code: '1'\n  title_th: ด้านแรก\n  points: 1x\n  items:\n"
+        "  - code: '1.1'\n    title_th: ข้อแรก\n    points: 2\n    lines: [{id: a}]\n  - just text\n"
+    )
+    draft = services.start_draft_from_text(text.encode(), "half.yaml", fern)
+    client.force_login(fern)
+    response = client.get(f"/studio/d/{draft.pk}/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "ปัญหาที่ต้องแก้ก่อนประกาศใช้" in body and "ด้านแรก" in body and "ข้อแรก" in body
+    assert 'value="2026-02-30"' in body  # the impossible date is shown as it is, to be fixed
+    assert client.get(f"/studio/d/{draft.pk}/publish/").status_code == 200
+
+
 def test_saving_the_page_unchanged_stores_no_revision(client, fern, draft):
     client.force_login(fern)
     url = f"/studio/d/{draft.pk}/"
