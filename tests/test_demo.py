@@ -22,11 +22,12 @@ from pramern.audit.models import AuditEntry
 from pramern.errors import WorkspaceError
 from pramern.frameworks.models import Framework, RoundSchedule
 from pramern.organizations.models import Role, Section, Unit
+from pramern.studio.models import DraftRevision, FrameworkDraft
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 THAI = re.compile(r"[\u0e00-\u0e7f]")
-USERNAMES = ["officer", "director", "officer2", "evaluator", "executive", "admin"]
+USERNAMES = ["officer", "director", "officer2", "evaluator", "executive", "admin", "editor"]
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +42,19 @@ def load_demo(*args: str) -> str:
 
 
 def counts() -> dict[str, object]:
-    models = [Unit, Section, get_user_model(), Role, Assessment, Record, Evidence, UnitRound, AuditEntry]
+    models = [
+        Unit,
+        Section,
+        get_user_model(),
+        Role,
+        Assessment,
+        Record,
+        Evidence,
+        UnitRound,
+        AuditEntry,
+        FrameworkDraft,
+        DraftRevision,
+    ]
     return {model.__name__: model.objects.count() for model in models} | {
         "deadlines": list(RoundSchedule.objects.order_by("round_code").values_list("submission_deadline", flat=True))
     }
@@ -75,6 +88,7 @@ def test_it_loads_units_people_and_assessments_at_every_stage_and_a_second_run_c
         "evaluator",
         "executive",
         "administrator",
+        "framework_editor",
     }
     assert Role.objects.filter(user__username="officer", kind="officer", unit__code="oae-bapp").exists()
     assert Role.objects.filter(user__username="director", kind="director", unit__code="oae-bapp").exists()
@@ -123,6 +137,16 @@ def test_it_loads_units_people_and_assessments_at_every_stage_and_a_second_run_c
     assert Record.objects.filter(date__gt=dt.date(2024, 2, 28)).exists()
     assert not Record.objects.filter(date__lt=dt.date(2023, 8, 1)).exists()
     assert not Record.objects.filter(date__gt=dt.date(2024, 7, 31)).exists()
+
+    fiscal_year = today.year + 543 + (today.month >= 10)  # FY2570 runs from 1 Oct 2569 (2026)
+    draft = FrameworkDraft.objects.get()
+    assert (draft.code, draft.version, draft.state) == (f"oae-{fiscal_year}", "1", "draft")
+    assert draft.based_on == framework and draft.created_by.username == "editor"
+    assert draft.title_th.startswith("ร่าง – สำเนาจากปี 2567 ไม่ใช่แนวทางอย่างเป็นทางการ")
+    assert draft.title_th.endswith(f"ปี {fiscal_year}") and draft.document()["title_th"] == draft.title_th
+    assert draft.title_en.startswith("DRAFT")
+    assert Role.objects.filter(user__username="editor", kind="framework_editor", unit=None).exists()
+    assert f"/studio/d/{draft.pk}/" in output
 
     for username in USERNAMES:
         assert re.search(rf"^{re.escape(username)}\s+pramern-demo\s", output, re.MULTILINE), username

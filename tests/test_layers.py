@@ -96,6 +96,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.review.queue",
             "pramern.review.pages",
             "pramern.audit.history",
+            "pramern.studio.pages",  # issue 10: the studio's list, tree, revisions and diffs
             "pramern.studio.dryrun",  # issue 10: a draft scored against real assessments
             "pramern.assessments.years",  # issue 10: fiscal years across pages
             "pramern.studio.item_page",  # issue 10: the item editor's page and the draft's tree

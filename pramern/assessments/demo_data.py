@@ -50,6 +50,8 @@ PEOPLE: tuple[Person, ...] = (
     Person("evaluator", "evaluator", None, "นภัสสร", "เจริญผล"),
     Person("executive", "executive", None, "ชนินทร์", "วัฒนากร"),
     Person("admin", "administrator", None, "ณัฐพล", "อินทรสุวรรณ"),
+    # The Evaluation Centre's author of next year's framework (the studio only).
+    Person("editor", "framework_editor", None, "ศศิธร", "มั่นคงดี"),
 )
 
 ROLE_LABELS = {
@@ -58,7 +60,43 @@ ROLE_LABELS = {
     "evaluator": ("ผู้ประเมิน (ศปผ.)", "evaluator"),
     "executive": ("ผู้บริหาร สศก.", "executive"),
     "administrator": ("ผู้ดูแลระบบ", "administrator"),
+    "framework_editor": ("ผู้จัดทำกรอบการประเมิน (ศปผ.)", "framework editor"),
 }
+
+
+# --------------------------------------------------------------------------- next year's draft
+
+#: Who starts the demo's draft of the current fiscal year's framework in the studio.
+DRAFT_AUTHOR = "editor"
+DRAFT_VERSION = "1"
+#: What every title of the demo's draft says first: it is a copy, not the Centre's guideline.
+DRAFT_MARK_TH = "ร่าง – สำเนาจากปี 2567 ไม่ใช่แนวทางอย่างเป็นทางการ"
+DRAFT_MARK_EN = "DRAFT – a copy of FY2567, not an official guideline"
+
+
+def fiscal_year(today: dt.date) -> int:
+    """The government fiscal year (Buddhist era) that ``today`` falls in: it starts on 1 October,
+    so 2 Dec 2026 is in FY2570 (1 Oct 2569 – 30 Sep 2570)."""
+    return today.year + 543 + (1 if today.month >= 10 else 0)
+
+
+@dataclass(frozen=True)
+class DraftPlan:
+    code: str
+    version: str
+    title_th: str
+    title_en: str
+
+
+def draft_plan(today: dt.date) -> DraftPlan:
+    """The demo's draft for the current fiscal year, cloned from FY2567 (``oae-2570`` in FY2570)."""
+    year = fiscal_year(today)
+    return DraftPlan(
+        code=f"oae-{year}",
+        version=DRAFT_VERSION,
+        title_th=f"{DRAFT_MARK_TH}: โครงการส่งเสริมการพัฒนาหน่วยงานระดับสำนัก/ศูนย์/กอง ของ สศก. ปี {year}",
+        title_en=f"{DRAFT_MARK_EN}: OAE unit-development programme, fiscal year {year}",
+    )
 
 
 # --------------------------------------------------------------------------- stages

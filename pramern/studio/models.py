@@ -18,12 +18,13 @@ from django.utils.translation import gettext_lazy as _
 
 from pramern.frameworks.models import Framework
 from pramern.scoring.yamlio import load_text
+from pramern.ui.text import english
 
 
 class FrameworkDraftQuerySet(models.QuerySet["FrameworkDraft"]):
     def for_index(self) -> FrameworkDraftQuerySet:
         """Drafts for the studio's list, newest first, with who started them and what they came from
-        and became (one query; the newest revision of each is read by ``with_last_revisions``)."""
+        and became (one query)."""
         return self.select_related("created_by", "based_on", "published").order_by("-created_at", "-pk")
 
 
@@ -32,7 +33,7 @@ class FrameworkDraft(models.Model):
 
     class State(models.TextChoices):
         DRAFT = "draft", _("draft")
-        PUBLISHED = "published", _("published")
+        PUBLISHED = "published", _("published for use")
 
     code = models.CharField(_("code"), max_length=50)
     version = models.CharField(_("version"), max_length=20)
@@ -80,6 +81,11 @@ class FrameworkDraft(models.Model):
         return reverse("studio:draft", args=[self.pk])
 
     @property
+    def title(self) -> str:
+        """The title in the active language (Thai unless English is chosen)."""
+        return self.title_en if english() and self.title_en else self.title_th
+
+    @property
     def is_editable(self) -> bool:
         return self.state == self.State.DRAFT
 
@@ -99,7 +105,7 @@ class DraftRevision(models.Model):
     """One save of a draft: the whole framework text, who saved it, when and why."""
 
     draft = models.ForeignKey(FrameworkDraft, on_delete=models.CASCADE, related_name="revisions")
-    number = models.PositiveIntegerField(_("number"))
+    number = models.PositiveIntegerField(_("revision number"))
     source = models.TextField(_("source (YAML)"))
     sha256 = models.CharField(_("SHA-256 of the source"), max_length=64)
     author = models.ForeignKey(

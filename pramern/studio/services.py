@@ -261,6 +261,10 @@ class DraftCheck:
     line_tests: list[LineTestOutcome] = field(default_factory=list)
 
     @property
+    def passed_tests(self) -> list[LineTestOutcome]:
+        return [test for test in self.line_tests if test.passed]
+
+    @property
     def failing_tests(self) -> list[LineTestOutcome]:
         return [test for test in self.line_tests if not test.passed]
 

@@ -5,6 +5,16 @@ from pramern.studio import views
 app_name = "studio"
 urlpatterns = [
     path("studio/", views.index, name="index"),
+    path("studio/new/", views.start_clone, name="start-clone"),
+    path("studio/upload/", views.start_upload, name="start-upload"),
+    path("studio/d/<int:pk>/", views.draft, name="draft"),
+    path("studio/d/<int:pk>/check/", views.check, name="check"),
+    path("studio/d/<int:pk>/revisions/", views.revisions, name="revisions"),
+    path("studio/d/<int:pk>/r<int:number>.yaml", views.download, name="download"),
+    path("studio/d/<int:pk>/diff/", views.diff, name="diff"),
+    path("studio/d/<int:pk>/publish/", views.publish, name="publish"),
+    path("studio/f/<str:code>/<str:version>/patch/", views.patch, name="patch"),
+    # the item editor's pages follow (pramern.studio.edits), then the dry run's
 ]
 
 # issue 10, the item editor and the tree (pramern/studio/item_views.py)

@@ -49,7 +49,7 @@ def test_a_published_draft_takes_no_more_revisions_and_is_not_published_twice(dr
     document["title_en"] = "Changed after publishing"
     with pytest.raises(services.StudioError) as refused:
         services.save_revision(draft, document, fern)
-    assert "published" in refused.value.message
+    assert "ประกาศใช้แล้ว" in refused.value.message
     with pytest.raises(services.StudioError):
         services.publish(draft, fern)
     assert draft.revisions.count() == 1
@@ -109,7 +109,7 @@ def test_a_scoring_change_is_refused_as_a_patch(published, fern, change):
     source = published.source
     with pytest.raises(services.StudioError) as refused:
         services.patch_published(published, document, fern, "เปลี่ยนคะแนน")
-    assert "new version" in refused.value.message or "เวอร์ชันใหม่" in refused.value.message
+    assert "ต้องทำเป็นเวอร์ชันใหม่" in refused.value.message
     published.refresh_from_db()
     assert published.source == source and not FrameworkPatch.objects.exists()
     assert not AuditEntry.objects.filter(action="pramern.framework.patched").exists()

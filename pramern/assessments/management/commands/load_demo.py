@@ -26,6 +26,7 @@ from django.utils import timezone
 from pramern.assessments.adapter import load_scoring_assessment
 from pramern.assessments.demo_data import (
     DEMO_PASSWORD,
+    DRAFT_AUTHOR,
     EMPTY,
     FRAMEWORK_CODE,
     FRAMEWORK_FILE,
@@ -37,6 +38,7 @@ from pramern.assessments.demo_data import (
     STAGES,
     Stage,
     deadlines,
+    draft_plan,
     person_of,
     review_of,
     sign_offs,
@@ -54,6 +56,8 @@ from pramern.reports.scorecards import refresh_later
 from pramern.review.services import set_verdict, set_verified_value, transition
 from pramern.scoring import AssessmentError, FrameworkError
 from pramern.scoring.loader import format_points
+from pramern.studio.models import FrameworkDraft
+from pramern.studio.services import start_draft
 from pramern.thaitext import display_width
 
 # --------------------------------------------------------------------------- the command
@@ -94,6 +98,7 @@ class Command(BaseCommand):
                 if created:
                     fill(assessment, demo, STAGES.get(demo.code, EMPTY), users, today)
                     filled += 1
+            draft, started = next_year_draft(framework, users[DRAFT_AUTHOR], today)
             rows = check(framework, units)
             for assessment in Assessment.objects.filter(framework=framework, unit__in=units.values()):
                 # the dashboards read stored score cards; with the services' own refreshes, once per
@@ -104,6 +109,11 @@ class Command(BaseCommand):
             + ("" if filled else " (already loaded: nothing changed; --reset loads them again)")
         )
         self.print_units(rows)
+        self.stdout.write("")
+        self.stdout.write(
+            f"สตูดิโอ / Studio: {'started' if started else 'kept'} the draft {draft} ({draft.title_th}) "
+            f"at /studio/d/{draft.pk}/"
+        )
         self.print_logins(units)
 
     def _framework(self) -> Framework:
@@ -133,6 +143,8 @@ class Command(BaseCommand):
             th, en = ROLE_LABELS[person.role]
             unit = units[person.unit] if person.unit else None
             where = f"{unit.short_name} {unit.name_th}" if unit else "สศก. (ทุกหน่วยงาน / every unit)"
+            if person.role == "framework_editor":
+                where = "สตูดิโอกรอบการประเมินเท่านั้น / the framework studio only"
             table.append((person.username, DEMO_PASSWORD, f"{th} / {en}", where))
         self.stdout.write(_table(table))
         self.stdout.write("Accounts that existed before keep their own password unless load_demo --reset is used.")
@@ -159,6 +171,19 @@ def move_deadlines(framework: Framework, today: dt.date) -> None:
                 schedule,
                 data={"round": schedule.round_code, "before": str(before), "after": str(after), "by": "load_demo"},
             )
+
+
+def next_year_draft(framework: Framework, author: Any, today: dt.date) -> tuple[FrameworkDraft, bool]:
+    """The studio's draft for the current fiscal year, cloned from FY2567 by the demo's framework
+    editor the first time (a draft someone has edited or published since is left as it is)."""
+    plan = draft_plan(today)
+    existing = FrameworkDraft.objects.filter(code=plan.code, version=plan.version).first()
+    if existing is not None:
+        return existing, False
+    if Framework.objects.filter(code=plan.code, version=plan.version).exists():
+        raise CommandError(f"{plan.code}@{plan.version} is installed already: the demo's draft would clash with it")
+    draft = start_draft(framework, plan.code, plan.version, author, title_th=plan.title_th, title_en=plan.title_en)
+    return draft, True
 
 
 def load_units() -> dict[str, Unit]:
