@@ -27,7 +27,7 @@ from pramern.studio import conditions, edits
 from pramern.studio.editing import edit_draft
 from pramern.studio.edits import Document, EditError
 from pramern.studio.item_forms import AddNodeForm, CodeForm, FactForm, ItemTextsForm, LineForm, MoveForm
-from pramern.studio.item_page import ItemPage, item_facts, item_page, parent_choices, tree_rows
+from pramern.studio.item_page import ItemPage, item_facts, item_page, parent_choices, revision_state, tree_rows
 from pramern.studio.models import FrameworkDraft
 
 
@@ -171,7 +171,7 @@ def check_condition(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     the names the item does not have, and what the item's lines then add up to."""
     draft = _draft_for_reading(request, pk)
     try:
-        document = draft.document()
+        document = revision_state(draft)[1]
         facts, _problems = item_facts(document, code)
         item_node = edits.find_item(document, code)
     except EditError:
@@ -288,14 +288,14 @@ def tree(request: HttpRequest, pk: int) -> HttpResponse:
 
 def tree_context(draft: FrameworkDraft, form: AddNodeForm | None = None) -> dict[str, Any]:
     """What ``studio/item/_tree.html`` needs (the draft page may include it with this context)."""
-    document = draft.document()
+    revision, document, _check = revision_state(draft)
     parents = parent_choices(document)
     return {
         "draft": draft,
         "tree": tree_rows(document),
         "parents": parents,
         "add_form": form or AddNodeForm(parents=parents),
-        "revision": draft.current_revision().number,
+        "revision": revision.number,
     }
 
 
@@ -308,7 +308,7 @@ def _tree_url(draft: FrameworkDraft, code: str | None = None) -> str:
 @require_POST
 def tree_add(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk)
-    document = draft.document()
+    document = revision_state(draft)[1]
     form = AddNodeForm(request.POST, parents=parent_choices(document))
     if form.is_valid():
         data = form.cleaned_data

@@ -27,7 +27,7 @@ def draft(world, fern):
 
 
 def url(draft, code="1.1.2", tail=""):
-    return f"/studio/drafts/{draft.pk}/items/{code}/{tail}"
+    return f"/studio/d/{draft.pk}/items/{code}/{tail}"
 
 
 def changed_lines(before, after):
@@ -72,7 +72,7 @@ def test_unit_people_evaluators_and_executives_are_refused(client, world, draft,
     client.force_login(getattr(world, username))
     assert client.get(url(draft, tail=tail)).status_code == 403
     assert client.post(url(draft, tail="check/"), {"when": "count(followups) >= 1"}).status_code == 403
-    assert client.get(f"/studio/drafts/{draft.pk}/tree/").status_code == 403
+    assert client.get(f"/studio/d/{draft.pk}/tree/").status_code == 403
 
 
 @pytest.mark.parametrize("tail", PAGES)
@@ -80,7 +80,7 @@ def test_an_administrator_and_a_framework_editor_open_every_page(client, world, 
     for user in (world.adam, fern):
         client.force_login(user)
         assert client.get(url(draft, tail=tail)).status_code == 200
-    assert client.get(f"/studio/drafts/{draft.pk}/tree/").status_code == 200
+    assert client.get(f"/studio/d/{draft.pk}/tree/").status_code == 200
 
 
 def test_refused_people_change_nothing(client, world, draft):
@@ -105,7 +105,7 @@ def test_a_published_draft_is_shown_but_refuses_changes(client, draft, fern):
     assert page.status_code == 200
     assert "เผยแพร่แล้ว" in page.content.decode()
     assert client.post(url(draft, tail="lines/second-presented/"), line_post(draft, points="1")).status_code == 403
-    assert client.post(f"/studio/drafts/{draft.pk}/tree/remove/", {"code": "1.1.3"}).status_code == 403
+    assert client.post(f"/studio/d/{draft.pk}/tree/remove/", {"code": "1.1.3"}).status_code == 403
     assert draft.revisions.count() == 1
 
 
@@ -117,7 +117,7 @@ def test_the_item_page_shows_texts_lines_facts_and_validation(client, draft, fer
     body = client.get(url(draft)).content.decode()
     assert "มีการติดตามการดำเนินงานตามแนวทาง" in body
     assert "count(followups where presented_to_director) &gt;= 2" in body
-    assert f'href="/studio/drafts/{draft.pk}/items/1.1.2/lines/second-presented/"' in body
+    assert f'href="/studio/d/{draft.pk}/items/1.1.2/lines/second-presented/"' in body
     assert "followups" in body
     assert "บรรทัดคะแนนรวมกันให้ได้ 2 จากคะแนนเต็มของข้อ 2 คะแนน" in body
     assert "ร่างทั้งฉบับผ่านการตรวจสอบ" in body  # the clone of FY2567 is valid
@@ -347,14 +347,14 @@ def test_an_existing_simple_condition_opens_in_the_builder(client, draft, fern):
 
 def test_the_tree_lists_every_node_with_links_to_items(client, draft, fern):
     client.force_login(fern)
-    body = client.get(f"/studio/drafts/{draft.pk}/tree/").content.decode()
-    assert f'href="/studio/drafts/{draft.pk}/items/7.3/"' in body
+    body = client.get(f"/studio/d/{draft.pk}/tree/").content.decode()
+    assert f'href="/studio/d/{draft.pk}/items/7.3/"' in body
     assert 'id="node-1.1"' in body
 
 
 def test_tree_operations_save_revisions(client, draft, fern):
     client.force_login(fern)
-    tree = f"/studio/drafts/{draft.pk}/tree/"
+    tree = f"/studio/d/{draft.pk}/tree/"
     assert (
         client.post(
             tree + "add/", {"base": 1, "kind": "item", "parent": "1.1", "code": "", "title_th": "ข้อใหม่ทดลอง"}
@@ -386,10 +386,37 @@ def test_tree_operations_save_revisions(client, draft, fern):
 
 def test_an_impossible_tree_operation_is_explained(client, draft, fern):
     client.force_login(fern)
-    tree = f"/studio/drafts/{draft.pk}/tree/"
+    tree = f"/studio/d/{draft.pk}/tree/"
     response = client.post(tree + "add/", {"base": 1, "kind": "item", "parent": "1.1", "code": "1.1.2"})
     assert response.status_code == 400
     assert "รหัส 1.1.2 มีอยู่แล้ว" in response.content.decode()
     moved = client.post(tree + "move/", {"code": "1.1", "direction": "to", "parent": "1.2"}, follow=True)
     assert "ตัวชี้วัดย่อยอยู่ได้เฉพาะใต้ด้าน" in moved.content.decode()
+    assert draft.revisions.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("code", "line_id"),
+    [("7.3", "best-application"), ("1.1.1", "guideline"), ("6.1", "every-section"), ("5.1", "over-25")],
+)
+def test_saving_a_line_as_it_opened_stores_nothing(client, draft, fern, code, line_id):
+    client.force_login(fern)
+    form = client.get(url(draft, code=code, tail=f"lines/{line_id}/")).context["form"]
+    data = {key: ("" if value is None else value) for key, value in form.initial.items()}
+    data["assumed"] = "on" if form.initial["assumed"] else ""
+    data.update(base=1, action="save")
+    response = client.post(url(draft, code=code, tail=f"lines/{line_id}/"), data)
+    assert response.status_code == 302
+    assert draft.revisions.count() == 1
+
+
+def test_a_points_from_line_is_checked_against_the_item(client, draft, fern):
+    client.force_login(fern)
+    form = client.get(url(draft, code="7.3", tail="lines/best-application/")).context["form"]
+    assert form.initial["kind"] == "points_from" and form.initial["shape"] == "best"
+    data = {key: ("" if value is None else value) for key, value in form.initial.items()}
+    data.update(base=1, action="save", points_from="count(applications)")
+    response = client.post(url(draft, code="7.3", tail="lines/best-application/"), data)
+    assert response.status_code == 200
+    assert "คะแนนจากสูตรต้องรู้คะแนนสูงสุด" in response.content.decode()
     assert draft.revisions.count() == 1
