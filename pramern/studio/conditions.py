@@ -33,6 +33,8 @@ from pramern.scoring.rules import (
 )
 
 Number = int | Fraction
+#: The longest rule the studio checks (FY2567's longest is ~190 characters).
+MAX_RULE_LENGTH = 2000
 COMPARISONS = (">=", ">", "==", "<=", "<", "!=")
 
 
@@ -213,7 +215,7 @@ def _month(value: str) -> str:
 def _top_operator(text: str) -> str | None:
     try:
         tree = parse(text)
-    except RuleError:
+    except (RuleError, RecursionError):
         return "?"
     return tree.op if isinstance(tree, Binary) and tree.op in ("and", "or") else None
 
@@ -225,9 +227,9 @@ def recognise(text: str) -> Shape | None:
     """The shape whose ``build`` gives ``text`` (spacing aside), or ``None``."""
     try:
         tree = parse(text)
-    except RuleError:
+        shape = _shape(tree)
+    except (RuleError, RecursionError):
         return None
-    shape = _shape(tree)
     if shape is None:
         return None
     try:
@@ -419,6 +421,9 @@ def check(
 ) -> Check:
     """Type-check ``source`` as a line's ``when`` or ``points_from`` against the item's facts."""
     source = " ".join(source.split())
+    if len(source) > MAX_RULE_LENGTH:
+        message = _("The rule is too long: at most %(limit)d characters.") % {"limit": MAX_RULE_LENGTH}
+        return Check(source, False, message, MAX_RULE_LENGTH + 1)
     unknown = tuple(unknown_names(source, facts))
     try:
         if kind == "points_from":
@@ -428,6 +433,8 @@ def check(
             maximum = points
     except RuleError as exc:
         return Check(source, False, translate(exc.message), exc.column, unknown)
+    except RecursionError:
+        return Check(source, False, _("The rule nests too many brackets."), None, unknown)
     notes: list[str] = []
     ok = True
     if maximum is not None and item_points is not None and maximum > item_points:
@@ -443,10 +450,10 @@ def unknown_names(source: str, facts: Mapping[str, FactSpec]) -> list[str]:
     """Every fact, field and choice value a rule names that the item does not declare."""
     try:
         tree = parse(source)
-    except RuleError:
+        found: list[str] = []
+        _walk_unknown(tree, facts, None, found)
+    except (RuleError, RecursionError):
         return []
-    found: list[str] = []
-    _walk_unknown(tree, facts, None, found)
     return list(dict.fromkeys(found))
 
 

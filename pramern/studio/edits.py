@@ -466,7 +466,7 @@ def references(source: str) -> set[tuple[str, str | None]]:
     in ``distinct``, as (fact, field). A rule that does not parse reads nothing known."""
     try:
         tree = parse(source)
-    except RuleError:
+    except (RuleError, RecursionError):
         return set()
     found: set[tuple[str, str | None]] = set()
     for node, fact in _names(tree, None):
@@ -488,7 +488,7 @@ def rename_in_rule(source: str, name: str, new_name: str) -> str:
     """``source`` with every use of the fact ``name`` (not a field of that name) renamed."""
     try:
         tree = parse(source)
-    except RuleError:
+    except (RuleError, RecursionError):
         return source
     columns = sorted(
         (node.column for node, fact in _names(tree, None) if fact is None and node.name == name), reverse=True

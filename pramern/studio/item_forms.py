@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pramern.scoring.model import FactSpec
+from pramern.scoring.numbers import NumberProblem, parse_number
 from pramern.scoring.yamlio import SyntaxProblem, dump_framework, load_text
 from pramern.studio import conditions, edits
 
@@ -341,7 +342,7 @@ class LineForm(forms.Form):
             raise forms.ValidationError(_("The shape chosen does not fit a %(type)s fact."), params={"type": spec.type})
         terms = tuple(_term_from_key(key)[1] for key in raw.getlist("terms") if _term_from_key(key)[0] == fact)
         try:
-            number = Decimal(raw.get("number") or "1")
+            number = parse_number(str(raw.get("number") or "1").strip())
             op = raw.get("op") or ">="
             shape: conditions.Shape
             if shape_name == "count":
@@ -358,7 +359,7 @@ class LineForm(forms.Form):
             else:
                 shape = conditions.Best(fact)
             text = conditions.build(shape)
-        except (ValueError, ArithmeticError):
+        except (ValueError, ArithmeticError, NumberProblem):
             raise forms.ValidationError(_("The builder needs a number and, for months, YYYY-MM.")) from None
         if shape_name == "best":
             return text
@@ -367,9 +368,10 @@ class LineForm(forms.Form):
         return conditions.combine(current, text, combine) if combine in ("and", "or") else text
 
 
-def _exact(number: Decimal) -> int | Fraction:
-    value = Fraction(number)
-    return value.numerator if value.denominator == 1 else value
+def _exact(number: int | Fraction) -> int | Fraction:
+    if number < 0:
+        raise ValueError("a count or a percentage is zero or more")
+    return number
 
 
 def _term_key(fact: str, term: conditions.Term) -> str:

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from pramern.errors import UserError
 from pramern.organizations.permissions import require_framework_editor
 from pramern.scoring import format_points
+from pramern.scoring.numbers import NumberProblem, parse_number
 from pramern.studio import conditions, edits
 from pramern.studio.editing import edit_draft
 from pramern.studio.edits import Document, EditError
@@ -49,7 +50,7 @@ def _page(draft: FrameworkDraft, code: str) -> ItemPage:
 
 def _base(request: HttpRequest) -> int | None:
     value = request.POST.get("base", "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def _save(
@@ -164,6 +165,15 @@ def _check_of(values: dict[str, Any], page: ItemPage) -> conditions.Check | None
     return conditions.check(source, page.facts, kind=kind, points=points, item_points=page.item_points)
 
 
+def _points(value: Any) -> Decimal | None:
+    """Points as typed, or ``None`` for anything that is not a plain number."""
+    try:
+        exact = parse_number(str(value).strip())
+    except NumberProblem:
+        return None
+    return Decimal(exact.numerator) / Decimal(exact.denominator)
+
+
 @login_required
 @require_POST
 def check_condition(request: HttpRequest, pk: int, code: str) -> HttpResponse:
@@ -180,10 +190,7 @@ def check_condition(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     item_points = Decimal(str(item_node.get("points", 0)))
     kind = "points_from" if values["kind"] == "points_from" else "when"
     source = values[kind].strip()
-    try:
-        points = Decimal(values["points"]) if kind == "when" and values["points"].strip() else None
-    except ArithmeticError:
-        points = None
+    points = _points(values["points"]) if kind == "when" else None
     result = conditions.check(source, facts, kind=kind, points=points, item_points=item_points) if source else None
     others = Decimal(0)
     original = request.POST.get("original_id", "")

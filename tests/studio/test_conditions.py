@@ -186,3 +186,13 @@ def test_the_maximum_of_a_line_is_compared_with_the_item(fw):
     assert points.ok and points.maximum == Decimal("0.5")
     wrong_kind = c.check("count(applications) >= 1", facts, kind="points_from")
     assert not wrong_kind.ok and wrong_kind.column == 1
+
+
+def test_a_rule_too_long_or_too_deep_is_refused_not_crashed(fw):
+    facts = fw.items_by_code["1.1.2"].facts
+    long = c.check("count(followups) >= 1 and " * 100 + "true", facts)
+    assert not long.ok and long.message == "เงื่อนไขยาวเกินไป: ได้ไม่เกิน 2000 ตัวอักษร"
+    deep = c.check("(" * 400 + "true" + ")" * 400, facts)
+    assert not deep.ok and deep.message == "เงื่อนไขมีวงเล็บซ้อนกันมากเกินไป"
+    assert c.recognise("(" * 400 + "true" + ")" * 400) is None
+    assert edits.references("(" * 400 + "true" + ")" * 400) == set()

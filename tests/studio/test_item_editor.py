@@ -420,3 +420,19 @@ def test_a_points_from_line_is_checked_against_the_item(client, draft, fern):
     assert response.status_code == 200
     assert "คะแนนจากสูตรต้องรู้คะแนนสูงสุด" in response.content.decode()
     assert draft.revisions.count() == 1
+
+
+@pytest.mark.parametrize("junk", ["NaN", "Infinity", "1e999999999", "²", "-3", "\x00"])
+def test_junk_numbers_are_refused_not_crashed(client, draft, fern, junk):
+    client.force_login(fern)
+    checked = client.post(url(draft, tail="check/"), {"kind": "when", "when": "count(followups) >= 1", "points": junk})
+    assert checked.status_code == 200
+    built = client.post(
+        url(draft, tail="lines/second-presented/"),
+        line_post(draft, action="build", shape="count", fact="followups", number=junk, base=junk),
+    )
+    assert built.status_code == 200
+    assert "ตัวช่วยสร้างเงื่อนไขต้องมีตัวเลข" in built.content.decode()
+    saved = client.post(url(draft, tail="lines/second-presented/"), line_post(draft, points=junk, base=junk))
+    assert saved.status_code == 200
+    assert draft.revisions.count() == 1
