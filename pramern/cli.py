@@ -107,8 +107,7 @@ def _framework_check(path: Path) -> int:
 
 
 def _framework_document(args: argparse.Namespace) -> int:
-    # Start-up time: the template engine, python-docx and the PDF printer load for this command only.
-    from pramern.frameworks.document import write_document_file
+    from pramern.frameworks.document import write_document_file  # start-up time: docx, templates, printer
 
     try:
         return write_document_file(Path(args.file), Path(args.output))

@@ -24,7 +24,7 @@ import io
 import os
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -212,7 +212,7 @@ def build_guideline(compiled: Framework, *, note: str = "") -> Guideline:
         )
         before = potential
     dimensions = []
-    items = []
+    items: list[ItemRow] = []
     for dimension in compiled.dimensions:
         rows: list[GroupRow | ItemRow] = []
         for child in dimension.children:
@@ -417,6 +417,7 @@ def _embed_fonts(document: Any) -> None:
     """Sarabun Regular and Bold inside the .docx (``w:embedRegular``/``w:embedBold`` in the font
     table, ``w:embedTrueTypeFonts`` in the settings), so that it shows without Sarabun installed."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT  # start-up time, as in _qn
+    from docx.opc.oxml import serialize_part_xml  # start-up time, as in _qn
     from docx.opc.packuri import PackURI  # start-up time, as in _qn
     from docx.opc.part import Part  # start-up time, as in _qn
     from docx.oxml import OxmlElement, parse_xml  # start-up time, as in _qn
@@ -445,9 +446,7 @@ def _embed_fonts(document: Any) -> None:
         embed.set(_qn("w:fontKey"), "{" + str(key).upper() + "}")
         entry.append(embed)
     fonts.append(entry)
-    from lxml import etree  # start-up time, as in _qn
-
-    table_part._blob = etree.tostring(fonts, xml_declaration=True, encoding="UTF-8", standalone=True)
+    table_part._blob = serialize_part_xml(fonts)
     # w:embedTrueTypeFonts comes after these in the schema's sequence of w:settings children.
     before = {_qn(f"w:{name}") for name in _SETTINGS_BEFORE_EMBED}
     settings = document.settings.element
@@ -483,7 +482,7 @@ def _paragraph(
     return paragraph
 
 
-def _cell(cell: Any, parts: list[tuple[str, float | None, bool]]) -> None:
+def _cell(cell: Any, parts: Sequence[tuple[str, float | None, bool]]) -> None:
     """Fill a table cell with paragraphs (text, size, bold); the cell's own first paragraph is used first."""
     first = cell.paragraphs[0]
     for index, (text, size, bold) in enumerate(parts):
@@ -493,7 +492,7 @@ def _cell(cell: Any, parts: list[tuple[str, float | None, bool]]) -> None:
             _run_font(run._r.get_or_add_rPr(), size, bold)
 
 
-def _table(document: Any, headings: list[str], widths_mm: list[float]) -> Any:
+def _table(document: Any, headings: list[str], widths_mm: Sequence[float]) -> Any:
     from docx.shared import Mm  # start-up time, as in _qn
 
     table = document.add_table(rows=1, cols=len(headings))
@@ -511,33 +510,44 @@ def _table(document: Any, headings: list[str], widths_mm: list[float]) -> Any:
 
 
 def _row(table: Any) -> list[Any]:
+    from docx.oxml import OxmlElement  # start-up time, as in _qn
     from docx.shared import Mm  # start-up time, as in _qn
 
-    cells = table.add_row().cells
+    row = table.add_row()
+    # A row starts on the next page rather than break there, unless it is longer than a page
+    # (Word and LibreOffice then break it all the same): an item's title stays in one piece.
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    cells = row.cells
     for cell, width in zip(cells, table._widths, strict=True):
         cell.width = Mm(width)
     return list(cells)
 
 
-def _item_cells(cells: list[Any], row: ItemRow) -> None:
-    title = [(f"{row.code} {row.title}", None, True), (row.points, None, True)]
+def _item_rows(table: Any, row: ItemRow) -> None:
+    """An item as two rows: the guideline's three columns, then its scoring in one wide cell
+    (what earns what, assumptions, source note), which keeps the first row short enough to stay
+    on one page."""
+    cells = _row(table)
+    title: list[tuple[str, float | None, bool]] = [(f"{row.code} {row.title}", None, True), (row.points, None, True)]
     title += [(part, SMALL_PT, False) for part in row.split]
     _cell(cells[0], title)
-    guidance: list[tuple[str, float | None, bool]] = [(text, None, False) for text in row.guidance]
-    guidance.append(("เกณฑ์การให้คะแนน", SMALL_PT, True))
-    for line in row.lines:
-        assumed = " (ข้อสมมติ)" if line.assumed else ""
-        guidance.append((f"• {line.round_title}: {line.text} — {line.points}{assumed}", SMALL_PT, False))
-    guidance += [(f"• {scale}", SMALL_PT, False) for scale in row.scales]
-    guidance += [(f"ข้อสมมติ: {text}", SMALL_PT, False) for text in row.assumptions]
-    if row.source_note:
-        guidance.append((f"หมายเหตุต้นฉบับ: {row.source_note}", SMALL_PT, False))
-    _cell(cells[1], guidance)
+    _cell(cells[1], [(text, None, False) for text in row.guidance] or [("–", None, False)])
     _cell(
         cells[2],
         [(f"{number}. {text}", None, False) for number, text in enumerate(row.evidence, start=1)]
         or [("–", None, False)],
     )
+    cells = _row(table)
+    scoring = cells[0].merge(cells[2])
+    parts: list[tuple[str, float | None, bool]] = [(f"เกณฑ์การให้คะแนนข้อ {row.code}", SMALL_PT, True)]
+    for line in row.lines:
+        assumed = " (ข้อสมมติ)" if line.assumed else ""
+        parts.append((f"• {line.round_title}: {line.text} — {line.points}{assumed}", SMALL_PT, False))
+    parts += [(f"• {scale}", SMALL_PT, False) for scale in row.scales]
+    parts += [(f"ข้อสมมติ: {text}", SMALL_PT, False) for text in row.assumptions]
+    if row.source_note:
+        parts.append((f"หมายเหตุต้นฉบับ: {row.source_note}", SMALL_PT, False))
+    _cell(scoring, parts)
 
 
 def guideline_docx(compiled: Framework, *, note: str = "") -> bytes:
@@ -623,19 +633,19 @@ def guideline_docx(compiled: Framework, *, note: str = "") -> bytes:
             _paragraph(document, f"{number}. {text}")
 
     # one table per dimension
-    widths = [50, 65, 50]
+    widths = [45, 75, 45]
     for part in doc.dimensions:
         heading = document.add_heading(f"ด้านที่ {part.code} {part.title} ({part.points})", level=1)
         heading.paragraph_format.page_break_before = True
         table = _table(document, list(doc.columns), widths)
         for row in part.rows:
-            cells = _row(table)
             if isinstance(row, GroupRow):
+                cells = _row(table)
                 merged = cells[0].merge(cells[2])
                 _shade(merged, "F3F3F3")
                 _cell(merged, [(f"{row.code} {row.title} ({row.points})", None, True)])
             else:
-                _item_cells(cells, row)
+                _item_rows(table, row)
     _embed_fonts(document)
     out = io.BytesIO()
     document.save(out)
