@@ -161,7 +161,7 @@ def test_the_html_is_thai_at_official_sizes_with_page_numbers(fw2567):
     assert '<html lang="th">' in html
     assert "font-size: 16pt" in html and 'counter(page) "/" counter(pages)' in html
     assert (FONTS / "Sarabun-Regular.ttf").as_uri() in html
-    assert html.count('<tr id="item-') == len(fw2567.items)
+    assert html.count('<tr class="item" id="item-') == html.count('<tr class="scoring">') == len(fw2567.items)
     assert "<th>รายการ</th><th>แนวทางการดำเนินการ</th><th>ตัวอย่าง/หลักฐาน</th>" in html
 
 
