@@ -537,6 +537,9 @@ def _item_rows(table: Any, row: ItemRow) -> None:
         [(f"{number}. {text}", None, False) for number, text in enumerate(row.evidence, start=1)]
         or [("–", None, False)],
     )
+    for cell in cells:  # Word keeps the item's row on the page of its scoring row
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
     cells = _row(table)
     scoring = cells[0].merge(cells[2])
     parts: list[tuple[str, float | None, bool]] = [(f"เกณฑ์การให้คะแนนข้อ {row.code}", SMALL_PT, True)]

@@ -284,6 +284,23 @@ def test_the_pdf_text_layer_holds_every_item_title_and_the_buddhist_era_dates(
 
 
 @pytest.mark.browser
+def test_no_thai_mark_strays_into_the_foot_of_a_page(printing_tools, fy2567_pdf, tmp_path):
+    """Marks stacked above a line at the top of a page (ที่, ด้) must not also be painted at the foot
+    of the page before, where only the page number is (reports/printing.py's pitfall)."""
+    boxes = poppler("pdftotext", fy2567_pdf, tmp_path, "-bbox")
+    strays = []
+    page = 0
+    for found in re.finditer(
+        r'<page width="[\d.]+" height="([\d.]+)">|<word [^>]*yMax="([\d.]+)">([^<]*)</word>', boxes
+    ):
+        if found[1]:
+            page, bottom_margin_top = page + 1, float(found[1]) - 20 / 25.4 * 72  # 20 mm bottom margin
+        elif float(found[2]) > bottom_margin_top and not re.fullmatch(r"หน้า|\d+/\d+", found[3]):
+            strays.append((page, found[3]))
+    assert page > 20 and strays == []
+
+
+@pytest.mark.browser
 def test_the_pdf_embeds_sarabun(printing_tools, fy2567_pdf, tmp_path):
     fonts = poppler("pdffonts", fy2567_pdf, tmp_path)
     assert "Sarabun-Regular" in fonts and "Sarabun-Bold" in fonts
