@@ -4,7 +4,9 @@ Laid out like the Evaluation Centre's official guideline (shared/seed): a title 
 year and rounds in the Buddhist era), the points per dimension and round, the framework-wide
 assumptions, then per dimension a table รายการ | แนวทางการดำเนินการ | ตัวอย่าง/หลักฐาน in which
 each item shows its points, how they split between the rounds (from its lines' rounds), its scoring
-lines (what earns what), its assumptions and source notes.
+lines (what earns what), its assumptions and source notes. Each item is two rows: the official
+three columns, then its scoring across the table's width (which keeps the first row, and the
+item's title in it, on one page).
 
 - PDF: ``templates/reports/guideline_pdf.html`` rendered by a standalone Django template engine
   (no app registry needed, so the ``pramern`` console command can use it) and printed by
@@ -505,22 +507,18 @@ def _table(document: Any, headings: list[str], widths_mm: Sequence[float]) -> An
         _cell(cell, [(heading, None, True)])
     for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths_mm, strict=True):
         column.w = Mm(width)  # LibreOffice lays out by the grid, Word by the cells' widths
-    table._widths = widths_mm  # read by _row
     return table
 
 
 def _row(table: Any) -> list[Any]:
+    """A new row (python-docx gives its cells their column's width from the table's grid)."""
     from docx.oxml import OxmlElement  # start-up time, as in _qn
-    from docx.shared import Mm  # start-up time, as in _qn
 
     row = table.add_row()
     # A row starts on the next page rather than break there, unless it is longer than a page
     # (Word and LibreOffice then break it all the same): an item's title stays in one piece.
     row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-    cells = row.cells
-    for cell, width in zip(cells, table._widths, strict=True):
-        cell.width = Mm(width)
-    return list(cells)
+    return list(row.cells)
 
 
 def _item_rows(table: Any, row: ItemRow) -> None:
@@ -636,7 +634,7 @@ def guideline_docx(compiled: Framework, *, note: str = "") -> bytes:
             _paragraph(document, f"{number}. {text}")
 
     # one table per dimension
-    widths = [45, 75, 45]
+    widths = [43, 73, 49]
     for part in doc.dimensions:
         heading = document.add_heading(f"ด้านที่ {part.code} {part.title} ({part.points})", level=1)
         heading.paragraph_format.page_break_before = True
