@@ -268,3 +268,19 @@ def test_a_framework_without_tests_has_an_empty_report():
     report = run_line_tests(framework)
     assert report.ok and len(report) == 0
     assert report.summary() == "line tests: 0 passed, 0 failed"
+
+
+def test_the_documented_examples_load_and_pass(fw2567):
+    text = (FRAMEWORK_FILE.parents[1] / "docs" / "framework-format.md").read_text(encoding="utf-8")
+    example = text.split("```yaml\n# line tests example: 1.2.2, line second-presented\n", 1)[1].split("```", 1)[0]
+    document = fy2567_document()
+    line_of(document, "1.2.2", "second-presented")["tests"] = yaml.safe_load(example)["tests"]
+    previous = text.split("```yaml\nprevious:", 1)[1].split("```", 1)[0]
+    document.update(code="oae-2570", previous=yaml.safe_load("previous:" + previous)["previous"])
+    framework = compiled(document)
+    results = run_line_tests(framework).for_line("1.2.2", "second-presented")
+    assert [(r.name, r.expected, r.passed) for r in results] == [
+        ("two follow-ups, both presented", Decimal("0.5"), True),
+        ("two follow-ups, one presented", Decimal(0), True),
+    ]
+    assert framework.previous is not None and framework.previous.items["1.2.2"] == "1.2.3"
