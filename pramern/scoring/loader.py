@@ -723,50 +723,68 @@ class _FrameworkBuilder:
         version = version.strip()
         if code and (code, version) == (own_code, own_version):
             self.fail(where, "code", f"a framework cannot succeed itself ({code}@{version})")
+        items, refused = self.previous_items(data.get("items"))
+        facts = self.previous_facts(data.get("facts"), items, refused)
+        return Previous(code, version, items, facts)
+
+    def previous_items(self, value: Any) -> tuple[dict[str, str | None], set[str]]:
+        """``previous.items`` (old code -> new code or None), and the old codes refused."""
         items: dict[str, str | None] = {}
-        raw_items = data.get("items", {})
-        for old, new in (self.mapping(raw_items, where, "items") or {}).items() if raw_items is not None else ():
+        refused: set[str] = set()
+        data = self.mapping(value, "previous", "items") if value is not None else None
+        for old, new in (data or {}).items():
             field = f"items.{old}"
             if not isinstance(old, str) or not old.strip():
-                self.fail(where, field, f'write the old item code as quoted text ("{old}")')
+                self.fail("previous", field, f'write the old item code as quoted text ("{old}")')
                 continue
+            refused.add(old.strip())
             if new is not None and not isinstance(new, str):
                 self.fail(
-                    where, field, f"expected an item code of this framework as quoted text, or null; got {_shown(new)}"
+                    "previous",
+                    field,
+                    f"expected an item code of this framework as quoted text, or null; got {_shown(new)}",
                 )
                 continue
             target = new.strip() if isinstance(new, str) else None
             if target is not None and target not in self.items:
-                self.fail(where, field, f"{target!r} is not an item of this framework")
+                self.fail("previous", field, f"{target!r} is not an item of this framework")
                 continue
+            refused.discard(old.strip())
             items[old.strip()] = target
+        return items, refused
+
+    def previous_facts(
+        self, value: Any, items: Mapping[str, str | None], refused: set[str]
+    ) -> dict[tuple[str, str], str | None]:
+        """``previous.facts``: ("old item", "old fact") -> new fact of the item the old one continues, or None."""
         facts: dict[tuple[str, str], str | None] = {}
-        raw_facts = data.get("facts", {})
-        for key, new in (self.mapping(raw_facts, where, "facts") or {}).items() if raw_facts is not None else ():
+        data = self.mapping(value, "previous", "facts") if value is not None else None
+        for key, new in (data or {}).items():
             field = f"facts.{key}"
             old_item, slash, old_fact = key.partition("/") if isinstance(key, str) else ("", "", "")
-            if not slash or not old_item.strip() or not old_fact.strip() or "/" in old_fact:
-                self.fail(where, field, 'expected "old item code/old fact name", e.g. "1.2.2/followups"')
-                continue
             old_item, old_fact = old_item.strip(), old_fact.strip()
-            if new is not None and not isinstance(new, str):
-                self.fail(where, field, f"expected a fact name (text) or null, got {_shown(new)}")
+            if not slash or not old_item or not old_fact or "/" in old_fact:
+                self.fail("previous", field, 'expected "old item code/old fact name", e.g. "1.2.2/followups"')
                 continue
-            if new is not None:
+            if new is not None and not isinstance(new, str):
+                self.fail("previous", field, f"expected a fact name (text) or null, got {_shown(new)}")
+                continue
+            target = new.strip() if isinstance(new, str) else None
+            if target is not None and old_item not in refused:  # a refused item entry is reported already
                 new_item = items[old_item] if old_item in items else old_item if old_item in self.items else None
                 if new_item is None:
                     self.fail(
-                        where,
+                        "previous",
                         field,
                         f"item {old_item} has no successor in this framework, so its facts cannot continue",
                     )
                     continue
-                if new.strip() not in self.items[new_item].facts:
+                if target not in self.items[new_item].facts:
                     known = ", ".join(self.items[new_item].facts) or "none"
-                    self.fail(where, field, f"{new.strip()!r} is not a fact of item {new_item} (its facts: {known})")
+                    self.fail("previous", field, f"{target!r} is not a fact of item {new_item} (its facts: {known})")
                     continue
-            facts[(old_item, old_fact)] = new.strip() if isinstance(new, str) else None
-        return Previous(code, version, items, facts)
+            facts[(old_item, old_fact)] = target
+        return facts
 
     def line_rule(
         self, data: Mapping[str, Any], where: str, field: str, facts: Mapping[str, FactSpec]
