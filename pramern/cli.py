@@ -1,10 +1,12 @@
 """The ``pramern`` console command: check framework files and score assessment files.
 
     pramern framework check FILE
+    pramern framework document FILE -o OUT.pdf|OUT.docx
     pramern score ASSESSMENT [--round R6|R12] [--json] [--framework FILE] [--verified]
 
-Exit status: 0 on success, 2 on bad input (the message names file, item and field), and
-nothing that could pass for a result is printed on stdout when the input is bad.
+Exit status: 0 on success, 1 when ``framework check`` finds a failing line test, 2 on bad input
+(the message names file, item and field), and nothing that could pass for a result is printed
+on stdout when the input is bad.
 """
 
 from __future__ import annotations
@@ -29,9 +31,12 @@ from pramern.scoring import (
     score,
 )
 from pramern.scoring.assessment import framework_key
+from pramern.scoring.linetests import run_line_tests
 from pramern.thaidates import thai_date
 
 BAD_INPUT = 2
+#: ``framework check``: the file is valid but a line test fails.
+TESTS_FAILED = 1
 #: Where ``pramern score`` looks for the framework an assessment names.
 DEFAULT_FRAMEWORKS_DIR = Path(__file__).resolve().parent.parent / "frameworks-data"
 
@@ -45,6 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "framework":
+            if args.action == "document":
+                return _framework_document(args)
             return _framework_check(Path(args.file))
         return _score(args)
     except BadInput as exc:
@@ -67,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     framework_commands = framework.add_subparsers(dest="action", required=True)
     check = framework_commands.add_parser("check", help="validate a framework file and summarise it")
     check.add_argument("file", help="a framework YAML file")
+    document = framework_commands.add_parser("document", help="write the guideline document (PDF or Word)")
+    document.add_argument("file", help="a framework YAML file")
+    document.add_argument("-o", "--output", required=True, help="the document to write: a .pdf or .docx file")
     score_cmd = commands.add_parser("score", help="score an assessment file")
     score_cmd.add_argument("assessment", help="an assessment file (YAML or JSON)")
     score_cmd.add_argument("--round", dest="round", help="the round to score (default: the final round, R12)")
@@ -97,7 +107,25 @@ def _framework_check(path: Path) -> int:
             f"{rnd.title.th}: {thai_date(rnd.starts)} – {thai_date(rnd.cutoff)}"
         )
         previous = potential
-    return 0
+    return _line_tests(framework)
+
+
+def _line_tests(framework: Framework) -> int:
+    """Run the framework's line tests: 1 when any case fails (the file itself is valid)."""
+    report = run_line_tests(framework)
+    print(f"  {report.summary()}")
+    for failure in report.failed:
+        print(f"    FAIL {failure.message()}")
+    return 0 if report.ok else TESTS_FAILED
+
+
+def _framework_document(args: argparse.Namespace) -> int:
+    from pramern.frameworks.document import write_document_file  # start-up time: docx, templates, printer
+
+    try:
+        return write_document_file(Path(args.file), Path(args.output))
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
 
 
 def _score(args: argparse.Namespace) -> int:
