@@ -38,7 +38,11 @@ FACT_KEYS = (
 )  # fmt: skip
 FIELD_KEYS = ("type", "th", "en", "required", "choices")
 OPTION_KEYS = ("th", "en", "points", "points_if")
-LINE_KEYS = ("id", "round", "points", "points_from", "assumed", "when", "th", "en", "missing_th", "missing_en")
+LINE_KEYS = (
+    "id", "round", "points", "points_from", "assumed", "when", "th", "en", "missing_th", "missing_en", "tests",
+)  # fmt: skip
+#: What a line's editor sets; the rest of a line (its ``tests``) is kept as it was by ``update_line``.
+EDITED_LINE_KEYS = LINE_KEYS[:-1]
 FACT_TYPES = ("event", "measurement", "choice", "periodic", "judgement")
 FIELD_KINDS = ("flag", "choice", "section", "number", "text")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -458,6 +462,10 @@ def rename_fact(document: Mapping[str, Any], code: str, name: str, new_name: str
         for key in ("when", "points_from"):
             if isinstance(line.get(key), str):
                 line[key] = rename_in_rule(line[key], name, new_name)
+        for case in _list(line.get("tests")):
+            records = case.get("records") if isinstance(case, dict) else None
+            if isinstance(records, dict) and name in records:
+                case["records"] = {(new_name if key == name else key): value for key, value in records.items()}
     return doc
 
 
@@ -517,12 +525,14 @@ def add_line(
 
 
 def update_line(document: Mapping[str, Any], code: str, line_id: str, line: Mapping[str, Any]) -> Document:
-    """Replace a line's id, round, points or points_from, condition and texts."""
+    """Replace a line's id, round, points or points_from, condition and texts; what ``line`` does
+    not name of the rest (its line tests) stays."""
     doc = copy.deepcopy(dict(document))
     item = find_item(doc, code)
     lines = _list(item.get("lines"))
     index = _line_index(lines, code, line_id)
-    cleaned = _clean_line(line, lines[index])
+    kept = {key: value for key, value in lines[index].items() if key not in EDITED_LINE_KEYS and key not in line}
+    cleaned = _clean_line({**line, **kept}, lines[index])
     if cleaned["id"] != line_id and any(str(other.get("id")) == cleaned["id"] for other in lines):
         raise EditError(_("Item %(code)s already has a line %(id)s.") % {"code": code, "id": cleaned["id"]})
     lines[index] = cleaned

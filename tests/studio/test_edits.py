@@ -395,3 +395,19 @@ def test_numbers_are_written_as_yaml_writes_them():
     for bad in ("", "nan", "-1", "1e400", True, "1" * 30):
         with pytest.raises(EditError):
             edits.number(bad, "x")
+
+
+def test_a_line_keeps_its_line_tests_when_the_editor_does_not_name_them(doc):
+    line = edits.find_line(doc, "1.1.2", "second")
+    assert line["tests"]  # FY2567's lines carry examples they must pass
+    edited = edits.update_line(doc, "1.1.2", "second", {k: v for k, v in line.items() if k != "tests"} | {"points": 1})
+    assert edits.find_line(edited, "1.1.2", "second")["tests"] == line["tests"]
+    assert [x.replace(" ", "") for x in changed_lines(doc, edited)] == ["-points:0.5", "+points:1"]
+
+
+def test_renaming_a_fact_renames_it_in_the_line_tests_too(doc):
+    renamed = edits.rename_fact(doc, "1.1.2", "followups", "checks")
+    for line in edits.find_item(renamed, "1.1.2")["lines"]:
+        assert all("checks" in case["records"] for case in line["tests"] if case.get("records"))
+    compiled = valid(renamed)  # the line tests still run and pass
+    assert compiled.items_by_code["1.1.2"].lines[0].id == "first"
