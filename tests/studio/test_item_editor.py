@@ -436,3 +436,27 @@ def test_junk_numbers_are_refused_not_crashed(client, draft, fern, junk):
     saved = client.post(url(draft, tail="lines/second-presented/"), line_post(draft, points=junk, base=junk))
     assert saved.status_code == 200
     assert draft.revisions.count() == 1
+
+
+JUNK = ["\x00", "²", "NaN", "99999999999999999999", "x" * 3000, "(" * 300]
+FIELDS = [
+    "base", "action", "id", "round", "kind", "points", "when", "points_from", "th", "shape", "fact", "terms", "op",
+    "number", "first_month", "last_month", "combine", "name", "type", "en", "fields", "options", "maximum", "step",
+    "code", "parent", "direction", "title_th", "evidence", "assumptions", "original_id",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("junk", JUNK)
+def test_junk_in_every_field_of_every_form_is_never_a_server_error(client, draft, fern, junk):
+    client.force_login(fern)
+    tree = f"/studio/d/{draft.pk}/tree/"
+    targets = [
+        url(draft), url(draft, tail="check/"), url(draft, tail="lines/new/"), url(draft, tail="lines/first/"),
+        url(draft, tail="lines/first/move/"), url(draft, tail="lines/first/remove/"), url(draft, tail="facts/new/"),
+        url(draft, tail="facts/followups/"), url(draft, tail="facts/followups/remove/"),
+        tree + "add/", tree + "move/", tree + "remove/", tree + "renumber/",
+    ]  # fmt: skip
+    for target in targets:
+        for action in ("save", "build") if "/lines/" in target else ("save",):
+            data = dict.fromkeys(FIELDS, junk) | {"action": action}
+            assert client.post(target, data).status_code < 500, target
