@@ -5,11 +5,14 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from pramern.assessments import years
 from pramern.frameworks.models import Framework
 
 
 def framework_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "frameworks/list.html", {"frameworks": Framework.objects.newest_first()})
+    """The installed frameworks of the current fiscal year (``?year=2567`` another, ``?year=all`` all)."""
+    found = years.frameworks_by_year(request.GET.get("year", ""))
+    return render(request, "frameworks/list.html", {"years": found, "frameworks": found.shown})
 
 
 def framework_detail(request: HttpRequest, code: str, version: str) -> HttpResponse:
