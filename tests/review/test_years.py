@@ -35,3 +35,15 @@ def test_the_queue_is_still_the_centres_only(client, world):
         assert client.get("/review/?year=2567").status_code == 403
     client.force_login(world.adam)
     assert client.get("/review/?year=2567").status_code == 200
+
+
+def test_a_units_round_of_last_year_links_back_to_last_years_queue(client, world):
+    TwoYears(world)
+    client.force_login(world.eve)
+    page = client.get(f"/review/a/{world.a.pk}/R12/").content.decode()
+    back = "/review/?year=oae-2567%401&amp;round=R12"
+    assert f'href="{back}"' in page
+    queue = client.get(back.replace("&amp;", "&")).content.decode()
+    assert "ปีงบประมาณ 2567" in queue.split("</h1>")[0]
+    history = client.get(f"/review/a/{world.a.pk}/history/").content.decode()
+    assert 'href="/review/?year=oae-2567%401"' in history
