@@ -572,7 +572,7 @@ def frameworks_by_year(value: str) -> FrameworksByYear:
     if value == "all" or not installed:
         return FrameworksByYear(installed, numbers, None)
     if value:
-        if not value.isdigit() or int(value) not in numbers:
+        if not (value.isascii() and value.isdigit()) or int(value) not in numbers:  # "²" is a digit to isdigit
             raise Http404("No framework of this fiscal year")
         selected = int(value)
     else:

@@ -285,3 +285,18 @@ def test_the_history_query_count_grows_with_neither_units_nor_years(client, worl
     page_queries(client, url)  # warm the second framework's compiled cache
     # 1 session, 2 user, 3 unit, 4 roles, 5 the unit's assessments with frameworks, 6 their score cards
     assert page_queries(client, url) == one_year == 6
+
+
+def test_junk_years_are_not_found(client, world):
+    TwoYears(world)
+    client.force_login(world.adam)  # office-wide and of the Centre: every page below is his
+    for junk in ("²", "2567%00", "%E0%B9%92%E0%B9%95%E0%B9%96%E0%B9%97", "-1", "oae-2567@"):
+        for url in (
+            "/",
+            "/dashboard/",
+            "/dashboard/years/",
+            "/review/",
+            "/reports/scores.csv",
+            "/units/oae-bapp/history/",
+        ):
+            assert client.get(f"{url}?year={junk}").status_code == 404, (url, junk)

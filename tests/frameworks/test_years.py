@@ -19,7 +19,7 @@ def test_the_list_shows_the_current_year_unless_another_is_chosen(client, world)
     assert listed(client.get("/frameworks/?year=2567").content.decode()) == ["oae-2567/1/"]
     assert listed(client.get("/frameworks/?year=2569").content.decode()) == ["oae-2569/1/"]
     assert listed(client.get("/frameworks/?year=all").content.decode()) == ["oae-2569/1/", "oae-2568/1/", "oae-2567/1/"]
-    for unknown in ("2599", "abc"):
+    for unknown in ("2599", "abc", "²", "2567\x00"):
         assert client.get(f"/frameworks/?year={unknown}").status_code == 404
 
 
