@@ -14,6 +14,7 @@ from django.utils import translation
 
 from pramern.assessments import years
 from pramern.frameworks.services import install_framework
+from pramern.organizations.models import Role
 from pramern.reports.models import ScoreCard
 from pramern.reports.scorecards import refresh
 from pramern.review.services import set_verdict, transition
@@ -300,3 +301,14 @@ def test_junk_years_are_not_found(client, world):
             "/units/oae-bapp/history/",
         ):
             assert client.get(f"{url}?year={junk}").status_code == 404, (url, junk)
+
+
+def test_a_person_of_two_units_gets_the_years_list_of_them(client, world):
+    two = TwoYears(world)
+    Role.objects.create(user=world.alice, kind="officer", unit=world.unit_b)
+    client.force_login(world.alice)
+    page = client.get("/").content.decode()
+    assert f'href="/a/{two.a2.pk}/"' in page and f'href="/a/{two.b2.pk}/"' in page
+    assert f'href="/a/{world.a.pk}/"' not in page
+    last_year = client.get("/?year=2567").content.decode()
+    assert f'href="/a/{world.a.pk}/"' in last_year and f'href="/a/{world.b.pk}/"' in last_year
