@@ -36,7 +36,7 @@ from pramern.organizations.permissions import Access
 from pramern.reports.data import UnitRef, unit_totals
 from pramern.reports.models import ScoreCard
 from pramern.review.visibility import verified_visible_in_state
-from pramern.scoring.mapping import mapping_between
+from pramern.scoring.mapping import mapping_for
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.scoring.model import Round, Text
 from pramern.thaidates import BUDDHIST_ERA_OFFSET
@@ -288,10 +288,11 @@ def compare_years(
     last_points: Mapping[str, Decimal] | None,
 ) -> YearComparison:
     """Dimension points of two years side by side. Dimensions are matched by code; whether a
-    matched dimension holds the same items is read from ``scoring.mapping`` (same item code by
-    default). ``*_points``: dimension code -> points (None: no score that year)."""
+    matched dimension holds the same items is read from ``scoring.mapping.mapping_for``: the
+    ``previous:`` mapping this year's framework declares from last year's, else same item codes.
+    ``*_points``: dimension code -> points (None: no score that year)."""
     new, old = this_year.compiled, last_year.compiled
-    mapping = mapping_between(old, new)
+    mapping = mapping_for(old, new)
     old_dims = {d.code: d for d in old.dimensions}
     new_codes = {d.code for d in new.dimensions}
     matched = []

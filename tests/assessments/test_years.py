@@ -18,6 +18,7 @@ from pramern.organizations.models import Role
 from pramern.reports.models import ScoreCard
 from pramern.reports.scorecards import refresh
 from pramern.review.services import set_verdict, transition
+from pramern.scoring.yamlio import dump_framework, load_text
 from tests.factories import assessment, page_queries, person, record, unit
 from tests.years import TwoYears, install_next_year, next_year_text
 
@@ -270,6 +271,17 @@ def test_a_dimension_whose_items_changed_is_marked(world, fw2567):
     assert by_code["1"].items_changed and not by_code["2"].items_changed
     assert by_code["1"].difference == Decimal(-2)
     assert by_code["2"].this_year == Decimal(0)
+
+
+def test_a_renumbered_item_the_framework_maps_leaves_its_dimension_unmarked(world):
+    document = load_text(next_year_text().replace("code: 1.1.1\n", "code: 1.1.9\n", 1), "oae-2568.yaml")
+    document["previous"] = {"code": "oae-2567", "version": "1", "items": {"1.1.1": "1.1.9"}}
+    mapped = install_framework(dump_framework(document), "oae-2568.yaml").framework
+    old = years.FiscalYear(2567, world.framework, "2567", True)
+    new = years.FiscalYear(2568, mapped, "2568", True)
+    by_code = {d.code: d for d in years.compare_years(new, old, None, None).matched}
+    assert not by_code["1"].items_changed
+    assert by_code["1"].difference is None  # no score cards: nothing to compare
 
 
 def test_the_history_query_count_grows_with_neither_units_nor_years(client, world):
