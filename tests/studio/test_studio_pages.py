@@ -3,12 +3,15 @@ dates, exact round trips through upload, edit and download, publishing and text 
 
 from __future__ import annotations
 
+import io
 from html.parser import HTMLParser
 
+import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pramern.audit.models import AuditEntry
+from pramern.frameworks.document import DRAFT_NOTE
 from pramern.frameworks.models import Framework
 from pramern.organizations.models import Role
 from pramern.scoring.yamlio import dump_framework, load_text
@@ -89,6 +92,7 @@ PAGES = [
     "/studio/d/{pk}/r1.yaml",
     "/studio/d/{pk}/diff/",
     "/studio/d/{pk}/publish/",
+    "/studio/d/{pk}/guideline.docx",
     "/studio/f/oae-2567/1/patch/",
 ]
 
@@ -327,6 +331,25 @@ def test_the_diff_page_shows_what_changed_between_revisions(client, fern, draft)
     body = client.get(f"/studio/d/{draft.pk}/diff/?old=1&new=2").content.decode()
     assert '<span class="add">+title_en: Changed title</span>' in body
     assert "แก้ชื่อ" in body
+
+
+def test_the_guideline_document_of_a_draft_says_it_is_a_draft(client, fern, draft):
+    client.force_login(fern)
+    response = client.get(f"/studio/d/{draft.pk}/guideline.docx")
+    assert response.status_code == 200 and "oae-2570-1.docx" in response["Content-Disposition"]
+    word = docx.Document(io.BytesIO(response.content))
+    header = " ".join(p.text for p in word.sections[0].header.paragraphs)
+    assert DRAFT_NOTE in header
+    assert any("ปี 2570" in p.text for p in word.paragraphs)
+
+
+def test_a_draft_with_problems_has_no_guideline_document_yet(client, fern, draft):
+    document = draft.document()
+    document["total_points"] = 121
+    services.save_revision(draft, document, fern)
+    client.force_login(fern)
+    response = client.get(f"/studio/d/{draft.pk}/guideline.docx")
+    assert response.status_code == 400 and "121" in response.content.decode()
 
 
 # ---- publishing ----------------------------------------------------------------------------
