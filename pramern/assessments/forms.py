@@ -480,7 +480,7 @@ class OpenYearForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        for name, value in cleaned.items():
+        for name, value in list(cleaned.items()):
             if isinstance(value, dt.date):
                 try:
                     check_near_rounds(value, self.plan.compiled)

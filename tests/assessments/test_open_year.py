@@ -124,7 +124,7 @@ def test_opening_refuses_wrong_dates_and_keeps_what_was_typed(client, world, nex
     assert response.status_code == 400
     page = response.content.decode()
     assert 'value="31/02/2570"' in page and "พ.ศ." in page
-    assert "กรุณาตรวจสอบปี" in page  # 31/08/2027 two years before the rounds
+    assert "กรุณาตรวจสอบปี" in page  # 31/08/2567: two years before the rounds
     assert not Assessment.objects.filter(framework=next_year).exists()
     with pytest.raises(YearOpeningError) as refused:
         open_year(
