@@ -549,10 +549,11 @@ class CarryOverForm(forms.Form):
     @property
     def bound_fields(self) -> dict[int, tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
         """Record id -> its (copy, date, evidence) fields, for the table."""
-        return {
-            row.record.pk: (self[f"pick_{row.record.pk}"], self[f"date_{row.record.pk}"], self[f"evidence_{row.record.pk}"])
-            for row in self.rows
-        }
+        return {pk: (self[f"pick_{pk}"], self[f"date_{pk}"], self[f"evidence_{pk}"]) for pk in self._pks}
+
+    @property
+    def _pks(self) -> list[int]:
+        return [row.record.pk for row in self.rows]
 
     def picks(self) -> list[CarryPick]:
         return [

@@ -57,7 +57,9 @@ def test_the_unit_copies_a_chosen_record_with_its_evidence_and_provenance(client
     assert f'name="pick_{measure.pk}"' in text and f'name="pick_{last_year["followup"].pk}"' in text
     today = timezone.localdate()
     assert f'value="{today:%d/%m/}{today.year + 543}"' in text  # today by default, Buddhist era
-    response = client.post(url(new), {f"pick_{measure.pk}": "on", f"date_{measure.pk}": "10/11/2569", f"evidence_{measure.pk}": "on"})
+    response = client.post(
+        url(new), {f"pick_{measure.pk}": "on", f"date_{measure.pk}": "10/11/2569", f"evidence_{measure.pk}": "on"}
+    )
     assert response.status_code == 302
     copy = Record.objects.get(assessment=new)  # only the ticked record
     assert (copy.item_code, copy.fact, copy.date) == ("1.2.1", "measure", dt.date(2026, 11, 10))
