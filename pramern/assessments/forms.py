@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from pramern.assessments.carryover import CarryPick
@@ -430,6 +431,14 @@ class StaffCountsForm(forms.Form):
 # --------------------------------------------------------------------------- opening a year
 
 
+def _framework_choice(framework: FrameworkModel) -> str:
+    opened = getattr(framework, "units_opened", 0)
+    label = f"{framework.year_label}: {framework.title} ({framework})"
+    if opened:
+        label += " · " + str(_("opened for %(count)d units") % {"count": opened})
+    return label
+
+
 class OpenYearChoiceForm(forms.Form):
     """Step 1 of opening a year: the framework and the units (all active units by default)."""
 
@@ -442,8 +451,8 @@ class OpenYearChoiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         framework_field = self.fields["framework"]
         assert isinstance(framework_field, forms.ModelChoiceField)
-        framework_field.queryset = FrameworkModel.objects.newest_first()
-        framework_field.label_from_instance = lambda fw: f"{fw.title} ({fw})"
+        framework_field.queryset = FrameworkModel.objects.openable().annotate(units_opened=Count("assessments"))
+        framework_field.label_from_instance = _framework_choice
         units_field = self.fields["units"]
         assert isinstance(units_field, forms.ModelMultipleChoiceField)
         units_field.queryset = Unit.objects.filter(is_active=True).order_by("code")

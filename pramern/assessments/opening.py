@@ -196,6 +196,11 @@ def open_year(
         raise YearOpeningError(_("Choose at least one unit."))
     # One opening at a time per framework: a second request waits, then finds the assessments made.
     framework = Framework.objects.select_for_update().defer("source").get(pk=framework.pk)
+    if not Framework.objects.openable().filter(pk=framework.pk).exists():
+        raise YearOpeningError(
+            _("%(framework)s is older than a year already opened: its assessments would be read-only at once.")
+            % {"framework": framework.year_label}
+        )
     plan = plan_opening(framework, units, schedules)
     compiled = plan.compiled
     problems = _check_schedules(compiled, schedules)

@@ -39,6 +39,16 @@ class FrameworkQuerySet(models.QuerySet["Framework"]):
         have begun. An installed framework no unit has yet is not a year yet."""
         return self.filter(assessments__isnull=False).distinct()
 
+    def openable(self) -> FrameworkQuerySet:
+        """Frameworks a year may be opened with (newest first): the newest opened one (to open it
+        for more units) and any installed after it. An older one would be read-only at once
+        (``rounds.lock_state``: a past year)."""
+        newest = self.opened().order_by("-code", "-version").only("code", "version").first()
+        found = self.newest_first()
+        if newest is None:
+            return found
+        return found.filter(Q(code__gt=newest.code) | Q(code=newest.code, version__gte=newest.version))
+
     def newer_than(self, code: str, version: str) -> FrameworkQuerySet:
         """Frameworks after (code, version) in ``newest_first``'s order (a later year, or a later
         version of the same year)."""

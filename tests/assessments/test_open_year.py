@@ -182,3 +182,18 @@ def test_last_years_assessment_is_read_only_with_a_thai_message(client, world, n
     assert made.pk  # this year's assessment takes records
     home = client.get(f"/a/{new.pk}/").content.decode()
     assert PAST_YEAR not in home and f"/a/{new.pk}/carry-over/" in home
+
+
+def test_an_older_year_than_one_opened_is_neither_offered_nor_opened(client, world, next_year):
+    schedules = {"R6": ScheduleDates(None, dt.date(2027, 3, 15)), "R12": ScheduleDates(None, dt.date(2027, 8, 31))}
+    client.force_login(world.adam)
+    offered = client.get(URL).context["choice"].fields["framework"].queryset
+    assert set(offered) == {world.framework, next_year}  # FY2567 is the year opened so far
+    open_year(next_year, [world.unit_a], {world.unit_a.pk: {"R6": 40}}, schedules, world.adam)
+    offered = client.get(URL).context["choice"].fields["framework"].queryset
+    assert list(offered) == [next_year]
+    late = unit("oae-late", "หน่วยงานใหม่")
+    with pytest.raises(YearOpeningError) as refused:
+        open_year(world.framework, [late], {late.pk: {"R6": 10}}, {}, world.adam)
+    assert "ปี 2567" in refused.value.message
+    assert not late.assessments.exists()
