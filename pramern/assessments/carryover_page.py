@@ -23,6 +23,11 @@ class CarryRow:
     copy: Record | None  # the copy made already, if any
 
     @property
+    def fields(self) -> dict[str, object]:
+        """The record's fields as the unit recorded them (the evaluator's value left out)."""
+        return {name: value for name, value in self.record.data.items() if name != "verified"}
+
+    @property
     def transferable(self) -> bool:
         return self.target_item is not None and self.target_fact is not None and self.copy is None
 
