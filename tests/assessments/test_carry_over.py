@@ -76,6 +76,9 @@ def test_the_unit_copies_a_chosen_record_with_its_evidence_and_provenance(client
     # it says where it came from, and counts by this year's rules
     item = client.get(f"/a/{new.pk}/items/1.2.1/").content.decode()
     assert "คัดลอกจาก ปี 2567 ข้อ 1.2.1" in item
+    client.force_login(world.eve)  # the evaluator judging it sees it too
+    assert "คัดลอกจาก ปี 2567 ข้อ 1.2.1" in client.get(f"/review/a/{new.pk}/R6/items/1.2.1/").content.decode()
+    client.force_login(world.alice)
     entry = AuditEntry.objects.get(action="pramern.record.copied")
     assert entry.actor == world.alice and entry.assessment_id == new.pk and entry.item_code == "1.2.1"
     assert entry.data["from"]["record"] == measure.pk and entry.data["from"]["framework"] == "oae-2567@1"
