@@ -30,7 +30,7 @@ from pramern.audit.services import log_action
 from pramern.errors import WorkspaceError
 from pramern.organizations.permissions import access_for
 from pramern.scoring import AssessmentError, parse_assessment
-from pramern.scoring.mapping import ItemMapping, mapping_between
+from pramern.scoring.mapping import ItemMapping, mapping_for
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.ui.text import bedate
 
@@ -49,8 +49,9 @@ class CarryPick:
 
 
 def year_mapping(old: CompiledFramework, new: CompiledFramework) -> ItemMapping:
-    """Which of ``old``'s items and facts continue which of ``new``'s."""
-    return mapping_between(old, new)
+    """Which of ``old``'s items and facts continue which of ``new``'s: what ``new``'s
+    ``previous:`` declares when it names ``old``, on top of same item codes and fact names."""
+    return mapping_for(old, new)
 
 
 def year_window(framework: CompiledFramework) -> tuple[dt.date, dt.date]:

@@ -15,6 +15,17 @@ SHIFT = {"2023-": "2026-", "2024-": "2027-"}  # three years on: FY2570's dates
 def _shift(value: str) -> str:
     for old, new in SHIFT.items():
         value = value.replace(old, new)
+    return value.replace("2027-02-29", "2027-03-01")  # 2024 was a leap year, 2027 is not
+
+
+def _shift_all(value: Any) -> Any:
+    """Every date (and month) inside a line's test cases, three years on."""
+    if isinstance(value, str):
+        return _shift(value)
+    if isinstance(value, list):
+        return [_shift_all(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _shift_all(v) for k, v in value.items()}
     return value
 
 
@@ -39,6 +50,8 @@ def next_year_text(*, renumber: dict[str, str] | None = None, previous: dict[str
             for line in item.get("lines", []):
                 if "when" in line:
                     line["when"] = _shift(line["when"])
+                if "tests" in line:
+                    line["tests"] = _shift_all(line["tests"])
             if item["code"] in (renumber or {}):
                 item["code"] = renumber[item["code"]]
     if previous is not None:

@@ -143,3 +143,17 @@ def test_an_item_with_no_successor_is_listed_as_not_transferable(client, world, 
     with pytest.raises(CarryOverError) as refused:
         carry_over(new, [CarryPick(last_year["measure"].pk, dt.date(2026, 11, 10))], user=world.alice)
     assert "ไม่มีข้อหรือข้อมูลที่สืบต่อ" in " ".join(refused.value.problems)
+
+
+def test_a_renumbered_item_is_followed_through_the_new_frameworks_mapping(client, world, last_year):
+    previous = {"code": "oae-2567", "version": "1", "items": {"1.2.1": "1.2.4"}}
+    new = open_next_year(world, renumber={"1.2.1": "1.2.4"}, previous=previous)
+    measure = last_year["measure"]
+    client.force_login(world.alice)
+    text = client.get(url(new)).content.decode()
+    assert f'name="pick_{measure.pk}"' in text and "ข้อ 1.2.4 ของปีนี้" in text
+    response = client.post(url(new), {f"pick_{measure.pk}": "on", f"date_{measure.pk}": "10/11/2569"})
+    assert response.status_code == 302
+    copy = Record.objects.get(assessment=new)
+    assert (copy.item_code, copy.fact, copy.copied_from) == ("1.2.4", "measure", measure)
+    assert "คัดลอกจาก ปี 2567 ข้อ 1.2.1" in client.get(f"/a/{new.pk}/items/1.2.4/").content.decode()
