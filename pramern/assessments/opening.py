@@ -109,6 +109,7 @@ def _previous_by_unit(framework: Framework, units: Sequence[Unit]) -> dict[int, 
         .exclude(framework=framework)
         .exclude(framework__in=Framework.objects.newer_than(framework.code, framework.version))
         .select_related("framework")
+        .defer("framework__source")  # compiled once per process (Framework.compiled)
         .order_by("unit_id", "-framework__code", "-framework__version")
     )
     out: dict[int, Assessment] = {}

@@ -15,7 +15,7 @@ from pramern.assessments.opening import ScheduleDates, open_year
 from pramern.assessments.services import add_file_evidence, add_link_evidence
 from pramern.audit.models import AuditEntry
 from tests.assessments.newyear import install_next_year
-from tests.factories import record
+from tests.factories import page_queries, record
 
 PDF = b"%PDF-1.4\n% last year's measure\n%%EOF"
 
@@ -157,3 +157,20 @@ def test_a_renumbered_item_is_followed_through_the_new_frameworks_mapping(client
     copy = Record.objects.get(assessment=new)
     assert (copy.item_code, copy.fact, copy.copied_from) == ("1.2.4", "measure", measure)
     assert "คัดลอกจาก ปี 2567 ข้อ 1.2.1" in client.get(f"/a/{new.pk}/items/1.2.4/").content.decode()
+
+
+def test_the_carry_over_page_reads_a_fixed_number_of_queries(client, world, last_year):
+    new = open_next_year(world)
+    client.force_login(world.alice)
+    page_queries(client, url(new))  # warm the compiled frameworks
+    few = page_queries(client, url(new))
+    for day in range(1, 16):
+        rec = record(world.a, "1.2.2", "followups", f"2024-03-{day:02d}", presented_to_director=True)
+        link = Evidence.objects.create(
+            assessment=world.a, kind="link", url=f"https://oae.go.th/{day}", uploaded_by=world.alice
+        )
+        link.records.add(rec)  # last year is read-only now: written as it was then
+    assert page_queries(client, url(new)) == few
+    # 1 session, 2 user, 3 roles, 4 assessment+unit+framework, 5 last year's assessment,
+    # 6 its records, 7 their evidence links, 8 the copies made already
+    assert few == 8

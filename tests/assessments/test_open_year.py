@@ -8,6 +8,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from pramern.assessments.models import Assessment
 from pramern.assessments.opening import ScheduleDates, YearOpeningError, open_year
@@ -16,6 +18,7 @@ from pramern.assessments.services import save_record
 from pramern.audit.models import AuditEntry
 from pramern.errors import WorkspaceError
 from pramern.frameworks.models import RoundSchedule
+from pramern.organizations.models import Unit
 from pramern.review.services import ReviewError, transition
 from tests.assessments.newyear import install_next_year
 from tests.factories import assessment, unit
@@ -197,3 +200,23 @@ def test_an_older_year_than_one_opened_is_neither_offered_nor_opened(client, wor
         open_year(world.framework, [late], {late.pk: {"R6": 10}}, {}, world.adam)
     assert "ปี 2567" in refused.value.message
     assert not late.assessments.exists()
+
+
+def test_the_confirmation_page_reads_a_fixed_number_of_queries(client, world, next_year):
+    client.force_login(world.adam)
+
+    def confirm_queries():
+        data = {"step": "choose", "framework": next_year.pk, "units": [u.pk for u in Unit.objects.all()]}
+        with CaptureQueriesContext(connection) as captured:
+            assert client.post(URL, data).status_code == 200
+        return len(captured)
+
+    confirm_queries()  # warm the compiled frameworks
+    few = confirm_queries()
+    for n in range(5):
+        assessment(unit(f"oae-more-{n}", f"หน่วยงาน {n}"), world.framework)
+    assert confirm_queries() == few
+    # 1 session, 2 user, 3 roles, 4 the newest opened framework (what may be chosen), 5 the framework
+    # chosen, 6 the units chosen, 7 assessments of the framework already, 8 each unit's previous
+    # assessment, 9 the round schedules
+    assert few == 9
