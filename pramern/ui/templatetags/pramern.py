@@ -114,6 +114,8 @@ ACTION_LABELS = {
     "pramern.assessment.imported": gettext_lazy("imported a file"),
     "pramern.assessment.staff_changed": gettext_lazy("changed the staff counts"),
     "pramern.review.conflict_refused": gettext_lazy("was refused: a review of their own unit"),
+    "pramern.record.copied": gettext_lazy("copied a record from last year"),
+    "pramern.assessment.opened": gettext_lazy("opened the year for the unit"),
 }
 
 
