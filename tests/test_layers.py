@@ -87,6 +87,8 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.accounts.signals",
             "pramern.organizations.importers",
             "pramern.studio.editing",  # issue 10: an edit of a draft saved as a revision
+            "pramern.assessments.opening",  # issue 10: opening a new year
+            "pramern.assessments.carryover",  # issue 10: copying last year's records
         ],
     ),
     (
@@ -102,6 +104,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.studio.dryrun",  # issue 10: a draft scored against real assessments
             "pramern.assessments.years",  # issue 10: fiscal years across pages
             "pramern.studio.item_page",  # issue 10: the item editor's page and the draft's tree
+            "pramern.assessments.carryover_page",  # issue 10: last year's records, mapped
         ],
     ),
     (

@@ -22,10 +22,12 @@ from pramern.errors import UserError
 from pramern.frameworks.models import Framework, FrameworkItem
 from pramern.frameworks.services import FrameworkConflict, install_framework
 from pramern.scoring import FrameworkError, format_points, parse_framework
+from pramern.scoring.linetests import run_line_tests
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.scoring.model import Group
 from pramern.scoring.yamlio import SyntaxProblem, dump_framework, load_text
 from pramern.studio.models import DraftRevision, FrameworkDraft, FrameworkPatch
+from pramern.ui.text import english
 
 #: Codes and versions as the framework format and ``Framework`` allow them (letters, digits, . _ -).
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$")
@@ -301,8 +303,12 @@ def check_text(text: str, name: str) -> DraftCheck:
 
 
 def _line_tests(compiled: CompiledFramework) -> list[LineTestOutcome]:
-    """The framework's line tests, run (none until ``pramern.scoring.linetests`` exists)."""
-    return []
+    """Every case of every line, run; each message in the active language's explanation."""
+    language = "en" if english() else "th"
+    return [
+        LineTestOutcome(result.item_code, result.line_id, result.case_label, result.passed, result.message(language))
+        for result in run_line_tests(compiled)
+    ]
 
 
 def check_draft(draft: FrameworkDraft) -> DraftCheck:
@@ -326,9 +332,7 @@ def publish(draft: FrameworkDraft, user: Any) -> Framework:
     check = check_draft(draft)
     if not check.ok:
         problems = list(check.problems) + [
-            _("Line test %(test)s of %(item)s/%(line)s fails: %(message)s")
-            % {"test": test.name, "item": test.item, "line": test.line, "message": test.message}
-            for test in check.failing_tests
+            _("Line test fails: %(message)s") % {"message": test.message} for test in check.failing_tests
         ]
         raise StudioError(
             _("%(key)s cannot be published until these problems are fixed:") % {"key": str(draft)}, problems

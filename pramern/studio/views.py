@@ -9,10 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pramern.errors import UserError
+from pramern.frameworks import document as guideline_document
 from pramern.frameworks.models import Framework
 from pramern.organizations.permissions import require_framework_editor
 from pramern.scoring.yamlio import dump_framework, load_text
@@ -213,6 +215,31 @@ def download(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     revision = get_object_or_404(draft.revisions, number=number)
     response = HttpResponse(revision.source, content_type="application/yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{revision.filename}"'
+    return response
+
+
+#: The guideline document of a draft: how each format is made, and its content type.
+GUIDELINES = {
+    "pdf": (guideline_document.guideline_pdf, guideline_document.PDF_CONTENT_TYPE),
+    "docx": (guideline_document.guideline_docx, guideline_document.DOCX_CONTENT_TYPE),
+}
+
+
+@login_required
+@require_GET
+def guideline(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The guideline document (PDF or Word) of the draft's newest revision, marked as a draft on
+    every page; a page listing the problems instead while the draft does not compile."""
+    draft = _draft_for(request, pk)
+    check = services.check_draft(draft)
+    if check.compiled is None:
+        error = UserError(_("The guideline document is made once the draft has no problem:"), check.problems)
+        return render(request, "studio/guideline_refused.html", {"draft": draft, "error": error}, status=400)
+    make, content_type = GUIDELINES[fmt]
+    note = guideline_document.DRAFT_NOTE if draft.is_editable else ""
+    response = HttpResponse(make(check.compiled, note=note), content_type=content_type)
+    name = guideline_document.file_name(check.compiled, fmt)
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 

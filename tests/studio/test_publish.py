@@ -69,6 +69,21 @@ def test_publishing_is_refused_while_the_draft_has_problems(draft, fern):
     assert not AuditEntry.objects.filter(action="pramern.studio.draft_published").exists()
 
 
+def test_a_failing_line_test_blocks_publishing(draft, fern):
+    document = draft.document()
+    case = first_item(document)["lines"][0]["tests"][0]
+    case["expect"] = 1  # the line gives 2 for this case
+    services.save_revision(draft, document, fern, "a wrong expectation")
+    check = services.check_draft(draft)
+    assert check.problems == [] and [t.passed for t in check.failing_tests] == [False]
+    assert len(check.passed_tests) == len(check.line_tests) - 1 > 100
+    with pytest.raises(services.StudioError) as refused:
+        services.publish(draft, fern)
+    assert refused.value.problems == [f"กรณีทดสอบไม่ผ่าน: {check.failing_tests[0].message}"]
+    assert "1.1.1" in refused.value.problems[0] and "expected 1, got 2" in refused.value.problems[0]
+    assert not Framework.objects.filter(code="oae-2570").exists()
+
+
 @pytest.fixture
 def published(draft, fern):
     return services.publish(draft, fern)

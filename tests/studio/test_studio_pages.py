@@ -3,12 +3,15 @@ dates, exact round trips through upload, edit and download, publishing and text 
 
 from __future__ import annotations
 
+import io
 from html.parser import HTMLParser
 
+import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pramern.audit.models import AuditEntry
+from pramern.frameworks.document import DRAFT_NOTE
 from pramern.frameworks.models import Framework
 from pramern.organizations.models import Role
 from pramern.scoring.yamlio import dump_framework, load_text
@@ -89,6 +92,7 @@ PAGES = [
     "/studio/d/{pk}/r1.yaml",
     "/studio/d/{pk}/diff/",
     "/studio/d/{pk}/publish/",
+    "/studio/d/{pk}/guideline.docx",
     "/studio/f/oae-2567/1/patch/",
 ]
 
@@ -211,6 +215,8 @@ def test_the_draft_page_shows_fields_tree_validation_and_revisions_in_thai(clien
     client.force_login(fern)
     body = client.get(f"/studio/d/{draft.pk}/").content.decode()
     assert "ไม่พบปัญหา" in body  # the validation panel
+    cases = len(services.check_draft(draft).line_tests)
+    assert cases > 100 and f"ผ่าน {cases} ไม่ผ่าน 0" in body  # FY2567's line tests, all passing
     assert "66.5" in body and "120" in body  # the potential per round
     assert "01/08/2566" in body and "28/02/2567" in body  # round dates in the Buddhist era
     assert "หน่วยงานมีแนวทางในการป้องกันการทุจริต" in body  # the tree
@@ -327,6 +333,25 @@ def test_the_diff_page_shows_what_changed_between_revisions(client, fern, draft)
     assert "แก้ชื่อ" in body
 
 
+def test_the_guideline_document_of_a_draft_says_it_is_a_draft(client, fern, draft):
+    client.force_login(fern)
+    response = client.get(f"/studio/d/{draft.pk}/guideline.docx")
+    assert response.status_code == 200 and "oae-2570-1.docx" in response["Content-Disposition"]
+    word = docx.Document(io.BytesIO(response.content))
+    header = " ".join(p.text for p in word.sections[0].header.paragraphs)
+    assert DRAFT_NOTE in header
+    assert any("ปี 2570" in p.text for p in word.paragraphs)
+
+
+def test_a_draft_with_problems_has_no_guideline_document_yet(client, fern, draft):
+    document = draft.document()
+    document["total_points"] = 121
+    services.save_revision(draft, document, fern)
+    client.force_login(fern)
+    response = client.get(f"/studio/d/{draft.pk}/guideline.docx")
+    assert response.status_code == 400 and "121" in response.content.decode()
+
+
 # ---- publishing ----------------------------------------------------------------------------
 
 
@@ -342,6 +367,17 @@ def test_the_publish_page_says_what_will_happen_and_needs_confirming(client, fer
     assert Framework.objects.filter(code="oae-2570", version="1").exists()
     page = client.get(response["Location"]).content.decode()
     assert "ประกาศใช้แล้ว" in page and "Save as a new revision" not in page and "disabled" in page
+
+
+def test_a_failing_line_test_is_shown_in_the_panel_and_on_the_publish_page(client, fern, draft):
+    document = draft.document()
+    document["dimensions"][0]["items"][0]["items"][0]["lines"][0]["tests"][0]["expect"] = 1
+    services.save_revision(draft, document, fern)
+    client.force_login(fern)
+    panel = client.get(f"/studio/d/{draft.pk}/check/").content.decode()
+    assert "ไม่ผ่าน 1" in panel and "item 1.1.1: line" in panel and "expected 1, got 2" in panel
+    response = client.post(f"/studio/d/{draft.pk}/publish/", {"confirm": "on"})
+    assert response.status_code == 400 and "กรณีทดสอบไม่ผ่าน" in response.content.decode()
 
 
 def test_publishing_with_problems_is_refused_on_the_page(client, fern, draft):
