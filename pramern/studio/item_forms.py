@@ -214,7 +214,7 @@ class LineForm(forms.Form):
     )
     round = forms.ChoiceField(label=_("Round"))
     kind = forms.ChoiceField(
-        label=_("Points"),
+        label=_("How the line scores"),
         choices=[("when", _("fixed points when the condition holds")), ("points_from", _("points from a rule"))],
         widget=forms.RadioSelect,
     )

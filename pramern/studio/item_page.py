@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import get_language
+
 from pramern.scoring import format_points
 from pramern.scoring.loader import build_facts
 from pramern.scoring.model import FactSpec
@@ -16,7 +18,7 @@ from pramern.scoring.yamlio import load_text
 from pramern.studio import conditions, edits
 from pramern.studio.conditions import Check
 from pramern.studio.models import DraftRevision, FrameworkDraft
-from pramern.studio.services import DraftCheck, check_text
+from pramern.studio.services import DraftCheck, LineTestOutcome, check_text
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,15 @@ class LineRow:
     points: Decimal | None  # what the line can give (points, or the known maximum of points_from)
     data: dict[str, Any]
     check: Check
+    tests: tuple[LineTestOutcome, ...] = ()
+
+    @property
+    def tests_passed(self) -> int:
+        return sum(1 for test in self.tests if test.passed)
+
+    @property
+    def failing_tests(self) -> list[LineTestOutcome]:
+        return [test for test in self.tests if not test.passed]
 
     @property
     def points_text(self) -> str:
@@ -109,7 +120,7 @@ def check_line(
 
 
 @functools.lru_cache(maxsize=16)
-def _loaded(source: str, name: str) -> tuple[Any, DraftCheck]:
+def _loaded(source: str, name: str, language: str | None) -> tuple[Any, DraftCheck]:
     # Reading FY2567's text takes ~0.2 s and checking it as much again; a revision's text never
     # changes, so each page of the editor reads and checks one revision once per process.
     return load_text(source, name), check_text(source, name)
@@ -118,7 +129,8 @@ def _loaded(source: str, name: str) -> tuple[Any, DraftCheck]:
 def revision_state(draft: FrameworkDraft) -> tuple[DraftRevision, dict[str, Any], DraftCheck]:
     """The newest revision, its document (a fresh copy, the caller's to change) and its check."""
     revision = draft.current_revision()
-    document, check = _loaded(revision.source, f"{draft.code}-{draft.version}.yaml")
+    # the check's messages (line tests' explanations) are in the active language
+    document, check = _loaded(revision.source, f"{draft.code}-{draft.version}.yaml", get_language())
     return revision, copy.deepcopy(document), check
 
 
@@ -131,7 +143,9 @@ def item_page(draft: FrameworkDraft, code: str) -> ItemPage:
     rows = []
     for line in item.get("lines") or []:
         kind, source, points, result = check_line(line, facts, item_points)
-        rows.append(LineRow(str(line.get("id")), str(line.get("round")), kind, source, points, line, result))
+        ident = str(line.get("id"))
+        tests = tuple(test for test in check.line_tests if test.item == code and test.line == ident)
+        rows.append(LineRow(ident, str(line.get("round")), kind, source, points, line, result, tests))
     parents = _parents(document, code)
     page = ItemPage(draft, revision.number, document, item, code, parents, facts, fact_problems, rows, check)
     page.problems = problems_about(check, [code, *parents])

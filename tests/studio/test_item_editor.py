@@ -460,3 +460,14 @@ def test_junk_in_every_field_of_every_form_is_never_a_server_error(client, draft
         for action in ("save", "build") if "/lines/" in target else ("save",):
             data = dict.fromkeys(FIELDS, junk) | {"action": action}
             assert client.post(target, data).status_code < 500, target
+
+
+def test_the_item_page_shows_each_lines_tests_passing_or_failing(client, draft, fern):
+    client.force_login(fern)
+    body = client.get(url(draft)).content.decode()
+    assert '<span class="ok">3/3</span>' in body  # line "second": three cases, all passing
+    response = client.post(url(draft, tail="lines/second/"), line_post(draft, line_id="second", points="1"))
+    assert response.status_code == 302
+    body = client.get(url(draft)).content.decode()
+    assert '<span class="error">2/3</span>' in body
+    assert "tests[0] (two follow-ups), R12: expected 0.5, got 1" in body
