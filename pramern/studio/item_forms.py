@@ -414,11 +414,32 @@ def _builder_initial(shape: conditions.Shape | None) -> dict[str, Any]:
     return initial
 
 
+class NodeForm(forms.Form):
+    """A dimension's or sub-dimension's code, titles and points."""
+
+    code = forms.RegexField(
+        label=_("Code of the node"),
+        regex=r"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$",
+        max_length=40,
+        help_text=_("Changing it changes the codes of everything under it."),
+    )
+    title_th = forms.CharField(label=_("Title (Thai)"), max_length=1000)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=1000)
+    points = forms.DecimalField(label=_("Points of the node"), min_value=0, max_digits=8, decimal_places=2)
+
+    @classmethod
+    def initial_for(cls, node: dict[str, Any]) -> dict[str, Any]:
+        return {key: node.get(key, "") for key in ("code", "title_th", "title_en", "points")}
+
+
 class AddNodeForm(forms.Form):
     """Add an item (under a dimension or sub-dimension) or a sub-dimension (under a dimension)."""
 
-    kind = forms.ChoiceField(choices=[("item", _("item")), ("group", _("sub-dimension"))], label=_("Add"))
-    parent = forms.ChoiceField(label=_("Under"))
+    kind = forms.ChoiceField(
+        choices=[("item", _("item")), ("group", _("sub-dimension")), ("dimension", _("dimension (at the end)"))],
+        label=_("Add"),
+    )
+    parent = forms.ChoiceField(label=_("Under"), required=False)
     code = forms.CharField(label=_("Code (empty: the next free one)"), required=False, max_length=40)
     title_th = forms.CharField(label=_("Title (Thai)"), required=False, max_length=1000)
     title_en = forms.CharField(label=_("Title (English)"), required=False, max_length=1000)

@@ -27,7 +27,7 @@ from pramern.scoring.numbers import NumberProblem, parse_number
 from pramern.studio import conditions, edits
 from pramern.studio.editing import edit_draft
 from pramern.studio.edits import Document, EditError
-from pramern.studio.item_forms import AddNodeForm, CodeForm, FactForm, ItemTextsForm, LineForm, MoveForm
+from pramern.studio.item_forms import AddNodeForm, CodeForm, FactForm, ItemTextsForm, LineForm, MoveForm, NodeForm
 from pramern.studio.item_page import ItemPage, item_facts, item_page, parent_choices, revision_state, tree_rows
 from pramern.studio.models import FrameworkDraft
 
@@ -320,22 +320,58 @@ def tree_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         parent = data["parent"]
-        code = data["code"].strip() or edits.next_code(document, parent)
+        code = data["code"].strip() or edits.next_code(document, parent if data["kind"] != "dimension" else None)
         titles = {"title_th": data["title_th"], "title_en": data["title_en"]}
 
         def change(doc: Document) -> Document:
+            if data["kind"] == "dimension":
+                return edits.add_dimension(doc, code=data["code"].strip() or None, **titles)
             if data["kind"] == "group":
                 return edits.add_group(doc, parent, code=code, **titles)
             rounds = [str(r.get("code")) for r in doc.get("rounds") or [] if isinstance(r, dict)]
             return edits.add_item(doc, parent, edits.new_item(code, rounds[0] if rounds else "R1", **titles))
 
-        summary = _("%(code)s: add under %(parent)s") % {"code": code, "parent": parent}
+        if data["kind"] == "dimension":
+            summary = _("%(code)s: add a dimension") % {"code": code}
+        else:
+            summary = _("%(code)s: add under %(parent)s") % {"code": code, "parent": parent}
         error = _save(request, draft, summary, change)
         if error is None:
             return redirect(_tree_url(draft, code))
         form.add_error(None, error.message)
     context = tree_context(draft, form)
     return render(request, "studio/item/tree.html", context, status=400)
+
+
+@login_required
+def node(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """A dimension's or sub-dimension's code, titles and points."""
+    draft = _draft(request, pk)
+    document = revision_state(draft)[1]
+    try:
+        place = edits.locate(document, code)
+    except EditError:
+        raise Http404("No such node in this draft") from None
+    if edits.kind_of(place.node, place.parent) == "item":
+        return redirect(_item_url(draft, code))
+    error = None
+    if request.method == "POST":
+        form = NodeForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            values = {"title_th": data["title_th"], "title_en": data["title_en"], "points": str(data["points"])}
+
+            def change(doc: Document) -> Document:
+                return edits.set_code(edits.set_texts(doc, code, **values), code, data["code"])
+
+            summary = _("%(code)s: edit its titles and points") % {"code": code}
+            error = _save(request, draft, summary, change)
+            if error is None:
+                return redirect(_tree_url(draft, data["code"]))
+    else:
+        form = NodeForm(initial=NodeForm.initial_for(place.node))
+    context = {"draft": draft, "form": form, "code": code, "error": error, "revision": revision_state(draft)[0].number}
+    return render(request, "studio/item/node.html", context)
 
 
 @login_required

@@ -28,6 +28,7 @@ urlpatterns += [
     path("studio/d/<int:pk>/tree/move/", item_views.tree_move, name="tree_move"),
     path("studio/d/<int:pk>/tree/remove/", item_views.tree_remove, name="tree_remove"),
     path("studio/d/<int:pk>/tree/renumber/", item_views.tree_renumber, name="tree_renumber"),
+    path("studio/d/<int:pk>/tree/<str:code>/", item_views.node, name="node"),
     path("studio/d/<int:pk>/items/<str:code>/", item_views.item, name="item"),
     path("studio/d/<int:pk>/items/<str:code>/check/", item_views.check_condition, name="check_condition"),
     path("studio/d/<int:pk>/items/<str:code>/lines/new/", item_views.line_edit, name="line_new"),

@@ -471,3 +471,31 @@ def test_the_item_page_shows_each_lines_tests_passing_or_failing(client, draft, 
     body = client.get(url(draft)).content.decode()
     assert '<span class="error">2/3</span>' in body
     assert "tests[0] (two follow-ups), R12: expected 0.5, got 1" in body
+
+
+def test_a_sub_dimension_gets_new_titles_points_and_code(client, draft, fern, world):
+    node = f"/studio/d/{draft.pk}/tree/1.1/"
+    assert client.get(node).status_code == 302  # anonymous: to log in
+    client.force_login(world.eve)
+    assert client.get(node).status_code == 403
+    client.force_login(fern)
+    assert client.get(f"/studio/d/{draft.pk}/tree/1.1.2/")["Location"] == url(draft)  # an item: its editor
+    form = client.get(node).context["form"]
+    data = {key: ("" if value is None else value) for key, value in form.initial.items()}
+    data.update(base=1, code="1.9", title_en="Preventing corruption", points="11")
+    response = client.post(node, data)
+    assert response.status_code == 302
+    document = draft.document()
+    assert [c["code"] for c in edits.find(document, "1.9")["items"]] == ["1.9.1", "1.9.2", "1.9.3", "1.9.4"]
+    assert edits.find(document, "1.9")["points"] == 11
+    assert draft.current_revision().summary == "1.1: แก้ไขชื่อและคะแนน"
+    body = client.get(url(draft, code="1.9.2")).content.decode()
+    assert "ปัญหาของข้อนี้" in body and "group 1.9: points: its items add up to 10, not 11" in body
+
+
+def test_a_dimension_is_added_at_the_end(client, draft, fern):
+    client.force_login(fern)
+    data = {"base": 1, "kind": "dimension", "parent": "", "code": "", "title_th": "ด้านใหม่ทดลอง"}
+    assert client.post(f"/studio/d/{draft.pk}/tree/add/", data).status_code == 302
+    assert draft.document()["dimensions"][-1]["title_th"] == "ด้านใหม่ทดลอง"
+    assert draft.current_revision().summary == "8: เพิ่มด้าน"
