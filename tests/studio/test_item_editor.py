@@ -499,3 +499,17 @@ def test_a_dimension_is_added_at_the_end(client, draft, fern):
     assert client.post(f"/studio/d/{draft.pk}/tree/add/", data).status_code == 302
     assert draft.document()["dimensions"][-1]["title_th"] == "ด้านใหม่ทดลอง"
     assert draft.current_revision().summary == "8: เพิ่มด้าน"
+
+
+@pytest.mark.parametrize(
+    ("code", "name"), [("7.3", "applications"), ("5.1", "respondents"), ("6.3", "manual"), ("2.3", "agreements")]
+)
+def test_saving_a_fact_as_it_opened_stores_nothing(client, draft, fern, code, name):
+    client.force_login(fern)
+    form = client.get(url(draft, code=code, tail=f"facts/{name}/")).context["form"]
+    data = {key: ("" if value is None else value) for key, value in form.initial.items()}
+    data["cumulative"] = "on" if form.initial["cumulative"] else ""
+    data["base"] = 1
+    response = client.post(url(draft, code=code, tail=f"facts/{name}/"), data)
+    assert response.status_code == 302
+    assert draft.revisions.count() == 1
