@@ -142,7 +142,12 @@ def test_saving_a_line_stores_a_revision_with_that_edit_only(client, draft, fern
     ]
     assert AuditEntry.objects.filter(action="pramern.studio.revision_saved").count() == 1
     page = client.get(response["Location"]).content.decode()
-    assert "บันทึกแล้ว" in page and "ร่างทั้งฉบับผ่านการตรวจสอบ" in page
+    assert "บันทึกแล้ว: 1.1.2: แก้ไขบรรทัดคะแนน second-presented" in page
+    # the line's own tests now catch the change: one follow-up presented earns it
+    assert (
+        '<span class="error">1/2</span>' in page and "(two follow-ups, one presented), R12: expected 0, got 0.5" in page
+    )
+    assert "ร่างทั้งฉบับผ่านการตรวจสอบ" not in page
 
 
 def test_a_bad_condition_is_refused_with_the_text_kept_and_its_column_shown(client, draft, fern):
