@@ -381,7 +381,7 @@ def set_texts(document: Mapping[str, Any], code: str, **values: Any) -> Document
                 node.pop(key, None)
         else:
             node[key] = _text(value, key)
-            if str(old.get(key, "")).endswith("\n") and "\n" in node[key]:
+            if str(old.get(key, "")).endswith("\n"):
                 node[key] += "\n"  # a long text keeps its block style (``|``, not ``|-``)
     place.siblings[place.index] = _ordered(node, old, ITEM_KEYS if kind == "item" else NODE_KEYS)
     return doc

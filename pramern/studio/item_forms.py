@@ -16,90 +16,109 @@ from pramern.scoring.numbers import NumberProblem, parse_number
 from pramern.scoring.yamlio import SyntaxProblem, dump_framework, load_text
 from pramern.studio import conditions, edits
 
-SEPARATOR = " | "
-
-
-def _pairs_text(entries: list[dict[str, Any]], keys: tuple[str, ...]) -> str:
-    return "\n".join(SEPARATOR.join(str(entry.get(key, "")) for key in keys) for entry in entries or [])
-
-
-def _pairs(text: str, keys: tuple[str, ...], label: str) -> list[dict[str, str]]:
-    """Lines of ``a | b`` (or ``id | a | b``) as dicts; a line with the wrong number of parts is an error."""
-    out = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        parts = [part.strip() for part in line.split("|")]
-        if len(parts) != len(keys):
-            raise forms.ValidationError(
-                _("%(field)s, line %(line)d: write %(count)d parts separated by |"),
-                params={"field": label, "line": number, "count": len(keys)},
-            )
-        out.append(dict(zip(keys, parts, strict=True)))
-    return out
-
 
 class ItemTextsForm(forms.Form):
-    """An item's titles, points, guidance, evidence, source note and assumptions."""
+    """An item's titles, points, guidance, source note, and its evidence examples and assumptions
+    (a pair or triple of fields each, and one empty set more to add one; an emptied set is dropped)."""
 
     title_th = forms.CharField(label=_("Title (Thai)"), max_length=1000)
     title_en = forms.CharField(label=_("Title (English)"), max_length=1000)
     points = forms.DecimalField(label=_("Points"), min_value=0, max_digits=8, decimal_places=2)
     guidance_th = forms.CharField(label=_("Guidance (Thai)"), widget=forms.Textarea(attrs={"rows": 6}))
     guidance_en = forms.CharField(label=_("Guidance (English)"), widget=forms.Textarea(attrs={"rows": 6}))
-    evidence = forms.CharField(
-        label=_("Evidence examples"),
-        help_text=_("One example a line: Thai | English"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
     source_note_th = forms.CharField(
         label=_("Source note (Thai)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     source_note_en = forms.CharField(
         label=_("Source note (English)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    assumptions = forms.CharField(
-        label=_("Assumptions"),
-        help_text=_("One assumption a line: id | Thai | English"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+
+    def __init__(self, *args: Any, evidence: int = 0, assumptions: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_bound:  # as many as were sent (one was added on the page, say), at most 200
+            evidence = max(evidence, min(200, _sent(self.data, "evidence_th_")))
+            assumptions = max(assumptions, min(200, _sent(self.data, "assumption_th_")))
+        self.evidence_count = evidence + 1
+        self.assumption_count = assumptions + 1
+        text = {"required": False, "max_length": 5000}
+        for n in range(self.evidence_count):
+            self.fields[f"evidence_th_{n}"] = forms.CharField(
+                label=_("Evidence example %(number)d (Thai)") % {"number": n + 1},
+                widget=forms.Textarea(attrs={"rows": 2}),
+                **text,
+            )
+            self.fields[f"evidence_en_{n}"] = forms.CharField(
+                label=_("Evidence example %(number)d (English)") % {"number": n + 1},
+                widget=forms.Textarea(attrs={"rows": 2}),
+                **text,
+            )
+        for n in range(self.assumption_count):
+            self.fields[f"assumption_id_{n}"] = forms.CharField(
+                label=_("Assumption %(number)d: id") % {"number": n + 1}, required=False, max_length=100
+            )
+            self.fields[f"assumption_th_{n}"] = forms.CharField(
+                label=_("Assumption %(number)d (Thai)") % {"number": n + 1},
+                widget=forms.Textarea(attrs={"rows": 2}),
+                **text,
+            )
+            self.fields[f"assumption_en_{n}"] = forms.CharField(
+                label=_("Assumption %(number)d (English)") % {"number": n + 1},
+                widget=forms.Textarea(attrs={"rows": 2}),
+                **text,
+            )
 
     @classmethod
     def initial_for(cls, item: dict[str, Any]) -> dict[str, Any]:
         note = item.get("source_note") or {}
-        return {
+        initial = {
             "title_th": item.get("title_th", ""),
             "title_en": item.get("title_en", ""),
             "points": item.get("points"),
             "guidance_th": item.get("guidance_th", ""),
             "guidance_en": item.get("guidance_en", ""),
-            "evidence": _pairs_text(item.get("evidence") or [], ("th", "en")),
             "source_note_th": note.get("th", ""),
             "source_note_en": note.get("en", ""),
-            "assumptions": _pairs_text(item.get("assumptions") or [], ("id", "th", "en")),
         }
+        for n, entry in enumerate(item.get("evidence") or []):
+            initial[f"evidence_th_{n}"], initial[f"evidence_en_{n}"] = entry.get("th", ""), entry.get("en", "")
+        for n, entry in enumerate(item.get("assumptions") or []):
+            for key in ("id", "th", "en"):
+                initial[f"assumption_{key}_{n}"] = entry.get(key, "")
+        return initial
 
-    def clean_evidence(self) -> list[dict[str, str]]:
-        return _pairs(self.cleaned_data["evidence"], ("th", "en"), str(_("Evidence examples")))
-
-    def clean_assumptions(self) -> list[dict[str, str]]:
-        return _pairs(self.cleaned_data["assumptions"], ("id", "th", "en"), str(_("Assumptions")))
+    @classmethod
+    def for_item(cls, item: dict[str, Any], data: Any = None) -> ItemTextsForm:
+        """The form for an item: bound to ``data``, or showing the item's texts."""
+        counts = {"evidence": len(item.get("evidence") or []), "assumptions": len(item.get("assumptions") or [])}
+        if data is not None:
+            return cls(data, **counts)
+        return cls(initial=cls.initial_for(item), **counts)
 
     def values(self) -> dict[str, Any]:
         """The keyword arguments of ``edits.set_texts``."""
         data = self.cleaned_data
+        evidence = [
+            {"th": data[f"evidence_th_{n}"], "en": data[f"evidence_en_{n}"]} for n in range(self.evidence_count)
+        ]
+        assumptions = [
+            {key: data[f"assumption_{key}_{n}"] for key in ("id", "th", "en")} for n in range(self.assumption_count)
+        ]
         return {
             "title_th": data["title_th"],
             "title_en": data["title_en"],
             "points": str(data["points"]),
             "guidance_th": data["guidance_th"],
             "guidance_en": data["guidance_en"],
-            "evidence": data["evidence"],
+            "evidence": evidence,
             "source_note": {"th": data["source_note_th"], "en": data["source_note_en"]},
-            "assumptions": data["assumptions"],
+            "assumptions": assumptions,
         }
+
+
+def _sent(data: Any, prefix: str) -> int:
+    """How many numbered fields with ``prefix`` were sent (the highest number + 1)."""
+    numbers = [int(key[len(prefix) :]) for key in data if key.startswith(prefix) and key[len(prefix) :].isdecimal()]
+    return max(numbers, default=-1) + 1
 
 
 def _yaml_mapping(text: str, label: str) -> dict[str, Any]:

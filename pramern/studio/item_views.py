@@ -79,14 +79,14 @@ def item(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     page = _page(draft, code)
     error = None
     if request.method == "POST":
-        form = ItemTextsForm(request.POST)
+        form = ItemTextsForm.for_item(page.item, request.POST)
         if form.is_valid():
             summary = _("%(code)s: edit the item's texts") % {"code": code}
             error = _save(request, draft, summary, lambda doc: edits.set_texts(doc, code, **form.values()))
             if error is None:
                 return redirect(_item_url(draft, code))
     else:
-        form = ItemTextsForm(initial=ItemTextsForm.initial_for(page.item))
+        form = ItemTextsForm.for_item(page.item)
     return render(request, "studio/item/item.html", {"draft": draft, "page": page, "form": form, "error": error})
 
 
