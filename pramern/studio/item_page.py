@@ -4,6 +4,7 @@ draft's validation as it concerns the item, and the tree of dimensions, sub-dime
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -211,6 +212,7 @@ class TreeRow:
     parent: str | None
     first: bool
     last: bool
+    targets: tuple[tuple[str, str], ...] = ()  # where "move under" may take it: (code, label)
 
 
 def tree_rows(document: Any) -> list[TreeRow]:
@@ -239,7 +241,21 @@ def tree_rows(document: Any) -> list[TreeRow]:
                 visit(node["items"], node, depth + 1)
 
     visit(document.get("dimensions") or [], None, 0)
-    return rows
+    dimensions = tuple((r.code, f"{r.code} {r.title_th}") for r in rows if r.kind == "dimension")
+    parents = tuple((r.code, f"{r.code} {r.title_th}") for r in rows if r.kind in ("dimension", "group"))
+    return [
+        dataclasses.replace(
+            row,
+            targets=tuple(
+                (code, label)
+                for code, label in (dimensions if row.kind == "group" else parents)
+                if code != row.parent and code != row.code
+            ),
+        )
+        if row.kind != "dimension"
+        else row
+        for row in rows
+    ]
 
 
 def parent_choices(document: Any) -> list[tuple[str, str]]:

@@ -20,6 +20,13 @@
       if (!mine) box.checked = false;
     });
   }
+  /* a form with data-confirm (removing a node of the tree) asks before it is sent */
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (form instanceof HTMLFormElement && form.hasAttribute("data-confirm") && !window.confirm(form.getAttribute("data-confirm"))) {
+      event.preventDefault();
+    }
+  });
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("fieldset.builder").forEach(function (builder) {
       update(builder);

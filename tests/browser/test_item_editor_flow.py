@@ -45,3 +45,19 @@ def test_a_condition_is_checked_as_it_is_typed_then_built_and_saved(page, live_s
         edits.find_line(draft.document(), "1.1.2", "second-presented")["when"]
         == "count(followups where presented_to_director) >= 3"
     )
+
+
+def test_removing_from_the_tree_asks_first(page, live_server, world):
+    draft = services.start_draft(framework(), "oae-2570", "1", world.adam)
+    log_in(page, live_server, "adam")
+    page.goto(f"{live_server.url}/studio/d/{draft.pk}/tree/")
+    remove = page.locator("#node-1\\.1\\.3 form[data-confirm] button")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    remove.click()
+    assert draft.revisions.count() == 1  # not confirmed: nothing sent
+    page.once("dialog", lambda dialog: dialog.accept())
+    remove.click()
+    page.wait_for_load_state()
+    page.locator("#node-1\\.1\\.4").wait_for()
+    assert page.locator("#node-1\\.1\\.3").count() == 0
+    assert draft.current_revision().summary == "1.1.3: ลบ"

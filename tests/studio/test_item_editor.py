@@ -525,3 +525,12 @@ def test_saving_a_fact_as_it_opened_stores_nothing(client, draft, fern, code, na
     response = client.post(url(draft, code=code, tail=f"facts/{name}/"), data)
     assert response.status_code == 302
     assert draft.revisions.count() == 1
+
+
+def test_move_under_offers_only_places_the_node_may_go(client, draft, fern):
+    client.force_login(fern)
+    tree = client.get(f"/studio/d/{draft.pk}/tree/")
+    rows = {row.code: row for row in tree.context["tree"]}
+    assert [code for code, _label in rows["1.1"].targets] == ["2", "3", "4", "5", "6", "7"]  # dimensions only
+    item_targets = [code for code, _label in rows["1.1.2"].targets]
+    assert "1.1" not in item_targets and "1" in item_targets and "1.2" in item_targets
