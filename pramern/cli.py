@@ -1,6 +1,7 @@
 """The ``pramern`` console command: check framework files and score assessment files.
 
     pramern framework check FILE
+    pramern framework diff OLD NEW [--json]
     pramern score ASSESSMENT [--round R6|R12] [--json] [--framework FILE] [--verified]
 
 Exit status: 0 on success, 2 on bad input (the message names file, item and field), and
@@ -16,6 +17,7 @@ import sys
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from pramern.scoring import (
     AssessmentError,
@@ -29,6 +31,7 @@ from pramern.scoring import (
     score,
 )
 from pramern.scoring.assessment import framework_key
+from pramern.scoring.diff import diff_frameworks, render_text
 from pramern.thaidates import thai_date
 
 BAD_INPUT = 2
@@ -45,6 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "framework":
+            if args.action == "diff":
+                return _framework_diff(args)
             return _framework_check(Path(args.file))
         return _score(args)
     except BadInput as exc:
@@ -67,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     framework_commands = framework.add_subparsers(dest="action", required=True)
     check = framework_commands.add_parser("check", help="validate a framework file and summarise it")
     check.add_argument("file", help="a framework YAML file")
+    _diff_parser(framework_commands)
     score_cmd = commands.add_parser("score", help="score an assessment file")
     score_cmd.add_argument("assessment", help="an assessment file (YAML or JSON)")
     score_cmd.add_argument("--round", dest="round", help="the round to score (default: the final round, R12)")
@@ -97,6 +103,24 @@ def _framework_check(path: Path) -> int:
             f"{rnd.title.th}: {thai_date(rnd.starts)} – {thai_date(rnd.cutoff)}"
         )
         previous = potential
+    return 0
+
+
+def _diff_parser(commands: Any) -> None:
+    diff = commands.add_parser("diff", help="what changed from one framework file to another")
+    diff.add_argument("old", help="the earlier framework YAML file")
+    diff.add_argument("new", help="the later framework YAML file")
+    diff.add_argument("--json", action="store_true", help="print one JSON object (pramern-framework-diff/1)")
+
+
+def _framework_diff(args: argparse.Namespace) -> int:
+    old, new = load_framework(args.old), load_framework(args.new)
+    result = diff_frameworks(old, new)
+    if args.json:
+        json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_text(result))
     return 0
 
 

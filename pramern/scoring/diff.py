@@ -637,3 +637,115 @@ def shown(value: Any) -> str:
         return "ใช่" if value else "ไม่ใช่"
     return str(_json(value))
 
+
+# -- text ------------------------------------------------------------------------------------
+
+#: Kept text shown around a change in the terminal (characters on each side).
+CONTEXT = 30
+STATUS_TH = {"added": "เพิ่ม", "removed": "ตัดออก", "changed": "เปลี่ยน"}
+KIND_TH = {"dimension": "ด้านที่", "group": "ประเด็นย่อย"}
+
+
+def render_text(diff: FrameworkDiff) -> str:
+    """The diff as ``pramern framework diff`` prints it: Thai headings, removed words in
+    ``[-…-]`` and added words in ``{+…+}`` (wdiff's marks), kept text cut to its context."""
+    old, new = diff.old, diff.new
+    out = [f"เปรียบเทียบกรอบการประเมิน {old.key} → {new.key}", f"  {old.title.th}", f"  {new.title.th}", ""]
+    out.append("คะแนนที่เป็นไปได้ในแต่ละรอบ (บรรทัดที่เปิดถึงรอบนั้น)")
+    for potential in diff.potential:
+        delta = potential.delta
+        change = "" if not delta else f" ({'+' if delta > 0 else ''}{format_points(delta)})"
+        out.append(
+            f"  {potential.code:<4} {shown(potential.old):>6} → {shown(potential.new):<6}{change}  {potential.title.th}"
+        )
+    out.append("")
+    if diff.empty:
+        out.append("ไม่มีความแตกต่าง")
+        return "\n".join(out) + "\n"
+    if diff.changes:
+        out.append("ทั้งกรอบการประเมิน")
+        out += [f"  {_change_line(c)}" for c in diff.changes]
+        out.append("")
+    if diff.nodes:
+        out.append("ด้านและประเด็นย่อย")
+        for node in diff.nodes:
+            out.append(f"  {KIND_TH[node.kind]} {node.code} ({STATUS_TH[node.status]}) {node.title.th}")
+            out += [f"    {_change_line(c)}" for c in node.changes]
+        out.append("")
+    if diff.added:
+        out.append(f"รายการที่เพิ่ม ({len(diff.added)})")
+        out += [f"  + {i.code}  {i.title.th} ({format_points(i.max_points)} คะแนน)" for i in diff.added]
+        out.append("")
+    if diff.removed:
+        out.append(f"รายการที่ตัดออก ({len(diff.removed)})")
+        out += [f"  - {i.code}  {i.title.th} ({format_points(i.max_points)} คะแนน)" for i in diff.removed]
+        out.append("")
+    if diff.items:
+        out.append(f"รายการที่เปลี่ยน ({len(diff.items)})")
+        for item in diff.items:
+            out += _item_lines(item)
+        out.append("")
+    return "\n".join(out)
+
+
+def _item_lines(item: ItemDiff) -> list[str]:
+    code = f"{item.old.code} → {item.new.code}" if item.renumbered else item.new.code
+    notes = " [เปลี่ยนรหัส]" if item.renumbered else ""
+    if item.moved:
+        notes += f" [ย้ายจาก {item.moved[0]} ไป {item.moved[1]}]"
+    out = [f"  {code}  {item.new.title.th}{notes}"]
+    out += [f"    {_change_line(c)}" for c in item.changes]
+    for fact in item.facts:
+        name = fact.new if fact.old in (None, fact.new) else f"{fact.old} → {fact.new}" if fact.new else fact.old
+        out.append(f"    ข้อมูล {name} ({STATUS_TH[fact.status]})")
+        out += [f"      {_change_line(c)}" for c in fact.changes if fact.status == "changed"]
+    for line in item.lines:
+        if line.status == "changed":
+            out.append(f"    บรรทัด {line.id}")
+            out += [f"      {_change_line(c)}" for c in line.changes]
+        else:
+            ln = line.line
+            condition, points_from = _rule_parts(ln)
+            rule = condition if points_from is None else f"{condition or ''} → {points_from}".lstrip(" →")
+            out.append(
+                f"    บรรทัด {ln.id} ({STATUS_TH[line.status]}) {ln.round.code} {format_points(ln.points)} คะแนน: "
+                f"{ln.text.th} [{rule}]"
+            )
+    return out
+
+
+def _change_line(change: Change) -> str:
+    label = change.label.th
+    if change.words:
+        return f"{label}: {_marked(change.words)}"
+    return f"{label}: {shown(change.old)} → {shown(change.new)}"
+
+
+def _marked(runs: Sequence[tuple[str, str]]) -> str:
+    parts = []
+    for index, (op, text) in enumerate(runs):
+        text = text.replace("\n", " ⏎ ")
+        if op == "-":
+            parts.append(f"[-{text}-]")
+        elif op == "+":
+            parts.append(f"{{+{text}+}}")
+        else:
+            first, last = index == 0, index == len(runs) - 1
+            if len(text) > 2 * CONTEXT and not (first and last):
+                head = "" if first else _words_within(words(text), CONTEXT)
+                tail = "" if last else _words_within(words(text)[::-1], CONTEXT, reverse=True)
+                text = f"{head}…{tail}" if head and tail else f"{head}…" if head else f"…{tail}"
+            parts.append(text)
+    return "".join(parts)
+
+
+def _words_within(tokens: Sequence[str], limit: int, *, reverse: bool = False) -> str:
+    """The first (or, for reversed ``tokens``, last) whole words of a text within ``limit`` characters."""
+    taken: list[str] = []
+    size = 0
+    for token in tokens:
+        if size + len(token) > limit and taken:
+            break
+        taken.append(token)
+        size += len(token)
+    return "".join(taken[::-1] if reverse else taken)
