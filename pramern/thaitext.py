@@ -6,6 +6,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import itertools
 import re
 import threading
 import unicodedata
@@ -98,5 +99,5 @@ def words(text: str) -> list[str]:
             out.extend(thai_clusters(token))
         else:
             cuts = [0, *breaker.breaks(token), len(token)]
-            out.extend(token[a:b] for a, b in zip(cuts, cuts[1:], strict=False) if b > a)
+            out.extend(token[a:b] for a, b in itertools.pairwise(cuts) if b > a)
     return out
