@@ -6,4 +6,9 @@ app_name = "frameworks"
 urlpatterns = [
     path("frameworks/", views.framework_list, name="list"),
     path("frameworks/<code:code>/<code:version>/", views.framework_detail, name="detail"),
+    path(
+        "frameworks/<code:code>/<code:version>/compare/<code:code2>/<code:version2>/",
+        views.framework_compare,
+        name="compare",
+    ),
 ]

@@ -36,6 +36,7 @@ added or removed. Points are texts ("0.5"), dates ISO texts, flags true/false.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -123,6 +124,18 @@ class Change:
     @property
     def is_text(self) -> bool:
         return bool(self.words)
+
+    @property
+    def is_date(self) -> bool:
+        return isinstance(self.old if self.old is not None else self.new, dt.date)
+
+    @property
+    def old_shown(self) -> str:
+        return shown(self.old)
+
+    @property
+    def new_shown(self) -> str:
+        return shown(self.new)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"path": self.path, "old": _json(self.old), "new": _json(self.new)}
@@ -630,11 +643,11 @@ def _json(value: Any) -> Any:
 
 
 def shown(value: Any) -> str:
-    """A changed value as text shows it: points "0.5", dates ISO, flags ใช่/ไม่ใช่, nothing "–"."""
+    """A changed value as text shows it: points "0.5", dates ISO, flags ✓/✗, nothing "–"."""
     if value is None:
         return "–"
     if isinstance(value, bool):
-        return "ใช่" if value else "ไม่ใช่"
+        return "✓" if value else "✗"
     return str(_json(value))
 
 
