@@ -16,7 +16,7 @@ from pramern.scoring.diff import Change, diff_frameworks, word_diff
 from pramern.scoring.mapping import mapping_between
 from pramern.scoring.yamlio import dump_framework, load_text
 from pramern.thaitext import _libthai, words
-from tests.conftest import FRAMEWORK_FILE
+from tests.conftest import FRAMEWORK_FILE, ROOT
 
 TEXT = FRAMEWORK_FILE.read_text(encoding="utf-8")
 DOCUMENT = load_text(TEXT, FRAMEWORK_FILE.name)
@@ -303,3 +303,10 @@ def test_a_bad_file_exits_2_and_prints_nothing_on_stdout(tmp_path, capsys):
     assert captured.out == ""
     assert "bad.yaml" in captured.err
     assert main(["framework", "diff", str(tmp_path / "missing.yaml"), str(FRAMEWORK_FILE)]) == 2
+
+
+def test_the_documented_example_is_what_the_command_prints(files, capsys):
+    opening = "```text\n# pramern framework diff oae-2567.yaml oae-2567-v2.yaml\n"
+    documented = (ROOT / "docs" / "comparing.md").read_text(encoding="utf-8").split(opening, 1)[1].split("```", 1)[0]
+    assert main(["framework", "diff", str(files[0]), str(files[1])]) == 0
+    assert capsys.readouterr().out == documented
