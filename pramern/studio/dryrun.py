@@ -122,7 +122,7 @@ class DryRun:
     items: tuple[ItemCounts, ...]
     changes: tuple[UnitRun, ...]  # the units whose final total changes most, largest change first
     unmapped: Mapping[tuple[str, str], int] = field(default_factory=dict)  # (item, fact) -> records dropped
-    refused: int = 0  # records the draft's facts refuse (fields or options it no longer has)
+    refused: int = 0  # records the draft cannot read (a field or option it no longer has, a value it refuses)
     skipped: tuple[str, ...] = ()  # example files not of the source framework
 
     @property
