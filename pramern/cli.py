@@ -4,8 +4,9 @@
     pramern framework diff OLD NEW [--json]
     pramern score ASSESSMENT [--round R6|R12] [--json] [--framework FILE] [--verified]
 
-Exit status: 0 on success, 2 on bad input (the message names file, item and field), and
-nothing that could pass for a result is printed on stdout when the input is bad.
+Exit status: 0 on success, 1 when ``framework check`` finds a failing line test, 2 on bad input
+(the message names file, item and field), and nothing that could pass for a result is printed
+on stdout when the input is bad.
 """
 
 from __future__ import annotations
@@ -32,9 +33,12 @@ from pramern.scoring import (
 )
 from pramern.scoring.assessment import framework_key
 from pramern.scoring.diff import diff_frameworks, render_text
+from pramern.scoring.linetests import run_line_tests
 from pramern.thaidates import thai_date
 
 BAD_INPUT = 2
+#: ``framework check``: the file is valid but a line test fails.
+TESTS_FAILED = 1
 #: Where ``pramern score`` looks for the framework an assessment names.
 DEFAULT_FRAMEWORKS_DIR = Path(__file__).resolve().parent.parent / "frameworks-data"
 
@@ -103,7 +107,16 @@ def _framework_check(path: Path) -> int:
             f"{rnd.title.th}: {thai_date(rnd.starts)} – {thai_date(rnd.cutoff)}"
         )
         previous = potential
-    return 0
+    return _line_tests(framework)
+
+
+def _line_tests(framework: Framework) -> int:
+    """Run the framework's line tests: 1 when any case fails (the file itself is valid)."""
+    report = run_line_tests(framework)
+    print(f"  {report.summary()}")
+    for failure in report.failed:
+        print(f"    FAIL {failure.message()}")
+    return 0 if report.ok else TESTS_FAILED
 
 
 def _diff_parser(commands: Any) -> None:
