@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from pramern.frameworks.models import Framework
 from pramern.scoring.diff import diff_frameworks
-from pramern.scoring.mapping import mapping_between
 
 
 def framework_list(request: HttpRequest) -> HttpResponse:
@@ -36,5 +35,5 @@ def framework_compare(request: HttpRequest, code: str, version: str, code2: str,
     """What changed from one installed framework to another (public, as the framework pages are)."""
     old = get_object_or_404(Framework.objects.defer("source"), code=code, version=version)
     new = get_object_or_404(Framework.objects.defer("source"), code=code2, version=version2)
-    diff = diff_frameworks(old.compiled(), new.compiled(), mapping_between(old.compiled(), new.compiled()))
+    diff = diff_frameworks(old.compiled(), new.compiled())  # paired through the new one's previous:
     return render(request, "frameworks/compare.html", {"old": old, "new": new, "diff": diff})

@@ -44,8 +44,18 @@ from decimal import Decimal
 from typing import Any
 
 from pramern.scoring.loader import format_points
-from pramern.scoring.mapping import ItemMapping, mapping_between
-from pramern.scoring.model import Assumption, Dimension, FactSpec, FieldSpec, Framework, Group, Item, Line, Text
+from pramern.scoring.mapping import ItemMapping, mapping_for
+from pramern.scoring.model import (
+    Assumption,
+    Dimension,
+    FactSpec,
+    FieldSpec,
+    Framework,
+    Group,
+    Item,
+    Line,
+    Text,
+)
 from pramern.thaitext import words
 
 FORMAT = "pramern-framework-diff/1"
@@ -320,8 +330,9 @@ class FrameworkDiff:
 
 
 def diff_frameworks(old: Framework, new: Framework, mapping: ItemMapping | None = None) -> FrameworkDiff:
-    """What differs from ``old`` to ``new``; items are paired by ``mapping`` (default: same code)."""
-    mapping = mapping or mapping_between(old, new)
+    """What differs from ``old`` to ``new``; items are paired by ``mapping`` (default: the one
+    ``new`` declares from ``old`` in its ``previous:``, else same codes)."""
+    mapping = mapping or mapping_for(old, new)
     pairs = mapping.pairs()
     continued = set(pairs.values())
     items = []

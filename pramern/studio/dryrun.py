@@ -2,8 +2,8 @@
 
 ``dry_run(draft, against)`` takes every assessment of an installed framework (``against``, e.g.
 FY2567) and the example files in ``examples/``, carries each unit's records over to the draft
-through the item mapping (same code by default; records of an item or fact with no successor are
-dropped and counted; records the draft's facts refuse are counted too) and scores them under the
+through the item mapping (the draft's ``previous:`` when it names ``against``, else same codes;
+records of an item or fact with no successor are dropped and counted; records the draft's facts refuse are counted too) and scores them under the
 draft in every round. The result says per scoring line how many units earn it, how totals spread
 in each round, and which units' totals change most from their score under ``against``.
 
@@ -38,7 +38,7 @@ from pramern.organizations.models import Section
 from pramern.reports.models import ScoreCard
 from pramern.scoring import Framework, parse_framework, score
 from pramern.scoring.assessment import FORMAT, AssessmentError, parse_stored_assessment, read_assessment_data
-from pramern.scoring.mapping import ItemMapping, mapping_between
+from pramern.scoring.mapping import ItemMapping, mapping_for
 from pramern.scoring.model import Item, Line, Round
 
 #: The shipped example assessments (``examples/*.yaml``), scored with the database's.
@@ -150,7 +150,7 @@ def dry_run(
     the example files (default: ``examples/*.yaml``); raise ``FrameworkError`` for a bad text."""
     compiled = draft_framework(draft) if isinstance(draft, str) else draft
     source = against.compiled()
-    mapping = mapping or mapping_between(source, compiled)
+    mapping = mapping or mapping_for(source, compiled)
     years = compiled.rounds[0].starts.year - source.rounds[0].starts.year
     tally = _Tally(compiled, source, mapping, years)
     for unit in _stored_units(against):

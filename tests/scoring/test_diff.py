@@ -177,6 +177,7 @@ def test_conditions_facts_options_and_line_texts(fw2567):
         lines[2]["th"] = "ติดตามผล 3 ครั้ง และเสนอ ผอ. ทราบ"
         followups = item(document, "1.2.2")["facts"]["followups"]
         followups["fields"]["in_meeting"] = {"type": "flag", "th": "รายงานในที่ประชุม", "en": "Reported at a meeting"}
+        lines[2]["tests"][0]["expect"] = 0  # two presented follow-ups no longer give it
         item(document, "7.4")["facts"]["awards"]["options"]["moac"]["points"] = 1.5
 
     diff = diff_frameworks(fw2567, edited(change))
@@ -310,3 +311,14 @@ def test_the_documented_example_is_what_the_command_prints(files, capsys):
     documented = (ROOT / "docs" / "comparing.md").read_text(encoding="utf-8").split(opening, 1)[1].split("```", 1)[0]
     assert main(["framework", "diff", str(files[0]), str(files[1])]) == 0
     assert capsys.readouterr().out == documented
+
+
+def test_the_new_frameworks_previous_pairs_the_items(fw2567):
+    def change(document: dict[str, Any]) -> None:
+        move_123_to_134(document)
+        document["version"] = "2"
+        document["previous"] = {"code": "oae-2567", "version": "1", "items": {"1.2.3": "1.3.4"}}
+
+    diff = diff_frameworks(fw2567, edited(change))  # no mapping given: previous: is read
+    assert [(d.old.code, d.new.code) for d in diff.renumbered] == [("1.2.3", "1.3.4")]
+    assert diff.added == diff.removed == ()

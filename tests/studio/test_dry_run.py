@@ -142,6 +142,8 @@ def test_a_fact_without_a_successor_drops_its_records(followups):
         facts["follow_ups"] = facts.pop("followups")
         for line in item(document, "1.2.2")["lines"]:
             line["when"] = line["when"].replace("followups", "follow_ups")
+            for case in line["tests"]:
+                case["records"]["follow_ups"] = case["records"].pop("followups")
 
     result = dry_run(draft(rename_fact), followups.framework, examples=[])
     assert result.unmapped == {("1.2.2", "followups"): 3}
@@ -156,6 +158,11 @@ def test_records_the_draft_refuses_are_counted(followups):
         }  # fmt: skip
         del item(document, "1.2.2")["facts"]["followups"]["fields"]["presented_to_director"]
         item(document, "1.2.2")["lines"][2]["when"] = "count(followups where in_meeting) >= 2"
+        for line in item(document, "1.2.2")["lines"]:
+            for case in line["tests"]:
+                for followup in case["records"]["followups"]:
+                    if followup.pop("presented_to_director", None):
+                        followup["in_meeting"] = True
 
     result = dry_run(draft(drop_field), followups.framework, examples=[])
     assert result.refused == 1  # B's record with presented_to_director
@@ -264,3 +271,15 @@ def test_a_draft_must_come_from_one_place(client, world):
     response = client.post(URL, {"against": world.framework.pk})
     assert response.status_code == 400
     assert "อัปโหลดไฟล์" in response.content.decode()
+
+
+def test_the_drafts_previous_maps_the_items(world):
+    record(world.a, "1.2.3", "reviews", "2024-05-01", presented_to_director=True)
+
+    def change(document: dict[str, Any]) -> None:
+        move_123_to_134(document)
+        document["previous"] = {"code": "oae-2567", "version": "1", "items": {"1.2.3": "1.3.4"}}
+
+    result = dry_run(draft(change, code="oae-2570"), world.framework, examples=[])
+    assert result.unmapped == {}
+    assert counts(result, "1.3.4")["presented"] == {"R6": None, "R12": 1}
