@@ -3,9 +3,10 @@
 ``dry_run(draft, against)`` takes every assessment of an installed framework (``against``, e.g.
 FY2567) and the example files in ``examples/``, carries each unit's records over to the draft
 through the item mapping (the draft's ``previous:`` when it names ``against``, else same codes;
-records of an item or fact with no successor are dropped and counted; records the draft's facts refuse are counted too) and scores them under the
-draft in every round. The result says per scoring line how many units earn it, how totals spread
-in each round, and which units' totals change most from their score under ``against``.
+records of an item or fact with no successor are dropped and counted, and so are records the
+draft cannot read) and scores them under the draft in every round. The result says per scoring
+line how many units earn it, how totals spread in each round, and which units' totals change
+most from their score under ``against``.
 
 Last year's records are dated last year, and a new year's rounds and rule literals (months,
 deadlines) are this year's: records move by the whole number of years between the two
