@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def frameworks():
-    """FY2567 and a next year's copy: 1.2.2's guidance reworded, its second line opened in R6."""
+    """FY2567 and a next year's copy: 1.2.2's guidance reworded, its second line opened in R6,
+    the first round's cut-off a month later."""
     old = install_framework_file(FRAMEWORK_FILE).framework
     document = copy.deepcopy(load_text(FRAMEWORK_FILE.read_text(encoding="utf-8"), "x"))
     document.update(code="oae-2570", title_th=document["title_th"].replace("2567", "2570"))
@@ -24,6 +25,7 @@ def frameworks():
     assert item["code"] == "1.2.2"
     item["guidance_th"] = item["guidance_th"].replace("มีการติดตามผล", "มีการตรวจสอบผล", 1)
     item["lines"][1]["round"] = "R6"
+    document["rounds"][0]["cutoff"] = "2024-03-31"
     new = install_framework(dump_framework(document), "oae-2570.yaml").framework
     return old, new
 
@@ -45,6 +47,7 @@ def test_the_page_marks_changed_words_and_lines_in_thai(client, frameworks):
     assert "รอบที่เริ่มให้คะแนน:" in page and "<del>R12</del> → <ins>R6</ins>" in page
     assert "คะแนนที่เป็นไปได้ในแต่ละรอบ" in page and "+0.5" in page
     assert "ปี <del>2567</del><ins>2570</ins>" in page
+    assert "รอบการประเมิน R6: วันตัดรอบ:</span>\n<del>28 ก.พ. 2567</del> → <ins>31 มี.ค. 2567</ins>" in page
     assert 'id="diff-1.2.1"' not in page  # unchanged items are not listed
 
 
