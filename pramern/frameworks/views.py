@@ -11,8 +11,8 @@ from django.utils.http import content_disposition_header
 
 from pramern.frameworks import document
 from pramern.frameworks.models import Framework
-from pramern.scoring.diff import diff_frameworks
 from pramern.scoring import Framework as CompiledFramework
+from pramern.scoring.diff import diff_frameworks
 
 
 def framework_list(request: HttpRequest) -> HttpResponse:
