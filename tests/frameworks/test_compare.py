@@ -82,3 +82,10 @@ def test_the_page_in_english(client, frameworks):
     client.post(reverse("set_language"), "language=en&next=/", content_type="application/x-www-form-urlencoded")
     page = client.get(compare_url(*frameworks)).content.decode()
     assert "Guidance (Thai):" in page and "Points open in each round" in page
+
+
+def test_the_comparison_takes_two_queries_once_compiled(client, frameworks, django_assert_num_queries):
+    url = compare_url(*frameworks)
+    client.get(url)  # both compiled, kept per content hash
+    with django_assert_num_queries(2):  # the two framework rows (without their sources)
+        assert client.get(url).status_code == 200
