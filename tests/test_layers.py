@@ -85,6 +85,8 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.accounts.invitations",
             "pramern.accounts.signals",
             "pramern.organizations.importers",
+            "pramern.assessments.opening",  # issue 10: opening a new year
+            "pramern.assessments.carryover",  # issue 10: copying last year's records
         ],
     ),
     (
@@ -98,6 +100,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.audit.history",
             "pramern.studio.dryrun",  # issue 10: a draft scored against real assessments
             "pramern.assessments.years",  # issue 10: fiscal years across pages
+            "pramern.assessments.carryover_page",  # issue 10: last year's records, mapped
         ],
     ),
     (

@@ -12,8 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from pramern.assessments.carryover import CarryPick
+from pramern.assessments.carryover_page import CarryRow
+from pramern.assessments.opening import OpeningPlan, ScheduleDates
+from pramern.frameworks.models import Framework as FrameworkModel
+from pramern.organizations.models import Unit
 from pramern.scoring import format_points
 from pramern.scoring.assessment import MAX_STAFF, staff_per_round
 from pramern.scoring.model import FactSpec, Framework, Item
@@ -420,3 +426,151 @@ class StaffCountsForm(forms.Form):
 
     def counts(self) -> dict[str, int]:
         return staff_counts_of(self.cleaned_data, self.framework)
+
+
+# --------------------------------------------------------------------------- opening a year
+
+
+def _framework_choice(framework: FrameworkModel) -> str:
+    opened = getattr(framework, "units_opened", 0)
+    label = f"{framework.year_label}: {framework.title} ({framework})"
+    if opened:
+        label += " · " + str(_("opened for %(count)d units") % {"count": opened})
+    return label
+
+
+class OpenYearChoiceForm(forms.Form):
+    """Step 1 of opening a year: the framework and the units (all active units by default)."""
+
+    framework = forms.ModelChoiceField(queryset=FrameworkModel.objects.none(), label=_("Framework"), empty_label=None)
+    units = forms.ModelMultipleChoiceField(
+        queryset=Unit.objects.none(), label=_("Units"), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        framework_field = self.fields["framework"]
+        assert isinstance(framework_field, forms.ModelChoiceField)
+        framework_field.queryset = FrameworkModel.objects.openable().annotate(units_opened=Count("assessments"))
+        framework_field.label_from_instance = _framework_choice
+        units_field = self.fields["units"]
+        assert isinstance(units_field, forms.ModelMultipleChoiceField)
+        units_field.queryset = Unit.objects.filter(is_active=True).order_by("code")
+        if not self.is_bound:
+            self.initial.setdefault("units", list(units_field.queryset))
+
+
+class OpenYearForm(forms.Form):
+    """Step 2: each round's dates (Buddhist era) and each unit's staff per round, pre-filled."""
+
+    def __init__(self, *args: Any, plan: OpeningPlan, **kwargs: Any) -> None:
+        initial = {}
+        for rp in plan.rounds:
+            initial[f"opens_{rp.round.code}"] = rp.dates.opens_on
+            initial[f"deadline_{rp.round.code}"] = rp.dates.deadline
+        for opening in plan.to_open:
+            for code, count in opening.staff_counts.items():
+                initial[f"staff_{opening.unit.pk}_{code}"] = count
+        super().__init__(*args, initial=initial, **kwargs)
+        self.plan = plan
+        for rp in plan.rounds:
+            title = tr(rp.round.title)
+            self.fields[f"opens_{rp.round.code}"] = ThaiDateField(
+                label=_("%(round)s opens on") % {"round": title}, required=False
+            )
+            self.fields[f"deadline_{rp.round.code}"] = ThaiDateField(
+                label=_("%(round)s: submission deadline") % {"round": title}
+            )
+        for opening in plan.to_open:
+            for index, rnd in enumerate(plan.compiled.rounds):
+                self.fields[f"staff_{opening.unit.pk}_{rnd.code}"] = forms.IntegerField(
+                    label=f"{opening.unit.name}: {tr(rnd.title)}", min_value=1, max_value=MAX_STAFF, required=index == 0
+                )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name, value in list(cleaned.items()):
+            if isinstance(value, dt.date):
+                try:
+                    check_near_rounds(value, self.plan.compiled)
+                except ValidationError as exc:
+                    self.add_error(name, exc)
+        return cleaned
+
+    def schedule_rows(self) -> list[tuple[Any, forms.BoundField, forms.BoundField]]:
+        """(round plan, opens-on field, deadline field) per round, for the table."""
+        return [(rp, self[f"opens_{rp.round.code}"], self[f"deadline_{rp.round.code}"]) for rp in self.plan.rounds]
+
+    def staff_rows(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        """(unit opening, its staff fields in round order) per unit to open, for the table."""
+        return [
+            (opening, [self[f"staff_{opening.unit.pk}_{rnd.code}"] for rnd in self.plan.compiled.rounds])
+            for opening in self.plan.to_open
+        ]
+
+    def schedules(self) -> dict[str, ScheduleDates]:
+        return {
+            rp.round.code: ScheduleDates(
+                self.cleaned_data.get(f"opens_{rp.round.code}"), self.cleaned_data[f"deadline_{rp.round.code}"]
+            )
+            for rp in self.plan.rounds
+        }
+
+    def staff_counts(self) -> dict[int, dict[str, int]]:
+        out = {}
+        for opening in self.plan.to_open:
+            values = (
+                (rnd.code, self.cleaned_data.get(f"staff_{opening.unit.pk}_{rnd.code}"))
+                for rnd in self.plan.compiled.rounds
+            )
+            out[opening.unit.pk] = {code: value for code, value in values if value is not None}
+        return out
+
+
+# --------------------------------------------------------------------------- carry-over
+
+
+class CarryOverForm(forms.Form):
+    """One row per record that can be copied: tick it, its new date (today by default), and
+    whether its evidence comes too."""
+
+    def __init__(self, *args: Any, rows: Iterable[CarryRow], today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = [row for row in rows if row.transferable]
+        for row in self.rows:
+            pk = row.record.pk
+            self.fields[f"pick_{pk}"] = forms.BooleanField(required=False, label=_("Copy"))
+            self.fields[f"date_{pk}"] = ThaiDateField(required=False, initial=today, label=_("Date of the copy"))
+            self.fields[f"evidence_{pk}"] = forms.BooleanField(
+                required=False, initial=bool(row.evidence), label=_("with its evidence")
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not any(cleaned.get(f"pick_{row.record.pk}") for row in self.rows):
+            raise ValidationError(_("Tick the records to copy."), code="none")
+        for row in self.rows:
+            pk = row.record.pk
+            if cleaned.get(f"pick_{pk}") and not cleaned.get(f"date_{pk}") and f"date_{pk}" not in self.errors:
+                self.add_error(f"date_{pk}", _("Give the date of the copy."))
+        return cleaned
+
+    @property
+    def bound_fields(self) -> dict[int, tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
+        """Record id -> its (copy, date, evidence) fields, for the table."""
+        return {pk: (self[f"pick_{pk}"], self[f"date_{pk}"], self[f"evidence_{pk}"]) for pk in self._pks}
+
+    @property
+    def _pks(self) -> list[int]:
+        return [row.record.pk for row in self.rows]
+
+    def picks(self) -> list[CarryPick]:
+        return [
+            CarryPick(
+                row.record.pk,
+                self.cleaned_data[f"date_{row.record.pk}"],
+                bool(self.cleaned_data.get(f"evidence_{row.record.pk}")),
+            )
+            for row in self.rows
+            if self.cleaned_data.get(f"pick_{row.record.pk}")
+        ]

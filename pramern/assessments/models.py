@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pramern.frameworks.models import Framework
@@ -22,6 +23,19 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
     def for_units(self, unit_ids: frozenset[int] | None) -> AssessmentQuerySet:
         """Assessments of these units (``None``: every unit)."""
         return self if unit_ids is None else self.filter(unit_id__in=unit_ids)
+
+    def previous_for(self, unit: Unit, framework: Framework) -> Assessment | None:
+        """The unit's assessment of the newest framework before ``framework`` (last year's),
+        or None: what a new year's staff counts and carry-over start from."""
+        return (
+            self.filter(unit=unit)
+            .exclude(framework=framework)
+            .exclude(framework__in=Framework.objects.newer_than(framework.code, framework.version))
+            .select_related("framework")
+            .defer("framework__source")
+            .order_by("-framework__code", "-framework__version")
+            .first()
+        )
 
     def with_unit(self) -> AssessmentQuerySet:
         """Joined with unit and framework (every page shows both), without the framework's
@@ -91,6 +105,15 @@ class UnitRound(models.Model):
         return f"{self.assessment} {self.round_code} {self.state}"
 
 
+class RecordQuerySet(models.QuerySet["Record"]):
+    def with_provenance(self) -> RecordQuerySet:
+        """Joined with the record each was copied from, its assessment and framework (without
+        the framework's source), so that ``Record.provenance`` reads nothing more."""
+        return self.select_related("copied_from__assessment__framework").defer(
+            "copied_from__assessment__framework__source"
+        )
+
+
 class Record(models.Model):
     """One dated record of a fact of an item (a follow-up, a survey, an award application…)."""
 
@@ -113,6 +136,19 @@ class Record(models.Model):
     #: The one-time key of the form that created the record: the same form posted twice
     #: (a double click, a repeated request) finds this record instead of making a second one.
     form_key = models.UUIDField(_("form key"), null=True, blank=True, editable=False)
+    #: The record of an earlier year this one was copied from (``carryover.carry_over``): a copy
+    #: is a new dated record of this year, and says where it came from wherever it is shown.
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name=_("copied from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="copies",
+    )
+
+    objects = RecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("record")
@@ -132,13 +168,28 @@ class Record(models.Model):
 
     def snapshot(self) -> dict[str, Any]:
         """What the audit log keeps of a record (before and after a change)."""
-        return {
+        out = {
             "item": self.item_code,
             "fact": self.fact,
             "date": self.date.isoformat(),
             "data": self.data,
             "title": self.title,
             "note": self.note,
+        }
+        if self.copied_from_id:
+            out["copied_from"] = self.copied_from_id
+        return out
+
+    @property
+    def provenance(self) -> str:
+        """Where a copied record came from ("คัดลอกจาก ปี 2567 ข้อ 1.2.1"), in the active
+        language; "" for a record made here. Pages read it with ``with_provenance``."""
+        source = self.copied_from
+        if source is None:
+            return ""
+        return gettext("Copied from %(year)s, item %(item)s") % {
+            "year": source.assessment.framework.year_label,
+            "item": source.item_code,
         }
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from pramern.assessments.models import Assessment, UnitRound
 from pramern.errors import WorkspaceError
-from pramern.frameworks.models import RoundSchedule
+from pramern.frameworks.models import RoundSchedule, year_label
 from pramern.review.models import DeadlineExtension
 from pramern.scoring.model import Round
 from pramern.ui.text import bedate, tr
@@ -31,6 +31,9 @@ class RoundStatus:
     today: dt.date
     round_state: str = RoundSchedule.State.OPEN
     extension: DeadlineExtension | None = None
+    #: The code of the newest framework opened after this one: this year is over, and its
+    #: assessments take no more changes or submissions (``RoundScheduleQuerySet.by_code``).
+    superseded_by: str | None = None
 
     @property
     def state(self) -> str:
@@ -54,7 +57,7 @@ class RoundStatus:
 
     @property
     def round_closed(self) -> bool:
-        return self.round_state != RoundSchedule.State.OPEN
+        return self.round_state != RoundSchedule.State.OPEN or self.superseded_by is not None
 
     @property
     def locked(self) -> bool:
@@ -75,6 +78,11 @@ class RoundStatus:
     def reason(self) -> str:
         """Why the round is read-only (empty when it is open), in the active language."""
         title = tr(self.round.title)
+        if self.superseded_by is not None:
+            return _(
+                "this is a past year's assessment: %(year)s has been opened, so it keeps its scores and reports "
+                "but takes no more changes or submissions"
+            ) % {"year": year_label(self.superseded_by)}
         if self.round_closed:
             return _("the Evaluation Centre has closed %(round)s") % {"round": title}
         if self.state not in UnitRound.EDITABLE:
@@ -158,7 +166,13 @@ class LockState:
 
     @property
     def read_only(self) -> bool:
-        return self.rounds[-1].locked and not self.reopened
+        return self.past_year or (self.rounds[-1].locked and not self.reopened)
+
+    @property
+    def past_year(self) -> bool:
+        """A newer year has been opened: nothing of this assessment changes any more, whatever
+        its rounds' states (a returned round included)."""
+        return self.rounds[-1].superseded_by is not None
 
     @property
     def reopened(self) -> tuple[tuple[dt.date, RoundStatus], ...]:
@@ -190,6 +204,8 @@ class LockState:
 
     def date_locked(self, day: dt.date) -> bool:
         """Whether the unit may not change a record of this date."""
+        if self.past_year:
+            return True
         if any(after < day <= status.round.cutoff for after, status in self.reopened):
             return False
         until = self.locked_until
@@ -249,6 +265,7 @@ def lock_state(
     granted = {e.round_code: e for e in extensions}
     day = today or timezone.localdate()
     statuses = []
+    superseded = next((s.superseded_by for s in schedules.values() if s.superseded_by), None)
     for rnd in framework.rounds:
         schedule = schedules.get(rnd.code)
         deadline = (deadlines or {}).get(rnd.code) or (schedule.submission_deadline if schedule else rnd.cutoff)
@@ -256,7 +273,7 @@ def lock_state(
         if extension is not None and extension.deadline > deadline:
             deadline = extension.deadline
         state = schedule.state if schedule else RoundSchedule.State.OPEN
-        statuses.append(RoundStatus(rnd, deadline, states.get(rnd.code), day, state, extension))
+        statuses.append(RoundStatus(rnd, deadline, states.get(rnd.code), day, state, extension, superseded))
     return LockState(tuple(statuses))
 
 

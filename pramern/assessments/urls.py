@@ -6,6 +6,7 @@ app_name = "workspace"
 urlpatterns = [
     path("", views.start, name="start"),
     path("a/<int:pk>/", views.home, name="home"),
+    path("units/<slug:code>/history/", views.unit_history, name="unit-history"),
     path("a/<int:pk>/next/", views.next_steps, name="next"),
     path("a/<int:pk>/items/<code:code>/", views.item_detail, name="item"),
     path("a/<int:pk>/items/<code:code>/records/<code:fact>/new/", views.record_create, name="record-create"),
@@ -25,6 +26,8 @@ urlpatterns = [
     path("a/<int:pk>/submit/<code:round_code>/", views.submit, name="submit"),
     re_path(r"^a/(?P<pk>\d+)/export\.(?P<fmt>yaml|json)$", views.export, name="export"),
     path("a/<int:pk>/import/", views.import_view, name="import"),
+    path("a/<int:pk>/carry-over/", views.carry_over_view, name="carry-over"),
+    path("years/open/", views.open_year_view, name="open-year"),
     path("evidence/<int:evidence_pk>/", views.evidence_download, name="evidence-download"),
     path("evidence/<int:evidence_pk>/view/", views.evidence_view, name="evidence-view"),
 ]

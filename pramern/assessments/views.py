@@ -13,16 +13,23 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pramern.assessments import years
 from pramern.assessments.access import get_assessment_for_user, get_evidence_for_user, get_record_for_user
+from pramern.assessments.carryover import carry_over
+from pramern.assessments.carryover_page import carry_over_page
 from pramern.assessments.forms import (
     AttachEvidenceForm,
+    CarryOverForm,
     FileEvidenceForm,
     ImportForm,
     LinkEvidenceForm,
+    OpenYearChoiceForm,
+    OpenYearForm,
     RecordForm,
     StaffCountsForm,
     compare_with_saved,
@@ -31,6 +38,7 @@ from pramern.assessments.forms import (
 )
 from pramern.assessments.item_page import item_page
 from pramern.assessments.models import Assessment, Evidence, Record
+from pramern.assessments.opening import open_year, plan_opening
 from pramern.assessments.rounds import lock_state
 from pramern.assessments.services import (
     EvidenceRejected,
@@ -51,7 +59,12 @@ from pramern.assessments.services import (
 from pramern.assessments.workspace import Workspace, load_workspace
 from pramern.audit.models import AuditEntry
 from pramern.errors import UserError, WorkspaceError
-from pramern.organizations.permissions import access_for
+<<<<<<< HEAD
+from pramern.organizations.models import Unit
+from pramern.organizations.permissions import access_for, check_unit
+=======
+from pramern.organizations.permissions import access_for, require_administrator
+>>>>>>> h/newyear
 from pramern.review import services as review_services
 from pramern.review import visibility
 from pramern.review.forms import CommentForm
@@ -66,12 +79,33 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
-    """Where a person lands: their unit's assessment, or the list of units they may see."""
+    """Where a person lands: their unit's assessment of the current year (or of ``?year=``), or
+    the chosen year's list of the units they may see."""
     access = access_for(request.user)
-    assessments = list(Assessment.objects.for_units(access.visible_units).with_unit().order_by("-framework__code"))
-    if not access.sees_all and len({a.unit_id for a in assessments}) == 1:
-        return redirect("workspace:home", pk=assessments[0].pk)
-    return render(request, "assessments/start.html", {"assessments": assessments, "access": access})
+    try:
+        choice = years.chosen_year(request)
+    except years.NoFramework:
+        return render(request, "assessments/start.html", {"assessments": [], "access": access})
+    found = years.landing(access, choice, asked=bool(request.GET.get("year")))
+    if found.open is not None:
+        return redirect("workspace:home", pk=found.open.pk)
+    context = {
+        "assessments": found.assessments,
+        "access": access,
+        "choice": choice,
+        "year_links": choice.links(request.GET),
+    }
+    return render(request, "assessments/start.html", context)
+
+
+@login_required
+def unit_history(request: HttpRequest, code: str) -> HttpResponse:
+    """A unit's assessments across fiscal years and the change per dimension from last year:
+    its own people and the office-wide roles (anyone else: 404, as for every unit page)."""
+    unit = get_object_or_404(Unit, code=code)
+    access = check_unit(request, unit.pk)
+    history = years.unit_history(unit, access, year=request.GET.get("year", ""))
+    return render(request, "assessments/history.html", {**vars(history), "access": access})
 
 
 @login_required
@@ -515,3 +549,62 @@ def import_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("workspace:home", pk=assessment.pk)
     context = {"assessment": assessment, "form": form, "error": error, "back": reverse("workspace:home", args=[pk])}
     return render(request, "assessments/import.html", context, status=400 if error else 200)
+
+
+# --------------------------------------------------------------------------- a new year
+
+
+@login_required
+def open_year_view(request: HttpRequest) -> HttpResponse:
+    """Opening a year, in two steps on one page: choose the framework and the units; then check
+    and change the dates and staff counts, and confirm. Administrators only."""
+    require_administrator(request)
+    step = request.POST.get("step") if request.method == "POST" else None
+    choice = OpenYearChoiceForm(request.POST if step else None)
+    if step is None or not choice.is_valid():
+        return render(request, "assessments/open_year.html", {"choice": choice}, status=400 if step else 200)
+    framework, units = choice.cleaned_data["framework"], list(choice.cleaned_data["units"])
+    plan = plan_opening(framework, units)
+    form = OpenYearForm(request.POST if step == "confirm" else None, plan=plan)
+    error = None
+    if step == "confirm" and form.is_valid():
+        try:
+            result = open_year(framework, units, form.staff_counts(), form.schedules(), request.user)
+        except UserError as exc:
+            error = exc
+        else:
+            messages.success(
+                request,
+                _("%(year)s was opened for %(count)d units.")
+                % {"year": framework.year_label, "count": len(result.created)},
+            )
+            if result.skipped:
+                messages.info(
+                    request,
+                    _("Skipped, as they have this framework already: %(units)s")
+                    % {"units": ", ".join(u.name for u in result.skipped)},
+                )
+            return redirect("workspace:start")
+    context = {"choice": choice, "plan": plan, "form": form, "error": error}
+    status = 400 if step == "confirm" else 200
+    return render(request, "assessments/open_year_confirm.html", context, status=status)
+
+
+@login_required
+def carry_over_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Last year's records, to copy into this year: the unit's own people only."""
+    assessment = get_assessment_for_user(request, pk, write=True)
+    page = carry_over_page(assessment)
+    writing = request.method == "POST"
+    form = CarryOverForm(request.POST if writing else None, rows=page.rows, today=timezone.localdate())
+    error = None
+    if writing and form.is_valid():
+        try:
+            copied = carry_over(assessment, form.picks(), user=request.user)
+        except UserError as exc:
+            error = exc
+        else:
+            messages.success(request, _("%(count)d records were copied from last year.") % {"count": len(copied)})
+            return redirect("workspace:home", pk=assessment.pk)
+    context = {"assessment": assessment, "page": page, "form": form, "error": error}
+    return render(request, "assessments/carry_over.html", context, status=400 if writing else 200)

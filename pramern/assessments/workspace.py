@@ -98,7 +98,7 @@ class Workspace:
 
 def load_workspace(assessment: Assessment, *, with_verified: bool = False) -> Workspace:
     """A fixed number of queries, whatever the number of items and records."""
-    records = list(assessment.records.all())
+    records = list(assessment.records.with_provenance())
     sections = list(assessment.unit.sections.all())
     unit_rounds = list(assessment.unit_rounds.all())
     locks = lock_state(

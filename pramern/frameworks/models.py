@@ -7,9 +7,13 @@ every score can be recomputed exactly as it was; ``compiled()`` turns it into th
 
 from __future__ import annotations
 
+import re
+
 from django.db import models
+from django.db.models import Q, Subquery
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pramern.scoring import Framework as CompiledFramework
@@ -29,6 +33,39 @@ class FrameworkQuerySet(models.QuerySet["Framework"]):
         if framework is None:
             raise Http404("No framework installed")
         return framework
+
+    def opened(self) -> FrameworkQuerySet:
+        """Frameworks opened for at least one unit (an assessment pins them): the years that
+        have begun. An installed framework no unit has yet is not a year yet."""
+        return self.filter(assessments__isnull=False).distinct()
+
+    def openable(self) -> FrameworkQuerySet:
+        """Frameworks a year may be opened with (newest first): the newest opened one (to open it
+        for more units) and any installed after it. An older one would be read-only at once
+        (``rounds.lock_state``: a past year)."""
+        newest = self.opened().order_by("-code", "-version").only("code", "version").first()
+        found = self.newest_first()
+        if newest is None:
+            return found
+        return found.filter(Q(code__gt=newest.code) | Q(code=newest.code, version__gte=newest.version))
+
+    def newer_than(self, code: str, version: str) -> FrameworkQuerySet:
+        """Frameworks after (code, version) in ``newest_first``'s order (a later year, or a later
+        version of the same year)."""
+        return self.filter(Q(code__gt=code) | Q(code=code, version__gt=version))
+
+
+#: A Buddhist-era year inside a framework code ("oae-2567" -> 2567).
+_BE_YEAR = re.compile(r"(?<!\d)(25\d\d)(?!\d)")
+
+
+def year_label(code: str, version: str = "") -> str:
+    """The fiscal year of a framework code in the active language ("ปี 2567", "FY2567"); the
+    code (and version) when the code holds no Buddhist-era year."""
+    found = _BE_YEAR.search(code)
+    if found is None:
+        return f"{code}@{version}" if version else code
+    return gettext("FY%(year)s") % {"year": found.group(1)}
 
 
 class Framework(models.Model):
@@ -59,6 +96,12 @@ class Framework(models.Model):
     def title(self) -> str:
         """The title in the active language (Thai unless English is chosen)."""
         return self.title_en if english() else self.title_th
+
+    @property
+    def year_label(self) -> str:
+        """The fiscal year in the active language ("ปี 2567", "FY2567"), from the code's
+        Buddhist-era year; the code and version when the code holds none."""
+        return year_label(self.code, self.version)
 
     def compiled(self) -> CompiledFramework:
         """The engine's view of this framework, parsed once per content and kept by its hash.
@@ -105,7 +148,16 @@ class FrameworkItem(models.Model):
 
 class RoundScheduleQuerySet(models.QuerySet["RoundSchedule"]):
     def by_code(self, framework: Framework) -> dict[str, RoundSchedule]:
-        return {schedule.round_code: schedule for schedule in self.filter(framework=framework)}
+        """The framework's rounds by code, each with ``superseded_by``: the newest framework
+        opened after this one (its year is over: ``rounds.lock_state`` makes it read-only), or
+        None. Read in the same query, so that every page showing the locks pays nothing for it."""
+        newer = (
+            Framework.objects.newer_than(framework.code, framework.version)
+            .filter(assessments__isnull=False)
+            .order_by("-code", "-version")
+        )
+        rows = self.filter(framework=framework).annotate(superseded_by=Subquery(newer.values("code")[:1]))
+        return {schedule.round_code: schedule for schedule in rows}
 
 
 class RoundSchedule(models.Model):
@@ -123,6 +175,10 @@ class RoundSchedule(models.Model):
     opens_on = models.DateField(_("opens on"), null=True, blank=True)
     submission_deadline = models.DateField(_("submission deadline"))
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.OPEN)
+
+    #: The code of the newest framework opened after this one (``RoundScheduleQuerySet.by_code``
+    #: reads it), or None: this round's year is not over.
+    superseded_by: str | None = None
 
     objects = RoundScheduleQuerySet.as_manager()
 

@@ -113,3 +113,11 @@ def require_framework_editor(request: HttpRequest) -> Access:
     if not access.edits_frameworks:
         raise PermissionDenied("Administrators and framework editors only")
     return access
+
+
+def require_administrator(request: HttpRequest) -> Access:
+    """Administrators' pages (opening a year): 403 for anyone else."""
+    access = access_for(request.user)
+    if not access.is_administrator:
+        raise PermissionDenied("Administrators only")
+    return access

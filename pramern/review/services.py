@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -166,8 +167,12 @@ def order_refusal(step: Transition, locks: LockState, round_code: str) -> str:
 
     A round cannot be returned once a later round is settled (its verified score holds this
     round's records), and a round cannot be verified or published while an earlier round is
-    returned (the unit may still change records its score holds)."""
+    returned (the unit may still change records its score holds). A past year's assessment
+    (``LockState.past_year``) takes no submission and is not returned to a unit that could not
+    revise it; the Centre may still finish its review (verify, publish)."""
     status = locks.status(round_code)
+    if locks.past_year and step.action in ("submit", "resubmit", "return"):
+        return capfirst(status.reason)
     if step.action == "return":
         settled_later = [s for s in locks.rounds if s.round.index > status.round.index and s.state in SETTLED]
         if settled_later:
