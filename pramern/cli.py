@@ -1,6 +1,8 @@
 """The ``pramern`` console command: check framework files and score assessment files.
 
     pramern framework check FILE
+    pramern framework workbook FILE.yaml -o OUT.xlsx       (the authoring workbook)
+    pramern framework from-workbook IN.xlsx -o OUT.yaml
     pramern score ASSESSMENT [--round R6|R12] [--json] [--framework FILE] [--verified]
 
 Exit status: 0 on success, 2 on bad input (the message names file, item and field), and
@@ -16,6 +18,7 @@ import sys
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from pramern.scoring import (
     AssessmentError,
@@ -44,6 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
+        if args.command == "framework" and args.action in _WORKBOOK_ACTIONS:
+            return _framework_workbook(args)
         if args.command == "framework":
             return _framework_check(Path(args.file))
         return _score(args)
@@ -67,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     framework_commands = framework.add_subparsers(dest="action", required=True)
     check = framework_commands.add_parser("check", help="validate a framework file and summarise it")
     check.add_argument("file", help="a framework YAML file")
+    _add_workbook_commands(framework_commands)
     score_cmd = commands.add_parser("score", help="score an assessment file")
     score_cmd.add_argument("assessment", help="an assessment file (YAML or JSON)")
     score_cmd.add_argument("--round", dest="round", help="the round to score (default: the final round, R12)")
@@ -97,6 +103,51 @@ def _framework_check(path: Path) -> int:
             f"{rnd.title.th}: {thai_date(rnd.starts)} – {thai_date(rnd.cutoff)}"
         )
         previous = potential
+    return 0
+
+
+_WORKBOOK_ACTIONS = ("workbook", "from-workbook")
+
+
+def _add_workbook_commands(commands: Any) -> None:
+    export = commands.add_parser("workbook", help="write a framework file as an authoring workbook (xlsx)")
+    export.add_argument("file", help="a framework YAML file")
+    export.add_argument("-o", "--output", required=True, help="the workbook to write (.xlsx)")
+    back = commands.add_parser("from-workbook", help="read an authoring workbook back into a framework file")
+    back.add_argument("file", help="an authoring workbook (.xlsx)")
+    back.add_argument("-o", "--output", required=True, help="the framework YAML file to write")
+
+
+def _framework_workbook(args: argparse.Namespace) -> int:
+    """Framework YAML -> authoring workbook, or back; a workbook with problems names each one
+    (sheet, row, column) and writes nothing."""
+    from pramern.frameworks import workbook  # start-up time: openpyxl only for these two commands
+    from pramern.scoring.yamlio import SyntaxProblem, dump_framework, load_file
+
+    source, output = Path(args.file), Path(args.output)
+    if args.action == "workbook":
+        try:
+            document = load_file(source)
+        except (OSError, SyntaxProblem) as exc:
+            raise BadInput(f"{source.name}: {exc.strerror if isinstance(exc, OSError) else exc}") from None
+        if not isinstance(document, dict):
+            raise BadInput(f"{source.name}: not a framework (expected a mapping of keys)")
+        with output.open("wb") as stream:
+            workbook.write_authoring_workbook(document, stream)
+        print(f"{output}: the authoring workbook of {source.name}")
+        return 0
+    try:
+        with source.open("rb") as stream:
+            document = workbook.read_authoring_workbook(stream)
+    except OSError as exc:
+        raise BadInput(f"{source.name}: {exc.strerror}") from None
+    except workbook.WorkbookError as exc:
+        print(f"pramern: {source.name}: {exc.message}:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return BAD_INPUT
+    output.write_text(dump_framework(document), encoding="utf-8")
+    print(f"{output}: the framework of {source.name}")
     return 0
 
 

@@ -19,6 +19,7 @@ YAML, any key the columns cannot hold. Rows added by hand need neither.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import zipfile
 from collections.abc import Iterable
@@ -49,6 +50,8 @@ TEXT_FORMAT = "@"
 ORDER_KEY = "_order"
 EXTRA_KEY = "_extra"
 VALIDATION_NAME = "workbook"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NOT_A_WORKBOOK = "ไฟล์นี้ไม่ใช่สมุดงาน Excel (.xlsx) ที่อ่านได้: บันทึกจาก Excel เป็นชนิด .xlsx แล้วลองอีกครั้ง"
 
 
 # --- Problems ----------------------------------------------------------------------------------
@@ -58,12 +61,14 @@ VALIDATION_NAME = "workbook"
 class WorkbookProblem:
     """One problem at a place in the workbook (row and column when known)."""
 
-    sheet: str
+    sheet: str | None  # None: the file as a whole
     message: str
     row: int | None = None
     column: str | None = None
 
     def __str__(self) -> str:
+        if self.sheet is None:
+            return self.message
         where = f'ชีต "{self.sheet}"'
         if self.row is not None:
             where += f" แถว {self.row}"
@@ -292,8 +297,8 @@ PREVIOUS = Sheet(
     "year's (empty: no successor). A fact is written item/fact.",
     (
         Column("kind", "ประเภท", "code", 10, True, True, "ข้อ (item) or ข้อมูล (fact: item/fact)"),
-        Column("old", "ของเดิม", "code", 24, True),
-        Column("new", "ของใหม่", "code", 24, True),
+        Column("old", "ของเดิม", "code", 24, True, True),
+        Column("new", "ของใหม่", "code", 24, True, True),
     ),
     hidden_columns=False,
 )
@@ -328,6 +333,8 @@ FRAMEWORK_ROWS = (
     ("previous.version", "กรอบปีก่อน: ฉบับ", "any"),
 )
 ROOT_ORDER_ROW = "key_order"
+#: A framework-sheet key ending so holds its value as YAML (a value of a kind its row cannot hold).
+YAML_SUFFIX = "#yaml"
 PREVIOUS_ORDER_ROW = "previous.key_order"
 
 #: Each object's usual key order: the reader writes keys in this order unless the row's hidden
@@ -594,6 +601,16 @@ def write_authoring_workbook(document: dict[str, Any], stream: IO[bytes]) -> Non
     book.save(stream)
 
 
+def workbook_bytes(source: str, name: str = "framework.yaml") -> bytes:
+    """The authoring workbook of a framework's YAML text (as installed), as the bytes of an xlsx file."""
+    document = load_text(source, name)
+    if not isinstance(document, dict):
+        raise ValueError(f"{name}: not a framework document")
+    stream = io.BytesIO()
+    write_authoring_workbook(document, stream)
+    return stream.getvalue()
+
+
 def _collect(document: dict[str, Any], tables: dict[str, list[tuple[dict[str, Any], str, dict[str, Any]]]]) -> None:
     """Each sheet's rows: (the row's owner cells, the object's kind, the object)."""
     for rnd in _list(document.get("rounds")):
@@ -633,7 +650,8 @@ def _collect(document: dict[str, Any], tables: dict[str, list[tuple[dict[str, An
     previous = document.get("previous")
     if isinstance(previous, dict):
         for collection, kind_th in (("items", "ข้อ"), ("facts", "ข้อมูล")):
-            for old, new in _dict(previous.get(collection)).items():
+            mapping = previous.get(collection)
+            for old, new in mapping.items() if isinstance(mapping, dict) else ():
                 tables["previous"].append(({"kind": kind_th, "old": old, "new": new}, "", {}))
 
 
@@ -750,15 +768,15 @@ def _write_framework_sheet(book: Any, document: dict[str, Any]) -> None:
         else:
             value = root[key] if key in root and key not in root_extra else None
         rows.append((key, label, kind, value))
-    for key, value in root_extra.items():
-        rows.append((key, key, "yaml", value))
+    for key, value in root_extra.items():  # a key the rows above cannot hold, as YAML
+        rows.append((key + YAML_SUFFIX if key in ORDER["root"] else key, key, "yaml", value))
     prev_order = ""
     if isinstance(previous, dict):
         cells = {k: Column(k, "", "any") for k in ("code", "version")}
         _, prev_extra, prev_order = _split("previous", previous, cells)
         if prev_extra:
             for key, value in prev_extra.items():
-                rows.append((f"previous.{key}", f"previous.{key}", "yaml", value))
+                rows.append((f"previous.{key}{YAML_SUFFIX}", f"previous.{key}", "yaml", value))
     elif "previous" in document:
         rows.append(("previous", "previous", "yaml", previous))
     rows.append((ROOT_ORDER_ROW, "ลำดับคีย์", "text", root_order or None))
@@ -854,23 +872,26 @@ class _Index:
     tests: dict[tuple[str, int], list[int]] = field(default_factory=dict)
 
 
-def read_authoring_workbook(stream: IO[bytes]) -> dict[str, Any]:
+def read_authoring_workbook(stream: IO[bytes], *, validate: bool = True) -> dict[str, Any]:
     """The framework document an authoring workbook holds, validated as ``parse_framework`` does.
 
     Raises ``WorkbookError`` naming every problem by sheet, row and column (nothing is returned
-    from a workbook with any problem)."""
+    from a workbook with any problem). ``validate=False`` skips the framework's own checks (rules,
+    sums, required texts) for a draft still being written; the workbook must still be readable."""
     reader = _Reader()
     try:
         book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError) as exc:
-        message = "ไฟล์นี้ไม่ใช่สมุดงาน Excel (.xlsx) ที่อ่านได้ / not a readable Excel workbook (.xlsx)"
-        raise WorkbookError([WorkbookProblem("-", f"{message} ({type(exc).__name__})")]) from None
+        message = NOT_A_WORKBOOK + (f" ({exc})" if isinstance(exc, InvalidFileException) else "")
+        raise WorkbookError([WorkbookProblem(None, message)]) from None
     try:
         document, index = _read_document(book, reader)
     finally:
         book.close()
     if reader.problems:
         raise WorkbookError(reader.problems)
+    if not validate:
+        return document
     try:
         parse_framework(dump_framework(document), VALIDATION_NAME)
     except FrameworkError as exc:
@@ -881,12 +902,17 @@ def read_authoring_workbook(stream: IO[bytes]) -> dict[str, Any]:
 def _read_document(book: Any, reader: _Reader) -> tuple[dict[str, Any], _Index]:
     index = _Index()
     tables: dict[str, list[_Row]] = {}
+    incomplete = False
     for sheet in SHEETS:
         if sheet.title not in book.sheetnames:
-            reader.fail(sheet, "ไม่พบชีตนี้ในสมุดงาน / the sheet is missing")
-            tables[sheet.key] = []
+            reader.fail(sheet, "ไม่พบชีตนี้ในสมุดงาน")
+            incomplete = True
             continue
-        tables[sheet.key] = _read_table(book[sheet.title], sheet, reader)
+        rows = _read_table(book[sheet.title], sheet, reader)
+        incomplete = incomplete or rows is None
+        tables[sheet.key] = rows or []
+    if incomplete:  # a sheet or column missing: the rows that refer to it would only repeat that
+        return {}, index
     root, previous = _read_framework_rows(tables["framework"], tables["previous"], reader, index)
 
     rounds = []
@@ -910,7 +936,8 @@ def _read_document(book: Any, reader: _Reader) -> tuple[dict[str, Any], _Index]:
     return document, index
 
 
-def _read_table(ws: Any, sheet: Sheet, reader: _Reader) -> list[_Row]:
+def _read_table(ws: Any, sheet: Sheet, reader: _Reader) -> list[_Row] | None:
+    """The sheet's rows with content (``None`` when a required column is missing)."""
     ws.reset_dimensions()
     columns = list(sheet.columns) + ([ORDER_COLUMN, EXTRA_COLUMN] if sheet.hidden_columns else [])
     rows = ws.iter_rows()
@@ -925,7 +952,7 @@ def _read_table(ws: Any, sheet: Sheet, reader: _Reader) -> list[_Row]:
         elif column.required:
             reader.fail(sheet, f"ไม่มีคอลัมน์นี้ (คีย์ {column.key} ในแถว 2)", 2, column)
     if any(c.required and c.key not in positions for c in columns):
-        return []
+        return None
     out = []
     for number, cells in enumerate(rows, start=FIRST_ROW):
         if number - FIRST_ROW >= MAX_ROWS:
@@ -971,7 +998,10 @@ def _read_framework_rows(
             continue
         key = str(key)
         index.framework[key] = row.number
-        value = reader.convert(FRAMEWORK, row.number, value_column, row.owners.get("value"), kinds.get(key, "yaml"))
+        kind = kinds.get(key, "yaml")
+        if key.endswith(YAML_SUFFIX):
+            key, kind = key.removesuffix(YAML_SUFFIX), "yaml"
+        value = reader.convert(FRAMEWORK, row.number, value_column, row.owners.get("value"), kind)
         if value is None:
             continue
         if key == ROOT_ORDER_ROW:
@@ -981,9 +1011,9 @@ def _read_framework_rows(
             seen_previous = True
         elif key.startswith("previous."):
             sub = key.split(".", 1)[1]
-            (previous_cells if key in kinds else previous_extra)[sub] = value
+            (previous_cells if key in kinds and kind != "yaml" else previous_extra)[sub] = value
             seen_previous = True
-        elif key in kinds:
+        elif key in kinds and kind != "yaml":
             root.cells[key] = value
         else:
             root.extra[key] = value
@@ -1270,7 +1300,13 @@ def _locate(problem: str, index: _Index) -> WorkbookProblem:
     match = _FIELD.fullmatch(rest)
     if match:
         path, message = match.groups()
-    message = _thai(message)
+    found = _place(where, path, _thai(message), index)
+    if found.column is None and path and found.sheet != FRAMEWORK.title:
+        return WorkbookProblem(found.sheet, f"{path}: {found.message}", found.row)
+    return found
+
+
+def _place(where: str, path: str, message: str, index: _Index) -> WorkbookProblem:
     kind, _, code = where.partition(" ")
     if kind == "item":
         return _locate_item(code, path, message, index)
