@@ -32,6 +32,7 @@ from pramern.scoring import (
     score,
 )
 from pramern.scoring.assessment import framework_key
+from pramern.scoring.yamlio import SyntaxProblem, dump_framework, load_file
 from pramern.thaidates import thai_date
 
 BAD_INPUT = 2
@@ -122,7 +123,6 @@ def _framework_workbook(args: argparse.Namespace) -> int:
     """Framework YAML -> authoring workbook, or back; a workbook with problems names each one
     (sheet, row, column) and writes nothing."""
     from pramern.frameworks import workbook  # start-up time: openpyxl only for these two commands
-    from pramern.scoring.yamlio import SyntaxProblem, dump_framework, load_file
 
     source, output = Path(args.file), Path(args.output)
     if args.action == "workbook":

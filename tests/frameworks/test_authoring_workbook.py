@@ -222,7 +222,13 @@ def test_an_edited_workbook_imports_with_the_change():
             tree.cell(new, column_of(tree, key), value)
         facts = book["ข้อมูลที่บันทึก"]
         new = facts.max_row + 1
-        for key, value in {"item": "1.1.5", "name": "meetings", "type": "event", "th": "การประชุม", "en": "Meeting"}.items():
+        for key, value in {
+            "item": "1.1.5",
+            "name": "meetings",
+            "type": "event",
+            "th": "การประชุม",
+            "en": "Meeting",
+        }.items():
             facts.cell(new, column_of(facts, key), value)
         lines = book["บรรทัดคะแนน"]
         new = lines.max_row + 1
@@ -307,18 +313,22 @@ def test_a_missing_required_column_is_named():
 
 
 def test_a_duplicate_line_id_is_named_with_the_first_row():
-    document = fy2567()
+    # a line without tests of its own, so that only the duplicate is wrong
+    item, first, second = next(
+        (i["code"], i["lines"][0]["id"], i["lines"][1]["id"])
+        for i in _all_items(fy2567())
+        if len(i["lines"]) > 1 and not i["lines"][1].get("tests")
+    )
 
     def change(book):
         lines = book["บรรทัดคะแนน"]
-        change.first = row_of(lines, item="1.1.2", id="first")
-        change.row = row_of(lines, item="1.1.2", id="second")
-        lines.cell(change.row, column_of(lines, "id"), "first")
+        change.first = row_of(lines, item=item, id=first)
+        change.row = row_of(lines, item=item, id=second)
+        lines.cell(change.row, column_of(lines, "id"), first)
 
     problems = problems_of(edited(fy2567_xlsx(), change))
     assert problems == [
-        f'ชีต "บรรทัดคะแนน" แถว {change.row} คอลัมน์ "รหัสบรรทัด": '
-        f'รหัสบรรทัด "first" ซ้ำกับแถว {change.first} (ข้อ 1.1.2)'
+        f'ชีต "บรรทัดคะแนน" แถว {change.row} คอลัมน์ "รหัสบรรทัด": รหัสบรรทัด "{first}" ซ้ำกับแถว {change.first} (ข้อ {item})'
     ]
 
 
@@ -434,3 +444,29 @@ def _strings(value: Any):
     elif isinstance(value, list):
         for child in value:
             yield from _strings(child)
+
+
+# --- The download on the framework page ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_framework_page_links_its_authoring_workbook(client, world):
+    page = client.get(world.framework.get_absolute_url()).content.decode()
+    assert 'href="/frameworks/oae-2567/1/authoring.xlsx" download>สมุดงานสำหรับเขียนกรอบ (Excel)</a>' in page
+
+
+@pytest.mark.django_db
+def test_the_authoring_workbook_has_the_access_of_the_framework_page(client, world):
+    """The framework page is public (the guideline is), and so is its workbook: anonymous and
+    logged-in people get it; an unknown framework is 404 and nothing but GET is answered."""
+    url = "/frameworks/oae-2567/1/authoring.xlsx"
+    anonymous = client.get(url)
+    assert anonymous.status_code == client.get(world.framework.get_absolute_url()).status_code == 200
+    assert anonymous["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert anonymous["Content-Disposition"] == 'attachment; filename="oae-2567-1-authoring.xlsx"'
+    assert from_xlsx(anonymous.content) == load_text(world.framework.source, "installed.yaml")
+    client.force_login(world.alice)
+    assert client.get(url).status_code == 200
+    assert client.get("/frameworks/oae-2567/9/authoring.xlsx").status_code == 404
+    assert client.get("/frameworks/oae-2599/1/authoring.xlsx").status_code == 404
+    assert client.post(url).status_code == 405
