@@ -521,7 +521,7 @@ def _split(kind: str, obj: dict[str, Any], columns: dict[str, Column]) -> tuple[
     present: set[str] = set()
     for key, value in obj.items():
         if key in collections:
-            if isinstance(value, collections[key]):
+            if _held(kind, key, value) and (kind != "line" or _fits("code", obj.get("id"))):
                 if value:
                     present.add(key)
                 continue
@@ -613,56 +613,67 @@ def workbook_bytes(source: str, name: str = "framework.yaml") -> bytes:
 
 def _collect(document: dict[str, Any], tables: dict[str, list[tuple[dict[str, Any], str, dict[str, Any]]]]) -> None:
     """Each sheet's rows: (the row's owner cells, the object's kind, the object)."""
-    for rnd in _list(document.get("rounds")):
+    for rnd in _rows("root", document, "rounds"):
         tables["rounds"].append(({}, "round", rnd))
-    for assumption in _list(document.get("assumptions")):
+    for assumption in _rows("root", document, "assumptions"):
         tables["framework_assumptions"].append(({}, "assumption", assumption))
 
     def walk(node: dict[str, Any], parent: Any, depth: int) -> None:
-        has_children = "items" in node and isinstance(node["items"], list)
+        has_children = "items" in node and _held("node", "items", node["items"])
         kind = "dimension" if depth == 0 else "group" if has_children else "item"
-        tables["tree"].append(({"parent": parent, "kind": KIND_NAMES[kind]}, "node" if has_children else "item", node))
+        obj_kind = "node" if kind != "item" else "item"
+        tables["tree"].append(({"parent": parent, "kind": KIND_NAMES[kind]}, obj_kind, node))
         code = node.get("code")
-        for evidence in _list(node.get("evidence")):
+        for evidence in _rows(obj_kind, node, "evidence"):
             tables["evidence"].append(({"item": code}, "text", evidence))
-        for assumption in _list(node.get("assumptions")):
+        for assumption in _rows(obj_kind, node, "assumptions"):
             tables["item_assumptions"].append(({"item": code}, "assumption", assumption))
-        for name, fact in _dict(node.get("facts")).items():
+        for name, fact in _rows(obj_kind, node, "facts").items():
             tables["facts"].append(({"item": code, "name": name}, "fact", fact))
-            for field_name, spec in _dict(fact.get("fields")).items():
+            for field_name, spec in _rows("fact", fact, "fields").items():
                 tables["fields"].append(({"item": code, "fact": name, "name": field_name}, "field", spec))
-                for choice, label in _dict(spec.get("choices")).items():
+                for choice, label in _rows("field", spec, "choices").items():
                     owner = {"item": code, "fact": name, "field": field_name, "code": choice}
                     tables["choices"].append((owner, "choice", label))
-            for option, spec in _dict(fact.get("options")).items():
+            for option, spec in _rows("fact", fact, "options").items():
                 tables["options"].append(({"item": code, "fact": name, "code": option}, "option", spec))
-        for line in _list(node.get("lines")):
+        for line in _rows(obj_kind, node, "lines"):
             tables["lines"].append(({"item": code}, "line", line))
-            for case in _list(line.get("tests")):
+            for case in _rows("line", line, "tests"):
                 tables["tests"].append(({"item": code, "line": line.get("id")}, "case", case))
-        if has_children:
-            for child in node["items"]:
-                if isinstance(child, dict):
-                    walk(child, code, depth + 1)
+        for child in _rows("node", node, "items") if has_children else ():
+            walk(child, code, depth + 1)
 
-    for dimension in _list(document.get("dimensions")):
+    for dimension in _rows("root", document, "dimensions"):
         walk(dimension, None, 0)
     previous = document.get("previous")
-    if isinstance(previous, dict):
+    if _held("root", "previous", previous):
         for collection, kind_th in (("items", "ข้อ"), ("facts", "ข้อมูล")):
-            mapping = previous.get(collection)
-            for old, new in mapping.items() if isinstance(mapping, dict) else ():
+            for old, new in _rows("previous", previous, collection).items():
                 tables["previous"].append(({"kind": kind_th, "old": old, "new": new}, "", {}))
 
 
-def _list(value: Any) -> list[dict[str, Any]]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+def _held(kind: str, key: str, value: Any) -> bool:
+    """Whether the collection ``value`` under ``key`` can be spread over rows (one row per element,
+    each a mapping, named by a code where it is a mapping's value); else it is kept as YAML."""
+    wanted = COLLECTIONS.get(kind, {}).get(key)
+    if wanted is None or not isinstance(value, wanted):
+        return False
+    if key == "previous":  # its own keys are rows of the framework sheet
+        return True
+    if kind == "previous":
+        return all(_fits("code", old) and (new is None or _fits("code", new)) for old, new in value.items())
+    if isinstance(value, dict):
+        return all(_fits("code", name) and isinstance(child, dict) for name, child in value.items())
+    return all(isinstance(child, dict) for child in value)
 
 
-def _dict(value: Any) -> dict[Any, dict[str, Any]]:
-    if not isinstance(value, dict):
-        return {}
-    return {k: v for k, v in value.items() if isinstance(v, dict) or v is None}
+def _rows(kind: str, obj: dict[str, Any], key: str) -> Any:
+    """``obj[key]`` when its elements go to rows of their own sheet, else an empty collection."""
+    value = obj.get(key)
+    if _held(kind, key, value) and (kind != "line" or _fits("code", obj.get("id"))):
+        return value
+    return COLLECTIONS[kind][key]()
 
 
 _HEADER_FILL = PatternFill("solid", fgColor="E2EFDA")
@@ -752,33 +763,23 @@ def _finish(ws: Any, sheet: Sheet, columns: list[Column], widths: list[int], cou
 def _write_framework_sheet(book: Any, document: dict[str, Any]) -> None:
     ws = book.create_sheet(FRAMEWORK.title, 1)
     _write_headers(ws, FRAMEWORK.columns, FRAMEWORK.note)
-    root = {k: v for k, v in document.items() if k != "previous"}
+    own = {key: Column(key, "", kind) for key, _, kind in FRAMEWORK_ROWS if "." not in key}
+    root_cells, root_extra, root_order = _split("root", document, own)
     previous = document.get("previous")
-    _, root_extra, root_order = _split("root", root, {key: Column(key, "", kind) for key, _, kind in FRAMEWORK_ROWS})
-    if "previous" in document:  # where "previous" sits among the keys, when not last
-        keys = list(document)
-        if root_order or keys[-1] != "previous":
-            root_order = ", ".join(keys)
+    prev_cells: dict[str, Any] = {}
+    prev_extra: dict[str, Any] = {}
+    prev_order = ""
+    if isinstance(previous, dict):
+        prev_columns = {key[9:]: Column(key[9:], "", kind) for key, _, kind in FRAMEWORK_ROWS if "." in key}
+        prev_cells, prev_extra, prev_order = _split("previous", previous, prev_columns)
     rows: list[tuple[str, str, str, Any]] = []
     for key, label, kind in FRAMEWORK_ROWS:
-        if key.startswith("previous."):
-            sub = key.split(".", 1)[1]
-            value = previous.get(sub) if isinstance(previous, dict) else None
-            value = value if _fits(kind, value) else None
-        else:
-            value = root[key] if key in root and key not in root_extra else None
+        value = prev_cells.get(key[9:]) if key.startswith("previous.") else root_cells.get(key)
         rows.append((key, label, kind, value))
     for key, value in root_extra.items():  # a key the rows above cannot hold, as YAML
         rows.append((key + YAML_SUFFIX if key in ORDER["root"] else key, key, "yaml", value))
-    prev_order = ""
-    if isinstance(previous, dict):
-        cells = {k: Column(k, "", "any") for k in ("code", "version")}
-        _, prev_extra, prev_order = _split("previous", previous, cells)
-        if prev_extra:
-            for key, value in prev_extra.items():
-                rows.append((f"previous.{key}{YAML_SUFFIX}", f"previous.{key}", "yaml", value))
-    elif "previous" in document:
-        rows.append(("previous", "previous", "yaml", previous))
+    for key, value in prev_extra.items():
+        rows.append((f"previous.{key}{YAML_SUFFIX}", f"previous.{key}", "yaml", value))
     rows.append((ROOT_ORDER_ROW, "ลำดับคีย์", "text", root_order or None))
     rows.append((PREVIOUS_ORDER_ROW, "ลำดับคีย์ (กรอบปีก่อน)", "text", prev_order or None))
     width = 30

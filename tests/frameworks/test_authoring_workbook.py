@@ -145,6 +145,27 @@ def test_numbers_keep_their_yaml_type_and_odd_documents_survive():
     assert [type(line["points"]) for line in back_item["lines"]] == [float, str, float]
 
 
+def test_shapes_the_sheets_cannot_spread_over_rows_are_kept_as_yaml():
+    """A draft may hold anything YAML can: what does not fit the rows survives in "คีย์อื่น"."""
+    document = fy2567()
+    document["notes"] = ["ร่าง", {"by": "ศูนย์ประเมินผล"}]
+    document["previous"] = {"code": "oae-2566", "items": {"1.1.1": ["1.1.1", "1.1.2"]}}
+    dimension = document["dimensions"][6]
+    dimension["items"].append({"code": "7.9", "items": None})
+    item = document["dimensions"][0]["items"][0]["items"][0]
+    item["facts"]["broken"] = None
+    item["facts"]["guideline"]["fields"]["kind"] = {"type": "choice", "th": "ชนิด", "en": "Kind", "choices": {"a": "ก"}}
+    item["lines"].append("not a mapping")
+    item["lines"][0]["assumed"] = "yes"
+    item["evidence"].append({"en": "English first", "th": "ไทยทีหลัง"})
+    item["source_note"] = {"en": "only English"}
+    second = document["dimensions"][0]["items"][0]["items"][1]
+    second["lines"].append({"round": "R12", "points": 1, "tests": [{"expect": 1}]})  # no id to hang tests on
+    back = from_xlsx(to_xlsx(document), validate=False)
+    assert back == document
+    assert dump_framework(back) == dump_framework(document)
+
+
 def test_line_tests_and_last_years_mapping_round_trip():
     document = fy2567()
     document["previous"] = {
