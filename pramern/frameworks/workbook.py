@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -383,19 +384,27 @@ def _yaml_text(value: Any) -> str:
 
 def _fits(kind: str, value: Any) -> bool:
     """Whether a column of ``kind`` holds ``value`` so that it reads back equal and of its type."""
-    if kind in ("text", "date"):
-        return isinstance(value, str) and value != ""
+    if kind == "text":
+        return _cell_text(value)
+    if kind == "date":
+        return _cell_text(value) and value == value.strip()
     if kind == "code":
-        return (isinstance(value, str) and value != "" and value == value.strip()) or _is_number(value)
+        return (_cell_text(value) and value == value.strip()) or _is_number(value)
     if kind == "number":
-        return _is_number(value) or (isinstance(value, str) and _numeric_text(value))
+        return _is_number(value) or (_cell_text(value) and _numeric_text(value))
     if kind == "bool":
         return isinstance(value, bool)
     if kind == "any":
-        return (isinstance(value, str) and value != "") or _is_number(value) or isinstance(value, bool)
+        return (_cell_text(value) and value == value.strip()) or _is_number(value) or isinstance(value, bool)
     if kind == "yaml":
         return value is not None and value != ""
     raise ValueError(kind)
+
+
+def _cell_text(value: Any) -> bool:
+    """Text a cell gives back as it was: not empty, no control characters (XML has none, and
+    reading turns a carriage return into a line break)."""
+    return isinstance(value, str) and value != "" and "\r" not in value and not ILLEGAL_CHARACTERS_RE.search(value)
 
 
 def _is_number(value: Any) -> bool:

@@ -128,6 +128,8 @@ def test_numbers_keep_their_yaml_type_and_odd_documents_survive():
     item["facts"]["followups"]["odd"] = None  # a key no column holds
     item["guidance_th"] = "  บรรทัดแรก\n\tย่อหน้า\n=สูตร? ไม่ใช่\n"
     item["title_en"] = "=1+1"
+    item["lines"][0]["en"] = "Windows line\r\nends, a bell \x07 and a tab\t"  # not cell text: kept as YAML
+    document["rounds"][0]["starts"] = " 2023-08-01"
     judgement = next(
         f for d in document["dimensions"] for i in _items(d) for f in i["facts"].values() if f["type"] == "judgement"
     )
