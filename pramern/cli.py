@@ -5,8 +5,9 @@
     pramern framework from-workbook IN.xlsx -o OUT.yaml
     pramern score ASSESSMENT [--round R6|R12] [--json] [--framework FILE] [--verified]
 
-Exit status: 0 on success, 2 on bad input (the message names file, item and field), and
-nothing that could pass for a result is printed on stdout when the input is bad.
+Exit status: 0 on success, 1 when ``framework check`` finds a failing line test, 2 on bad input
+(the message names file, item and field), and nothing that could pass for a result is printed
+on stdout when the input is bad.
 """
 
 from __future__ import annotations
@@ -32,10 +33,13 @@ from pramern.scoring import (
     score,
 )
 from pramern.scoring.assessment import framework_key
+from pramern.scoring.linetests import run_line_tests
 from pramern.scoring.yamlio import SyntaxProblem, dump_framework, load_file
 from pramern.thaidates import thai_date
 
 BAD_INPUT = 2
+#: ``framework check``: the file is valid but a line test fails.
+TESTS_FAILED = 1
 #: Where ``pramern score`` looks for the framework an assessment names.
 DEFAULT_FRAMEWORKS_DIR = Path(__file__).resolve().parent.parent / "frameworks-data"
 
@@ -104,7 +108,16 @@ def _framework_check(path: Path) -> int:
             f"{rnd.title.th}: {thai_date(rnd.starts)} – {thai_date(rnd.cutoff)}"
         )
         previous = potential
-    return 0
+    return _line_tests(framework)
+
+
+def _line_tests(framework: Framework) -> int:
+    """Run the framework's line tests: 1 when any case fails (the file itself is valid)."""
+    report = run_line_tests(framework)
+    print(f"  {report.summary()}")
+    for failure in report.failed:
+        print(f"    FAIL {failure.message()}")
+    return 0 if report.ok else TESTS_FAILED
 
 
 _WORKBOOK_ACTIONS = ("workbook", "from-workbook")

@@ -157,7 +157,9 @@ def test_score_refuses_huge_nan_and_over_staff_numbers_within_a_second(tmp_path,
     out, err = capsys.readouterr()
     assert (status, out) == (2, "")
     assert f"huge.yaml: {expected}" in err
-    assert elapsed < 1.0
+    # a bound on a hang, not a speed: turning 1e10000000 into a number would take minutes, and
+    # the machine running the suite may be busy (the framework's own load is in this time too)
+    assert elapsed < 10.0
 
 
 @pytest.mark.parametrize(

@@ -880,6 +880,7 @@ class _Index:
     options: dict[tuple[str, str, str], int] = field(default_factory=dict)
     lines: dict[str, list[int]] = field(default_factory=dict)
     tests: dict[tuple[str, int], list[int]] = field(default_factory=dict)
+    previous: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 def read_authoring_workbook(stream: IO[bytes], *, validate: bool = True) -> dict[str, Any]:
@@ -1044,7 +1045,7 @@ def _read_framework_rows(
             first = rows_of[(collection, str(old))]
             reader.fail(PREVIOUS, f"{old} ซ้ำกับแถว {first}", row.number, PREVIOUS.column("old"))
             continue
-        rows_of[(collection, str(old))] = row.number
+        rows_of[(collection, str(old))] = index.previous[(collection, str(old))] = row.number
         mappings[collection][old] = row.owners.get("new")
         seen_previous = True
     if not seen_previous:
@@ -1275,8 +1276,10 @@ def _node_object(node: _Node) -> dict[str, Any]:
 # --- Validation problems, named by sheet and row -------------------------------------------------
 
 _WHERE = re.compile(
-    r"(round \S+|rounds\[\d+\]|dimension \S+|dimensions\[\d+\]|group \S+|item \S+|framework): (.*)", re.S
+    r"(round \S+|rounds\[\d+\]|dimension \S+|dimensions\[\d+\]|group \S+|item \S+|framework|previous): (.*)", re.S
 )
+#: A line test's field: ``lines[1] (second): tests[0].expect`` (the line's id in brackets).
+_CASE_FIELD = re.compile(r"(lines\[\d+\]) \([^)]*\): (tests[\w.\[\]/-]*): (.*)", re.S)
 _FIELD = re.compile(r"([\w.\[\]/-]+): (.*)", re.S)
 _MESSAGES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"is required$"), "ต้องกรอก"),
@@ -1307,8 +1310,10 @@ def _locate(problem: str, index: _Index) -> WorkbookProblem:
     if match:
         where, rest = match.groups()
     path, message = "", rest
-    match = _FIELD.fullmatch(rest)
+    match = _CASE_FIELD.fullmatch(rest)
     if match:
+        path, message = f"{match.group(1)}.{match.group(2)}", match.group(3)
+    elif match := _FIELD.fullmatch(rest):
         path, message = match.groups()
     found = _place(where, path, _thai(message), index)
     if found.column is None and path and found.sheet != FRAMEWORK.title:
@@ -1323,6 +1328,12 @@ def _place(where: str, path: str, message: str, index: _Index) -> WorkbookProble
     if kind in ("dimension", "group"):
         column = "points" if path.startswith("items") else path
         return _at(TREE, index.tree.get(code), column, message)
+    if kind == "previous":
+        collection, _, old = path.partition(".")
+        if collection in ("items", "facts") and old:
+            return _at(PREVIOUS, index.previous.get((collection, old)), "new", message)
+        row = index.framework.get(f"previous.{collection}")
+        return _at(FRAMEWORK, row, "value", message if row else f"previous: {path}: {message}")
     if kind == "round":
         return _at(ROUNDS, index.rounds.get(code), path, message)
     if kind.startswith("rounds["):
@@ -1350,9 +1361,10 @@ def _nth(rows: list[int], position: str) -> int | None:
 
 
 def _locate_item(code: str, path: str, message: str, index: _Index) -> WorkbookProblem:
-    found = re.fullmatch(r"lines\[(\d+)\](?:\.tests\[(\d+)\])?(?:\.(\w+))?.*", path, re.S)
+    found = re.fullmatch(r"lines\[(\d+)\](?:\.tests\[(\d+)\])?(?:\.(\w+))?\.?(.*)", path, re.S)
     if found:
-        line, case, column = found.groups()
+        line, case, column, tail = found.groups()
+        message = f"{tail}: {message}" if tail else message  # within the cell: records.followups[0].date
         if case is not None:
             rows = index.tests.get((code, int(line)), [])
             return _at(TESTS, _nth(rows, case), column, message)

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from pramern.scoring.assessment import AssessmentError, parse_assessment
 from pramern.scoring.model import (
     Assumption,
     Dimension,
@@ -23,7 +24,9 @@ from pramern.scoring.model import (
     Group,
     Item,
     Line,
+    LineCase,
     Option,
+    Previous,
     Round,
     Text,
 )
@@ -44,7 +47,7 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # The keys each part of the file may have: anything else is a typo worth refusing.
 _ROOT_KEYS = frozenset(
     {"format", "code", "version", "title_th", "title_en", "total_points", "rounds", "assumptions", "dimensions",
-     "max_records_per_fact"}
+     "max_records_per_fact", "previous"}
 )  # fmt: skip
 #: Records per fact of an item when a framework does not say (a fact rarely needs more than a few dozen).
 DEFAULT_MAX_RECORDS_PER_FACT = 500
@@ -64,8 +67,15 @@ _FACT_KEYS = frozenset({"type", "th", "en", "help_th", "help_en", "fields", "opt
 _FIELD_KEYS = frozenset({"type", "th", "en", "required", "choices"})
 _OPTION_KEYS = frozenset({"th", "en", "points", "points_if"})
 _LINE_KEYS = frozenset(
-    {"id", "round", "points", "points_from", "when", "assumed", "th", "en", "missing_th", "missing_en"}
+    {"id", "round", "points", "points_from", "when", "assumed", "th", "en", "missing_th", "missing_en", "tests"}
 )
+_CASE_KEYS = frozenset({"name", "round", "staff_count", "sections", "records", "expect"})
+_PREVIOUS_KEYS = frozenset({"code", "version", "items", "facts"})
+#: A line test's unit has this many staff in every round unless the case says otherwise.
+DEFAULT_CASE_STAFF = 40
+#: Stands for the file name while a case's records are parsed, so that the assessment parser's
+#: messages can be renamed to the case's own fields (``tests[0].records.followups[0].date``).
+_CASE_FILE = "\x00line-test"
 
 
 class FrameworkError(Exception):
@@ -119,6 +129,7 @@ class _FrameworkBuilder:
         self.rounds: dict[str, Round] = {}
         self.codes: set[str] = set()
         self.items: dict[str, Item] = {}
+        self.max_records_per_fact = DEFAULT_MAX_RECORDS_PER_FACT
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -206,8 +217,11 @@ class _FrameworkBuilder:
         total = self.points(root.get("total_points"), "", "total_points")
         self.build_rounds(root.get("rounds"))
         assumptions = self.assumptions(root.get("assumptions", []), "framework")
-        dimensions = self.build_dimensions(root.get("dimensions"))
+        # Read before the items: a line test's records are held to the same limit as a unit's.
         max_records = self.max_records(root.get("max_records_per_fact", DEFAULT_MAX_RECORDS_PER_FACT))
+        self.max_records_per_fact = max_records
+        dimensions = self.build_dimensions(root.get("dimensions"))
+        previous = self.previous(root.get("previous"), code, str(version).strip())
         if total is not None and dimensions:
             dims_total = sum((d.points for d in dimensions), Decimal(0))
             if dims_total != total:
@@ -224,6 +238,7 @@ class _FrameworkBuilder:
             assumptions=assumptions,
             items_by_code=dict(self.items),
             max_records_per_fact=max_records,
+            previous=previous,
         )
 
     def max_records(self, value: Any) -> int:
@@ -361,7 +376,7 @@ class _FrameworkBuilder:
         facts = self.facts(data.get("facts"), where)
         if max_points is None:
             return None
-        lines = self.lines(data.get("lines"), where, facts, max_points)
+        lines = self.lines(data.get("lines"), where, facts, max_points, code)
         if lines and len(lines) == len(data.get("lines") or ()):  # only when every line was understood
             potential = sum((ln.points for ln in lines), Decimal(0))
             if potential < max_points:
@@ -537,7 +552,9 @@ class _FrameworkBuilder:
                 )
         return options
 
-    def lines(self, value: Any, where: str, facts: Mapping[str, FactSpec], max_points: Decimal) -> list[Line]:
+    def lines(
+        self, value: Any, where: str, facts: Mapping[str, FactSpec], max_points: Decimal, code: str
+    ) -> list[Line]:
         if not isinstance(value, list) or not value:
             self.fail(where, "lines", "expected a list of scoring lines")
             return []
@@ -573,8 +590,201 @@ class _FrameworkBuilder:
                     f"{field}.points",
                     f"the line can give {_fmt(points)}, more than the item's {_fmt(max_points)}",
                 )
-            lines.append(Line(ident, rnd, points, text, missing, condition, points_from, source, assumed))
+            tests = self.line_tests(data.get("tests"), where, f"{field} ({ident})", rnd, code, facts)
+            lines.append(Line(ident, rnd, points, text, missing, condition, points_from, source, assumed, tests))
         return lines
+
+    # -- line tests ----------------------------------------------------------------------------
+
+    def line_tests(
+        self, value: Any, where: str, field: str, line_round: Round, code: str, facts: Mapping[str, FactSpec]
+    ) -> tuple[LineCase, ...]:
+        """A line's ``tests``, each checked like an assessment file's records for the item.
+
+        Whether a case passes is not checked here: a draft with a failing case still loads."""
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.fail(where, f"{field}: tests", f"expected a list of cases, got {_kind(value)}")
+            return ()
+        host = self.case_framework(code, facts)
+        cases = []
+        for index, raw in enumerate(value):
+            case = self.line_case(raw, where, f"{field}: tests[{index}]", index, line_round, code, host)
+            if case is not None:
+                cases.append(case)
+        return tuple(cases)
+
+    def case_framework(self, code: str, facts: Mapping[str, FactSpec]) -> Framework:
+        """A framework holding only the rounds and this item's facts: what parsing a case's records needs."""
+        empty = Text("", "")
+        item = Item(code, empty, Decimal(0), empty, (), facts, ())
+        return Framework(
+            code="line-test",
+            version="1",
+            title=empty,
+            total_points=Decimal(0),
+            rounds=tuple(self.rounds.values()),
+            dimensions=(),
+            items_by_code={code: item},
+            max_records_per_fact=self.max_records_per_fact,
+        )
+
+    def line_case(
+        self, raw: Any, where: str, field: str, index: int, line_round: Round, code: str, host: Framework
+    ) -> LineCase | None:
+        data = self.mapping(raw, where, field, _CASE_KEYS)
+        if data is None:
+            return None
+        problems = len(self.problems.messages)
+        name = data.get("name", "")
+        if not isinstance(name, str):
+            self.fail(where, f"{field}.name", f"expected text, got {_kind(name)}")
+            name = ""
+        rnd = line_round
+        if "round" in data:
+            found = self.rounds.get(str(data["round"]))
+            if found is None:
+                known = ", ".join(self.rounds) or "none"
+                self.fail(where, f"{field}.round", f"unknown round {_shown(data['round'])} (rounds: {known})")
+            else:
+                rnd = found
+        if "expect" not in data:
+            self.fail(where, f"{field}.expect", "is required: the points the line must give in the case's round")
+            expect = None
+        else:
+            expect = self.points(data["expect"], where, f"{field}.expect")
+        sections = self.case_sections(data.get("sections", []), where, f"{field}.sections")
+        records = data.get("records", {})
+        if records is None:
+            records = {}
+        if not isinstance(records, dict):
+            self.fail(
+                where, f"{field}.records", f"expected a mapping of fact name -> list of records, got {_kind(records)}"
+            )
+            records = {}
+        document = {
+            "format": "pramern-assessment/1",
+            "framework": {"code": host.code, "version": host.version},
+            "unit": {"code": "line-test", "name_th": "หน่วยงานทดสอบ"},
+            "staff_count": data.get("staff_count", DEFAULT_CASE_STAFF),
+            "sections": [{"code": section} for section in sections],
+            "items": {code: records},
+        }
+        try:
+            parsed = parse_assessment(document, host, _CASE_FILE)
+        except AssessmentError as exc:
+            for message in exc.problems:
+                self.fail(where, *_case_problem(message, field, code))
+            return None
+        if expect is None or len(self.problems.messages) > problems:
+            return None
+        return LineCase(
+            index=index,
+            name=name.strip(),
+            round=rnd,
+            staff_count=dict(parsed.staff_count),
+            sections=sections,
+            records=dict(parsed.records.get(code, {})),
+            expect=expect,
+        )
+
+    def case_sections(self, value: Any, where: str, field: str) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            self.fail(where, field, f"expected a list of section codes, got {_kind(value)}")
+            return ()
+        out: list[str] = []
+        for index, code in enumerate(value):
+            if not isinstance(code, str) or not code.strip():
+                self.fail(where, f"{field}[{index}]", f"expected a section code (text), got {_kind(code)}")
+            elif code.strip() in out:
+                self.fail(where, f"{field}[{index}]", f"duplicate section {code.strip()!r}")
+            else:
+                out.append(code.strip())
+        return tuple(out)
+
+    # -- the predecessor -------------------------------------------------------------------------
+
+    def previous(self, value: Any, own_code: str, own_version: str) -> Previous | None:
+        """``previous:``: the framework this one succeeds and where its items and facts went."""
+        if value is None:
+            return None
+        where = "previous"
+        data = self.mapping(value, where, "", _PREVIOUS_KEYS)
+        if data is None:
+            return None
+        code = self.text(data, where, "code")
+        version = data.get("version")
+        if isinstance(version, (int, float)) and not isinstance(version, bool):
+            version = str(version)
+        if not isinstance(version, str) or not version.strip():
+            self.fail(where, "version", 'is required (text such as "1")')
+            version = ""
+        version = version.strip()
+        if code and (code, version) == (own_code, own_version):
+            self.fail(where, "code", f"a framework cannot succeed itself ({code}@{version})")
+        items, refused = self.previous_items(data.get("items"))
+        facts = self.previous_facts(data.get("facts"), items, refused)
+        return Previous(code, version, items, facts)
+
+    def previous_items(self, value: Any) -> tuple[dict[str, str | None], set[str]]:
+        """``previous.items`` (old code -> new code or None), and the old codes refused."""
+        items: dict[str, str | None] = {}
+        refused: set[str] = set()
+        data = self.mapping(value, "previous", "items") if value is not None else None
+        for old, new in (data or {}).items():
+            field = f"items.{old}"
+            if not isinstance(old, str) or not old.strip():
+                self.fail("previous", field, f'write the old item code as quoted text ("{old}")')
+                continue
+            refused.add(old.strip())
+            if new is not None and not isinstance(new, str):
+                self.fail(
+                    "previous",
+                    field,
+                    f"expected an item code of this framework as quoted text, or null; got {_shown(new)}",
+                )
+                continue
+            target = new.strip() if isinstance(new, str) else None
+            if target is not None and target not in self.items:
+                self.fail("previous", field, f"{target!r} is not an item of this framework")
+                continue
+            refused.discard(old.strip())
+            items[old.strip()] = target
+        return items, refused
+
+    def previous_facts(
+        self, value: Any, items: Mapping[str, str | None], refused: set[str]
+    ) -> dict[tuple[str, str], str | None]:
+        """``previous.facts``: ("old item", "old fact") -> new fact of the item the old one continues, or None."""
+        facts: dict[tuple[str, str], str | None] = {}
+        data = self.mapping(value, "previous", "facts") if value is not None else None
+        for key, new in (data or {}).items():
+            field = f"facts.{key}"
+            old_item, slash, old_fact = key.partition("/") if isinstance(key, str) else ("", "", "")
+            old_item, old_fact = old_item.strip(), old_fact.strip()
+            if not slash or not old_item or not old_fact or "/" in old_fact:
+                self.fail("previous", field, 'expected "old item code/old fact name", e.g. "1.2.2/followups"')
+                continue
+            if new is not None and not isinstance(new, str):
+                self.fail("previous", field, f"expected a fact name (text) or null, got {_shown(new)}")
+                continue
+            target = new.strip() if isinstance(new, str) else None
+            if target is not None and old_item not in refused:  # a refused item entry is reported already
+                new_item = items[old_item] if old_item in items else old_item if old_item in self.items else None
+                if new_item is None:
+                    self.fail(
+                        "previous",
+                        field,
+                        f"item {old_item} has no successor in this framework, so its facts cannot continue",
+                    )
+                    continue
+                if target not in self.items[new_item].facts:
+                    known = ", ".join(self.items[new_item].facts) or "none"
+                    self.fail("previous", field, f"{target!r} is not a fact of item {new_item} (its facts: {known})")
+                    continue
+            facts[(old_item, old_fact)] = target
+        return facts
 
     def line_rule(
         self, data: Mapping[str, Any], where: str, field: str, facts: Mapping[str, FactSpec]
@@ -618,6 +828,18 @@ class _FrameworkBuilder:
             return None
         source = f"{source} → {expression}" if source else expression
         return condition, points_from, bound, source
+
+
+def _case_problem(message: str, field: str, code: str) -> tuple[str, str]:
+    """An assessment-parser message about a case's unit, as (field, message) of the case:
+    ``item 1.2.2: followups[0].date: …`` -> ``tests[0].records.followups[0].date``, ``…``."""
+    rest = message.removeprefix(f"{_CASE_FILE}: ")
+    prefix = f"{field}."
+    if rest.startswith(f"item {code}: "):
+        rest = rest.removeprefix(f"item {code}: ")
+        prefix = f"{field}.records."
+    path, _, text = rest.partition(": ")
+    return (prefix + path, text) if text else (field, path)
 
 
 def _code(value: Any) -> str:

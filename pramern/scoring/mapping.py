@@ -66,3 +66,12 @@ def mapping_between(
 ) -> ItemMapping:
     """The mapping from ``old`` to ``new``: same codes, then the explicit entries on top."""
     return ItemMapping(old, new, dict(items or {}), dict(facts or {}))
+
+
+def mapping_for(old: Framework, new: Framework) -> ItemMapping:
+    """The mapping ``new`` declares from ``old`` (its ``previous:`` names ``old``'s code and
+    version), else same codes and same fact names only."""
+    previous = new.previous
+    if previous is not None and (previous.code, previous.version) == (old.code, old.version):
+        return mapping_between(old, new, previous.items, previous.facts)
+    return mapping_between(old, new)

@@ -103,6 +103,48 @@ class FactSpec:
         return next((f.name for f in self.fields.values() if f.kind == "section"), None)
 
 
+@dataclass(frozen=True, slots=True)
+class LineCase:
+    """An example attached to a line (``tests:`` in the file): a synthetic unit with a few records
+    for the line's item, and the points the line must give in ``round``.
+
+    ``records`` are already checked and parsed as an assessment file's ``items[code]`` would be;
+    a case that does not give ``expect`` is a failing test, not a broken framework.
+    """
+
+    index: int  # its position in the line's ``tests`` list
+    name: str  # optional text ("" when the file gives none)
+    round: Round  # default: the line's own round
+    staff_count: Mapping[str, int]  # round code -> staff (default 40 in every round)
+    sections: tuple[str, ...]  # the synthetic unit's section codes (default: none)
+    records: Mapping[str, tuple[Record, ...]]  # fact -> records, sorted by date
+    expect: Decimal  # the points the line must give, compared exactly
+
+    @property
+    def label(self) -> str:
+        """``tests[0]`` or ``tests[0] (two follow-ups)``: how messages name the case."""
+        return f"tests[{self.index}] ({self.name})" if self.name else f"tests[{self.index}]"
+
+
+@dataclass(frozen=True, slots=True)
+class Previous:
+    """The framework this one succeeds (``previous:`` in the file) and how its items continue.
+
+    ``items``: old item code -> new item code, or ``None`` (no successor); an old code not listed
+    continues the item with the same code. ``facts``: (old item code, old fact) -> new fact name,
+    or ``None``. The new codes are checked against this framework; the old ones cannot be.
+    """
+
+    code: str
+    version: str
+    items: Mapping[str, str | None] = field(default_factory=dict)
+    facts: Mapping[tuple[str, str], str | None] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.code}@{self.version}"
+
+
 @dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
 class Line:
     """One scoring line of an item: ``points`` when ``condition`` holds, from ``round`` on.
@@ -121,6 +163,8 @@ class Line:
     points_from: Compiled | None
     source: str
     assumed: bool = False
+    #: The line's example cases (``tests:``), run by ``scoring.linetests``.
+    tests: tuple[LineCase, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
@@ -190,6 +234,8 @@ class Framework:
     items_by_code: Mapping[str, Item] = field(default_factory=dict)
     #: The most records one fact of one item may hold (``max_records_per_fact``).
     max_records_per_fact: int = 500
+    #: The framework this one succeeds and its item/fact mapping (``previous:``), if the file says.
+    previous: Previous | None = None
 
     @property
     def items(self) -> tuple[Item, ...]:

@@ -43,7 +43,9 @@ def test_an_import_with_a_huge_nan_or_over_staff_number_is_refused_quickly(clien
     response, elapsed = post_import(client, world, "unit.yaml", IMPORT % value)
     assert response.status_code == 400
     assert problem in response.content.decode()
-    assert elapsed < 1.0
+    # a bound on a hang, not a speed: turning 1e10000000 into a number would take minutes, and
+    # the machine running the suite may be busy (the framework's own load is in this time too)
+    assert elapsed < 10.0
     assert not Record.objects.exists()
 
 

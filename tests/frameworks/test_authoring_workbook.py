@@ -187,13 +187,18 @@ def test_line_tests_and_last_years_mapping_round_trip():
         {"staff_count": 12, "sections": ["ฝ่ายบริหาร", "ฝ่ายวิชาการ"], "records": {"followups": []}, "expect": 0},
     ]
     data = to_xlsx(document)
-    back = from_xlsx(data, validate=False)
+    back = from_xlsx(data)
     assert back == document
     assert dump_framework(back) == dump_framework(document)
     book = openpyxl.load_workbook(io.BytesIO(data))
     tests = book["กรณีทดสอบ"]
-    assert tests.max_row == 4  # one row per case
-    records = tests.cell(3, column_of(tests, "records")).value
+    first = row_of(tests, item="1.1.2", line="second")
+    assert [tests.cell(first + n, column_of(tests, "line")).value for n in range(3)] == [
+        "second",
+        "second",
+        "second-presented",
+    ]
+    records = tests.cell(first, column_of(tests, "records")).value
     assert records.startswith("followups:\n- date: '2024-01-10'")
     previous = book["เทียบปีก่อน"]
     assert [[c.value for c in row] for row in previous.iter_rows(min_row=3)] == [
@@ -336,22 +341,16 @@ def test_a_missing_required_column_is_named():
 
 
 def test_a_duplicate_line_id_is_named_with_the_first_row():
-    # a line without tests of its own, so that only the duplicate is wrong
-    item, first, second = next(
-        (i["code"], i["lines"][0]["id"], i["lines"][1]["id"])
-        for i in _all_items(fy2567())
-        if len(i["lines"]) > 1 and not i["lines"][1].get("tests")
-    )
-
-    def change(book):
+    def change(book):  # a line's row copied below the others, its id left as it was
         lines = book["บรรทัดคะแนน"]
-        change.first = row_of(lines, item=item, id=first)
-        change.row = row_of(lines, item=item, id=second)
-        lines.cell(change.row, column_of(lines, "id"), first)
+        change.first = row_of(lines, item="1.1.2", id="second")
+        change.row = lines.max_row + 1
+        for column in range(1, lines.max_column + 1):
+            lines.cell(change.row, column, lines.cell(change.first, column).value)
 
     problems = problems_of(edited(fy2567_xlsx(), change))
     assert problems == [
-        f'ชีต "บรรทัดคะแนน" แถว {change.row} คอลัมน์ "รหัสบรรทัด": รหัสบรรทัด "{first}" ซ้ำกับแถว {change.first} (ข้อ {item})'
+        f'ชีต "บรรทัดคะแนน" แถว {change.row} คอลัมน์ "รหัสบรรทัด": รหัสบรรทัด "second" ซ้ำกับแถว {change.first} (ข้อ 1.1.2)'
     ]
 
 
@@ -389,6 +388,29 @@ def test_the_frameworks_own_problems_are_named_by_the_row_of_their_item_and_line
     assert "folowups" in problems[0]
     assert problems[1] == f'ชีต "โครงสร้าง" แถว {change.item} คอลัมน์ "ชื่อ (อังกฤษ)": ต้องกรอก'
     assert len(problems) == 2
+
+
+def test_a_line_tests_problem_is_named_by_its_row_in_the_tests_sheet():
+    def change(book):
+        tests = book["กรณีทดสอบ"]
+        change.row = row_of(tests, item="1.1.2", line="second")
+        tests.cell(change.row, column_of(tests, "records"), "folowups: [{date: '2024-01-10'}]")
+
+    problems = problems_of(edited(fy2567_xlsx(), change))
+    assert len(problems) == 1
+    assert problems[0].startswith(f'ชีต "กรณีทดสอบ" แถว {change.row} คอลัมน์ "บันทึก (YAML)": ')
+    assert "folowups" in problems[0]
+
+
+def test_a_mapping_to_an_item_that_does_not_exist_is_named_by_its_row():
+    document = fy2567()
+    document["previous"] = {"code": "oae-2566", "version": "1", "items": {"1.1.1": "1.1.1", "1.1.9": "9.9"}}
+    problems = problems_of(to_xlsx(document))
+    assert problems == ['ชีต "เทียบปีก่อน" แถว 4 คอลัมน์ "ของใหม่": \'9.9\' is not an item of this framework']
+    document["previous"]["version"] = None
+    del document["previous"]["items"]["1.1.9"]
+    problems = problems_of(to_xlsx(document))
+    assert problems == ['ชีต "กรอบการประเมิน" แถว 11 คอลัมน์ "ค่า": is required (text such as "1")']
 
 
 def test_a_file_that_is_not_a_workbook_is_refused_clearly():

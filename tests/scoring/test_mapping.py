@@ -19,6 +19,9 @@ def _renumbered():
                     item["facts"]["reviews"] = item["facts"].pop("followups")
                     for line in item["lines"]:
                         line["when"] = line["when"].replace("followups", "reviews")
+                        for case in line.get("tests", []):  # the line tests record the renamed fact too
+                            if "followups" in case.get("records", {}):
+                                case["records"]["reviews"] = case["records"].pop("followups")
     return parse_framework(dump_framework(document), "renumbered.yaml")
 
 
