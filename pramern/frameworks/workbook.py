@@ -1282,22 +1282,31 @@ _WHERE = re.compile(
 _CASE_FIELD = re.compile(r"(lines\[\d+\]) \([^)]*\): (tests[\w.\[\]/-]*): (.*)", re.S)
 _FIELD = re.compile(r"([\w.\[\]/-]+): (.*)", re.S)
 _MESSAGES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"is required$"), "ต้องกรอก"),
-    (re.compile(r"unknown round '(.*)' \(rounds: (.*)\)$"), r"ไม่มีรอบ \1 (รอบที่มี: \2)"),
-    (re.compile(r"the lines can give at most (\S+) of the item's (\S+) points$"),
+    (re.compile(r"is required"), "ต้องกรอก"),
+    (re.compile(r"is required \(text such as (.*)\)"), r"ต้องกรอก (ข้อความ เช่น \1)"),
+    (re.compile(r"is required: the points the line must give in the case's round"),
+     "ต้องกรอกคะแนนที่บรรทัดต้องให้ในรอบของกรณีนี้"),
+    (re.compile(r"unknown key \(expected one of: (.*)\)"), r"คีย์ที่ไม่รู้จัก (ที่ใช้ได้: \1)"),
+    (re.compile(r"unknown round '(.*)' \(rounds: (.*)\)"), r"ไม่มีรอบ \1 (รอบที่มี: \2)"),
+    (re.compile(r"duplicate code '(.*)'"), r"รหัส \1 ซ้ำ"),
+    (re.compile(r"must start with its parent's code '(.*)' and a dot"), r"รหัสต้องขึ้นต้นด้วยรหัสแม่ \1 ตามด้วยจุด"),
+    (re.compile(r"'(.*)' is not an item of this framework"), r"\1 ไม่ใช่ข้อของกรอบนี้"),
+    (re.compile(r"a line must give more than zero points"), "บรรทัดต้องให้คะแนนมากกว่าศูนย์"),
+    (re.compile(r"the lines can give at most (\S+) of the item's (\S+) points"),
      r"บรรทัดคะแนนรวมกันได้สูงสุด \1 จาก \2 คะแนนของข้อ"),
-    (re.compile(r"its items add up to (\S+), not (\S+)$"), r"รายการย่อยรวมกันได้ \1 คะแนน ไม่ใช่ \2"),
-    (re.compile(r"the dimensions add up to (\S+), not (\S+)$"), r"ด้านต่าง ๆ รวมกันได้ \1 คะแนน ไม่ใช่ \2"),
-    (re.compile(r"the line can give (\S+), more than the item's (\S+)$"),
+    (re.compile(r"its items add up to (\S+), not (\S+)"), r"รายการย่อยรวมกันได้ \1 คะแนน ไม่ใช่ \2"),
+    (re.compile(r"the dimensions add up to (\S+), not (\S+)"), r"ด้านต่าง ๆ รวมกันได้ \1 คะแนน ไม่ใช่ \2"),
+    (re.compile(r"the line can give (\S+), more than the item's (\S+)"),
      r"บรรทัดนี้ให้ได้ \1 คะแนน มากกว่าคะแนนเต็มของข้อ \2"),
-    (re.compile(r"give either points \(with when\) or points_from$"),
+    (re.compile(r"give either points \(with when\) or points_from"),
      "ให้กรอก คะแนน (กับ เงื่อนไข) หรือ คะแนนจาก อย่างใดอย่างหนึ่ง"),
 ]  # fmt: skip
 
 
 def _thai(message: str) -> str:
+    """The checker's most common messages in Thai (rule errors and the rest stay as they are)."""
     for pattern, thai in _MESSAGES:
-        if pattern.search(message):
+        if pattern.fullmatch(message):
             return pattern.sub(thai, message)
     return message
 

@@ -406,11 +406,11 @@ def test_a_mapping_to_an_item_that_does_not_exist_is_named_by_its_row():
     document = fy2567()
     document["previous"] = {"code": "oae-2566", "version": "1", "items": {"1.1.1": "1.1.1", "1.1.9": "9.9"}}
     problems = problems_of(to_xlsx(document))
-    assert problems == ['ชีต "เทียบปีก่อน" แถว 4 คอลัมน์ "ของใหม่": \'9.9\' is not an item of this framework']
+    assert problems == ['ชีต "เทียบปีก่อน" แถว 4 คอลัมน์ "ของใหม่": 9.9 ไม่ใช่ข้อของกรอบนี้']
     document["previous"]["version"] = None
     del document["previous"]["items"]["1.1.9"]
     problems = problems_of(to_xlsx(document))
-    assert problems == ['ชีต "กรอบการประเมิน" แถว 11 คอลัมน์ "ค่า": is required (text such as "1")']
+    assert problems == ['ชีต "กรอบการประเมิน" แถว 11 คอลัมน์ "ค่า": ต้องกรอก (ข้อความ เช่น "1")']
 
 
 def test_a_file_that_is_not_a_workbook_is_refused_clearly():
