@@ -26,13 +26,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
+import openpyxl  # type: ignore[import-untyped]
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
+from openpyxl.comments import Comment  # type: ignore[import-untyped]
+from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
+from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
 from pramern.errors import UserError
 from pramern.scoring import FrameworkError, parse_framework
@@ -318,6 +318,13 @@ SHEETS = (
     TESTS,
     PREVIOUS,
 )
+#: Columns offered as a drop-down list (any other value is still read, and refused with its row).
+DROPDOWNS: dict[str, dict[str, tuple[str, ...]]] = {
+    TREE.key: {"kind": tuple(KINDS)},
+    PREVIOUS.key: {"kind": tuple(PREVIOUS_KINDS)},
+    FACTS.key: {"type": FACT_TYPES},
+    FIELDS.key: {"type": FIELD_TYPES},
+}
 ORDER_COLUMN = Column(ORDER_KEY, "ลำดับคีย์", "text", 12, note="kept for an exact round trip: leave as is")
 EXTRA_COLUMN = Column(EXTRA_KEY, "คีย์อื่น", "yaml", 12, note="other keys, as YAML: leave as is")
 
@@ -656,7 +663,7 @@ def _collect(document: dict[str, Any], tables: dict[str, list[tuple[dict[str, An
     for dimension in _rows("root", document, "dimensions"):
         walk(dimension, None, 0)
     previous = document.get("previous")
-    if _held("root", "previous", previous):
+    if isinstance(previous, dict):
         for collection, kind_th in (("items", "ข้อ"), ("facts", "ข้อมูล")):
             for old, new in _rows("previous", previous, collection).items():
                 tables["previous"].append(({"kind": kind_th, "old": old, "new": new}, "", {}))
@@ -670,11 +677,12 @@ def _held(kind: str, key: str, value: Any) -> bool:
         return False
     if key == "previous":  # its own keys are rows of the framework sheet
         return True
+    elements: Any = value
     if kind == "previous":
-        return all(_fits("code", old) and (new is None or _fits("code", new)) for old, new in value.items())
-    if isinstance(value, dict):
-        return all(_fits("code", name) and isinstance(child, dict) for name, child in value.items())
-    return all(isinstance(child, dict) for child in value)
+        return all(_fits("code", old) and (new is None or _fits("code", new)) for old, new in elements.items())
+    if isinstance(elements, dict):
+        return all(_fits("code", name) and isinstance(child, dict) for name, child in elements.items())
+    return all(isinstance(child, dict) for child in elements)
 
 
 def _rows(kind: str, obj: dict[str, Any], key: str) -> Any:
@@ -754,14 +762,7 @@ def _finish(ws: Any, sheet: Sheet, columns: list[Column], widths: list[int], cou
             dimension.hidden = True
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=sheet.freeze + 1)
     last = FIRST_ROW + max(count, 1) + 500
-    lists = {"kind": KINDS if sheet is TREE else PREVIOUS_KINDS if sheet is PREVIOUS else None}
-    if sheet is FACTS:
-        lists["type"] = dict.fromkeys(FACT_TYPES)
-    if sheet in (FIELDS,):
-        lists["type"] = dict.fromkeys(FIELD_TYPES)
-    for key, choices in lists.items():
-        if not choices:
-            continue
+    for key, choices in DROPDOWNS.get(sheet.key, {}).items():
         letter = get_column_letter(next(i for i, c in enumerate(columns) if c.key == key) + 1)
         validation = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
         validation.showErrorMessage = False  # the reader names a wrong value with its row
@@ -940,7 +941,7 @@ def _read_document(book: Any, reader: _Reader) -> tuple[dict[str, Any], _Index]:
     nodes = _read_tree(tables["tree"], reader, index)
     _attach(tables, nodes, reader, index)
     dimensions = [_node_object(n) for n in nodes.values() if n.kind == "dimension"]
-    children = {"rounds": rounds, "assumptions": assumptions, "dimensions": dimensions}
+    children: dict[str, Any] = {"rounds": rounds, "assumptions": assumptions, "dimensions": dimensions}
     if previous is not None:
         children["previous"] = previous
     document = _assemble("root", root.cells, children, root.extra, root.order)
@@ -1111,7 +1112,7 @@ def _read_tree(rows: list[_Row], reader: _Reader, index: _Index) -> dict[str, _N
 @dataclass
 class _Fact:
     row: _Row
-    fields: dict[Any, tuple[_Row, dict[Any, dict[str, Any]]]] = field(default_factory=dict)
+    fields: dict[Any, tuple[_Row, dict[Any, tuple[_Row, dict[str, Any]]]]] = field(default_factory=dict)
     options: dict[Any, tuple[_Row, dict[str, Any]]] = field(default_factory=dict)
 
 
@@ -1399,8 +1400,9 @@ def _locate_item(code: str, path: str, message: str, index: _Index) -> WorkbookP
     found = re.fullmatch(r"(evidence|assumptions)\[(\d+)\](?:\.(\w+))?.*", path)
     if found:
         what, position, column = found.groups()
-        sheet, rows = (EVIDENCE, index.evidence) if what == "evidence" else (ITEM_ASSUMPTIONS, index.item_assumptions)
-        return _at(sheet, _nth(rows.get(code, []), position), column, message)
+        sheet = EVIDENCE if what == "evidence" else ITEM_ASSUMPTIONS
+        by_item = index.evidence if what == "evidence" else index.item_assumptions
+        return _at(sheet, _nth(by_item.get(code, []), position), column, message)
     column = {"lines": "points", "facts": "code"}.get(path, path)
     return _at(TREE, index.tree.get(code), column, message)
 
