@@ -114,6 +114,8 @@ def test_the_sheets_a_thai_office_fills():
     guidance = tree.cell(row_of(tree, code="1.1.2"), column_of(tree, "guidance_th"))
     assert guidance.alignment.wrap_text
     assert tree.column_dimensions["G"].width >= 40
+    kinds = [v for v in tree.data_validations.dataValidation if v.formula1 == '"ด้าน,ด้านย่อย,ข้อ"']
+    assert str(kinds[0].sqref).startswith("C3:C")  # the kind is picked from a list
 
 
 def test_numbers_keep_their_yaml_type_and_odd_documents_survive():
