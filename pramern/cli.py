@@ -3,6 +3,7 @@
     pramern framework check FILE
     pramern framework workbook FILE.yaml -o OUT.xlsx       (the authoring workbook)
     pramern framework from-workbook IN.xlsx -o OUT.yaml
+    pramern framework document FILE -o OUT.pdf|OUT.docx
     pramern score ASSESSMENT [--round R6|R12] [--json] [--framework FILE] [--verified]
 
 Exit status: 0 on success, 1 when ``framework check`` finds a failing line test, 2 on bad input
@@ -55,6 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "framework" and args.action in _WORKBOOK_ACTIONS:
             return _framework_workbook(args)
         if args.command == "framework":
+            if args.action == "document":
+                return _framework_document(args)
             return _framework_check(Path(args.file))
         return _score(args)
     except BadInput as exc:
@@ -78,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     check = framework_commands.add_parser("check", help="validate a framework file and summarise it")
     check.add_argument("file", help="a framework YAML file")
     _add_workbook_commands(framework_commands)
+    document = framework_commands.add_parser("document", help="write the guideline document (PDF or Word)")
+    document.add_argument("file", help="a framework YAML file")
+    document.add_argument("-o", "--output", required=True, help="the document to write: a .pdf or .docx file")
     score_cmd = commands.add_parser("score", help="score an assessment file")
     score_cmd.add_argument("assessment", help="an assessment file (YAML or JSON)")
     score_cmd.add_argument("--round", dest="round", help="the round to score (default: the final round, R12)")
@@ -162,6 +168,15 @@ def _framework_workbook(args: argparse.Namespace) -> int:
     output.write_text(dump_framework(document), encoding="utf-8")
     print(f"{output}: the framework of {source.name}")
     return 0
+
+
+def _framework_document(args: argparse.Namespace) -> int:
+    from pramern.frameworks.document import write_document_file  # start-up time: docx, templates, printer
+
+    try:
+        return write_document_file(Path(args.file), Path(args.output))
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
 
 
 def _score(args: argparse.Namespace) -> int:

@@ -43,6 +43,9 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.reports.printing",
             "pramern.frameworks.workbook",  # issue 10: the authoring workbook (framework <-> xlsx)
             "pramern.studio.conditions",  # issue 10: the condition builder
+            # issue 10: the guideline document (PDF, docx); a plain helper so that the console
+            # command can make it: a standalone template engine and the printer, no Pramern model
+            "pramern.frameworks.document",
         ],
     ),
     (
@@ -72,7 +75,6 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.reports.evidence_zip",
             "pramern.reports.retention",
             "pramern.reports.tasks",
-            "pramern.frameworks.document",  # issue 10: the guideline document (PDF, docx)
         ],
     ),
     (

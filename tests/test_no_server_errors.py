@@ -25,8 +25,8 @@ traceback) and that none answers 5xx, on whichever database the run uses (SQLite
 PostgreSQL with ``DATABASE_URL``).
 
 Left out or kept small, because they legitimately take time:
-- ``reports:scorecard-pdf`` for a unit that may be seen prints through Chromium (~1 s); it
-  reads nothing but its path, so only junk ids are sent to it;
+- ``reports:scorecard-pdf`` for a unit that may be seen and ``frameworks:guideline-pdf`` print
+  through Chromium (~1-3 s); they read nothing but their path, so only junk ids are sent to them;
 - background report jobs (consolidated PDF, evidence ZIP) start on commit, which a test's
   transaction never reaches: their requests are fuzzed up to the queued job;
 - file fields get a small junk file, not crafted ones (what is inside an imported assessment
@@ -272,7 +272,7 @@ def concrete_urls(world: Any) -> list[tuple[str, str]]:
                 for i in [i for i, part in enumerate(segments) if part == quote(str(value))]:
                     paths += ["/".join([*segments[:i], junk, *segments[i + 1 :]]) for junk in JUNK_PATH]
         for path in paths:
-            if name == "reports:scorecard-pdf" and path in paths[: len(filled)]:
+            if name in ("reports:scorecard-pdf", "frameworks:guideline-pdf") and path in paths[: len(filled)]:
                 continue  # prints through Chromium: see the module's docstring
             out.setdefault(path, name)
     return [(name, path) for path, name in out.items()]

@@ -11,4 +11,11 @@ urlpatterns = [
         views.authoring_workbook,
         name="authoring_workbook",
     ),
+    path("frameworks/<code:code>/<code:version>/guideline.pdf", views.guideline, {"fmt": "pdf"}, name="guideline-pdf"),
+    path(
+        "frameworks/<code:code>/<code:version>/guideline.docx",
+        views.guideline,
+        {"fmt": "docx"},
+        name="guideline-docx",
+    ),
 ]
