@@ -1299,6 +1299,8 @@ _MESSAGES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"the dimensions add up to (\S+), not (\S+)"), r"ด้านต่าง ๆ รวมกันได้ \1 คะแนน ไม่ใช่ \2"),
     (re.compile(r"the line can give (\S+), more than the item's (\S+)"),
      r"บรรทัดนี้ให้ได้ \1 คะแนน มากกว่าคะแนนเต็มของข้อ \2"),
+    (re.compile(r"expected a list of scoring lines"), f'ยังไม่มีบรรทัดคะแนน: เพิ่มแถวของข้อนี้ในชีต "{LINES.title}"'),
+    (re.compile(r"expected a list of items"), "ยังไม่มีรายการย่อย: เพิ่มแถวที่มีรหัสแม่เป็นรหัสนี้"),
     (re.compile(r"give either points \(with when\) or points_from"),
      "ให้กรอก คะแนน (กับ เงื่อนไข) หรือ คะแนนจาก อย่างใดอย่างหนึ่ง"),
 ]  # fmt: skip
@@ -1336,7 +1338,7 @@ def _place(where: str, path: str, message: str, index: _Index) -> WorkbookProble
     if kind == "item":
         return _locate_item(code, path, message, index)
     if kind in ("dimension", "group"):
-        column = "points" if path.startswith("items") else path
+        column = "code" if path == "items" and "ยังไม่มี" in message else "points" if path.startswith("items") else path
         return _at(TREE, index.tree.get(code), column, message)
     if kind == "previous":
         collection, _, old = path.partition(".")
@@ -1403,7 +1405,7 @@ def _locate_item(code: str, path: str, message: str, index: _Index) -> WorkbookP
         sheet = EVIDENCE if what == "evidence" else ITEM_ASSUMPTIONS
         by_item = index.evidence if what == "evidence" else index.item_assumptions
         return _at(sheet, _nth(by_item.get(code, []), position), column, message)
-    column = {"lines": "points", "facts": "code"}.get(path, path)
+    column = {"lines": "points" if "บรรทัดคะแนนรวมกัน" in message else "code", "facts": "code"}.get(path, path)
     return _at(TREE, index.tree.get(code), column, message)
 
 

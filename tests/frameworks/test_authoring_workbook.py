@@ -392,6 +392,22 @@ def test_the_frameworks_own_problems_are_named_by_the_row_of_their_item_and_line
     assert len(problems) == 2
 
 
+def test_an_item_added_without_lines_says_where_to_add_them():
+    def change(book):
+        tree = book["โครงสร้าง"]
+        change.row = tree.max_row + 1
+        for key, value in {"code": "7.9", "parent": "7", "kind": "ข้อ", "title_th": "ข้อใหม่", "title_en": "New",
+                           "points": 0.5, "guidance_th": "-", "guidance_en": "-"}.items():  # fmt: skip
+            tree.cell(change.row, column_of(tree, key), value)
+
+    problems = problems_of(edited(fy2567_xlsx(), change))
+    dimension = row_of(openpyxl.load_workbook(io.BytesIO(fy2567_xlsx()))["โครงสร้าง"], code="7")
+    assert problems == [
+        f'ชีต "โครงสร้าง" แถว {change.row} คอลัมน์ "รหัส": ยังไม่มีบรรทัดคะแนน: เพิ่มแถวของข้อนี้ในชีต "บรรทัดคะแนน"',
+        f'ชีต "โครงสร้าง" แถว {dimension} คอลัมน์ "คะแนน": รายการย่อยรวมกันได้ 40.5 คะแนน ไม่ใช่ 40',
+    ]
+
+
 def test_a_line_tests_problem_is_named_by_its_row_in_the_tests_sheet():
     def change(book):
         tests = book["กรณีทดสอบ"]
