@@ -6,6 +6,7 @@ app_name = "workspace"
 urlpatterns = [
     path("", views.start, name="start"),
     path("a/<int:pk>/", views.home, name="home"),
+    path("units/<slug:code>/history/", views.unit_history, name="unit-history"),
     path("a/<int:pk>/next/", views.next_steps, name="next"),
     path("a/<int:pk>/items/<code:code>/", views.item_detail, name="item"),
     path("a/<int:pk>/items/<code:code>/records/<code:fact>/new/", views.record_create, name="record-create"),

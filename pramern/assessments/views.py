@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pramern.assessments import years
 from pramern.assessments.access import get_assessment_for_user, get_evidence_for_user, get_record_for_user
 from pramern.assessments.forms import (
     AttachEvidenceForm,
@@ -51,7 +52,8 @@ from pramern.assessments.services import (
 from pramern.assessments.workspace import Workspace, load_workspace
 from pramern.audit.models import AuditEntry
 from pramern.errors import UserError, WorkspaceError
-from pramern.organizations.permissions import access_for
+from pramern.organizations.models import Unit
+from pramern.organizations.permissions import access_for, check_unit
 from pramern.review import services as review_services
 from pramern.review import visibility
 from pramern.review.forms import CommentForm
@@ -66,12 +68,33 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
-    """Where a person lands: their unit's assessment, or the list of units they may see."""
+    """Where a person lands: their unit's assessment of the current year (or of ``?year=``), or
+    the chosen year's list of the units they may see."""
     access = access_for(request.user)
-    assessments = list(Assessment.objects.for_units(access.visible_units).with_unit().order_by("-framework__code"))
-    if not access.sees_all and len({a.unit_id for a in assessments}) == 1:
-        return redirect("workspace:home", pk=assessments[0].pk)
-    return render(request, "assessments/start.html", {"assessments": assessments, "access": access})
+    try:
+        choice = years.chosen_year(request)
+    except years.NoFramework:
+        return render(request, "assessments/start.html", {"assessments": [], "access": access})
+    found = years.landing(access, choice, asked=bool(request.GET.get("year")))
+    if found.open is not None:
+        return redirect("workspace:home", pk=found.open.pk)
+    context = {
+        "assessments": found.assessments,
+        "access": access,
+        "choice": choice,
+        "year_links": choice.links(request.GET),
+    }
+    return render(request, "assessments/start.html", context)
+
+
+@login_required
+def unit_history(request: HttpRequest, code: str) -> HttpResponse:
+    """A unit's assessments across fiscal years and the change per dimension from last year:
+    its own people and the office-wide roles (anyone else: 404, as for every unit page)."""
+    unit = get_object_or_404(Unit, code=code)
+    access = check_unit(request, unit.pk)
+    history = years.unit_history(unit, access, year=request.GET.get("year", ""))
+    return render(request, "assessments/history.html", {**vars(history), "access": access})
 
 
 @login_required

@@ -10,10 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString, mark_safe
 
+from pramern.assessments import years
 from pramern.assessments.access import get_assessment_for_user
 from pramern.dashboards import summary
 from pramern.dashboards.forms import DashboardFilterForm
-from pramern.frameworks.models import Framework
 from pramern.organizations.permissions import require_office_wide
 from pramern.scoring import format_points
 
@@ -21,7 +21,8 @@ from pramern.scoring import format_points
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     access = require_office_wide(request)
-    framework = Framework.objects.current_or_404()
+    choice = years.chosen_year(request)
+    framework = choice.framework
     filters = DashboardFilterForm(request.GET, rounds=[r.code for r in framework.compiled().rounds])
     if not filters.is_valid():
         raise BadRequest("Dashboard filters the page does not offer")
@@ -32,8 +33,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         kinds=filters.cleaned_data["kind"],
         region=filters.cleaned_data["region"],
     )
-    context = {**vars(page), "ranking_rows": _ranking_rows(page.rows), "heatmap_rows": _heatmap_rows(page.rows)}
+    context = {
+        **vars(page),
+        "ranking_rows": _ranking_rows(page.rows),
+        "heatmap_rows": _heatmap_rows(page.rows),
+        "choice": choice,
+        "year_links": choice.links(request.GET),
+    }
     return render(request, "dashboards/dashboard.html", context)
+
+
+@login_required
+def year_over_year(request: HttpRequest) -> HttpResponse:
+    """Office-wide: each dimension's mean points in the chosen year against the year before, and
+    each unit's change (final rounds, self-assessed, units scored in both years)."""
+    require_office_wide(request)
+    choice = years.chosen_year(request)
+    context = {**vars(years.office_comparison(choice)), "year_links": choice.links(request.GET)}
+    return render(request, "dashboards/years.html", context)
 
 
 @login_required

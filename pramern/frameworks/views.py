@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from pramern.assessments import years
 from pramern.frameworks import document
 from pramern.frameworks.models import Framework
 from pramern.frameworks.workbook import XLSX_CONTENT_TYPE, workbook_bytes
@@ -16,7 +17,9 @@ from pramern.scoring import Framework as CompiledFramework
 
 
 def framework_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "frameworks/list.html", {"frameworks": Framework.objects.newest_first()})
+    """The installed frameworks of the current fiscal year (``?year=2567`` another, ``?year=all`` all)."""
+    found = years.frameworks_by_year(request.GET.get("year", ""))
+    return render(request, "frameworks/list.html", {"years": found, "frameworks": found.shown})
 
 
 def _framework(code: str, version: str) -> Framework:

@@ -17,7 +17,8 @@ def request_consolidated_pdf(framework: Framework, round_code: str, *, user: Any
     return _request(
         ReportJob.Kind.CONSOLIDATED_PDF,
         f"framework:{framework.pk}:{round_code}",
-        {"framework": framework.pk, "round": round_code},
+        # "year": the framework's key, which asking again sends back as the fiscal year (``?year=``)
+        {"framework": framework.pk, "round": round_code, "year": f"{framework.code}@{framework.version}"},
         f"{framework.code}-{round_code}-all-units.pdf",
         user,
     )

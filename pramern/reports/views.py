@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pramern.assessments import years
 from pramern.assessments.access import get_assessment_for_user
 from pramern.frameworks.models import Framework
 from pramern.organizations.permissions import require_office_wide
@@ -22,9 +23,10 @@ from pramern.review.visibility import verified_rounds_visible, verified_shown_fo
 
 
 def _office_wide(request: HttpRequest) -> Framework:
-    """Reports about every unit are for the office-wide roles; returns the newest framework."""
+    """Reports about every unit are for the office-wide roles; returns the framework of the
+    fiscal year asked for (``year``, in the query or the form), the current year's by default."""
     require_office_wide(request)
-    return Framework.objects.current_or_404()
+    return years.chosen_year(request).framework
 
 
 def _round(framework: Framework, request: HttpRequest) -> str:

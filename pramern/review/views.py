@@ -11,10 +11,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from pramern.assessments import years
 from pramern.assessments.models import Assessment, Record
 from pramern.audit.history import CSV_HEADER, History, assessment_history, csv_rows
 from pramern.errors import UserError
-from pramern.frameworks.models import Framework
 from pramern.organizations.permissions import require_centre
 from pramern.reports.exporters import csv_text
 from pramern.review import services
@@ -40,7 +40,8 @@ def _assessment(request: HttpRequest, pk: int) -> Assessment:
 def queue(request: HttpRequest) -> HttpResponse:
     """Units by state, with how many items still have records without a verdict."""
     access = require_centre(request)
-    framework = Framework.objects.current_or_404()
+    choice = years.chosen_year(request)
+    framework = choice.framework
     compiled = framework.compiled()
     round_code = request.GET.get("round") or round_with_work(framework, access)
     if not compiled.has_round(round_code):
@@ -56,7 +57,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         dimension=filters.cleaned_data["dimension"],
         unreviewed_only=request.GET.get("unreviewed") == "1",
     )
-    return render(request, "review/queue.html", vars(page))
+    context = {**vars(page), "choice": choice, "year_links": choice.links(request.GET, drop=("round", "dimension"))}
+    return render(request, "review/queue.html", context)
 
 
 @login_required

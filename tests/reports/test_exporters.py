@@ -305,9 +305,10 @@ def test_a_download_in_no_known_format_is_not_found(client, world):
 
 
 def test_the_dashboard_links_both_downloads(client, world):
+    """Of the fiscal year the dashboard shows (tests/reports/test_years.py: the other years)."""
     client.force_login(world.eve)
     body = client.get("/dashboard/").content.decode()
-    assert 'href="/reports/scores.xlsx"' in body and 'href="/reports/scores.csv"' in body
+    assert 'href="/reports/scores.xlsx?year=2567"' in body and 'href="/reports/scores.csv?year=2567"' in body
 
 
 def test_every_cell_is_in_the_thai_capable_font_and_the_header_is_shaded(scored):

@@ -11,6 +11,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pramern.assessments.years import year_label, year_of
 from pramern.audit.services import display_name
 from pramern.scoring import format_points
 from pramern.scoring.model import Text
@@ -134,3 +135,18 @@ def index(sequence: Any, position: int) -> Any:
 def status_of(locks: Any, round_code: str) -> Any:
     """``{{ ws.locks|status_of:code }}``: one round's status."""
     return locks.status(round_code)
+
+
+@register.filter
+def signed(value: Decimal | int | None) -> str:
+    """A difference between years: ``+2``, ``-1.5``, ``0`` (``–`` when there is none)."""
+    if value is None or value == "":
+        return "–"
+    number = Decimal(value)
+    return ("+" if number > 0 else "") + format_points(number)
+
+
+@register.filter
+def fiscal_year(framework: Any) -> str:
+    """``{{ assessment.framework|fiscal_year }}``: "ปีงบประมาณ 2567", the framework's fiscal year."""
+    return year_label(year_of(framework))
