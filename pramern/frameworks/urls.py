@@ -11,6 +11,11 @@ urlpatterns = [
         views.framework_compare,
         name="compare",
     ),
+    path(
+        "frameworks/<code:code>/<code:version>/authoring.xlsx",
+        views.authoring_workbook,
+        name="authoring_workbook",
+    ),
     path("frameworks/<code:code>/<code:version>/guideline.pdf", views.guideline, {"fmt": "pdf"}, name="guideline-pdf"),
     path(
         "frameworks/<code:code>/<code:version>/guideline.docx",
