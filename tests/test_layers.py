@@ -127,6 +127,8 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.ui.templatetags.*",
             "pramern.studio.item_views",  # issue 10: the item editor and the tree
             "pramern.studio.item_forms",
+            "pramern.studio.dryrun_views",  # issue 10: the dry run page
+            "pramern.studio.dryrun_forms",  # issue 10: its form
         ],
     ),
 ]

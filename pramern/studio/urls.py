@@ -39,3 +39,8 @@ urlpatterns += [
     path("studio/d/<int:pk>/items/<str:code>/facts/<str:name>/", item_views.fact_edit, name="fact"),
     path("studio/d/<int:pk>/items/<str:code>/facts/<str:name>/remove/", item_views.fact_remove, name="fact_remove"),
 ]
+
+# issue 10, dry run: a draft scored against an installed framework's assessments
+from pramern.studio import dryrun_views  # noqa: E402
+
+urlpatterns += [path("studio/dry-run/", dryrun_views.dry_run_page, name="dry_run")]
