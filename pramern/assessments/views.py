@@ -59,12 +59,8 @@ from pramern.assessments.services import (
 from pramern.assessments.workspace import Workspace, load_workspace
 from pramern.audit.models import AuditEntry
 from pramern.errors import UserError, WorkspaceError
-<<<<<<< HEAD
 from pramern.organizations.models import Unit
-from pramern.organizations.permissions import access_for, check_unit
-=======
-from pramern.organizations.permissions import access_for, require_administrator
->>>>>>> h/newyear
+from pramern.organizations.permissions import access_for, check_unit, require_administrator
 from pramern.review import services as review_services
 from pramern.review import visibility
 from pramern.review.forms import CommentForm
