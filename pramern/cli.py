@@ -1,6 +1,9 @@
 """The ``pramern`` console command: check framework files and score assessment files.
 
     pramern framework check FILE
+    pramern framework diff OLD NEW [--json]
+    pramern framework workbook FILE.yaml -o OUT.xlsx       (the authoring workbook)
+    pramern framework from-workbook IN.xlsx -o OUT.yaml
     pramern framework document FILE -o OUT.pdf|OUT.docx
     pramern score ASSESSMENT [--round R6|R12] [--json] [--framework FILE] [--verified]
 
@@ -18,6 +21,7 @@ import sys
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from pramern.scoring import (
     AssessmentError,
@@ -31,7 +35,9 @@ from pramern.scoring import (
     score,
 )
 from pramern.scoring.assessment import framework_key
+from pramern.scoring.diff import diff_frameworks, render_text
 from pramern.scoring.linetests import run_line_tests
+from pramern.scoring.yamlio import SyntaxProblem, dump_framework, load_file
 from pramern.thaidates import thai_date
 
 BAD_INPUT = 2
@@ -49,7 +55,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
+        if args.command == "framework" and args.action in _WORKBOOK_ACTIONS:
+            return _framework_workbook(args)
         if args.command == "framework":
+            if args.action == "diff":
+                return _framework_diff(args)
             if args.action == "document":
                 return _framework_document(args)
             return _framework_check(Path(args.file))
@@ -74,6 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     framework_commands = framework.add_subparsers(dest="action", required=True)
     check = framework_commands.add_parser("check", help="validate a framework file and summarise it")
     check.add_argument("file", help="a framework YAML file")
+    _diff_parser(framework_commands)
+    _add_workbook_commands(framework_commands)
     document = framework_commands.add_parser("document", help="write the guideline document (PDF or Word)")
     document.add_argument("file", help="a framework YAML file")
     document.add_argument("-o", "--output", required=True, help="the document to write: a .pdf or .docx file")
@@ -117,6 +129,68 @@ def _line_tests(framework: Framework) -> int:
     for failure in report.failed:
         print(f"    FAIL {failure.message()}")
     return 0 if report.ok else TESTS_FAILED
+
+
+def _diff_parser(commands: Any) -> None:
+    diff = commands.add_parser("diff", help="what changed from one framework file to another")
+    diff.add_argument("old", help="the earlier framework YAML file")
+    diff.add_argument("new", help="the later framework YAML file")
+    diff.add_argument("--json", action="store_true", help="print one JSON object (pramern-framework-diff/1)")
+
+
+def _framework_diff(args: argparse.Namespace) -> int:
+    old, new = load_framework(args.old), load_framework(args.new)
+    result = diff_frameworks(old, new)
+    if args.json:
+        json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_text(result))
+    return 0
+
+
+_WORKBOOK_ACTIONS = ("workbook", "from-workbook")
+
+
+def _add_workbook_commands(commands: Any) -> None:
+    export = commands.add_parser("workbook", help="write a framework file as an authoring workbook (xlsx)")
+    export.add_argument("file", help="a framework YAML file")
+    export.add_argument("-o", "--output", required=True, help="the workbook to write (.xlsx)")
+    back = commands.add_parser("from-workbook", help="read an authoring workbook back into a framework file")
+    back.add_argument("file", help="an authoring workbook (.xlsx)")
+    back.add_argument("-o", "--output", required=True, help="the framework YAML file to write")
+
+
+def _framework_workbook(args: argparse.Namespace) -> int:
+    """Framework YAML -> authoring workbook, or back; a workbook with problems names each one
+    (sheet, row, column) and writes nothing."""
+    from pramern.frameworks import workbook  # start-up time: openpyxl only for these two commands
+
+    source, output = Path(args.file), Path(args.output)
+    if args.action == "workbook":
+        try:
+            document = load_file(source)
+        except (OSError, SyntaxProblem) as exc:
+            raise BadInput(f"{source.name}: {exc.strerror if isinstance(exc, OSError) else exc}") from None
+        if not isinstance(document, dict):
+            raise BadInput(f"{source.name}: not a framework (expected a mapping of keys)")
+        with output.open("wb") as stream:
+            workbook.write_authoring_workbook(document, stream)
+        print(f"{output}: the authoring workbook of {source.name}")
+        return 0
+    try:
+        with source.open("rb") as stream:
+            document = workbook.read_authoring_workbook(stream)
+    except OSError as exc:
+        raise BadInput(f"{source.name}: {exc.strerror}") from None
+    except workbook.WorkbookError as exc:
+        print(f"pramern: {source.name}: {exc.message}:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return BAD_INPUT
+    output.write_text(dump_framework(document), encoding="utf-8")
+    print(f"{output}: the framework of {source.name}")
+    return 0
 
 
 def _framework_document(args: argparse.Namespace) -> int:

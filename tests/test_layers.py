@@ -122,6 +122,8 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.ui.context_processors",
             "pramern.ui.templatetags",
             "pramern.ui.templatetags.*",
+            "pramern.studio.dryrun_views",  # issue 10: the dry run page
+            "pramern.studio.dryrun_forms",  # issue 10: its form
         ],
     ),
 ]

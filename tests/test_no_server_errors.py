@@ -220,6 +220,8 @@ def _contexts(world: Any) -> list[dict[str, Any]]:
         "url": "organizations/",
         "version": world.framework.version,
         "code": world.items[0],
+        "code2": world.framework.code,  # frameworks:compare (a framework with itself)
+        "version2": world.framework.version,
     }
     out = [base, {**base, "code": world.framework.code}]  # frameworks:detail takes the framework's code
     # one record of each fact (the officer can still change the later one), and the other unit's

@@ -6,12 +6,16 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
 
 from pramern.assessments import years
 from pramern.frameworks import document
 from pramern.frameworks.models import Framework
+from pramern.frameworks.workbook import XLSX_CONTENT_TYPE, workbook_bytes
 from pramern.scoring import Framework as CompiledFramework
+from pramern.scoring.diff import diff_frameworks
 
 
 def framework_list(request: HttpRequest) -> HttpResponse:
@@ -29,11 +33,33 @@ def framework_detail(request: HttpRequest, code: str, version: str) -> HttpRespo
     framework = _framework(code, version)
     compiled = framework.compiled()
     potentials = [(rnd, compiled.potential(rnd.code)) for rnd in compiled.rounds]
+    # Links to compare with every other installed framework, the earlier one on the left.
+    here = (framework.code, framework.version)
+    others = [
+        ("@".join(key), reverse("frameworks:compare", args=[*min(key, here), *max(key, here)]))
+        for key in Framework.objects.newest_first().exclude(pk=framework.pk).values_list("code", "version")
+    ]
     return render(
         request,
         "frameworks/detail.html",
-        {"framework": framework, "compiled": compiled, "potentials": potentials},
+        {"framework": framework, "compiled": compiled, "potentials": potentials, "others": others},
     )
+
+
+def framework_compare(request: HttpRequest, code: str, version: str, code2: str, version2: str) -> HttpResponse:
+    """What changed from one installed framework to another (public, as the framework pages are)."""
+    old, new = _framework(code, version), _framework(code2, version2)
+    diff = diff_frameworks(old.compiled(), new.compiled())  # paired through the new one's previous:
+    return render(request, "frameworks/compare.html", {"old": old, "new": new, "diff": diff})
+
+
+@require_safe
+def authoring_workbook(request: HttpRequest, code: str, version: str) -> HttpResponse:
+    """The framework as an authoring workbook (xlsx): public, as the framework page is."""
+    framework = get_object_or_404(Framework, code=code, version=version)
+    response = HttpResponse(workbook_bytes(framework.source, framework.source_name), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{framework.code}-{framework.version}-authoring.xlsx"'
+    return response
 
 
 #: The guideline's formats: how each is made, its content type and its file extension.

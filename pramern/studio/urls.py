@@ -18,3 +18,8 @@ urlpatterns = [
     path("studio/f/<str:code>/<str:version>/patch/", views.patch, name="patch"),
     # the item editor's pages follow (pramern.studio.edits), then the dry run's
 ]
+
+# issue 10, dry run: a draft scored against an installed framework's assessments
+from pramern.studio import dryrun_views  # noqa: E402
+
+urlpatterns += [path("studio/dry-run/", dryrun_views.dry_run_page, name="dry_run")]

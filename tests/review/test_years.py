@@ -7,8 +7,8 @@ from tests.years import TwoYears
 
 
 def test_the_queue_shows_the_current_year_unless_another_is_chosen(client, world):
+    transition(world.a, "R12", "submit", user=world.dan)  # before FY2568 opens: then FY2567 takes none
     two = TwoYears(world)
-    transition(world.a, "R12", "submit", user=world.dan)
     transition(two.a2, "R6", "submit", user=world.dan)
     client.force_login(world.eve)
     page = client.get("/review/").content.decode()

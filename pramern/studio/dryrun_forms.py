@@ -1,0 +1,72 @@
+"""The dry run's form: a draft (an uploaded YAML file or an installed framework) and the
+installed framework whose assessments it is scored against."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pramern.frameworks.models import Framework
+from pramern.scoring import Framework as CompiledFramework
+from pramern.scoring import FrameworkError
+from pramern.studio.dryrun import draft_framework
+from pramern.ui.text import tr
+
+#: The largest draft file read (FY2567's is about 185 KB).
+MAX_DRAFT_BYTES = 5 * 1024 * 1024
+#: Problems of a refused draft shown at the form (the rest are counted).
+SHOWN_PROBLEMS = 30
+
+
+class FrameworkChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj} · {tr(obj.compiled().title)}"
+
+
+class DryRunForm(forms.Form):
+    draft_file = forms.FileField(label=_("Draft framework file (YAML)"), required=False)
+    draft_installed = FrameworkChoice(
+        queryset=Framework.objects.none(), required=False, label=_("or an installed framework as the draft")
+    )
+    against = FrameworkChoice(
+        queryset=Framework.objects.none(), label=_("Score it against the assessments of"), empty_label=None
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        installed = Framework.objects.newest_first()
+        self.fields["draft_installed"].queryset = installed
+        self.fields["against"].queryset = installed
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        upload, installed = data.get("draft_file"), data.get("draft_installed")
+        if bool(upload) == bool(installed):
+            raise forms.ValidationError(_("Choose a draft: upload its file or pick an installed framework, not both."))
+        if installed:
+            data["draft"] = installed.compiled()
+            return data
+        data["draft"] = self.read_draft(upload)
+        return data
+
+    def read_draft(self, upload: Any) -> CompiledFramework | None:
+        if upload.size is not None and upload.size > MAX_DRAFT_BYTES:
+            self.add_error("draft_file", _("The file is too large (at most 5 MB)."))
+            return None
+        try:
+            text = upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            self.add_error("draft_file", _("The file is not UTF-8 text."))
+            return None
+        try:
+            return draft_framework(text)
+        except FrameworkError as exc:
+            shown = exc.problems[:SHOWN_PROBLEMS]
+            more = len(exc.problems) - len(shown)
+            problems = [p.replace("draft.yaml", upload.name or "draft.yaml", 1) for p in shown]
+            if more:
+                problems.append(_("… and %(count)d more problems") % {"count": more})
+            self.add_error("draft_file", [_("The draft has problems:"), *problems])
+            return None
