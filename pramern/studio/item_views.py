@@ -138,6 +138,7 @@ def line_edit(request: HttpRequest, pk: int, code: str, line: str | None = None)
         form = LineForm(initial=initial, **options)
         form.check = _check_of(initial, page)
     context = {"draft": draft, "page": page, "form": form, "line": line, "error": error}
+    context["row"] = next((row for row in page.lines if row.id == line), None)
     context["shapes"] = {name: conditions.shapes_for(fact) for name, fact in page.facts.items()}
     return render(request, "studio/item/line.html", context)
 

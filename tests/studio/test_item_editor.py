@@ -534,3 +534,10 @@ def test_move_under_offers_only_places_the_node_may_go(client, draft, fern):
     assert [code for code, _label in rows["1.1"].targets] == ["2", "3", "4", "5", "6", "7"]  # dimensions only
     item_targets = [code for code, _label in rows["1.1.2"].targets]
     assert "1.1" not in item_targets and "1" in item_targets and "1.2" in item_targets
+
+
+def test_the_line_page_lists_its_tests(client, draft, fern):
+    client.force_login(fern)
+    body = client.get(url(draft, tail="lines/second/")).content.decode()
+    assert '<span class="ok">3/3</span>' in body
+    assert "✓ tests[0] (two follow-ups)" in body and "✓ tests[2] (not open in R6)" in body
