@@ -13,8 +13,10 @@ from typing import Any
 from django.utils.translation import get_language
 
 from pramern.scoring import format_points
+from pramern.scoring.linetests import run_case
 from pramern.scoring.loader import build_facts
 from pramern.scoring.model import FactSpec
+from pramern.scoring.rules import RuleError, compile_condition, compile_points
 from pramern.scoring.yamlio import load_text
 from pramern.studio import conditions, edits
 from pramern.studio.conditions import Check
@@ -152,6 +154,46 @@ def item_page(draft: FrameworkDraft, code: str) -> ItemPage:
     page.problems = problems_about(check, [code, *parents])
     page.rounds = _rounds(document, rows, item_points, check)
     return page
+
+
+@dataclass(frozen=True)
+class LiveTest:
+    """A line test run on the rule as typed."""
+
+    label: str
+    passed: bool
+    message: str
+
+
+def live_line_tests(
+    check: DraftCheck, code: str, line_id: str, kind: str, source: str, points: Decimal | None
+) -> list[LiveTest]:
+    """The line's tests run on the rule as typed (the saved revision must compile; the rest of the
+    item as saved): what a save would make of them. Empty when there is nothing to run."""
+    compiled = check.compiled
+    item = compiled.items_by_code.get(code) if compiled is not None else None
+    line = next((ln for ln in item.lines if ln.id == line_id), None) if item is not None else None
+    if compiled is None or item is None or line is None or not line.tests:
+        return []
+    try:
+        if kind == "points_from":
+            function, bound = compile_points(source, item.facts)
+            typed = dataclasses.replace(line, condition=None, points_from=function, points=bound, source=source)
+        else:
+            condition = compile_condition(source, item.facts)
+            typed = dataclasses.replace(
+                line, condition=condition, points_from=None, points=points or line.points, source=source
+            )
+    except (RuleError, RecursionError):
+        return []
+    alone = dataclasses.replace(item, lines=tuple(typed if existing is line else existing for existing in item.lines))
+    framework = dataclasses.replace(compiled, dimensions=(), items_by_code={code: alone})
+    language = "en" if (get_language() or "th").startswith("en") else "th"
+    out = []
+    for case in typed.tests:
+        result = run_case(framework, alone, typed, case)
+        out.append(LiveTest(result.case_label, result.passed, result.message(language)))
+    return out
 
 
 def problems_about(check: DraftCheck, codes: list[str]) -> list[str]:

@@ -28,7 +28,15 @@ from pramern.studio import conditions, edits
 from pramern.studio.editing import edit_draft
 from pramern.studio.edits import Document, EditError
 from pramern.studio.item_forms import AddNodeForm, CodeForm, FactForm, ItemTextsForm, LineForm, MoveForm, NodeForm
-from pramern.studio.item_page import ItemPage, item_facts, item_page, parent_choices, revision_state, tree_rows
+from pramern.studio.item_page import (
+    ItemPage,
+    item_facts,
+    item_page,
+    live_line_tests,
+    parent_choices,
+    revision_state,
+    tree_rows,
+)
 from pramern.studio.models import FrameworkDraft
 
 
@@ -182,7 +190,7 @@ def check_condition(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     the names the item does not have, and what the item's lines then add up to."""
     draft = _draft_for_reading(request, pk)
     try:
-        document = revision_state(draft)[1]
+        _revision, document, draft_check = revision_state(draft)
         facts, _problems = item_facts(document, code)
         item_node = edits.find_item(document, code)
     except EditError:
@@ -203,7 +211,12 @@ def check_condition(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         elif isinstance(other.get("points_from"), str):
             others += conditions.check(other["points_from"], facts, kind="points_from").maximum or Decimal(0)
     total = others + (result.maximum or Decimal(0) if result is not None else Decimal(0))
+    tests = []
+    if result is not None and result.ok and original:
+        tests = live_line_tests(draft_check, code, original, kind, result.source, points)
     context = {"check": result, "item_points": format_points(item_points), "total": format_points(total)}
+    context["tests"] = tests
+    context["tests_passed"] = sum(1 for test in tests if test.passed)
     return render(request, "studio/item/_check.html", context)
 
 

@@ -541,3 +541,22 @@ def test_the_line_page_lists_its_tests(client, draft, fern):
     body = client.get(url(draft, tail="lines/second/")).content.decode()
     assert '<span class="ok">3/3</span>' in body
     assert "✓ tests[0] (two follow-ups)" in body and "✓ tests[2] (not open in R6)" in body
+
+
+def test_the_live_check_runs_the_lines_tests_on_the_rule_as_typed(client, draft, fern):
+    client.force_login(fern)
+    data = {"kind": "when", "points": "0.5", "original_id": "second-presented"}
+    same = client.post(url(draft, tail="check/"), {**data, "when": "count(followups where presented_to_director) >= 2"})
+    assert "บรรทัดคะแนนผ่าน 2 จาก 2 กรณีทดสอบ" in same.content.decode()
+    looser = client.post(
+        url(draft, tail="check/"), {**data, "when": "count(followups where presented_to_director) >= 1"}
+    )
+    body = looser.content.decode()
+    assert "บรรทัดคะแนนผ่าน 1 จาก 2 กรณีทดสอบ" in body
+    assert (
+        "✗ item 1.1.2: line second-presented: tests[1] (two follow-ups, one presented), R12: expected 0, got 0.5"
+        in body
+    )
+    assert draft.revisions.count() == 1  # checking saves nothing
+    new_line = client.post(url(draft, tail="check/"), {**data, "original_id": "", "when": "count(followups) >= 1"})
+    assert "กรณีทดสอบ" not in new_line.content.decode()  # a new line has no tests yet
