@@ -256,10 +256,22 @@ def diff(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such revision")
     context = {
         "draft": draft,
-        "diff": pages.revision_diff(revisions[old_number], revisions[new_number]),
+        "revdiff": pages.revision_diff(revisions[old_number], revisions[new_number]),
         "numbers": list(draft.revisions.values_list("number", flat=True)),
     }
     return render(request, "studio/diff.html", context)
+
+
+@login_required
+@require_GET
+def compare_source(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the draft's newest revision changes against the framework it was copied from."""
+    draft = _draft_for(request, pk)
+    if draft.based_on is None:
+        raise Http404("The draft was not copied from a framework")
+    revision = draft.current_revision()
+    context = {"draft": draft, "revision": revision, "diff": pages.source_diff(draft, revision)}
+    return render(request, "studio/compare_source.html", context)
 
 
 @login_required

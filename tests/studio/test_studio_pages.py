@@ -91,6 +91,7 @@ PAGES = [
     "/studio/d/{pk}/revisions/",
     "/studio/d/{pk}/r1.yaml",
     "/studio/d/{pk}/diff/",
+    "/studio/d/{pk}/compare/",
     "/studio/d/{pk}/publish/",
     "/studio/d/{pk}/guideline.docx",
     "/studio/f/oae-2567/1/patch/",
@@ -326,11 +327,36 @@ def test_a_save_through_htmx_answers_with_the_form_and_asks_the_panels_to_refres
 def test_the_diff_page_shows_what_changed_between_revisions(client, fern, draft):
     document = draft.document()
     document["title_en"] = "Changed title"
-    services.save_revision(draft, document, fern, "แก้ชื่อ")
+    line = document["dimensions"][0]["items"][0]["items"][1]["lines"][0]  # 1.1.2's first line
+    line["round"] = "R12"
+    services.save_revision(draft, document, fern, "แก้ชื่อและรอบ")
     client.force_login(fern)
     body = client.get(f"/studio/d/{draft.pk}/diff/?old=1&new=2").content.decode()
-    assert '<span class="add">+title_en: Changed title</span>' in body
-    assert "แก้ชื่อ" in body
+    assert '<span class="add">+title_en: Changed title</span>' in body  # the text, line by line
+    assert 'id="diff-1.1.2"' in body and "<del>R6</del> → <ins>R12</ins>" in body  # item by item
+    assert 'id="diff-1.1.1"' not in body  # unchanged items are not listed
+    assert "แก้ชื่อและรอบ" in body
+
+
+def test_a_revision_with_problems_is_compared_as_text(client, fern, draft):
+    document = draft.document()
+    document["total_points"] = 121
+    services.save_revision(draft, document, fern)
+    client.force_login(fern)
+    body = client.get(f"/studio/d/{draft.pk}/diff/").content.decode()
+    assert "-total_points: 120" in body and "+total_points: 121" in body
+    assert "diff-item" not in body and "เปรียบเทียบได้เฉพาะข้อความ" in body
+
+
+def test_the_draft_is_compared_with_the_framework_it_was_copied_from(client, fern, draft):
+    document = draft.document()
+    item = document["dimensions"][0]["items"][0]["items"][1]
+    item["title_th"] = item["title_th"] + "อย่างสม่ำเสมอ"
+    services.save_revision(draft, document, fern)
+    client.force_login(fern)
+    assert f'href="/studio/d/{draft.pk}/compare/"' in client.get(f"/studio/d/{draft.pk}/").content.decode()
+    body = client.get(f"/studio/d/{draft.pk}/compare/").content.decode()
+    assert "oae-2567@1" in body and 'id="diff-1.1.2"' in body and "<ins>อย่างสม่ำเสมอ</ins>" in body
 
 
 def test_the_guideline_document_of_a_draft_says_it_is_a_draft(client, fern, draft):
