@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,6 +22,7 @@ from pramern.audit.services import log_action
 from pramern.errors import UserError
 from pramern.frameworks.models import Framework, FrameworkItem
 from pramern.frameworks.services import FrameworkConflict, install_framework
+from pramern.frameworks.workbook import read_authoring_workbook, workbook_bytes
 from pramern.scoring import FrameworkError, format_points, parse_framework
 from pramern.scoring.linetests import run_line_tests
 from pramern.scoring.model import Framework as CompiledFramework
@@ -133,6 +135,24 @@ def start_draft_from_text(text: str | bytes, filename: str, user: Any) -> Framew
     return _new_draft(document, source_name=filename, based_on=None, user=user, summary=summary)
 
 
+@transaction.atomic
+def start_draft_from_workbook(data: bytes, filename: str, user: Any) -> FrameworkDraft:
+    """A new draft from an authoring workbook (xlsx). The workbook must be readable (a
+    ``WorkbookError`` names each problem by sheet, row and column) and name a code and a version
+    not yet taken; the framework's own problems are kept for the editor to fix."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise StudioError(_("The file is too large: at most %(limit)d MB is accepted.") % {"limit": 2})
+    document = _identified(read_authoring_workbook(io.BytesIO(data), validate=False), filename)
+    summary = _("Uploaded from %(file)s") % {"file": filename}
+    return _new_draft(document, source_name=filename, based_on=None, user=user, summary=summary)
+
+
+def draft_workbook(draft: FrameworkDraft) -> bytes:
+    """The draft's newest revision as an authoring workbook (xlsx)."""
+    revision = draft.current_revision()
+    return workbook_bytes(revision.source, revision.filename)
+
+
 def read_document(text: str, filename: str) -> dict[str, Any]:
     """A framework document from a text (YAML/JSON): refused when it is not a mapping with a code
     and a version; everything else is the checker's to report."""
@@ -140,6 +160,10 @@ def read_document(text: str, filename: str) -> dict[str, Any]:
         document = load_text(text, filename, aliases=False)
     except SyntaxProblem as exc:
         raise StudioError(f"{filename}: {exc}") from None
+    return _identified(document, filename)
+
+
+def _identified(document: Any, filename: str) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise StudioError(
             _("%(file)s: expected a framework (code, version, rounds, dimensions…).") % {"file": filename}

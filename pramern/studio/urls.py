@@ -11,6 +11,7 @@ urlpatterns = [
     path("studio/d/<int:pk>/check/", views.check, name="check"),
     path("studio/d/<int:pk>/revisions/", views.revisions, name="revisions"),
     path("studio/d/<int:pk>/r<int:number>.yaml", views.download, name="download"),
+    path("studio/d/<int:pk>/workbook.xlsx", views.workbook, name="workbook"),
     path("studio/d/<int:pk>/diff/", views.diff, name="diff"),
     path("studio/d/<int:pk>/compare/", views.compare_source, name="compare-source"),
     path("studio/d/<int:pk>/guideline.pdf", views.guideline, {"fmt": "pdf"}, name="guideline-pdf"),

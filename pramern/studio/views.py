@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pramern.errors import UserError
 from pramern.frameworks import document as guideline_document
 from pramern.frameworks.models import Framework
+from pramern.frameworks.workbook import XLSX_CONTENT_TYPE
 from pramern.organizations.permissions import require_framework_editor
 from pramern.scoring.yamlio import dump_framework, load_text
 from pramern.studio import pages, services
@@ -95,8 +96,9 @@ def start_upload(request: HttpRequest) -> HttpResponse:
     error = UserError(refused) if refused else None
     if error is None and form.is_valid():
         upload = form.cleaned_data["file"]
+        start = services.start_draft_from_workbook if form.is_workbook() else services.start_draft_from_text
         try:
-            draft = services.start_draft_from_text(upload.read(), upload.name, request.user)
+            draft = start(upload.read(), upload.name, request.user)
         except UserError as exc:
             error = exc
         else:
@@ -215,6 +217,17 @@ def download(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     revision = get_object_or_404(draft.revisions, number=number)
     response = HttpResponse(revision.source, content_type="application/yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{revision.filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def workbook(request: HttpRequest, pk: int) -> HttpResponse:
+    """The draft's newest revision as an authoring workbook, to edit in Excel and upload again."""
+    draft = _draft_for(request, pk)
+    response = HttpResponse(services.draft_workbook(draft), content_type=XLSX_CONTENT_TYPE)
+    name = f"{draft.code}-{draft.version}-r{draft.current_revision().number}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 

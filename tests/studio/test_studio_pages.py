@@ -7,12 +7,14 @@ import io
 from html.parser import HTMLParser
 
 import docx
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pramern.audit.models import AuditEntry
 from pramern.frameworks.document import DRAFT_NOTE
 from pramern.frameworks.models import Framework
+from pramern.frameworks.workbook import XLSX_CONTENT_TYPE, read_authoring_workbook, workbook_bytes
 from pramern.organizations.models import Role
 from pramern.scoring.yamlio import dump_framework, load_text
 from pramern.studio import services
@@ -94,6 +96,7 @@ PAGES = [
     "/studio/d/{pk}/compare/",
     "/studio/d/{pk}/publish/",
     "/studio/d/{pk}/guideline.docx",
+    "/studio/d/{pk}/workbook.xlsx",
     "/studio/f/oae-2567/1/patch/",
 ]
 
@@ -199,6 +202,34 @@ def test_upload_then_download_gives_the_canonical_text(client, world, fern):
     download = client.get(f"/studio/d/{created.pk}/r1.yaml")
     assert download["Content-Disposition"] == 'attachment; filename="oae-2571-1-r1.yaml"'
     assert download.content.decode("utf-8") == dump_framework(load_text(text, "oae-2571.yaml"))
+
+
+def test_an_authoring_workbook_round_trips_through_a_draft(client, world, fern):
+    text = FRAMEWORK_FILE.read_text(encoding="utf-8").replace("code: oae-2567", "code: oae-2572", 1)
+    client.force_login(fern)
+    upload = SimpleUploadedFile("oae-2572.xlsx", workbook_bytes(text, "oae-2572.yaml"), content_type=XLSX_CONTENT_TYPE)
+    response = client.post("/studio/upload/", {"upload-file": upload})
+    created = FrameworkDraft.objects.get(code="oae-2572")
+    assert response["Location"] == f"/studio/d/{created.pk}/"
+    assert created.current_revision().source == dump_framework(load_text(text, "oae-2572.yaml"))
+    download = client.get(f"/studio/d/{created.pk}/workbook.xlsx")
+    assert download["Content-Type"] == XLSX_CONTENT_TYPE
+    again = read_authoring_workbook(io.BytesIO(download.content))
+    assert dump_framework(again) == created.current_revision().source
+
+
+def test_an_unreadable_workbook_is_refused_naming_its_place(client, fern):
+    stream = io.BytesIO(workbook_bytes(FRAMEWORK_FILE.read_text(encoding="utf-8")))
+    book = openpyxl.load_workbook(stream)
+    book.remove(book[book.sheetnames[0]])
+    broken = io.BytesIO()
+    book.save(broken)
+    client.force_login(fern)
+    for content in (b"not a zip", broken.getvalue()):
+        upload = SimpleUploadedFile("next.xlsx", content, content_type=XLSX_CONTENT_TYPE)
+        response = client.post("/studio/upload/", {"upload-file": upload})
+        assert response.status_code == 400 and "สมุดงาน" in response.content.decode()
+    assert not FrameworkDraft.objects.exists()
 
 
 def test_an_unreadable_upload_is_refused_with_its_reason(client, fern):
