@@ -72,12 +72,29 @@ class TreeNode:
             return str(self.points)
 
 
-def item_url(draft: FrameworkDraft, code: str) -> str:
-    """The item editor's page for an item of the draft ('' until the item editor is installed)."""
+def optional_url(name: str, *args: Any) -> str:
+    """The URL of a page another part of the studio adds ('' while that part is not installed)."""
     try:
-        return reverse("studio:item", args=[draft.pk, code])
+        return reverse(name, args=args)
     except NoReverseMatch:
         return ""
+
+
+def item_url(draft: FrameworkDraft, code: str) -> str:
+    """The item editor's page for an item of the draft ('' until the item editor is installed)."""
+    return optional_url("studio:item", draft.pk, code)
+
+
+@dataclass(frozen=True)
+class DraftLinks:
+    """The pages of other parts of the studio the draft page links to, when they exist."""
+
+    tree: str
+    dry_run: str
+
+
+def draft_links(draft: FrameworkDraft) -> DraftLinks:
+    return DraftLinks(tree=optional_url("studio:tree", draft.pk), dry_run=optional_url("studio:dry_run"))
 
 
 def _str(value: Any) -> str:

@@ -176,6 +176,7 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
         return response
     context.update(
         tree=pages.flatten(pages.draft_tree(draft, document)),
+        links=pages.draft_links(draft),
         check=services.check_draft(draft),
         revisions=pages.revisions_of(draft),
     )
