@@ -222,6 +222,14 @@ class PublishForm(forms.Form):
     )
 
 
+class ApplyPatchForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+    )
+
+
 class PatchForm(forms.Form):
     source = forms.CharField(
         label=_("Framework text (YAML)"),

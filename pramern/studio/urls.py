@@ -18,6 +18,7 @@ urlpatterns = [
     path("studio/d/<int:pk>/guideline.docx", views.guideline, {"fmt": "docx"}, name="guideline-docx"),
     path("studio/d/<int:pk>/publish/", views.publish, name="publish"),
     path("studio/f/<str:code>/<str:version>/patch/", views.patch, name="patch"),
+    path("studio/f/<str:code>/<str:version>/patch/draft/", views.start_patch, name="start-patch"),
     # the item editor's pages follow (pramern.studio.edits), then the dry run's
 ]
 

@@ -21,6 +21,7 @@ from pramern.organizations.permissions import require_framework_editor
 from pramern.scoring.yamlio import dump_framework, load_text
 from pramern.studio import pages, services
 from pramern.studio.forms import (
+    ApplyPatchForm,
     AssumptionFormSet,
     CloneForm,
     FrameworkFieldsForm,
@@ -293,14 +294,21 @@ def compare_source(request: HttpRequest, pk: int) -> HttpResponse:
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     """Publishing, after a page that says what it does; refused with the problems while there are any."""
     draft = _draft_for(request, pk)
-    form = PublishForm(request.POST if request.method == "POST" else None)
+    form_class = ApplyPatchForm if draft.is_patch else PublishForm
+    form = form_class(request.POST if request.method == "POST" else None)
     error = None
     if request.method == "POST" and form.is_valid():
         try:
-            framework = services.publish(draft, request.user)
+            if draft.is_patch:
+                services.apply_patch(draft, request.user, form.cleaned_data["reason"])
+            else:
+                framework = services.publish(draft, request.user)
         except UserError as exc:
             error = exc
         else:
+            if draft.is_patch:
+                messages.success(request, _("The correction to %(key)s was saved.") % {"key": str(draft.patch_of)})
+                return redirect("studio:patch", code=draft.code, version=draft.version)
             messages.success(request, _("%(key)s was published.") % {"key": str(framework)})
             return redirect(draft)
     context = {"draft": draft, "form": form, "error": error, "check": services.check_draft(draft)}
@@ -346,3 +354,13 @@ def patch(request: HttpRequest, code: str, version: str) -> HttpResponse:
     }
     status = 400 if error or (request.method == "POST" and not form.is_valid()) else 200
     return render(request, "studio/patch.html", context, status=status)
+
+
+@login_required
+@require_POST
+def start_patch(request: HttpRequest, code: str, version: str) -> HttpResponse:
+    """Open (or reopen) a text correction of a published framework as a draft in the studio."""
+    require_framework_editor(request)
+    framework = get_object_or_404(Framework, code=code, version=version)
+    draft = services.start_patch(framework, request.user)
+    return redirect(draft)

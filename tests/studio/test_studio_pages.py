@@ -490,3 +490,33 @@ def test_a_points_change_is_refused_as_a_patch_on_the_page(client, world, fern):
     assert response.status_code == 400 and "เวอร์ชันใหม่" in body
     assert "points: 27" in body  # what was typed is kept
     assert not FrameworkPatch.objects.exists()
+
+
+def test_texts_are_corrected_with_the_studios_forms_and_applied_with_a_reason(client, world, fern):
+    client.force_login(fern)
+    patch_page = client.get("/studio/f/oae-2567/1/patch/").content.decode()
+    assert 'action="/studio/f/oae-2567/1/patch/draft/"' in patch_page
+    response = client.post("/studio/f/oae-2567/1/patch/draft/")
+    correction = FrameworkDraft.objects.get(patch_of=world.framework)
+    assert response["Location"] == f"/studio/d/{correction.pk}/"
+    url = f"/studio/d/{correction.pk}/"
+    page = client.get(url).content.decode()
+    assert "แก้ได้เฉพาะข้อความ" in page and "บันทึกการแก้ข้อความ…" in page
+    data = form_data(client, url)
+    data["fw-title_en"] = "OAE unit development, fiscal year 2567"
+    assert client.post(url, data).status_code == 302
+    publish_page = client.get(f"{url}publish/").content.decode()
+    assert "เหตุผลของการแก้ไข" in publish_page
+    assert client.post(f"{url}publish/", {"reason": ""}).status_code == 400
+    response = client.post(f"{url}publish/", {"reason": "ชื่อภาษาอังกฤษสั้นลง"})
+    assert response["Location"] == "/studio/f/oae-2567/1/patch/"
+    world.framework.refresh_from_db()
+    assert world.framework.title_en == "OAE unit development, fiscal year 2567"
+    assert FrameworkPatch.objects.get().reason == "ชื่อภาษาอังกฤษสั้นลง"
+
+
+def test_only_editors_may_open_a_correction(client, world):
+    assert client.post("/studio/f/oae-2567/1/patch/draft/")["Location"].startswith("/login/")
+    client.force_login(world.eve)
+    assert client.post("/studio/f/oae-2567/1/patch/draft/").status_code == 403
+    assert not FrameworkDraft.objects.exists()
