@@ -40,7 +40,7 @@ class CloneForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Framework file (YAML)"))
+    file = forms.FileField(label=_("Framework file (YAML) or authoring workbook (Excel .xlsx)"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, prefix="upload", **kwargs)
@@ -50,6 +50,9 @@ class UploadForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError(_("The file is too large: at most %(limit)d MB is accepted.") % {"limit": 2})
         return upload
+
+    def is_workbook(self) -> bool:
+        return str(self.cleaned_data["file"].name).lower().endswith(".xlsx")
 
 
 # ---- numbers and dates as the document holds them ---------------------------------------------
@@ -216,6 +219,14 @@ AssumptionFormSet = forms.formset_factory(AssumptionForm, formset=_AssumptionFor
 class PublishForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I understand: this version becomes fixed and assessments can be opened against it."),
+    )
+
+
+class ApplyPatchForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
     )
 
 

@@ -66,13 +66,34 @@ class FrameworkDraft(models.Model):
         verbose_name=_("published as"),
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    #: Set for a text correction of a published framework: the draft keeps its code and version,
+    #: may change texts only, and is applied as a ``FrameworkPatch`` instead of being published.
+    patch_of = models.ForeignKey(
+        Framework,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="patch_drafts",
+        verbose_name=_("text correction of"),
+    )
 
     objects = FrameworkDraftQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("framework draft")
         verbose_name_plural = _("framework drafts")
-        constraints = [models.UniqueConstraint(fields=["code", "version"], name="draft_code_version_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "version"],
+                condition=models.Q(patch_of__isnull=True),
+                name="draft_code_version_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["patch_of"],
+                condition=models.Q(state="draft"),
+                name="one_open_text_correction_per_framework",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code}@{self.version}"
@@ -84,6 +105,11 @@ class FrameworkDraft(models.Model):
     def title(self) -> str:
         """The title in the active language (Thai unless English is chosen)."""
         return self.title_en if english() and self.title_en else self.title_th
+
+    @property
+    def is_patch(self) -> bool:
+        """A text correction of a published framework, not a new version."""
+        return self.patch_of_id is not None
 
     @property
     def is_editable(self) -> bool:

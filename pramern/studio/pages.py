@@ -13,7 +13,9 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.urls import NoReverseMatch, reverse
 
-from pramern.scoring import format_points
+from pramern.scoring import FrameworkError, format_points, parse_framework
+from pramern.scoring.diff import FrameworkDiff, diff_frameworks
+from pramern.scoring.model import Framework as CompiledFramework
 from pramern.studio.models import DraftRevision, FrameworkDraft
 from pramern.studio.services import text_diff
 from pramern.ui.text import english
@@ -70,12 +72,29 @@ class TreeNode:
             return str(self.points)
 
 
-def item_url(draft: FrameworkDraft, code: str) -> str:
-    """The item editor's page for an item of the draft ('' until the item editor is installed)."""
+def optional_url(name: str, *args: Any) -> str:
+    """The URL of a page another part of the studio adds ('' while that part is not installed)."""
     try:
-        return reverse("studio:item", args=[draft.pk, code])
+        return reverse(name, args=args)
     except NoReverseMatch:
         return ""
+
+
+def item_url(draft: FrameworkDraft, code: str) -> str:
+    """The item editor's page for an item of the draft ('' until the item editor is installed)."""
+    return optional_url("studio:item", draft.pk, code)
+
+
+@dataclass(frozen=True)
+class DraftLinks:
+    """The pages of other parts of the studio the draft page links to, when they exist."""
+
+    tree: str
+    dry_run: str
+
+
+def draft_links(draft: FrameworkDraft) -> DraftLinks:
+    return DraftLinks(tree=optional_url("studio:tree", draft.pk), dry_run=optional_url("studio:dry_run"))
 
 
 def _str(value: Any) -> str:
@@ -142,6 +161,8 @@ class RevisionDiff:
     new: DraftRevision
     text: str
     lines: list[DiffLine]
+    #: What changed item by item (``pramern.scoring.diff``), when both revisions compile.
+    framework: FrameworkDiff | None = None
 
     @property
     def empty(self) -> bool:
@@ -166,7 +187,26 @@ def unified_lines(text: str) -> list[DiffLine]:
     return lines
 
 
+def _compiled(source: str, name: str) -> CompiledFramework | None:
+    try:
+        return parse_framework(source, name)
+    except FrameworkError:
+        return None
+
+
 def revision_diff(old: DraftRevision, new: DraftRevision) -> RevisionDiff:
-    """The unified text diff from revision ``old`` to revision ``new`` of a draft."""
+    """From revision ``old`` to revision ``new`` of a draft: the YAML text diff, and what changed
+    item by item when both compile."""
     text = text_diff(old.source, new.source, old.filename, new.filename)
-    return RevisionDiff(old, new, text, unified_lines(text))
+    before, after = _compiled(old.source, old.filename), _compiled(new.source, new.filename)
+    structured = diff_frameworks(before, after) if before and after and text else None
+    return RevisionDiff(old, new, text, unified_lines(text), structured)
+
+
+def source_diff(draft: FrameworkDraft, revision: DraftRevision) -> FrameworkDiff | None:
+    """What the revision changes against the framework the draft was copied from (None when the
+    draft was not copied or does not compile)."""
+    after = _compiled(revision.source, revision.filename)
+    if draft.based_on is None or after is None:
+        return None
+    return diff_frameworks(draft.based_on.compiled(), after)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,6 +22,7 @@ from pramern.audit.services import log_action
 from pramern.errors import UserError
 from pramern.frameworks.models import Framework, FrameworkItem
 from pramern.frameworks.services import FrameworkConflict, install_framework
+from pramern.frameworks.workbook import read_authoring_workbook, workbook_bytes
 from pramern.scoring import FrameworkError, format_points, parse_framework
 from pramern.scoring.linetests import run_line_tests
 from pramern.scoring.model import Framework as CompiledFramework
@@ -133,6 +135,24 @@ def start_draft_from_text(text: str | bytes, filename: str, user: Any) -> Framew
     return _new_draft(document, source_name=filename, based_on=None, user=user, summary=summary)
 
 
+@transaction.atomic
+def start_draft_from_workbook(data: bytes, filename: str, user: Any) -> FrameworkDraft:
+    """A new draft from an authoring workbook (xlsx). The workbook must be readable (a
+    ``WorkbookError`` names each problem by sheet, row and column) and name a code and a version
+    not yet taken; the framework's own problems are kept for the editor to fix."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise StudioError(_("The file is too large: at most %(limit)d MB is accepted.") % {"limit": 2})
+    document = _identified(read_authoring_workbook(io.BytesIO(data), validate=False), filename)
+    summary = _("Uploaded from %(file)s") % {"file": filename}
+    return _new_draft(document, source_name=filename, based_on=None, user=user, summary=summary)
+
+
+def draft_workbook(draft: FrameworkDraft) -> bytes:
+    """The draft's newest revision as an authoring workbook (xlsx)."""
+    revision = draft.current_revision()
+    return workbook_bytes(revision.source, revision.filename)
+
+
 def read_document(text: str, filename: str) -> dict[str, Any]:
     """A framework document from a text (YAML/JSON): refused when it is not a mapping with a code
     and a version; everything else is the checker's to report."""
@@ -140,6 +160,10 @@ def read_document(text: str, filename: str) -> dict[str, Any]:
         document = load_text(text, filename, aliases=False)
     except SyntaxProblem as exc:
         raise StudioError(f"{filename}: {exc}") from None
+    return _identified(document, filename)
+
+
+def _identified(document: Any, filename: str) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise StudioError(
             _("%(file)s: expected a framework (code, version, rounds, dimensions…).") % {"file": filename}
@@ -201,6 +225,10 @@ def save_revision(
         return current
     code, version = _text(document.get("code")), _text(document.get("version"))
     if (code, version) != (draft.code, draft.version):
+        if draft.is_patch:
+            raise StudioError(
+                _("A text correction keeps the code and version of %(key)s.") % {"key": str(draft.patch_of)}
+            )
         _check_identity(code, version)
     revision = _store(draft, document, user, summary, number=current.number + 1)
     draft.code, draft.version = code, version
@@ -261,6 +289,8 @@ class DraftCheck:
     total: Decimal = Decimal(0)
     rounds: list[RoundPotential] = field(default_factory=list)
     line_tests: list[LineTestOutcome] = field(default_factory=list)
+    #: For a text correction: it changes something that scores, so it cannot be applied.
+    scoring_changed: bool = False
 
     @property
     def passed_tests(self) -> list[LineTestOutcome]:
@@ -273,7 +303,7 @@ class DraftCheck:
     @property
     def ok(self) -> bool:
         """Nothing stands in the way of publishing."""
-        return self.compiled is not None and not self.problems and not self.failing_tests
+        return self.compiled is not None and not self.problems and not self.failing_tests and not self.scoring_changed
 
 
 def check_text(text: str, name: str) -> DraftCheck:
@@ -312,9 +342,14 @@ def _line_tests(compiled: CompiledFramework) -> list[LineTestOutcome]:
 
 
 def check_draft(draft: FrameworkDraft) -> DraftCheck:
-    """The checker's verdict on the draft's newest revision."""
+    """The checker's verdict on the draft's newest revision (for a text correction, also whether
+    it leaves everything that scores as the published framework has it)."""
     revision = draft.current_revision()
-    return check_text(revision.source, f"{draft.code}-{draft.version}.yaml")
+    check = check_text(revision.source, f"{draft.code}-{draft.version}.yaml")
+    if draft.patch_of is not None:
+        published = load_text(draft.patch_of.source, draft.patch_of.source_name or "framework.yaml")
+        check.scoring_changed = scoring_skeleton(published) != scoring_skeleton(revision.document())
+    return check
 
 
 # ---- publishing -------------------------------------------------------------------------------
@@ -328,6 +363,8 @@ def publish(draft: FrameworkDraft, user: Any) -> Framework:
     draft = FrameworkDraft.objects.select_for_update().get(pk=draft.pk)
     if not draft.is_editable:
         raise StudioError(_("%(key)s has already been published.") % {"key": str(draft)})
+    if draft.is_patch:
+        raise StudioError(_("A text correction is applied with its reason, not published as a new version."))
     revision = draft.current_revision()
     check = check_draft(draft)
     if not check.ok:
@@ -461,6 +498,58 @@ def patch_published(framework: Framework, document: Any, user: Any, reason: str)
         framework,
         actor=user,
         data={"sha256_before": before_sha, "sha256_after": after_sha, "reason": reason, "patch": patch.pk},
+    )
+    return patch
+
+
+@transaction.atomic
+def start_patch(framework: Framework, user: Any) -> FrameworkDraft:
+    """A draft for correcting the texts of a published framework with the studio's forms (the
+    open one when there is one): same code and version, applied by ``apply_patch``."""
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    existing = FrameworkDraft.objects.filter(patch_of=framework, state=FrameworkDraft.State.DRAFT).first()
+    if existing is not None:
+        return existing
+    document = load_text(framework.source, framework.source_name or "framework.yaml")
+    draft = FrameworkDraft.objects.create(
+        code=framework.code,
+        version=framework.version,
+        title_th=framework.title_th,
+        title_en=framework.title_en,
+        based_on=framework,
+        patch_of=framework,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    summary = _("Text correction of %(key)s") % {"key": str(framework)}
+    revision = _store(draft, document, user, summary, number=1)
+    log_action(
+        "pramern.studio.patch_started",
+        draft,
+        actor=user,
+        data={"framework": str(framework), "sha256": revision.sha256},
+    )
+    return draft
+
+
+@transaction.atomic
+def apply_patch(draft: FrameworkDraft, user: Any, reason: str) -> FrameworkPatch:
+    """Apply a text-correction draft to its published framework (``patch_published``: refused
+    when anything that scores differs) and close the draft."""
+    draft = FrameworkDraft.objects.select_for_update().get(pk=draft.pk)
+    if draft.patch_of is None:
+        raise StudioError(_("This draft is a new version: publish it."))
+    if not draft.is_editable:
+        raise StudioError(_("This text correction has already been applied."))
+    patch = patch_published(draft.patch_of, draft.document(), user, reason)
+    draft.state = FrameworkDraft.State.PUBLISHED
+    draft.published = draft.patch_of
+    draft.published_at = timezone.now()
+    draft.save(update_fields=["state", "published", "published_at"])
+    log_action(
+        "pramern.studio.patch_applied",
+        draft,
+        actor=user,
+        data={"framework": str(draft.patch_of), "patch": patch.pk, "sha256_after": patch.after_sha256},
     )
     return patch
 

@@ -16,10 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pramern.errors import UserError
 from pramern.frameworks import document as guideline_document
 from pramern.frameworks.models import Framework
+from pramern.frameworks.workbook import XLSX_CONTENT_TYPE
 from pramern.organizations.permissions import require_framework_editor
 from pramern.scoring.yamlio import dump_framework, load_text
 from pramern.studio import pages, services
 from pramern.studio.forms import (
+    ApplyPatchForm,
     AssumptionFormSet,
     CloneForm,
     FrameworkFieldsForm,
@@ -95,8 +97,9 @@ def start_upload(request: HttpRequest) -> HttpResponse:
     error = UserError(refused) if refused else None
     if error is None and form.is_valid():
         upload = form.cleaned_data["file"]
+        start = services.start_draft_from_workbook if form.is_workbook() else services.start_draft_from_text
         try:
-            draft = services.start_draft_from_text(upload.read(), upload.name, request.user)
+            draft = start(upload.read(), upload.name, request.user)
         except UserError as exc:
             error = exc
         else:
@@ -174,6 +177,7 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
         return response
     context.update(
         tree=pages.flatten(pages.draft_tree(draft, document)),
+        links=pages.draft_links(draft),
         check=services.check_draft(draft),
         revisions=pages.revisions_of(draft),
     )
@@ -218,6 +222,17 @@ def download(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     return response
 
 
+@login_required
+@require_GET
+def workbook(request: HttpRequest, pk: int) -> HttpResponse:
+    """The draft's newest revision as an authoring workbook, to edit in Excel and upload again."""
+    draft = _draft_for(request, pk)
+    response = HttpResponse(services.draft_workbook(draft), content_type=XLSX_CONTENT_TYPE)
+    name = f"{draft.code}-{draft.version}-r{draft.current_revision().number}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
 #: The guideline document of a draft: how each format is made, and its content type.
 GUIDELINES = {
     "pdf": (guideline_document.guideline_pdf, guideline_document.PDF_CONTENT_TYPE),
@@ -256,10 +271,22 @@ def diff(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such revision")
     context = {
         "draft": draft,
-        "diff": pages.revision_diff(revisions[old_number], revisions[new_number]),
+        "revdiff": pages.revision_diff(revisions[old_number], revisions[new_number]),
         "numbers": list(draft.revisions.values_list("number", flat=True)),
     }
     return render(request, "studio/diff.html", context)
+
+
+@login_required
+@require_GET
+def compare_source(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the draft's newest revision changes against the framework it was copied from."""
+    draft = _draft_for(request, pk)
+    if draft.based_on is None:
+        raise Http404("The draft was not copied from a framework")
+    revision = draft.current_revision()
+    context = {"draft": draft, "revision": revision, "diff": pages.source_diff(draft, revision)}
+    return render(request, "studio/compare_source.html", context)
 
 
 @login_required
@@ -267,14 +294,21 @@ def diff(request: HttpRequest, pk: int) -> HttpResponse:
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     """Publishing, after a page that says what it does; refused with the problems while there are any."""
     draft = _draft_for(request, pk)
-    form = PublishForm(request.POST if request.method == "POST" else None)
+    form_class = ApplyPatchForm if draft.is_patch else PublishForm
+    form = form_class(request.POST if request.method == "POST" else None)
     error = None
     if request.method == "POST" and form.is_valid():
         try:
-            framework = services.publish(draft, request.user)
+            if draft.is_patch:
+                services.apply_patch(draft, request.user, form.cleaned_data["reason"])
+            else:
+                framework = services.publish(draft, request.user)
         except UserError as exc:
             error = exc
         else:
+            if draft.is_patch:
+                messages.success(request, _("The correction to %(key)s was saved.") % {"key": str(draft.patch_of)})
+                return redirect("studio:patch", code=draft.code, version=draft.version)
             messages.success(request, _("%(key)s was published.") % {"key": str(framework)})
             return redirect(draft)
     context = {"draft": draft, "form": form, "error": error, "check": services.check_draft(draft)}
@@ -320,3 +354,13 @@ def patch(request: HttpRequest, code: str, version: str) -> HttpResponse:
     }
     status = 400 if error or (request.method == "POST" and not form.is_valid()) else 200
     return render(request, "studio/patch.html", context, status=status)
+
+
+@login_required
+@require_POST
+def start_patch(request: HttpRequest, code: str, version: str) -> HttpResponse:
+    """Open (or reopen) a text correction of a published framework as a draft in the studio."""
+    require_framework_editor(request)
+    framework = get_object_or_404(Framework, code=code, version=version)
+    draft = services.start_patch(framework, request.user)
+    return redirect(draft)

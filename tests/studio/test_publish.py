@@ -138,3 +138,63 @@ def test_a_patch_needs_a_reason_and_a_change(published, fern):
     with pytest.raises(services.StudioError):
         services.patch_published(published, document, fern, "   ")
     assert not FrameworkPatch.objects.exists()
+
+
+# ---- text corrections made with the studio's forms (a correction draft) -------------------------
+
+
+def test_a_correction_draft_keeps_the_code_and_version_and_is_reopened_not_doubled(published, fern):
+    correction = services.start_patch(published, fern)
+    assert (correction.code, correction.version, correction.patch_of) == ("oae-2570", "1", published)
+    assert correction.is_patch and correction.is_editable
+    assert correction.current_revision().source == published.source
+    assert services.start_patch(published, fern) == correction
+    assert AuditEntry.objects.filter(action="pramern.studio.patch_started").count() == 1
+    document = correction.document()
+    document["version"] = "2"
+    with pytest.raises(services.StudioError):
+        services.save_revision(correction, document, fern)
+    with pytest.raises(services.StudioError):
+        services.publish(correction, fern)
+
+
+def test_a_correction_draft_is_applied_as_a_patch(published, fern):
+    correction = services.start_patch(published, fern)
+    document = correction.document()
+    first_item(document)["guidance_th"] = "แนวทางที่แก้คำผิดแล้ว\n"
+    services.save_revision(correction, document, fern, "แก้คำผิด")
+    check = services.check_draft(correction)
+    assert check.ok and not check.scoring_changed
+    patch = services.apply_patch(correction, fern, "คำผิดในแนวทาง")
+    published.refresh_from_db()
+    correction.refresh_from_db()
+    assert "แนวทางที่แก้คำผิดแล้ว" in published.source and published.source_sha256 == patch.after_sha256
+    assert correction.state == FrameworkDraft.State.PUBLISHED and not correction.is_editable
+    assert AuditEntry.objects.filter(action="pramern.studio.patch_applied", actor=fern).count() == 1
+    assert AuditEntry.objects.filter(action="pramern.framework.patched").count() == 1
+    with pytest.raises(services.StudioError):
+        services.apply_patch(correction, fern, "again")
+    assert services.start_patch(published, fern) != correction  # a new correction may follow
+
+
+def test_a_correction_draft_that_changes_a_score_cannot_be_applied(published, fern):
+    correction = services.start_patch(published, fern)
+    document = correction.document()
+    first_item(document)["lines"][0]["when"] = "count(guideline) >= 2"
+    services.save_revision(correction, document, fern)
+    check = services.check_draft(correction)
+    assert check.scoring_changed and not check.ok
+    source = published.source
+    with pytest.raises(services.StudioError) as refused:
+        services.apply_patch(correction, fern, "เปลี่ยนเงื่อนไข")
+    assert "ต้องทำเป็นเวอร์ชันใหม่" in refused.value.message
+    published.refresh_from_db()
+    correction.refresh_from_db()
+    assert published.source == source and correction.is_editable and not FrameworkPatch.objects.exists()
+
+
+def test_a_new_version_can_be_drafted_while_a_correction_is_open(published, fern):
+    services.start_patch(published, fern)
+    services.start_draft(published, "oae-2570", "2", fern)
+    with pytest.raises(services.StudioError):
+        services.start_draft(published, "oae-2570", "1", fern)  # the version is installed

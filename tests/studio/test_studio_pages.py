@@ -7,12 +7,14 @@ import io
 from html.parser import HTMLParser
 
 import docx
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pramern.audit.models import AuditEntry
 from pramern.frameworks.document import DRAFT_NOTE
 from pramern.frameworks.models import Framework
+from pramern.frameworks.workbook import XLSX_CONTENT_TYPE, read_authoring_workbook, workbook_bytes
 from pramern.organizations.models import Role
 from pramern.scoring.yamlio import dump_framework, load_text
 from pramern.studio import services
@@ -91,8 +93,10 @@ PAGES = [
     "/studio/d/{pk}/revisions/",
     "/studio/d/{pk}/r1.yaml",
     "/studio/d/{pk}/diff/",
+    "/studio/d/{pk}/compare/",
     "/studio/d/{pk}/publish/",
     "/studio/d/{pk}/guideline.docx",
+    "/studio/d/{pk}/workbook.xlsx",
     "/studio/f/oae-2567/1/patch/",
 ]
 
@@ -198,6 +202,34 @@ def test_upload_then_download_gives_the_canonical_text(client, world, fern):
     download = client.get(f"/studio/d/{created.pk}/r1.yaml")
     assert download["Content-Disposition"] == 'attachment; filename="oae-2571-1-r1.yaml"'
     assert download.content.decode("utf-8") == dump_framework(load_text(text, "oae-2571.yaml"))
+
+
+def test_an_authoring_workbook_round_trips_through_a_draft(client, world, fern):
+    text = FRAMEWORK_FILE.read_text(encoding="utf-8").replace("code: oae-2567", "code: oae-2572", 1)
+    client.force_login(fern)
+    upload = SimpleUploadedFile("oae-2572.xlsx", workbook_bytes(text, "oae-2572.yaml"), content_type=XLSX_CONTENT_TYPE)
+    response = client.post("/studio/upload/", {"upload-file": upload})
+    created = FrameworkDraft.objects.get(code="oae-2572")
+    assert response["Location"] == f"/studio/d/{created.pk}/"
+    assert created.current_revision().source == dump_framework(load_text(text, "oae-2572.yaml"))
+    download = client.get(f"/studio/d/{created.pk}/workbook.xlsx")
+    assert download["Content-Type"] == XLSX_CONTENT_TYPE
+    again = read_authoring_workbook(io.BytesIO(download.content))
+    assert dump_framework(again) == created.current_revision().source
+
+
+def test_an_unreadable_workbook_is_refused_naming_its_place(client, fern):
+    stream = io.BytesIO(workbook_bytes(FRAMEWORK_FILE.read_text(encoding="utf-8")))
+    book = openpyxl.load_workbook(stream)
+    book.remove(book[book.sheetnames[0]])
+    broken = io.BytesIO()
+    book.save(broken)
+    client.force_login(fern)
+    for content in (b"not a zip", broken.getvalue()):
+        upload = SimpleUploadedFile("next.xlsx", content, content_type=XLSX_CONTENT_TYPE)
+        response = client.post("/studio/upload/", {"upload-file": upload})
+        assert response.status_code == 400 and "สมุดงาน" in response.content.decode()
+    assert not FrameworkDraft.objects.exists()
 
 
 def test_an_unreadable_upload_is_refused_with_its_reason(client, fern):
@@ -326,11 +358,36 @@ def test_a_save_through_htmx_answers_with_the_form_and_asks_the_panels_to_refres
 def test_the_diff_page_shows_what_changed_between_revisions(client, fern, draft):
     document = draft.document()
     document["title_en"] = "Changed title"
-    services.save_revision(draft, document, fern, "แก้ชื่อ")
+    line = document["dimensions"][0]["items"][0]["items"][1]["lines"][0]  # 1.1.2's first line
+    line["round"] = "R12"
+    services.save_revision(draft, document, fern, "แก้ชื่อและรอบ")
     client.force_login(fern)
     body = client.get(f"/studio/d/{draft.pk}/diff/?old=1&new=2").content.decode()
-    assert '<span class="add">+title_en: Changed title</span>' in body
-    assert "แก้ชื่อ" in body
+    assert '<span class="add">+title_en: Changed title</span>' in body  # the text, line by line
+    assert 'id="diff-1.1.2"' in body and "<del>R6</del> → <ins>R12</ins>" in body  # item by item
+    assert 'id="diff-1.1.1"' not in body  # unchanged items are not listed
+    assert "แก้ชื่อและรอบ" in body
+
+
+def test_a_revision_with_problems_is_compared_as_text(client, fern, draft):
+    document = draft.document()
+    document["total_points"] = 121
+    services.save_revision(draft, document, fern)
+    client.force_login(fern)
+    body = client.get(f"/studio/d/{draft.pk}/diff/").content.decode()
+    assert "-total_points: 120" in body and "+total_points: 121" in body
+    assert "diff-item" not in body and "เปรียบเทียบได้เฉพาะข้อความ" in body
+
+
+def test_the_draft_is_compared_with_the_framework_it_was_copied_from(client, fern, draft):
+    document = draft.document()
+    item = document["dimensions"][0]["items"][0]["items"][1]
+    item["title_th"] = item["title_th"] + "อย่างสม่ำเสมอ"
+    services.save_revision(draft, document, fern)
+    client.force_login(fern)
+    assert f'href="/studio/d/{draft.pk}/compare/"' in client.get(f"/studio/d/{draft.pk}/").content.decode()
+    body = client.get(f"/studio/d/{draft.pk}/compare/").content.decode()
+    assert "oae-2567@1" in body and 'id="diff-1.1.2"' in body and "<ins>อย่างสม่ำเสมอ</ins>" in body
 
 
 def test_the_guideline_document_of_a_draft_says_it_is_a_draft(client, fern, draft):
@@ -433,3 +490,33 @@ def test_a_points_change_is_refused_as_a_patch_on_the_page(client, world, fern):
     assert response.status_code == 400 and "เวอร์ชันใหม่" in body
     assert "points: 27" in body  # what was typed is kept
     assert not FrameworkPatch.objects.exists()
+
+
+def test_texts_are_corrected_with_the_studios_forms_and_applied_with_a_reason(client, world, fern):
+    client.force_login(fern)
+    patch_page = client.get("/studio/f/oae-2567/1/patch/").content.decode()
+    assert 'action="/studio/f/oae-2567/1/patch/draft/"' in patch_page
+    response = client.post("/studio/f/oae-2567/1/patch/draft/")
+    correction = FrameworkDraft.objects.get(patch_of=world.framework)
+    assert response["Location"] == f"/studio/d/{correction.pk}/"
+    url = f"/studio/d/{correction.pk}/"
+    page = client.get(url).content.decode()
+    assert "แก้ได้เฉพาะข้อความ" in page and "บันทึกการแก้ข้อความ…" in page
+    data = form_data(client, url)
+    data["fw-title_en"] = "OAE unit development, fiscal year 2567"
+    assert client.post(url, data).status_code == 302
+    publish_page = client.get(f"{url}publish/").content.decode()
+    assert "เหตุผลของการแก้ไข" in publish_page
+    assert client.post(f"{url}publish/", {"reason": ""}).status_code == 400
+    response = client.post(f"{url}publish/", {"reason": "ชื่อภาษาอังกฤษสั้นลง"})
+    assert response["Location"] == "/studio/f/oae-2567/1/patch/"
+    world.framework.refresh_from_db()
+    assert world.framework.title_en == "OAE unit development, fiscal year 2567"
+    assert FrameworkPatch.objects.get().reason == "ชื่อภาษาอังกฤษสั้นลง"
+
+
+def test_only_editors_may_open_a_correction(client, world):
+    assert client.post("/studio/f/oae-2567/1/patch/draft/")["Location"].startswith("/login/")
+    client.force_login(world.eve)
+    assert client.post("/studio/f/oae-2567/1/patch/draft/").status_code == 403
+    assert not FrameworkDraft.objects.exists()
