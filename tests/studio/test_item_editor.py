@@ -560,3 +560,10 @@ def test_the_live_check_runs_the_lines_tests_on_the_rule_as_typed(client, draft,
     assert draft.revisions.count() == 1  # checking saves nothing
     new_line = client.post(url(draft, tail="check/"), {**data, "original_id": "", "when": "count(followups) >= 1"})
     assert "กรณีทดสอบ" not in new_line.content.decode()  # a new line has no tests yet
+
+
+def test_the_draft_page_leads_to_the_tree_and_the_item_editor(client, draft, fern):
+    client.force_login(fern)
+    body = client.get(f"/studio/d/{draft.pk}/").content.decode()
+    assert f'href="/studio/d/{draft.pk}/tree/"' in body
+    assert f'href="/studio/d/{draft.pk}/items/1.1.2/"' in body
