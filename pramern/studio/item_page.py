@@ -36,6 +36,16 @@ class LineRow:
     tests: tuple[LineTestOutcome, ...] = ()
 
     @property
+    def facts_read(self) -> dict[str, list[str]]:
+        """The facts this line's rule reads, each with the fields it reads of them."""
+        found: dict[str, list[str]] = {}
+        for fact, field_name in sorted(edits.references(self.source), key=lambda ref: (ref[0], ref[1] or "")):
+            fields = found.setdefault(fact, [])
+            if field_name is not None:
+                fields.append(field_name)
+        return found
+
+    @property
     def tests_passed(self) -> int:
         return sum(1 for test in self.tests if test.passed)
 

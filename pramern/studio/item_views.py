@@ -283,6 +283,7 @@ def fact_edit(request: HttpRequest, pk: int, code: str, name: str | None = None)
         initial = FactForm.initial_for(name, facts[name]) if name is not None else {"type": "event"}
         form = FactForm(initial=initial)
     context = {"draft": draft, "page": page, "form": form, "name": name, "error": error}
+    context["readers"] = [row for row in page.lines if name is not None and name in row.facts_read]
     return render(request, "studio/item/fact.html", context)
 
 

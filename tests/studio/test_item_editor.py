@@ -567,3 +567,12 @@ def test_the_draft_page_leads_to_the_tree_and_the_item_editor(client, draft, fer
     body = client.get(f"/studio/d/{draft.pk}/").content.decode()
     assert f'href="/studio/d/{draft.pk}/tree/"' in body
     assert f'href="/studio/d/{draft.pk}/items/1.1.2/"' in body
+
+
+def test_the_fact_page_lists_the_lines_that_read_it(client, draft, fern):
+    client.force_login(fern)
+    body = client.get(url(draft, tail="facts/followups/")).content.decode()
+    assert "บรรทัดคะแนนที่ใช้ข้อเท็จจริงนี้" in body
+    for line in ("first", "second", "second-presented"):
+        assert f'href="/studio/d/{draft.pk}/items/1.1.2/lines/{line}/"' in body
+    assert "บรรทัดคะแนนที่ใช้ข้อเท็จจริงนี้" not in client.get(url(draft, tail="facts/new/")).content.decode()
