@@ -383,7 +383,7 @@ def set_texts(document: Mapping[str, Any], code: str, **values: Any) -> Document
             node[key] = _text(value, key)
             if str(old.get(key, "")).endswith("\n"):
                 node[key] += "\n"  # a long text keeps its block style (``|``, not ``|-``)
-    place.siblings[place.index] = _ordered(node, old, ITEM_KEYS if kind == "item" else NODE_KEYS)
+    place.siblings[place.index] = ordered(node, old, ITEM_KEYS if kind == "item" else NODE_KEYS)
     return doc
 
 
@@ -633,7 +633,7 @@ def _insert(siblings: list[Any], node: Any, position: int | None) -> None:
         siblings.insert(max(0, position), node)
 
 
-def _ordered(values: Mapping[str, Any], old: Mapping[str, Any] | None, canonical: Sequence[str]) -> dict[str, Any]:
+def ordered(values: Mapping[str, Any], old: Mapping[str, Any] | None, canonical: Sequence[str]) -> dict[str, Any]:
     """``values`` with the keys in ``old``'s order and new keys where ``canonical`` puts them."""
     order = [key for key in (old or {}) if key in values]
     for key in values:
@@ -700,7 +700,7 @@ def _clean_fact(fact: Mapping[str, Any], old: Mapping[str, Any] | None) -> dict[
     unknown = [key for key in values if key not in FACT_KEYS]
     if unknown:
         raise EditError(_("%(field)s cannot be set on a fact.") % {"field": unknown[0]})
-    return _ordered(values, old, FACT_KEYS)
+    return ordered(values, old, FACT_KEYS)
 
 
 def _clean_line(line: Mapping[str, Any], old: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -724,7 +724,7 @@ def _clean_line(line: Mapping[str, Any], old: Mapping[str, Any] | None) -> dict[
     for key in ("th", "en", "missing_th", "missing_en"):
         if key in values:
             values[key] = str(values[key]).strip()
-    return _ordered(values, old, LINE_KEYS)
+    return ordered(values, old, LINE_KEYS)
 
 
 def _line_index(lines: Sequence[Mapping[str, Any]], code: str, line_id: str) -> int:

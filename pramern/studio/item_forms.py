@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from pramern.scoring.model import FactSpec
 from pramern.scoring.numbers import NumberProblem, parse_number
-from pramern.scoring.yamlio import SyntaxProblem, dump_framework, load_text
 from pramern.studio import conditions, edits
 
 
@@ -121,26 +120,100 @@ def _sent(data: Any, prefix: str) -> int:
     return max(numbers, default=-1) + 1
 
 
-def _yaml_mapping(text: str, label: str) -> dict[str, Any]:
-    if not text.strip():
-        return {}
-    try:
-        value = load_text(text, "fact.yaml", aliases=False)
-    except SyntaxProblem as exc:
-        raise forms.ValidationError(f"{label}: {exc}") from None
-    if not isinstance(value, dict):
-        raise forms.ValidationError(
-            _("%(field)s: write a mapping (name: {…}), one entry a name"), params={"field": label}
-        )
-    return value
+class FieldRowForm(forms.Form):
+    """One field a unit fills in on each record of a fact (an empty row is left out)."""
+
+    name = forms.RegexField(
+        label=_("Field name"),
+        regex=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        max_length=60,
+        required=False,
+        error_messages={"invalid": _("Use English letters, digits and _ (such as followups).")},
+    )
+    type = forms.ChoiceField(
+        label=_("Field type"),
+        required=False,
+        choices=[
+            ("", "—"),
+            ("flag", _("flag (yes/no)")),
+            ("choice", _("choice (one of the choices)")),
+            ("section", _("section of the unit")),
+            ("number", _("number")),
+            ("text", _("text")),
+        ],
+    )
+    th = forms.CharField(label=_("Label (Thai)"), max_length=500, required=False)
+    en = forms.CharField(label=_("Label (English)"), max_length=500, required=False)
+    required = forms.BooleanField(label=_("Required"), required=False)
+    choices = forms.CharField(
+        label=_("Choices"),
+        required=False,
+        help_text=_("One choice a line: key | Thai | English"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("name") and not data.get("type"):
+            self.add_error("type", _("Choose the field's type."))
+        choices: dict[str, dict[str, str]] = {}
+        for number, line in enumerate((data.get("choices") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split("|")]
+            if len(parts) != 3 or not parts[0]:
+                self.add_error("choices", _("Line %(line)d: write key | Thai | English.") % {"line": number})
+                break
+            choices[parts[0]] = {"th": parts[1], "en": parts[2]}
+        data["choices"] = choices
+        return data
 
 
-def _yaml_text(value: Any) -> str:
-    return dump_framework(value) if value else ""
+class OptionRowForm(forms.Form):
+    """One option of a choice fact with its points (an empty row is left out)."""
+
+    code = forms.RegexField(
+        label=_("Option code"),
+        regex=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$",
+        max_length=60,
+        required=False,
+        error_messages={"invalid": _("Use English letters, digits and _ (such as followups).")},
+    )
+    th = forms.CharField(label=_("Label (Thai)"), max_length=500, required=False)
+    en = forms.CharField(label=_("Label (English)"), max_length=500, required=False)
+    points = forms.CharField(label=_("Points"), max_length=30, required=False)
+    points_if = forms.CharField(
+        label=_("Points when a flag is set"),
+        required=False,
+        max_length=500,
+        help_text=_("flag=points, separated by commas (such as related_to_mission=2)"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("code"):
+            return data
+        try:
+            data["points"] = edits.number(data.get("points", ""), str(_("Points")))
+            points_if = {}
+            for part in (data.get("points_if") or "").split(","):
+                if part.strip():
+                    flag, sep, value = part.partition("=")
+                    if not sep or not flag.strip():
+                        raise edits.EditError(_("Write flag=points, such as related_to_mission=2."))
+                    points_if[flag.strip()] = edits.number(value, flag.strip())
+            data["points_if"] = points_if
+        except edits.EditError as exc:
+            raise forms.ValidationError(exc.message) from None
+        return data
+
+
+FieldFormSet = forms.formset_factory(FieldRowForm, extra=1, max_num=100, absolute_max=100)
+OptionFormSet = forms.formset_factory(OptionRowForm, extra=1, max_num=100, absolute_max=100)
 
 
 class FactForm(forms.Form):
-    """A fact of an item: its name, type, labels, help, and (as YAML) its fields and options."""
+    """A fact of an item: its name, type, labels and help, with a row per field and per option."""
 
     name = forms.RegexField(
         label=_("Name (used in rules)"),
@@ -169,18 +242,39 @@ class FactForm(forms.Form):
         help_text=_("A number, or staff for a count of staff"),
     )
     step = forms.CharField(label=_("Step (judgement)"), required=False)
-    fields = forms.CharField(
-        label=_("Fields (YAML)"),
-        required=False,
-        help_text=_("name: {type: flag|choice|section|number|text, th: …, en: …, choices: {…}}"),
-        widget=forms.Textarea(attrs={"rows": 6, "class": "code"}),
-    )
-    options = forms.CharField(
-        label=_("Options with points (YAML, choice facts)"),
-        required=False,
-        help_text=_("code: {th: …, en: …, points: 1, points_if: {flag: 2}}"),
-        widget=forms.Textarea(attrs={"rows": 6, "class": "code"}),
-    )
+
+    def __init__(self, data: Any = None, *, fact: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        """``fact``: the fact as saved (what the rows show, and which defaults it spelled out)."""
+        super().__init__(data, **kwargs)
+        self.old = fact or {}
+        fields = self.old.get("fields") or {}
+        options = self.old.get("options") or {}
+        field_rows = [
+            {
+                "name": name,
+                "type": spec.get("type", ""),
+                "th": spec.get("th", ""),
+                "en": spec.get("en", ""),
+                "required": bool(spec.get("required", spec.get("type") == "section")),
+                "choices": "\n".join(
+                    f"{key} | {label.get('th', '')} | {label.get('en', '')}"
+                    for key, label in (spec.get("choices") or {}).items()
+                ),
+            }
+            for name, spec in fields.items()
+        ]
+        option_rows = [
+            {
+                "code": code,
+                "th": spec.get("th", ""),
+                "en": spec.get("en", ""),
+                "points": spec.get("points", ""),
+                "points_if": ", ".join(f"{flag}={value}" for flag, value in (spec.get("points_if") or {}).items()),
+            }
+            for code, spec in options.items()
+        ]
+        self.field_rows = FieldFormSet(data, prefix="field", initial=None if data is not None else field_rows)
+        self.option_rows = OptionFormSet(data, prefix="option", initial=None if data is not None else option_rows)
 
     @classmethod
     def initial_for(cls, name: str, fact: dict[str, Any]) -> dict[str, Any]:
@@ -190,23 +284,40 @@ class FactForm(forms.Form):
             "cumulative": bool(fact.get("cumulative")),
             "maximum": fact.get("maximum", ""),
             "step": fact.get("step", ""),
-            "fields": _yaml_text(fact.get("fields")),
-            "options": _yaml_text(fact.get("options")),
         }
 
-    def clean_fields(self) -> dict[str, Any]:
-        return _yaml_mapping(self.cleaned_data["fields"], str(_("Fields (YAML)")))
-
-    def clean_options(self) -> dict[str, Any]:
-        return _yaml_mapping(self.cleaned_data["options"], str(_("Options with points (YAML, choice facts)")))
+    def is_valid(self) -> bool:
+        main = super().is_valid()
+        return main and self.field_rows.is_valid() and self.option_rows.is_valid()
 
     def fact(self) -> dict[str, Any]:
         """The fact as the framework file writes it (``edits`` drops what is empty)."""
         data = self.cleaned_data
-        return {
-            key: data[key]
-            for key in ("type", "th", "en", "help_th", "help_en", "cumulative", "maximum", "step", "fields", "options")
-        }
+        fact = {key: data[key] for key in ("type", "th", "en", "help_th", "help_en", "cumulative", "maximum", "step")}
+        old_fields = self.old.get("fields") or {}
+        fields: dict[str, Any] = {}
+        for row in self.field_rows.cleaned_data:
+            if not row or not row.get("name"):
+                continue
+            spec: dict[str, Any] = {"type": row["type"], "th": row["th"], "en": row["en"]}
+            old = old_fields.get(row["name"]) or {}
+            # ``required`` is written when it differs from the default (a section is required) or was written
+            if row["required"] != (row["type"] == "section") or "required" in old:
+                spec["required"] = row["required"]
+            if row["choices"]:
+                spec["choices"] = row["choices"]
+            fields[row["name"]] = edits.ordered(spec, old, edits.FIELD_KEYS)
+        options: dict[str, Any] = {}
+        old_options = self.old.get("options") or {}
+        for row in self.option_rows.cleaned_data:
+            if not row or not row.get("code"):
+                continue
+            spec = {"th": row["th"], "en": row["en"], "points": row["points"]}
+            if row["points_if"]:
+                spec["points_if"] = row["points_if"]
+            options[row["code"]] = edits.ordered(spec, old_options.get(row["code"]), edits.OPTION_KEYS)
+        fact["fields"], fact["options"] = fields, options
+        return fact
 
 
 OPERATORS = [(">=", "≥"), (">", ">"), ("==", "=")]

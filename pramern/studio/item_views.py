@@ -261,8 +261,9 @@ def fact_edit(request: HttpRequest, pk: int, code: str, name: str | None = None)
     if name is not None and name not in facts:
         raise Http404("No such fact")
     error = None
+    saved = facts[name] if name is not None else None
     if request.method == "POST":
-        form = FactForm(request.POST)
+        form = FactForm(request.POST, fact=saved)
         if form.is_valid():
             new_name, fact = form.cleaned_data["name"], form.fact()
 
@@ -281,7 +282,7 @@ def fact_edit(request: HttpRequest, pk: int, code: str, name: str | None = None)
                 return redirect(_item_url(draft, code))
     else:
         initial = FactForm.initial_for(name, facts[name]) if name is not None else {"type": "event"}
-        form = FactForm(initial=initial)
+        form = FactForm(initial=initial, fact=saved)
     context = {"draft": draft, "page": page, "form": form, "name": name, "error": error}
     context["readers"] = [row for row in page.lines if name is not None and name in row.facts_read]
     return render(request, "studio/item/fact.html", context)

@@ -55,6 +55,24 @@ def line_post(draft, line_id="second-presented", **changes):
     return data
 
 
+def fact_data(form, **changes):
+    """What the fact page's form sends as shown (its rows and their management forms)."""
+    data = {key: ("" if value is None else value) for key, value in form.initial.items()}
+    data["cumulative"] = "on" if form.initial.get("cumulative") else ""
+    for rows in (form.field_rows, form.option_rows):
+        management = rows.management_form
+        for name in management.fields:
+            data[f"{rows.prefix}-{name}"] = management.initial.get(name, 0)
+        for index, row in enumerate(rows.forms):
+            for name in row.fields:
+                value = row.initial.get(name, "")
+                if isinstance(value, bool):
+                    value = "on" if value else ""
+                data[f"{rows.prefix}-{index}-{name}"] = "" if value is None else value
+    data.update(changes)
+    return data
+
+
 # --------------------------------------------------------------------------- who may
 
 PAGES = ["", "lines/second-presented/", "lines/new/", "facts/followups/", "facts/new/"]
@@ -252,26 +270,19 @@ def test_a_save_on_top_of_a_newer_revision_is_refused(client, draft, fern):
 
 def test_adding_renaming_and_removing_a_fact(client, draft, fern):
     client.force_login(fern)
-    new = {
-        "base": 1,
-        "name": "meetings",
-        "type": "event",
-        "th": "การประชุม",
-        "en": "Meetings",
-        "fields": "",
-        "options": "",
-    }
+    shown = client.get(url(draft, tail="facts/new/")).context["form"]
+    new = fact_data(shown, base=1, name="meetings", th="การประชุม", en="Meetings")
+    new.update({"field-0-name": "minuted", "field-0-type": "flag", "field-0-th": "มีรายงาน", "field-0-en": "Minuted"})
     assert client.post(url(draft, tail="facts/new/"), new).status_code == 302
     assert draft.current_revision().summary == "1.1.2: เพิ่มข้อเท็จจริง meetings"
     assert edits.find_item(draft.document(), "1.1.2")["facts"]["meetings"] == {
         "type": "event",
         "th": "การประชุม",
         "en": "Meetings",
+        "fields": {"minuted": {"type": "flag", "th": "มีรายงาน", "en": "Minuted"}},
     }
     form = client.get(url(draft, tail="facts/followups/")).context["form"]
-    data = {key: ("" if v is None else v) for key, v in form.initial.items()}
-    data.update(base=2, name="checks")
-    assert client.post(url(draft, tail="facts/followups/"), data).status_code == 302
+    assert client.post(url(draft, tail="facts/followups/"), fact_data(form, base=2, name="checks")).status_code == 302
     item = edits.find_item(draft.document(), "1.1.2")
     assert list(item["facts"]) == ["checks", "meetings"]
     assert item["lines"][2]["when"] == "count(checks where presented_to_director) >= 2"
@@ -281,14 +292,51 @@ def test_adding_renaming_and_removing_a_fact(client, draft, fern):
     assert list(edits.find_item(draft.document(), "1.1.2")["facts"]) == ["checks"]
 
 
-def test_a_fact_with_bad_yaml_keeps_what_was_typed(client, draft, fern):
+def test_options_and_their_points_are_edited_in_rows(client, draft, fern):
     client.force_login(fern)
-    typed = "signed: {type: flag, th: ลงนาม"
-    data = {"base": 1, "name": "memos", "type": "event", "th": "บันทึก", "en": "Memos", "fields": typed}
+    form = client.get(url(draft, code="7.3", tail="facts/applications/")).context["form"]
+    assert form.option_rows.forms[0].initial == {
+        "code": "moac", "th": "หน่วยงานสังกัด กษ.", "en": "A MOAC agency", "points": 1,
+        "points_if": "related_to_mission=2",
+    }  # fmt: skip
+    data = fact_data(form, base=1)
+    data["option-0-points_if"] = "related_to_mission=2.5"
+    data["option-5-code"] = ""  # public_sector_excellence removed
+    assert client.post(url(draft, code="7.3", tail="facts/applications/"), data).status_code == 302
+    options = edits.find_item(draft.document(), "7.3")["facts"]["applications"]["options"]
+    assert options["moac"]["points_if"] == {"related_to_mission": 2.5}
+    assert "public_sector_excellence" not in options and len(options) == 5
+    body = client.get(url(draft, code="7.3")).content.decode()
+    assert "the lines can give at most 9 of the item&#x27;s 10 points" in body  # best(applications): at most 9
+    assert "tests[2].records.applications[1].option: &#x27;public_sector_excellence&#x27; is not one" in body
+
+
+def test_a_fact_with_a_bad_row_keeps_what_was_typed(client, draft, fern):
+    client.force_login(fern)
+    shown = client.get(url(draft, tail="facts/new/")).context["form"]
+    data = fact_data(shown, base=1, name="memos", th="บันทึก", en="Memos")
+    data.update({"field-0-name": "kind", "field-0-type": "choice", "field-0-choices": "ภายใน ไม่มีตัวคั่น"})
     response = client.post(url(draft, tail="facts/new/"), data)
     assert response.status_code == 200
-    assert "signed: {type: flag, th: ลงนาม</textarea>" in response.content.decode()
+    body = response.content.decode()
+    assert "ภายใน ไม่มีตัวคั่น</textarea>" in body and 'value="memos"' in body
+    assert "บรรทัดที่ 1: เขียน รหัส | ภาษาไทย | ภาษาอังกฤษ" in body
     assert draft.revisions.count() == 1
+
+
+def test_every_fy2567_fact_saved_as_it_opened_is_unchanged():
+    """The fact form's rows round-trip every fact of FY2567 (fields, choices, options, points_if)."""
+    from pramern.scoring.yamlio import load_text
+    from pramern.studio.item_forms import FactForm
+    from tests.conftest import FRAMEWORK_FILE
+
+    document = load_text(FRAMEWORK_FILE.read_text(encoding="utf-8"), "oae-2567.yaml")
+    for item in edits.items(document):
+        for name, fact in item["facts"].items():
+            shown = FactForm(initial=FactForm.initial_for(name, fact), fact=fact)
+            form = FactForm(fact_data(shown), fact=fact)
+            assert form.is_valid(), (item["code"], name, form.errors, form.field_rows.errors)
+            assert edits.update_fact(document, item["code"], name, form.fact()) == document, (item["code"], name)
 
 
 # --------------------------------------------------------------------------- live check and builder
@@ -454,7 +502,9 @@ JUNK = ["\x00", "²", "NaN", "99999999999999999999", "x" * 3000, "(" * 300]
 FIELDS = [
     "base", "action", "id", "round", "kind", "points", "when", "points_from", "th", "shape", "fact", "terms", "op",
     "number", "first_month", "last_month", "combine", "name", "type", "en", "fields", "options", "maximum", "step",
-    "code", "parent", "direction", "title_th", "evidence", "assumptions", "original_id",
+    "code", "parent", "direction", "title_th", "evidence_th_0", "assumption_id_0", "original_id",
+    "field-TOTAL_FORMS", "field-INITIAL_FORMS", "field-0-name", "field-0-type", "field-0-choices",
+    "option-TOTAL_FORMS", "option-INITIAL_FORMS", "option-0-code", "option-0-points", "option-0-points_if",
 ]  # fmt: skip
 
 
@@ -519,9 +569,7 @@ def test_a_dimension_is_added_at_the_end(client, draft, fern):
 def test_saving_a_fact_as_it_opened_stores_nothing(client, draft, fern, code, name):
     client.force_login(fern)
     form = client.get(url(draft, code=code, tail=f"facts/{name}/")).context["form"]
-    data = {key: ("" if value is None else value) for key, value in form.initial.items()}
-    data["cumulative"] = "on" if form.initial["cumulative"] else ""
-    data["base"] = 1
+    data = fact_data(form, base=1)
     response = client.post(url(draft, code=code, tail=f"facts/{name}/"), data)
     assert response.status_code == 302
     assert draft.revisions.count() == 1
@@ -576,3 +624,14 @@ def test_the_fact_page_lists_the_lines_that_read_it(client, draft, fern):
     for line in ("first", "second", "second-presented"):
         assert f'href="/studio/d/{draft.pk}/items/1.1.2/lines/{line}/"' in body
     assert "บรรทัดคะแนนที่ใช้ข้อเท็จจริงนี้" not in client.get(url(draft, tail="facts/new/")).content.decode()
+
+
+@pytest.mark.parametrize("junk", JUNK)
+def test_junk_in_the_rows_of_a_fact_is_never_a_server_error(client, draft, fern, junk):
+    client.force_login(fern)
+    shown = client.get(url(draft, code="7.3", tail="facts/applications/")).context["form"]
+    data = fact_data(shown, base=1)
+    for key in list(data):
+        if key.startswith(("field-0-", "option-0-", "option-6-")):
+            data[key] = junk
+    assert client.post(url(draft, code="7.3", tail="facts/applications/"), data).status_code < 500
