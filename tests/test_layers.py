@@ -43,6 +43,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.reports.printing",
             "pramern.frameworks.workbook",  # issue 10: the authoring workbook (framework <-> xlsx)
             "pramern.studio.conditions",  # issue 10: the condition builder
+            "pramern.studio.edits",  # issue 10: edits of a framework document (the item editor)
             # issue 10: the guideline document (PDF, docx); a plain helper so that the console
             # command can make it: a standalone template engine and the printer, no Pramern model
             "pramern.frameworks.document",
@@ -85,6 +86,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.accounts.invitations",
             "pramern.accounts.signals",
             "pramern.organizations.importers",
+            "pramern.studio.editing",  # issue 10: an edit of a draft saved as a revision
             "pramern.assessments.opening",  # issue 10: opening a new year
             "pramern.assessments.carryover",  # issue 10: copying last year's records
         ],
@@ -101,6 +103,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.studio.pages",  # issue 10: the studio's list, tree, revisions and diffs
             "pramern.studio.dryrun",  # issue 10: a draft scored against real assessments
             "pramern.assessments.years",  # issue 10: fiscal years across pages
+            "pramern.studio.item_page",  # issue 10: the item editor's page and the draft's tree
             "pramern.assessments.carryover_page",  # issue 10: last year's records, mapped
         ],
     ),
@@ -122,6 +125,8 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.ui.context_processors",
             "pramern.ui.templatetags",
             "pramern.ui.templatetags.*",
+            "pramern.studio.item_views",  # issue 10: the item editor and the tree
+            "pramern.studio.item_forms",
             "pramern.studio.dryrun_views",  # issue 10: the dry run page
             "pramern.studio.dryrun_forms",  # issue 10: its form
         ],

@@ -123,6 +123,14 @@ def build_framework(data: Any, filename: str) -> Framework:
     return framework
 
 
+def build_facts(data: Any, where: str, filename: str = "framework.yaml") -> tuple[dict[str, FactSpec], list[str]]:
+    """The facts an item's ``facts`` mapping declares, with the problems found in them: the studio
+    checks a line's rule against its item's facts while the rest of a draft may still be invalid."""
+    problems = _Problems(filename)
+    facts = _FrameworkBuilder(problems).facts(data, where)
+    return facts, problems.messages
+
+
 class _FrameworkBuilder:
     def __init__(self, problems: _Problems) -> None:
         self.problems = problems

@@ -22,6 +22,27 @@ urlpatterns = [
     # the item editor's pages follow (pramern.studio.edits), then the dry run's
 ]
 
+# issue 10, the item editor and the tree (pramern/studio/item_views.py)
+from pramern.studio import item_views  # noqa: E402 - kept apart from the studio's own lines
+
+urlpatterns += [
+    path("studio/d/<int:pk>/tree/", item_views.tree, name="tree"),
+    path("studio/d/<int:pk>/tree/add/", item_views.tree_add, name="tree_add"),
+    path("studio/d/<int:pk>/tree/move/", item_views.tree_move, name="tree_move"),
+    path("studio/d/<int:pk>/tree/remove/", item_views.tree_remove, name="tree_remove"),
+    path("studio/d/<int:pk>/tree/renumber/", item_views.tree_renumber, name="tree_renumber"),
+    path("studio/d/<int:pk>/tree/<str:code>/", item_views.node, name="node"),
+    path("studio/d/<int:pk>/items/<str:code>/", item_views.item, name="item"),
+    path("studio/d/<int:pk>/items/<str:code>/check/", item_views.check_condition, name="check_condition"),
+    path("studio/d/<int:pk>/items/<str:code>/lines/new/", item_views.line_edit, name="line_new"),
+    path("studio/d/<int:pk>/items/<str:code>/lines/<str:line>/", item_views.line_edit, name="line"),
+    path("studio/d/<int:pk>/items/<str:code>/lines/<str:line>/remove/", item_views.line_remove, name="line_remove"),
+    path("studio/d/<int:pk>/items/<str:code>/lines/<str:line>/move/", item_views.line_move, name="line_move"),
+    path("studio/d/<int:pk>/items/<str:code>/facts/new/", item_views.fact_edit, name="fact_new"),
+    path("studio/d/<int:pk>/items/<str:code>/facts/<str:name>/", item_views.fact_edit, name="fact"),
+    path("studio/d/<int:pk>/items/<str:code>/facts/<str:name>/remove/", item_views.fact_remove, name="fact_remove"),
+]
+
 # issue 10, dry run: a draft scored against an installed framework's assessments
 from pramern.studio import dryrun_views  # noqa: E402
 
