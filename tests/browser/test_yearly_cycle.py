@@ -109,6 +109,7 @@ def test_the_yearly_cycle_from_the_studio_to_the_guideline(page, live_server, wo
     page.goto(f"{studio}/items/1.1.2/")  # the draft adds up again: the line tests run, the changed line's fails
     expected = "line first: tests[0] (one follow-up), R6: expected 1, got 0"
     assert expected in page.locator("#line-first").inner_text()
+    assert "ไม่ผ่าน" in page.locator("#validation p.error").inner_text()  # the failing tests, not "0 problems"
 
     # line tests: the draft's YAML is downloaded, edited (the examples and dated rules three
     # years on, the changed line's example, the new line's tests) and uploaded as version 1

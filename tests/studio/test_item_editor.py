@@ -166,6 +166,8 @@ def test_saving_a_line_stores_a_revision_with_that_edit_only(client, draft, fern
         '<span class="error">1/2</span>' in page and "(two follow-ups, one presented), R12: expected 0, got 0.5" in page
     )
     assert "ร่างทั้งฉบับผ่านการตรวจสอบ" not in page
+    # and the item's validation panel says why the draft does not pass (not "0 problems")
+    assert "กรณีทดสอบบรรทัดคะแนน: ผ่าน 180 ไม่ผ่าน 1" in page and "ร่างนี้มีปัญหา 0 รายการ" not in page
 
 
 def test_a_bad_condition_is_refused_with_the_text_kept_and_its_column_shown(client, draft, fern):
