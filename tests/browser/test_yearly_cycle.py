@@ -147,9 +147,10 @@ def test_the_yearly_cycle_from_the_studio_to_the_guideline(page, live_server, wo
     page.goto(f"{url}/studio/d/{final.pk}/items/1.1.5/lines/reviewed/")
     assert page.locator("#line-tests-title").inner_text().endswith("2/2")
 
-    # dry run against FY2567's assessments: per-line counts
-    page.goto(f"{url}/studio/dry-run/")
-    page.set_input_files("#id_draft_file", str(edited))
+    # dry run against FY2567's assessments, from the draft page: per-line counts
+    page.goto(f"{url}/studio/d/{final.pk}/")
+    page.click("p.actions a[href^='/studio/dry-run/']")
+    assert page.locator("#id_draft_studio").input_value() == str(final.pk)
     page.click("form button.primary")
     scored = 3 + len(list(EXAMPLES.glob("*.yaml")))  # the three units and the example files
     new_line = page.locator("tr", has_text="(reviewed)").filter(has_text="1.1.5")
