@@ -36,7 +36,7 @@ from typing import IO, Any
 from pramern.reports.printing import PdfError, html_to_pdf
 from pramern.scoring import Framework, Item, format_points, load_framework
 from pramern.scoring.model import Group
-from pramern.thaidates import BUDDHIST_ERA_OFFSET, fiscal_year_of, thai_date
+from pramern.thaidates import fiscal_year_of, thai_date
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FONTS = ROOT / "static" / "pramern" / "fonts"
