@@ -247,6 +247,12 @@ class YearMention:
     years: tuple[str, ...]
     text: str
 
+    @property
+    def item_code(self) -> str:
+        """The item the text belongs to (``1.1.3``), or "" for a framework-level or group text."""
+        head = self.where.split(": ", 1)[0]
+        return head.removeprefix("item ") if head.startswith("item ") else ""
+
 
 def texts_mentioning_years(document: dict[str, Any]) -> list[YearMention]:
     """Every free text of ``document`` that mentions a year, in the file's order. Dates and months
