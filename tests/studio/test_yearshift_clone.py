@@ -114,3 +114,15 @@ def test_others_cannot_clone(client, world):
     client.force_login(world.alice)
     assert client.post("/studio/new/", _post(world)).status_code == 403
     assert not FrameworkDraft.objects.exists()
+
+
+def test_the_demos_draft_is_moved_into_the_current_fiscal_year(world, fern):
+    from pramern.assessments.management.commands.load_demo import next_year_draft
+    from pramern.studio.yearshift import fiscal_year_of
+
+    draft, created = next_year_draft(world.framework, fern, dt.date(2026, 12, 2))
+    assert created and draft.code == "oae-2570"
+    document = draft.document()
+    assert fiscal_year_of(document) == 2570
+    assert [r["cutoff"] for r in document["rounds"]] == ["2027-02-28", "2027-07-31"]
+    assert run_line_tests(parse_framework(draft.current_revision().source, "oae-2570.yaml")).ok
