@@ -129,11 +129,11 @@ def start_draft(
     if fiscal_year is not None:
         try:
             source_year = yearshift.fiscal_year_of(document)
-        except ValueError:
+            document = yearshift.shift_years(document, fiscal_year - source_year)
+        except ValueError:  # no dated last round, or a date moved out of the calendar
             raise StudioError(
                 _("%(key)s has no dated rounds: it cannot be moved into another fiscal year.") % {"key": str(framework)}
             ) from None
-        document = yearshift.shift_years(document, fiscal_year - source_year)
         years = (str(source_year), str(fiscal_year))
         if fiscal_year != source_year:
             summary = _("Copied from %(key)s, its dates moved from fiscal year %(old)d to %(new)d") % {

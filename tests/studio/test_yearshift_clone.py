@@ -7,13 +7,16 @@ import datetime as dt
 
 import pytest
 
+from pramern.assessments.management.commands.load_demo import next_year_draft
 from pramern.audit.models import AuditEntry
 from pramern.organizations.models import Role
 from pramern.scoring import parse_framework
 from pramern.scoring.linetests import run_line_tests
+from pramern.scoring.yamlio import dump_framework, load_text
 from pramern.studio import services
 from pramern.studio.forms import CloneForm
 from pramern.studio.models import FrameworkDraft
+from pramern.studio.yearshift import fiscal_year_of
 from tests.factories import person
 
 pytestmark = pytest.mark.django_db
@@ -79,8 +82,6 @@ def test_the_same_year_copies_the_dates_as_they_are(world, fern):
 
 
 def _source_with(world, draft):
-    from pramern.scoring.yamlio import dump_framework, load_text
-
     document = load_text(world.framework.source, "x.yaml")
     document.update(code=draft.code, version="1", title_th=draft.title_th, title_en=draft.title_en)
     return dump_framework(document)
@@ -117,9 +118,6 @@ def test_others_cannot_clone(client, world):
 
 
 def test_the_demos_draft_is_moved_into_the_current_fiscal_year(world, fern):
-    from pramern.assessments.management.commands.load_demo import next_year_draft
-    from pramern.studio.yearshift import fiscal_year_of
-
     draft, created = next_year_draft(world.framework, fern, dt.date(2026, 12, 2))
     assert created and draft.code == "oae-2570"
     document = draft.document()
