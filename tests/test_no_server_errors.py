@@ -25,7 +25,8 @@ traceback) and that none answers 5xx, on whichever database the run uses (SQLite
 PostgreSQL with ``DATABASE_URL``).
 
 Left out or kept small, because they legitimately take time:
-- ``reports:scorecard-pdf`` for a unit that may be seen and ``frameworks:guideline-pdf`` print
+- ``reports:scorecard-pdf`` for a unit that may be seen, ``frameworks:guideline-pdf`` and
+  ``studio:guideline-pdf`` print
   through Chromium (~1-3 s); they read nothing but their path, so only junk ids are sent to them;
 - background report jobs (consolidated PDF, evidence ZIP) start on commit, which a test's
   transaction never reaches: their requests are fuzzed up to the queued job;
@@ -59,6 +60,7 @@ from hypothesis import strategies as st
 from pramern.assessments.services import add_file_evidence, add_link_evidence
 from pramern.reports.models import ReportJob
 from pramern.review.services import add_comment, transition
+from pramern.studio.services import start_draft
 from tests.factories import record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -151,6 +153,7 @@ def rich_world(world):
     add_comment(world.a, first.item_code, "ขอเอกสารเพิ่ม", user=world.alice)
     transition(world.a, r6.code, "submit", user=world.dan, notify=False)
     transition(world.a, r6.code, "start_review", user=world.eve, notify=False)
+    world.draft = start_draft(world.framework, "oae-2570", "1", world.adam)  # the studio's pages
     world.adam.is_staff = world.adam.is_superuser = True  # as the organisation import makes them
     world.adam.save()
     world.jobs = [  # a job is its requester's: one of the officer's, one of the administrator's
@@ -240,6 +243,7 @@ def _contexts(world: Any) -> list[dict[str, Any]]:
         )
     for job in world.jobs:
         out.append({**base, "job_id": job.pk})
+    out.append({**base, "pk": world.draft.pk, "number": 1})  # a studio draft and its first revision
     return out
 
 
@@ -274,7 +278,8 @@ def concrete_urls(world: Any) -> list[tuple[str, str]]:
                 for i in [i for i, part in enumerate(segments) if part == quote(str(value))]:
                     paths += ["/".join([*segments[:i], junk, *segments[i + 1 :]]) for junk in JUNK_PATH]
         for path in paths:
-            if name in ("reports:scorecard-pdf", "frameworks:guideline-pdf") and path in paths[: len(filled)]:
+            printed = ("reports:scorecard-pdf", "frameworks:guideline-pdf", "studio:guideline-pdf")
+            if name in printed and path in paths[: len(filled)]:
                 continue  # prints through Chromium: see the module's docstring
             out.setdefault(path, name)
     return [(name, path) for path, name in out.items()]

@@ -16,8 +16,9 @@ from pramern.ui.uploads import upload_refusal
 def dry_run_page(request: HttpRequest) -> HttpResponse:
     """Choose a draft and an installed framework; the result shows below the form."""
     require_framework_editor(request)
-    if request.method != "POST":
-        return render(request, "studio/dry_run.html", {"form": DryRunForm(), "result": None})
+    if request.method != "POST":  # ?draft=<pk>: the draft page's link, that draft chosen
+        form = DryRunForm(initial={"draft_studio": request.GET.get("draft", "")[:20]})
+        return render(request, "studio/dry_run.html", {"form": form, "result": None})
     form = DryRunForm(request.POST, request.FILES)
     if refused := upload_refusal(request):  # stopped at the size limit while it was read
         form.add_error(None, refused)

@@ -94,7 +94,9 @@ class DraftLinks:
 
 
 def draft_links(draft: FrameworkDraft) -> DraftLinks:
-    return DraftLinks(tree=optional_url("studio:tree", draft.pk), dry_run=optional_url("studio:dry_run"))
+    return DraftLinks(
+        tree=optional_url("studio:tree", draft.pk), dry_run=_with_draft(optional_url("studio:dry_run"), draft.pk)
+    )
 
 
 def _str(value: Any) -> str:
@@ -210,3 +212,8 @@ def source_diff(draft: FrameworkDraft, revision: DraftRevision) -> FrameworkDiff
     if draft.based_on is None or after is None:
         return None
     return diff_frameworks(draft.based_on.compiled(), after)
+
+
+def _with_draft(url: str, pk: int) -> str:
+    """The dry run page's address with this draft chosen (empty when the page is not installed)."""
+    return f"{url}?draft={pk}" if url else ""

@@ -283,3 +283,35 @@ def test_the_drafts_previous_maps_the_items(world):
     result = dry_run(draft(change, code="oae-2570"), world.framework, examples=[])
     assert result.unmapped == {}
     assert counts(result, "1.3.4")["presented"] == {"R6": None, "R12": 1}
+
+
+def test_a_studio_draft_is_dry_run_from_its_page(client, followups):
+    from pramern.studio.services import save_revision, start_draft
+
+    studio_draft = start_draft(followups.framework, "oae-2570", "1", followups.adam)
+    document = studio_draft.document()
+    swap_first_and_second(document)
+    save_revision(studio_draft, document, followups.adam, "1.2.2: คะแนนสลับกัน")
+    client.force_login(followups.adam)
+    draft_page = client.get(studio_draft.get_absolute_url()).content.decode()
+    assert f'href="{URL}?draft={studio_draft.pk}"' in draft_page
+    form = client.get(f"{URL}?draft={studio_draft.pk}").content.decode()
+    assert f'<option value="{studio_draft.pk}" selected>' in form
+    response = client.post(URL, {"draft_studio": studio_draft.pk, "against": followups.framework.pk})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "ร่าง oae-2570@1 เทียบกับ oae-2567@1" in page
+    assert "สำนักวิจัยเศรษฐกิจการเกษตร" in page and "-0.5" in page  # the revision's swap, not the clone's
+
+
+def test_a_studio_draft_with_problems_is_refused_at_the_form(client, world):
+    from pramern.studio.services import save_revision, start_draft
+
+    studio_draft = start_draft(world.framework, "oae-2570", "1", world.adam)
+    document = studio_draft.document()
+    item(document, "1.2.2")["lines"][0]["when"] = "count(folowups) >= 1"
+    save_revision(studio_draft, document, world.adam, "typo")
+    client.force_login(world.adam)
+    response = client.post(URL, {"draft_studio": studio_draft.pk, "against": world.framework.pk})
+    assert response.status_code == 400
+    assert "folowups" in response.content.decode()

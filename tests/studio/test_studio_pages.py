@@ -259,6 +259,8 @@ def test_the_draft_page_shows_fields_tree_validation_and_revisions_in_thai(clien
     assert "66.5" in body and "120" in body  # the potential per round
     assert "01/08/2566" in body and "28/02/2567" in body  # round dates in the Buddhist era
     assert "หน่วยงานมีแนวทางในการป้องกันการทุจริต" in body  # the tree
+    assert f'href="/studio/d/{draft.pk}/items/1.1.1/"' in body  # each item opens the item editor
+    assert f'href="/studio/d/{draft.pk}/tree/"' in body and 'href="/studio/dry-run/"' in body
     assert "ฉบับแก้ไข" in body and f"/studio/d/{draft.pk}/r1.yaml" in body
     assert 'hx-trigger="draft-saved from:body"' in body
 
