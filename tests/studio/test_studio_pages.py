@@ -168,7 +168,13 @@ def test_the_index_takes_the_same_queries_for_one_draft_or_many(client, world, f
 def test_cloning_from_the_index_opens_the_new_draft(client, world, fern):
     client.force_login(fern)
     response = client.post(
-        "/studio/new/", {"clone-framework": world.framework.pk, "clone-code": "oae-2570", "clone-version": "1"}
+        "/studio/new/",
+        {
+            "clone-framework": world.framework.pk,
+            "clone-fiscal_year": "2570",
+            "clone-code": "oae-2570",
+            "clone-version": "1",
+        },
     )
     created = FrameworkDraft.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/studio/d/{created.pk}/"
@@ -180,6 +186,7 @@ def test_a_refused_clone_keeps_what_was_typed(client, world, fern):
     client.force_login(fern)
     data = {
         "clone-framework": world.framework.pk,
+        "clone-fiscal_year": "2570",
         "clone-code": "oae-2567",
         "clone-version": "1",
         "clone-title_th": "ชื่อที่พิมพ์ไว้",
