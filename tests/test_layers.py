@@ -43,6 +43,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.reports.printing",
             "pramern.frameworks.workbook",  # issue 10: the authoring workbook (framework <-> xlsx)
             "pramern.studio.conditions",  # issue 10: the condition builder
+            "pramern.studio.yearshift",  # issue 10: a framework moved into another fiscal year
             "pramern.studio.edits",  # issue 10: edits of a framework document (the item editor)
             # issue 10: the guideline document (PDF, docx); a plain helper so that the console
             # command can make it: a standalone template engine and the printer, no Pramern model

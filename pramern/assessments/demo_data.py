@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pramern.organizations.demo_units import DemoUnit
+from pramern.thaidates import fiscal_year_of
 
 DEMO_PASSWORD = "pramern-demo"  # noqa: S105 (a demo database's shared password, printed on purpose)
 FRAMEWORK_CODE = "oae-2567"
@@ -77,7 +78,7 @@ DRAFT_MARK_EN = "DRAFT – a copy of FY2567, not an official guideline"
 def fiscal_year(today: dt.date) -> int:
     """The government fiscal year (Buddhist era) that ``today`` falls in: it starts on 1 October,
     so 2 Dec 2026 is in FY2570 (1 Oct 2569 – 30 Sep 2570)."""
-    return today.year + 543 + (1 if today.month >= 10 else 0)
+    return fiscal_year_of(today)
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class DraftPlan:
     version: str
     title_th: str
     title_en: str
+    fiscal_year: int  # the draft's dates move from FY2567 into this one
 
 
 def draft_plan(today: dt.date) -> DraftPlan:
@@ -96,6 +98,7 @@ def draft_plan(today: dt.date) -> DraftPlan:
         version=DRAFT_VERSION,
         title_th=f"{DRAFT_MARK_TH}: โครงการส่งเสริมการพัฒนาหน่วยงานระดับสำนัก/ศูนย์/กอง ของ สศก. ปี {year}",
         title_en=f"{DRAFT_MARK_EN}: OAE unit-development programme, fiscal year {year}",
+        fiscal_year=year,
     )
 
 

@@ -39,14 +39,9 @@ from pramern.review.visibility import verified_visible_in_state
 from pramern.scoring.mapping import mapping_for
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.scoring.model import Round, Text
-from pramern.thaidates import BUDDHIST_ERA_OFFSET
+from pramern.thaidates import BUDDHIST_ERA_OFFSET, fiscal_year_of
 
 # ----------------------------------------------------------------------------- the rule
-
-
-def fiscal_year_of(day: dt.date) -> int:
-    """The Thai fiscal year (Buddhist era) holding ``day``: 1 Oct 2023 – 30 Sep 2024 is 2567."""
-    return day.year + BUDDHIST_ERA_OFFSET + (1 if day.month >= 10 else 0)
 
 
 def fiscal_year_bounds(year: int) -> tuple[dt.date, dt.date]:

@@ -36,7 +36,7 @@ from typing import IO, Any
 from pramern.reports.printing import PdfError, html_to_pdf
 from pramern.scoring import Framework, Item, format_points, load_framework
 from pramern.scoring.model import Group
-from pramern.thaidates import BUDDHIST_ERA_OFFSET, thai_date
+from pramern.thaidates import fiscal_year_of, thai_date
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FONTS = ROOT / "static" / "pramern" / "fonts"
@@ -131,8 +131,7 @@ class Guideline:
 def fiscal_year_be(compiled: Framework) -> int:
     """The Thai government fiscal year (Buddhist era) of the framework's last cut-off: fiscal
     years start on 1 October, so FY2567 runs 1 Oct 2566 – 30 Sep 2567."""
-    cutoff = compiled.final_round.cutoff
-    return cutoff.year + (1 if cutoff.month >= 10 else 0) + BUDDHIST_ERA_OFFSET
+    return fiscal_year_of(compiled.final_round.cutoff)
 
 
 def _points(value: Decimal) -> str:

@@ -11,11 +11,13 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pramern.assessments.forms import ThaiDateField
 from pramern.frameworks.models import Framework
 from pramern.studio.services import MAX_UPLOAD_BYTES
+from pramern.thaidates import fiscal_year_of
 
 _CODE_HELP = _("Letters, digits, dots, dashes and underscores, e.g. oae-2570.")
 
@@ -24,19 +26,28 @@ class CloneForm(forms.Form):
     framework = forms.ModelChoiceField(
         label=_("Copy the framework"), queryset=Framework.objects.none(), empty_label=None
     )
+    fiscal_year = forms.IntegerField(
+        label=_("Fiscal year (B.E.)"),
+        min_value=2500,
+        max_value=2700,
+        help_text=_(
+            "The copy's rounds, the dates in its rules and its line tests' records move into this fiscal year."
+        ),
+    )
     code = forms.CharField(label=_("New code"), max_length=50, help_text=_CODE_HELP)
     version = forms.CharField(label=_("New version"), max_length=20, initial="1")
     title_th = forms.CharField(
         label=_("Title (Thai)"),
         max_length=300,
         required=False,
-        help_text=_("Leave empty to keep the copied title with the year of the new code."),
+        help_text=_("Leave empty to keep the copied title with its year changed to the chosen fiscal year."),
     )
     title_en = forms.CharField(label=_("Title (English)"), max_length=300, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, prefix="clone", **kwargs)
         self.fields["framework"].queryset = Framework.objects.newest_first()  # type: ignore[attr-defined]
+        self.fields["fiscal_year"].initial = fiscal_year_of(timezone.localdate())
 
 
 class UploadForm(forms.Form):

@@ -28,6 +28,7 @@ from pramern.scoring.linetests import run_line_tests
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.scoring.model import Group
 from pramern.scoring.yamlio import SyntaxProblem, dump_framework, load_text
+from pramern.studio import yearshift
 from pramern.studio.models import DraftRevision, FrameworkDraft, FrameworkPatch
 from pramern.ui.text import english
 
@@ -60,17 +61,22 @@ def _check_identity(code: str, version: str) -> None:
         )
 
 
-def _retitle(title: Any, old_code: str, new_code: str) -> Any:
-    """A title with the old code's year replaced by the new one's (ปี 2567 -> ปี 2570), when both
-    codes end in a four-digit year; otherwise the title unchanged."""
-    old, new = _YEAR.search(old_code), _YEAR.search(new_code)
-    if not isinstance(title, str) or old is None or new is None:
+def _retitle(title: Any, years: tuple[str, str] | None) -> Any:
+    """A title with the old year replaced by the new one (ปี 2567 -> ปี 2570); without years
+    (codes that do not end in a four-digit year, and no fiscal year chosen) the title unchanged."""
+    if not isinstance(title, str) or years is None:
         return title
-    return title.replace(old.group(1), new.group(1))
+    return title.replace(*years)
 
 
 def _new_draft(
-    document: Any, *, source_name: str, based_on: Framework | None, user: Any, summary: str
+    document: Any,
+    *,
+    source_name: str,
+    based_on: Framework | None,
+    user: Any,
+    summary: str,
+    extra: dict[str, Any] | None = None,
 ) -> FrameworkDraft:
     code, version = str(document.get("code", "")), str(document.get("version", ""))
     _check_identity(code, version)
@@ -88,7 +94,12 @@ def _new_draft(
         "pramern.studio.draft_started",
         draft,
         actor=user,
-        data={"based_on": str(based_on) if based_on else None, "file": source_name, "sha256": revision.sha256},
+        data={
+            "based_on": str(based_on) if based_on else None,
+            "file": source_name,
+            "sha256": revision.sha256,
+            **(extra or {}),
+        },
     )
     return draft
 
@@ -102,17 +113,40 @@ def start_draft(
     *,
     title_th: str | None = None,
     title_en: str | None = None,
+    fiscal_year: int | None = None,
 ) -> FrameworkDraft:
-    """A new draft that is a copy of an installed framework under a new code and version; its
-    titles are the ones given or, by default, the old ones with the year of the code changed."""
+    """A new draft that is a copy of an installed framework under a new code and version.
+
+    With ``fiscal_year`` (Buddhist era), the copy is moved from the framework's fiscal year into
+    that one: every date of its rounds, rules and line tests moves by the difference
+    (``pramern.studio.yearshift``), and the titles' year with it. Its titles are the ones given
+    or, by default, the old ones with the year changed (the fiscal year's, else the code's)."""
     code, version = code.strip(), version.strip()
     document = load_text(framework.source, framework.source_name or "framework.yaml")
+    summary = _("Copied from %(key)s") % {"key": str(framework)}
+    old_year, new_year = _YEAR.search(framework.code), _YEAR.search(code)
+    years = (old_year.group(1), new_year.group(1)) if old_year and new_year else None
+    if fiscal_year is not None:
+        try:
+            source_year = yearshift.fiscal_year_of(document)
+            document = yearshift.shift_years(document, fiscal_year - source_year)
+        except ValueError:  # no dated last round, or a date moved out of the calendar
+            raise StudioError(
+                _("%(key)s has no dated rounds: it cannot be moved into another fiscal year.") % {"key": str(framework)}
+            ) from None
+        years = (str(source_year), str(fiscal_year))
+        if fiscal_year != source_year:
+            summary = _("Copied from %(key)s, its dates moved from fiscal year %(old)d to %(new)d") % {
+                "key": str(framework),
+                "old": source_year,
+                "new": fiscal_year,
+            }
     document["code"] = code
     document["version"] = version
-    document["title_th"] = title_th.strip() if title_th else _retitle(document.get("title_th"), framework.code, code)
-    document["title_en"] = title_en.strip() if title_en else _retitle(document.get("title_en"), framework.code, code)
-    summary = _("Copied from %(key)s") % {"key": str(framework)}
-    return _new_draft(document, source_name="", based_on=framework, user=user, summary=summary)
+    document["title_th"] = title_th.strip() if title_th else _retitle(document.get("title_th"), years)
+    document["title_en"] = title_en.strip() if title_en else _retitle(document.get("title_en"), years)
+    extra = {"fiscal_year": [int(years[0]), int(years[1])]} if fiscal_year is not None and years else None
+    return _new_draft(document, source_name="", based_on=framework, user=user, summary=summary, extra=extra)
 
 
 #: The largest framework text accepted from a file (FY2567's is ~190 KB).

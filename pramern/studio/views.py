@@ -19,7 +19,7 @@ from pramern.frameworks.models import Framework
 from pramern.frameworks.workbook import XLSX_CONTENT_TYPE
 from pramern.organizations.permissions import require_framework_editor
 from pramern.scoring.yamlio import dump_framework, load_text
-from pramern.studio import pages, services
+from pramern.studio import pages, services, yearshift
 from pramern.studio.forms import (
     ApplyPatchForm,
     AssumptionFormSet,
@@ -79,6 +79,7 @@ def start_clone(request: HttpRequest) -> HttpResponse:
                 request.user,
                 title_th=data["title_th"],
                 title_en=data["title_en"],
+                fiscal_year=data["fiscal_year"],
             )
         except UserError as exc:
             error = exc
@@ -180,6 +181,7 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
         links=pages.draft_links(draft),
         check=services.check_draft(draft),
         revisions=pages.revisions_of(draft),
+        year_mentions=yearshift.texts_mentioning_years(document) if draft.is_editable else [],
     )
     return render(request, "studio/draft.html", context, status=400 if invalid else 200)
 

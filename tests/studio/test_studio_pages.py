@@ -168,7 +168,13 @@ def test_the_index_takes_the_same_queries_for_one_draft_or_many(client, world, f
 def test_cloning_from_the_index_opens_the_new_draft(client, world, fern):
     client.force_login(fern)
     response = client.post(
-        "/studio/new/", {"clone-framework": world.framework.pk, "clone-code": "oae-2570", "clone-version": "1"}
+        "/studio/new/",
+        {
+            "clone-framework": world.framework.pk,
+            "clone-fiscal_year": "2570",
+            "clone-code": "oae-2570",
+            "clone-version": "1",
+        },
     )
     created = FrameworkDraft.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/studio/d/{created.pk}/"
@@ -180,6 +186,7 @@ def test_a_refused_clone_keeps_what_was_typed(client, world, fern):
     client.force_login(fern)
     data = {
         "clone-framework": world.framework.pk,
+        "clone-fiscal_year": "2570",
         "clone-code": "oae-2567",
         "clone-version": "1",
         "clone-title_th": "ชื่อที่พิมพ์ไว้",
@@ -253,7 +260,7 @@ def test_the_draft_page_shows_fields_tree_validation_and_revisions_in_thai(clien
     assert "01/08/2566" in body and "28/02/2567" in body  # round dates in the Buddhist era
     assert "หน่วยงานมีแนวทางในการป้องกันการทุจริต" in body  # the tree
     assert f'href="/studio/d/{draft.pk}/items/1.1.1/"' in body  # each item opens the item editor
-    assert f'href="/studio/d/{draft.pk}/tree/"' in body and 'href="/studio/dry-run/"' in body
+    assert f'href="/studio/d/{draft.pk}/tree/"' in body and f'href="/studio/dry-run/?draft={draft.pk}"' in body
     assert "ฉบับแก้ไข" in body and f"/studio/d/{draft.pk}/r1.yaml" in body
     assert 'hx-trigger="draft-saved from:body"' in body
 

@@ -182,7 +182,15 @@ def next_year_draft(framework: Framework, author: Any, today: dt.date) -> tuple[
         return existing, False
     if Framework.objects.filter(code=plan.code, version=plan.version).exists():
         raise CommandError(f"{plan.code}@{plan.version} is installed already: the demo's draft would clash with it")
-    draft = start_draft(framework, plan.code, plan.version, author, title_th=plan.title_th, title_en=plan.title_en)
+    draft = start_draft(
+        framework,
+        plan.code,
+        plan.version,
+        author,
+        title_th=plan.title_th,
+        title_en=plan.title_en,
+        fiscal_year=plan.fiscal_year,
+    )
     return draft, True
 
 
