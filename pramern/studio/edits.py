@@ -769,3 +769,76 @@ def _names(node: Node, fact: str | None) -> Iterator[tuple[Name, str | None]]:
     else:
         for child in _children(node):
             yield from _names(child, fact)
+
+
+# --------------------------------------------------------------------------- line tests (example cases)
+
+#: The order the format writes a line test's keys in (docs/framework-format.md "Line tests").
+CASE_KEYS = ("name", "round", "staff_count", "sections", "records", "expect")
+
+
+def set_line_tests(
+    document: Mapping[str, Any], code: str, line_id: str, cases: Sequence[Mapping[str, Any]]
+) -> Document:
+    """Replace a line's tests with ``cases`` (none: the line's ``tests`` key goes). Each case keeps
+    the format's key order and loses blank keys; its records are not checked here (the loader
+    names a bad record as a draft problem)."""
+    doc = copy.deepcopy(dict(document))
+    line = find_line(doc, code, line_id)
+    cleaned = [_clean_case(case) for case in cases]
+    if cleaned:
+        line["tests"] = cleaned
+    else:
+        line.pop("tests", None)
+    return doc
+
+
+def add_line_test(document: Mapping[str, Any], code: str, line_id: str, case: Mapping[str, Any]) -> Document:
+    """Add an example case at the end of a line's tests."""
+    return set_line_tests(document, code, line_id, [*line_tests(document, code, line_id), case])
+
+
+def update_line_test(
+    document: Mapping[str, Any], code: str, line_id: str, index: int, case: Mapping[str, Any]
+) -> Document:
+    """Replace the line's case ``tests[index]``."""
+    cases = line_tests(document, code, line_id)
+    _case_index(cases, line_id, index)
+    cases[index] = case
+    return set_line_tests(document, code, line_id, cases)
+
+
+def remove_line_test(document: Mapping[str, Any], code: str, line_id: str, index: int) -> Document:
+    """Remove the line's case ``tests[index]``."""
+    cases = line_tests(document, code, line_id)
+    _case_index(cases, line_id, index)
+    del cases[index]
+    return set_line_tests(document, code, line_id, cases)
+
+
+def line_tests(document: Mapping[str, Any], code: str, line_id: str) -> list[Any]:
+    """A copy of a line's tests (an empty list when it has none)."""
+    return copy.deepcopy(_list(find_line(document, code, line_id).get("tests")))
+
+
+def _case_index(cases: Sequence[Any], line_id: str, index: int) -> None:
+    if not 0 <= index < len(cases):
+        raise EditError(_("Line %(id)s has no test %(index)s.") % {"id": line_id, "index": index})
+
+
+def _clean_case(case: Mapping[str, Any]) -> dict[str, Any]:
+    if not isinstance(case, Mapping):
+        raise EditError(_("A line test is a mapping of name, round, records and expect."))
+    unknown = [key for key in case if key not in CASE_KEYS]
+    if unknown:
+        raise EditError(_("%(field)s cannot be set on a line test.") % {"field": unknown[0]})
+    if case.get("expect") is None or case.get("expect") == "":
+        raise EditError(_("A line test needs the points it expects."))
+    values = {key: value for key, value in case.items() if key == "expect" or not _blank(value)}
+    values["expect"] = number(values["expect"], _("expect"))
+    if "staff_count" in values and not isinstance(values["staff_count"], Mapping):
+        values["staff_count"] = number(values["staff_count"], _("staff count"))
+    for key in ("name", "round"):
+        if key in values:
+            values[key] = str(values[key]).strip()
+    return {key: values[key] for key in CASE_KEYS if key in values}

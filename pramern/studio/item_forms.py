@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pramern.scoring.model import FactSpec
 from pramern.scoring.numbers import NumberProblem, parse_number
+from pramern.scoring.yamlio import SyntaxProblem, dump_framework, load_text
 from pramern.studio import conditions, edits
 
 
@@ -591,3 +592,138 @@ class CodeForm(forms.Form):
     """The code a remove or renumber acts on (empty for renumbering the dimensions)."""
 
     code = forms.CharField(required=False, max_length=40)
+
+
+# --------------------------------------------------------------------------- line tests (example cases)
+
+
+class LineTestForm(forms.Form):
+    """One example case of a line: name, round, staff count, sections, the records as YAML and the
+    points expected. Bad YAML, a non-number and an unknown round are refused here; what only the
+    loader can judge of the records (an unknown fact, a bad date) is saved and shown as a problem."""
+
+    name = forms.CharField(label=_("Name of the case"), required=False, max_length=300)
+    round = forms.ChoiceField(label=_("Round"), required=False)
+    staff_count = forms.CharField(
+        label=_("Staff count"), required=False, max_length=200, help_text=_("Blank: 40 staff in every round.")
+    )
+    sections = forms.CharField(
+        label=_("Sections"), required=False, max_length=1000, help_text=_("Section codes separated by commas.")
+    )
+    records = forms.CharField(
+        label=_("Records (YAML)"), required=False, widget=forms.Textarea(attrs={"rows": 5, "class": "code"})
+    )
+    expect = forms.CharField(label=_("Expected points"), max_length=40)
+
+    def __init__(self, *args: Any, rounds: list[str], line_round: str, key: str, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"id_case{key}_%s")
+        super().__init__(*args, **kwargs)
+        blank = _("(the line's round: %(round)s)") % {"round": line_round}
+        self.fields["round"].choices = [("", blank), *((code, code) for code in rounds)]
+        self.fields["round"].error_messages["invalid_choice"] = _("%(value)s is not a round of this framework.")
+        self.key = key
+
+    @classmethod
+    def initial_for(cls, case: Any) -> dict[str, Any]:
+        case = case if isinstance(case, dict) else {}
+        staff = case.get("staff_count", "")
+        if isinstance(staff, dict):
+            staff = "{" + ", ".join(f"{key}: {value}" for key, value in staff.items()) + "}"
+        sections = case.get("sections") or []
+        records = case.get("records")
+        return {
+            "name": case.get("name", ""),
+            "round": case.get("round", ""),
+            "staff_count": "" if staff is None else str(staff),
+            "sections": ", ".join(str(s) for s in sections) if isinstance(sections, list) else str(sections),
+            "records": dump_framework(records) if records else "",
+            "expect": "" if case.get("expect") is None else str(case.get("expect")),
+        }
+
+    def clean_expect(self) -> str:
+        value = self.cleaned_data["expect"].strip()
+        try:
+            parse_number(value)
+        except NumberProblem:
+            raise forms.ValidationError(_("Write the expected points as a number, such as 0.5.")) from None
+        return value
+
+    def clean_staff_count(self) -> Any:
+        value = self.cleaned_data["staff_count"].strip()
+        if not value:
+            return None
+        if "{" in value:
+            return self._staff_mapping(value)
+        try:
+            parse_number(value)
+            return value
+        except NumberProblem:
+            raise forms.ValidationError(_("Write the staff count as a number, such as 40.")) from None
+
+    def _staff_mapping(self, value: str) -> dict[str, Any]:
+        try:
+            mapping = load_text(value, "staff.yaml", aliases=False)
+        except SyntaxProblem:
+            mapping = None
+        if not isinstance(mapping, dict):
+            raise forms.ValidationError(_("Write the staff count as a number, or per round such as {R6: 30, R12: 40}."))
+        return mapping
+
+    def clean_sections(self) -> list[str]:
+        return [code.strip() for code in self.cleaned_data["sections"].split(",") if code.strip()]
+
+    def clean_records(self) -> Any:
+        text = self.cleaned_data["records"]
+        if not text.strip():
+            return None
+        try:
+            records = load_text(text, "case.yaml", aliases=False)
+        except SyntaxProblem as exc:
+            raise forms.ValidationError(_("The records are not valid YAML: %(problem)s") % {"problem": exc}) from None
+        if records is not None and not isinstance(records, dict):
+            raise forms.ValidationError(
+                _("Write the records as fact names, each with a list of records (see the example).")
+            )
+        return records
+
+    def case(self) -> dict[str, Any]:
+        """The case as ``edits.set_line_tests`` takes it (blank keys are left out there)."""
+        data = self.cleaned_data
+        return {
+            "name": data["name"].strip(),
+            "round": data["round"],
+            "staff_count": data["staff_count"],
+            "sections": data["sections"],
+            "records": data["records"],
+            "expect": data["expect"],
+        }
+
+
+def records_example(facts: dict[str, Any], date: str) -> str:
+    """A short example of a case's records with the item's own fact names (for the hint)."""
+    lines = []
+    for name, fact in facts.items():
+        if not isinstance(fact, dict):
+            continue
+        kind = fact.get("type")
+        values: list[str] = [f'date: "{date}"']
+        if kind == "measurement":
+            values.append("value: 10")
+        elif kind == "choice":
+            options = fact.get("options") or {}
+            values.append(f"option: {next(iter(options), 'x')}")
+        elif kind == "periodic":
+            values.append(f'covers: "{date[:7]}"')
+        elif kind == "judgement":
+            values += ["claimed: 1", "verified: 1"]
+        for field_name, spec in (fact.get("fields") or {}).items():
+            field_type = spec.get("type") if isinstance(spec, dict) else None
+            if field_type == "flag":
+                values.append(f"{field_name}: true")
+            elif field_type == "choice":
+                choices = spec.get("choices") or {}
+                values.append(f"{field_name}: {next(iter(choices), 'x')}")
+            elif field_type == "number":
+                values.append(f"{field_name}: 1")
+        lines.append(f"{name}:\n  - {{{', '.join(values)}}}")
+    return "\n".join(lines)

@@ -27,7 +27,17 @@ from pramern.scoring.numbers import NumberProblem, parse_number
 from pramern.studio import conditions, edits
 from pramern.studio.editing import edit_draft
 from pramern.studio.edits import Document, EditError
-from pramern.studio.item_forms import AddNodeForm, CodeForm, FactForm, ItemTextsForm, LineForm, MoveForm, NodeForm
+from pramern.studio.item_forms import (
+    AddNodeForm,
+    CodeForm,
+    FactForm,
+    ItemTextsForm,
+    LineForm,
+    LineTestForm,
+    MoveForm,
+    NodeForm,
+    records_example,
+)
 from pramern.studio.item_page import (
     ItemPage,
     item_facts,
@@ -145,10 +155,89 @@ def line_edit(request: HttpRequest, pk: int, code: str, line: str | None = None)
         initial = LineForm.initial_for(current) if current is not None else _new_line_initial(page)
         form = LineForm(initial=initial, **options)
         form.check = _check_of(initial, page)
+    return render(request, "studio/item/line.html", _line_context(draft, page, line, form, error))
+
+
+def _line_context(
+    draft: FrameworkDraft,
+    page: ItemPage,
+    line: str | None,
+    form: LineForm,
+    error: UserError | None,
+    bound: LineTestForm | None = None,
+) -> dict[str, Any]:
+    """What ``studio/item/line.html`` shows: the line's form and, for a saved line, its tests as
+    forms with each one's result (``bound``: a refused case form, shown as typed)."""
     context = {"draft": draft, "page": page, "form": form, "line": line, "error": error}
-    context["row"] = next((row for row in page.lines if row.id == line), None)
+    row = next((row for row in page.lines if row.id == line), None)
+    context["row"] = row
     context["shapes"] = {name: conditions.shapes_for(fact) for name, fact in page.facts.items()}
-    return render(request, "studio/item/line.html", context)
+    if row is not None:
+        context["cases"] = _case_rows(page, row, bound)
+        rounds = [r for r in page.document.get("rounds") or [] if isinstance(r, dict)]
+        date = str(rounds[0].get("starts") or "2026-10-01") if rounds else "2026-10-01"
+        context["records_example"] = records_example(page.item.get("facts") or {}, date)
+    return context
+
+
+def _case_rows(page: ItemPage, row: Any, bound: LineTestForm | None) -> list[dict[str, Any]]:
+    options = {"rounds": page.round_codes, "line_round": row.round}
+    out = []
+    for index, case in enumerate(edits.line_tests(page.document, page.code, row.id)):
+        key = str(index)
+        form = bound if bound is not None and bound.key == key else None
+        form = form or LineTestForm(initial=LineTestForm.initial_for(case), key=key, **options)
+        label = f"tests[{index}]"
+        result = next((t for t in row.tests if t.name == label or t.name.startswith(f"{label} (")), None)
+        out.append({"index": key, "form": form, "result": result})
+    new = bound if bound is not None and bound.key == "new" else LineTestForm(key="new", **options)
+    out.append({"index": "", "form": new, "result": None})
+    return out
+
+
+@login_required
+@require_POST
+def line_test(request: HttpRequest, pk: int, code: str, line: str) -> HttpResponse:
+    """Add (``index`` blank), edit or remove (``action=remove``) one of a line's example cases."""
+    draft = _draft(request, pk)
+    page = _page(draft, code)
+    row = next((row for row in page.lines if row.id == line), None)
+    if row is None:
+        raise Http404("No such line")
+    raw = request.POST.get("index", "")
+    index = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 6 else None
+    names = {"code": code, "line": line, "index": index}
+    if request.POST.get("action") == "remove" and index is not None:
+        summary = _("%(code)s: line %(line)s: remove test %(index)s") % names
+        error = _save(request, draft, summary, lambda doc: edits.remove_line_test(doc, code, line, index))
+        if error is not None:
+            messages.error(request, error.message)
+        return redirect(_line_url(draft, code, line))
+    form = LineTestForm(
+        request.POST, rounds=page.round_codes, line_round=row.round, key=str(index) if index is not None else "new"
+    )
+    error = None
+    if form.is_valid():
+        case = form.case()
+        if index is None:
+            summary = _("%(code)s: line %(line)s: add a test") % names
+            error = _save(request, draft, summary, lambda doc: edits.add_line_test(doc, code, line, case))
+        else:
+            summary = _("%(code)s: line %(line)s: edit test %(index)s") % names
+            error = _save(request, draft, summary, lambda doc: edits.update_line_test(doc, code, line, index, case))
+        if error is None:
+            return redirect(_line_url(draft, code, line))
+        form.add_error(None, error.message)
+    current = row.data
+    line_form = LineForm(
+        initial=LineForm.initial_for(current), rounds=page.round_codes, facts=page.facts, item_points=page.item_points
+    )
+    context = _line_context(draft, page, line, line_form, None, bound=form)
+    return render(request, "studio/item/line.html", context, status=400)
+
+
+def _line_url(draft: FrameworkDraft, code: str, line: str) -> str:
+    return reverse("studio:line", args=[draft.pk, code, line]) + "#line-tests-title"
 
 
 def _new_line_initial(page: ItemPage) -> dict[str, Any]:

@@ -47,3 +47,8 @@ urlpatterns += [
 from pramern.studio import dryrun_views  # noqa: E402
 
 urlpatterns += [path("studio/dry-run/", dryrun_views.dry_run_page, name="dry_run")]
+
+# issue 10, the line-test editor: a line's example cases added, edited and removed in the browser
+urlpatterns += [
+    path("studio/d/<int:pk>/items/<str:code>/lines/<str:line>/tests/", item_views.line_test, name="line_test"),
+]

@@ -411,3 +411,50 @@ def test_renaming_a_fact_renames_it_in_the_line_tests_too(doc):
         assert all("checks" in case["records"] for case in line["tests"] if case.get("records"))
     compiled = valid(renamed)  # the line tests still run and pass
     assert compiled.items_by_code["1.1.2"].lines[0].id == "first"
+
+
+# --------------------------------------------------------------------------- line tests (example cases)
+
+
+def test_a_line_test_is_added_edited_and_removed_with_only_it_changed(doc):
+    line = "second-presented"
+    before = edits.line_tests(doc, "1.1.2", line)
+    case = {"expect": "0.50", "records": {"followups": []}, "name": " none ", "round": "", "sections": []}
+    added = edits.add_line_test(doc, "1.1.2", line, case)
+    assert edits.line_tests(added, "1.1.2", line) == [
+        *before,
+        {"name": "none", "records": {"followups": []}, "expect": 0.5},
+    ]
+    assert edits.line_tests(doc, "1.1.2", line) == before  # the input is not changed
+    parse_framework(dump_framework(added), "x.yaml")  # still a valid framework; the new case fails, not refuses
+    assert len(changed_lines(doc, added)) == 4
+
+    edited = edits.update_line_test(added, "1.1.2", line, 0, {"expect": 1, "staff_count": "12", "round": "R6"})
+    assert edits.line_tests(edited, "1.1.2", line)[0] == {"round": "R6", "staff_count": 12, "expect": 1}
+    assert edits.line_tests(edited, "1.1.2", line)[1:] == edits.line_tests(added, "1.1.2", line)[1:]
+
+    removed = edits.remove_line_test(added, "1.1.2", line, len(before))
+    assert removed == doc
+    emptied = edits.set_line_tests(doc, "1.1.2", line, [])
+    assert "tests" not in edits.find_line(emptied, "1.1.2", line)
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ({"records": {}}, "คะแนนที่คาดว่าจะได้"),
+        ({"expect": "half"}, "ต้องเป็นตัวเลข ไม่ใช่ half"),
+        ({"expect": 0, "when": "x"}, "กำหนด when ให้กรณีทดสอบ"),
+        ({"expect": 0, "staff_count": "-3"}, "ตั้งแต่ 0 ขึ้นไป ไม่ใช่ -3"),
+    ],
+)
+def test_a_bad_line_test_is_refused(doc, case, message):
+    with pytest.raises(EditError, match=message):
+        edits.add_line_test(doc, "1.1.2", "second-presented", case)
+
+
+def test_an_unknown_line_test_or_line_is_refused(doc):
+    with pytest.raises(EditError, match="ไม่มีกรณีทดสอบที่ 9"):
+        edits.remove_line_test(doc, "1.1.2", "second-presented", 9)
+    with pytest.raises(EditError, match="nope"):
+        edits.add_line_test(doc, "1.1.2", "nope", {"expect": 0})
