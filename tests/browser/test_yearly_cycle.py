@@ -4,23 +4,20 @@ fact, a line and a line test, sees the validation pass and the dry run's per-lin
 publishes; the administrator opens the new year for three units; an officer records work and the
 score follows the new rules; the guideline PDF lists the new item.
 
-The studio has no form for line tests, so that one step goes the way the studio offers for
-anything else: download the draft's YAML, edit it, upload it (as version 1; the clone was the
-working copy, version 0)."""
+The line tests are edited on the line pages: the changed line's example is corrected and the
+new line gets two cases, each typed into its form with its records as YAML."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 import subprocess
-from typing import Any
 
 import pytest
 
 from pramern.assessments.models import Assessment
 from pramern.frameworks.models import Framework
 from pramern.organizations.models import Role
-from pramern.scoring.yamlio import dump_framework, load_text
 from pramern.studio.dryrun import EXAMPLES
 from pramern.studio.models import FrameworkDraft
 from tests.browser.steps import log_in, log_out
@@ -47,7 +44,7 @@ def test_the_yearly_cycle_from_the_studio_to_the_guideline(page, live_server, wo
     page.click("header a[href='/studio/']")
     page.fill("#id_clone-fiscal_year", "2570")
     page.fill("#id_clone-code", "oae-2570")
-    page.fill("#id_clone-version", "0")  # the working copy; the file re-uploaded below is version 1
+    page.fill("#id_clone-version", "1")
     page.click("#start-clone button.primary")
     page.wait_for_url(re.compile(r"/studio/d/\d+/$"))
     draft = FrameworkDraft.objects.get()
@@ -107,34 +104,33 @@ def test_the_yearly_cycle_from_the_studio_to_the_guideline(page, live_server, wo
     assert expected in page.locator("#line-first").inner_text()
     assert "ผ่าน 180 ไม่ผ่าน 1" in page.locator("#validation p.error").inner_text()  # the failing tests, not "0 problems"
 
-    # line tests: the draft's YAML is downloaded, edited (the changed line's example, the new
-    # line's tests) and uploaded as version 1
+    # line tests, on the line pages: the changed line's example is corrected ...
+    page.goto(f"{studio}/items/1.1.2/lines/first/")
+    page.fill("#id_case0_name", "one follow-up, presented")
+    page.fill("#id_case0_records", 'followups:\n  - {date: "2026-10-02", presented_to_director: true}\n')
+    page.fill("#id_case0_expect", "0.5")
+    page.click("#case-0 button[name=action][value=save]")
+    page.wait_for_url(re.compile(r"/lines/first/"))
+    assert "✓ tests[0] (one follow-up, presented)" in page.locator("#case-0").inner_text()
+    # ... and the new line gets two cases: one just earning it, one just missing it
+    page.goto(f"{studio}/items/1.1.5/lines/reviewed/")
+    page.click("#case-new details summary")
+    assert "risk_reviews:" in page.locator("#case-new details pre").inner_text()  # the hint names the item's fact
+    page.fill("#id_casenew_name", "one review")
+    page.fill("#id_casenew_records", 'risk_reviews:\n  - {date: "2026-11-01"}\n')
+    page.fill("#id_casenew_expect", "0.5")
+    page.click("#case-new button[name=action][value=save]")
+    page.wait_for_url(re.compile(r"/lines/reviewed/"))
+    page.fill("#id_casenew_name", "none")
+    page.fill("#id_casenew_expect", "0")
+    page.click("#case-new button[name=action][value=save]")
+    page.wait_for_url(re.compile(r"/lines/reviewed/"))
+    assert page.locator("#line-tests-title").inner_text().endswith("2/2")
     page.goto(f"{studio}/")
-    with page.expect_download() as download:
-        page.click("p.actions a[href$='.yaml']")
-    document = load_text(download.value.path().read_text(encoding="utf-8"), "draft.yaml")
-    document["version"] = "1"
-    _item(document, "1.1.2")["lines"][0]["tests"][0] = {
-        "name": "one follow-up, presented",
-        "records": {"followups": [{"date": "2026-10-02", "presented_to_director": True}]},
-        "expect": 0.5,
-    }
-    _item(document, "1.1.5")["lines"][0]["tests"] = [
-        {"name": "one review", "records": {"risk_reviews": [{"date": "2026-11-01"}]}, "expect": 0.5},
-        {"name": "none", "records": {}, "expect": 0},
-    ]
-    edited = tmp_path / "oae-2570-1.yaml"
-    edited.write_text(dump_framework(document), encoding="utf-8")
-    page.goto(f"{url}/studio/")
-    page.set_input_files("#id_upload-file", str(edited))
-    page.click("#start-upload button.primary")
-    page.wait_for_url(re.compile(r"/studio/d/\d+/$"))
-    final = FrameworkDraft.objects.get(version="1")
     check = page.locator("#check.ok")
     assert "ไม่พบปัญหา" in check.inner_text()
     assert "ไม่ผ่าน 0" in check.inner_text()  # every line test passes, the two new ones too
-    page.goto(f"{url}/studio/d/{final.pk}/items/1.1.5/lines/reviewed/")
-    assert page.locator("#line-tests-title").inner_text().endswith("2/2")
+    final = FrameworkDraft.objects.get()
 
     # dry run against FY2567's assessments, from the draft page: per-line counts
     page.goto(f"{url}/studio/d/{final.pk}/")
@@ -204,14 +200,3 @@ def test_the_yearly_cycle_from_the_studio_to_the_guideline(page, live_server, wo
     raw = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     # the title column is narrow: the title wraps between words, each word intact (no ำ lost)
     assert f"1.1.5 {NEW_TITLE}0.5 คะแนน" in raw.replace("\n", "")
-
-
-def _items(node: dict[str, Any]) -> list[dict[str, Any]]:
-    out = []
-    for child in node.get("dimensions", []) + node.get("items", []):
-        out.extend(_items(child) if "items" in child else [child])
-    return out
-
-
-def _item(document: dict[str, Any], code: str) -> dict[str, Any]:
-    return next(item for item in _items(document) if item["code"] == code)
