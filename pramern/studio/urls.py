@@ -17,8 +17,8 @@ urlpatterns = [
     path("studio/d/<int:pk>/guideline.pdf", views.guideline, {"fmt": "pdf"}, name="guideline-pdf"),
     path("studio/d/<int:pk>/guideline.docx", views.guideline, {"fmt": "docx"}, name="guideline-docx"),
     path("studio/d/<int:pk>/publish/", views.publish, name="publish"),
-    path("studio/f/<str:code>/<str:version>/patch/", views.patch, name="patch"),
-    path("studio/f/<str:code>/<str:version>/patch/draft/", views.start_patch, name="start-patch"),
+    path("studio/f/<code:code>/<code:version>/patch/", views.patch, name="patch"),
+    path("studio/f/<code:code>/<code:version>/patch/draft/", views.start_patch, name="start-patch"),
     # the item editor's pages follow (pramern.studio.edits), then the dry run's
 ]
 
@@ -31,16 +31,16 @@ urlpatterns += [
     path("studio/d/<int:pk>/tree/move/", item_views.tree_move, name="tree_move"),
     path("studio/d/<int:pk>/tree/remove/", item_views.tree_remove, name="tree_remove"),
     path("studio/d/<int:pk>/tree/renumber/", item_views.tree_renumber, name="tree_renumber"),
-    path("studio/d/<int:pk>/tree/<str:code>/", item_views.node, name="node"),
-    path("studio/d/<int:pk>/items/<str:code>/", item_views.item, name="item"),
-    path("studio/d/<int:pk>/items/<str:code>/check/", item_views.check_condition, name="check_condition"),
-    path("studio/d/<int:pk>/items/<str:code>/lines/new/", item_views.line_edit, name="line_new"),
-    path("studio/d/<int:pk>/items/<str:code>/lines/<str:line>/", item_views.line_edit, name="line"),
-    path("studio/d/<int:pk>/items/<str:code>/lines/<str:line>/remove/", item_views.line_remove, name="line_remove"),
-    path("studio/d/<int:pk>/items/<str:code>/lines/<str:line>/move/", item_views.line_move, name="line_move"),
-    path("studio/d/<int:pk>/items/<str:code>/facts/new/", item_views.fact_edit, name="fact_new"),
-    path("studio/d/<int:pk>/items/<str:code>/facts/<str:name>/", item_views.fact_edit, name="fact"),
-    path("studio/d/<int:pk>/items/<str:code>/facts/<str:name>/remove/", item_views.fact_remove, name="fact_remove"),
+    path("studio/d/<int:pk>/tree/<code:code>/", item_views.node, name="node"),
+    path("studio/d/<int:pk>/items/<code:code>/", item_views.item, name="item"),
+    path("studio/d/<int:pk>/items/<code:code>/check/", item_views.check_condition, name="check_condition"),
+    path("studio/d/<int:pk>/items/<code:code>/lines/new/", item_views.line_edit, name="line_new"),
+    path("studio/d/<int:pk>/items/<code:code>/lines/<code:line>/", item_views.line_edit, name="line"),
+    path("studio/d/<int:pk>/items/<code:code>/lines/<code:line>/remove/", item_views.line_remove, name="line_remove"),
+    path("studio/d/<int:pk>/items/<code:code>/lines/<code:line>/move/", item_views.line_move, name="line_move"),
+    path("studio/d/<int:pk>/items/<code:code>/facts/new/", item_views.fact_edit, name="fact_new"),
+    path("studio/d/<int:pk>/items/<code:code>/facts/<code:name>/", item_views.fact_edit, name="fact"),
+    path("studio/d/<int:pk>/items/<code:code>/facts/<code:name>/remove/", item_views.fact_remove, name="fact_remove"),
 ]
 
 # issue 10, dry run: a draft scored against an installed framework's assessments
@@ -50,5 +50,5 @@ urlpatterns += [path("studio/dry-run/", dryrun_views.dry_run_page, name="dry_run
 
 # issue 10, the line-test editor: a line's example cases added, edited and removed in the browser
 urlpatterns += [
-    path("studio/d/<int:pk>/items/<str:code>/lines/<str:line>/tests/", item_views.line_test, name="line_test"),
+    path("studio/d/<int:pk>/items/<code:code>/lines/<code:line>/tests/", item_views.line_test, name="line_test"),
 ]
