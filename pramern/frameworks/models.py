@@ -11,7 +11,6 @@ import re
 
 from django.db import models
 from django.db.models import Q, Subquery
-from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -26,13 +25,6 @@ class FrameworkQuerySet(models.QuerySet["Framework"]):
         """Frameworks for the home page: the latest fiscal year (code) and version first, without
         their ~185 KB source (``compiled()`` reads it once per process, on first use)."""
         return self.defer("source").order_by("-code", "-version")
-
-    def current_or_404(self) -> Framework:
-        """The newest framework (the year the office-wide pages show), or 404 when none is installed."""
-        framework = self.newest_first().first()
-        if framework is None:
-            raise Http404("No framework installed")
-        return framework
 
     def opened(self) -> FrameworkQuerySet:
         """Frameworks opened for at least one unit (an assessment pins them): the years that
