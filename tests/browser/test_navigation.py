@@ -8,7 +8,7 @@ import re
 import pytest
 
 from pramern.reports.scorecards import refresh
-from tests.browser.steps import log_in
+from tests.browser.steps import log_in, open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,16 +28,20 @@ def test_the_header_links_are_visible_and_clickable(page, live_server, world, pe
     header = page.locator("header.site").bounding_box()
     assert header is not None and header["height"] >= 40 and header["width"] >= width - 20
     for label, path in NAV[persona].items():
+        open_menu(page)
         page.locator("header.site nav").get_by_role("link", name=label, exact=True).click()
         page.wait_for_url(re.compile(re.escape(path) + "$"))
+    open_menu(page)
     page.locator("header.site").get_by_role("button", name="ออกจากระบบ").click()
     page.wait_for_url(re.compile(r"/login/|/$"))
 
 
 def test_the_language_switch_in_the_header_works(page, live_server, world):
     log_in(page, live_server, "alice")
+    open_menu(page)
     with page.expect_navigation():
         page.select_option("header.site #language", "en")
+    open_menu(page)
     assert page.locator("header.site").get_by_role("button", name="Log out").is_visible()
 
 

@@ -1,0 +1,68 @@
+"""On a phone the header is one short row with a menu button; tables read as cards; Thai lines
+break between words; progress bars are not clipped. On a desktop the menu is the row of links."""
+
+from __future__ import annotations
+
+import pytest
+
+from pramern.reports.scorecards import refresh
+from tests.browser.steps import log_in
+from tests.factories import open_rounds
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_phone_header_is_one_row_with_a_menu_button(page, live_server, world):
+    log_in(page, live_server, "eve")
+    header = page.locator("header.site")
+    assert header.bounding_box()["height"] <= 64
+    queue_link = header.get_by_role("link", name="รายการรอตรวจ", exact=True)
+    assert not queue_link.is_visible()
+    menu = header.locator("summary", has_text="เมนู")
+    menu.click()
+    assert queue_link.is_visible()
+    page.keyboard.press("Escape")
+    assert not queue_link.is_visible()
+    assert menu.evaluate("element => element === document.activeElement")
+    menu.focus()
+    page.keyboard.press("Enter")  # a keyboard opens it too
+    queue_link.click()
+    page.wait_for_url("**/review/")
+
+
+def test_the_phone_menu_works_without_javascript(browser, live_server, world):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="th-TH", java_script_enabled=False)
+    page = context.new_page()
+    try:
+        log_in(page, live_server, "eve")
+        link = page.locator("header.site").get_by_role("link", name="รายการรอตรวจ", exact=True)
+        assert not link.is_visible()
+        page.locator("header.site summary").click()
+        assert link.is_visible()
+    finally:
+        context.close()
+
+
+def test_the_desktop_header_shows_its_links_without_a_menu_button(desktop_page, live_server, world):
+    log_in(desktop_page, live_server, "eve")
+    header = desktop_page.locator("header.site")
+    assert not header.locator("summary").is_visible()
+    assert header.get_by_role("link", name="รายการรอตรวจ", exact=True).is_visible()
+    assert header.bounding_box()["height"] <= 64
+
+
+def test_tables_become_labelled_cards_on_a_phone(page, live_server, world):
+    open_rounds(world.framework)
+    refresh(world.a)
+    refresh(world.b)
+    log_in(page, live_server, "xena")
+    page.goto(f"{live_server.url}/dashboard/")
+    table = page.locator("#table-heatmap")
+    assert "cards" in table.get_attribute("class")
+    assert table.locator("tbody tr").first.evaluate("row => getComputedStyle(row).display") == "block"
+    labels = table.locator("tbody tr").first.locator("td[data-label]")
+    assert labels.count() >= 2
+    first_label = labels.first.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert labels.first.get_attribute("data-label") in first_label
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
