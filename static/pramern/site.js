@@ -30,9 +30,11 @@
     });
   });
 
-  /* issue 11: tables become cards on phones. Each cell gets its column's heading as data-label
-   * (the stylesheet shows it before the value); tables that label their own cells (table.lines)
-   * or ask to stay tables (data-keep-table) are left alone. */
+  /* issue 11: tables too wide for a phone become cards. Each cell gets its column's heading as
+   * data-label (the stylesheet shows it before the value); a table that fits the screen stays a
+   * table; tables that label their own cells (table.lines) or ask to stay tables
+   * (data-keep-table, then scrolled with the keyboard too) are left alone. */
+  const phone = window.matchMedia("(max-width: 40rem)");
   function headings(table) {
     let row = table.tHead ? table.tHead.rows[table.tHead.rows.length - 1] : null;
     if (!row) {
@@ -48,7 +50,6 @@
     return { row: row, labels: labels };
   }
   function labelTable(table) {
-    if (table.matches(".lines, [data-keep-table]")) return;
     const found = headings(table);
     Array.from(table.rows).forEach(function (row) {
       if (found === null || row === found.row || row.parentElement === table.tHead) return;
@@ -61,15 +62,30 @@
         column += cell.colSpan;
       });
     });
-    table.classList.add("cards");
   }
-  function makeCards(root) {
+  function fit(table) {
+    if (table.matches(".lines")) return;
+    table.classList.remove("cards");
+    if (!phone.matches) return;
+    const overflows = table.scrollWidth > table.clientWidth + 1;
+    if (table.matches("[data-keep-table]")) {
+      if (overflows) table.setAttribute("tabindex", "0");
+      return;
+    }
+    if (overflows) {
+      labelTable(table);
+      table.classList.add("cards");
+    }
+  }
+  function fitTables(root) {
     const inside = root.closest("table");
-    if (inside) labelTable(inside);
-    root.querySelectorAll("table").forEach(labelTable);
+    if (inside) fit(inside);
+    root.querySelectorAll("table").forEach(fit);
   }
-  makeCards(document.documentElement);
+  fitTables(document.documentElement);
+  if (document.fonts) document.fonts.ready.then(function () { fitTables(document.documentElement); });
+  phone.addEventListener("change", function () { fitTables(document.documentElement); });
   document.addEventListener("htmx:load", function (event) {
-    if (event.target instanceof Element) makeCards(event.target);
+    if (event.target instanceof Element) fitTables(event.target);
   });
 })();

@@ -7,6 +7,7 @@ import pytest
 
 from pramern.reports.scorecards import refresh
 from tests.browser.steps import log_in
+from tests.browser.thai_lines import mid_word_breaks
 from tests.factories import open_rounds
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -66,3 +67,48 @@ def test_tables_become_labelled_cards_on_a_phone(page, live_server, world):
     assert labels.first.get_attribute("data-label") in first_label
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
+
+
+def test_a_table_that_fits_a_phone_stays_a_table(page, live_server, world):
+    open_rounds(world.framework)
+    refresh(world.a)
+    log_in(page, live_server, "xena")
+    page.goto(f"{live_server.url}/dashboard/")
+    page.wait_for_load_state("networkidle")
+    tables = page.locator("main table")
+    kinds = tables.evaluate_all("all => all.map(t => [t.classList.contains('cards'), t.rows[0].cells.length])")
+    assert [True for cards, _ in kinds if cards], "the wide tables are cards"
+    assert [True for cards, columns in kinds if not cards and columns <= 2], "two-column tables stay tables"
+
+
+LONG_THAI_PAGES = {
+    "alice": ["/a/{a}/", "/a/{a}/items/2.1/", "/a/{a}/submit/R6/"],
+    "eve": ["/review/a/{a}/R12/", "/review/a/{a}/R12/items/2.1/"],
+    "xena": ["/dashboard/"],
+}
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+@pytest.mark.parametrize("persona", sorted(LONG_THAI_PAGES))
+def test_thai_lines_break_only_between_words(page, live_server, world, persona, width):
+    open_rounds(world.framework)
+    refresh(world.a)
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, live_server, persona)
+    found = {}
+    for path in LONG_THAI_PAGES[persona]:
+        page.goto(live_server.url + path.format(a=world.a.pk))
+        page.wait_for_load_state("networkidle")
+        page.evaluate("document.fonts.ready.then(() => true)")
+        if broken := mid_word_breaks(page):
+            found[path] = broken
+    assert found == {}
+
+
+def test_the_measure_sees_a_word_broken_in_two(page, live_server, world):
+    log_in(page, live_server, "alice")
+    page.goto(f"{live_server.url}/a/{world.a.pk}/items/2.1/")
+    assert mid_word_breaks(page, "h1") == []
+    # a narrow heading told to break anywhere: the measure must catch it
+    page.evaluate("() => { const h = document.querySelector('h1'); h.style.overflowWrap = 'anywhere'; h.style.wordBreak = 'break-all'; h.style.width = '7.3em'; }")
+    assert mid_word_breaks(page, "h1") != []
