@@ -80,7 +80,7 @@ class FiscalYear:
     def label(self) -> str:
         if self.key == str(self.number):
             return year_label(self.number)
-        return f"{year_label(self.number)} ({self.framework})"
+        return f"{year_label(self.number)} ({gettext('version %(version)s') % {'version': self.framework.version}})"
 
     @property
     def bounds(self) -> tuple[dt.date, dt.date]:

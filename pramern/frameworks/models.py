@@ -95,6 +95,15 @@ class Framework(models.Model):
         Buddhist-era year; the code and version when the code holds none."""
         return year_label(self.code, self.version)
 
+    @property
+    def label(self) -> str:
+        """How pages name this framework to people: its fiscal year and version ("ปี 2567
+        ฉบับที่ 1", "FY2567, version 1"), or its title when the code holds no year; never the
+        internal ``code@version``."""
+        found = _BE_YEAR.search(self.code)
+        name = gettext("FY%(year)s") % {"year": found.group(1)} if found else self.title
+        return gettext("%(name)s, version %(version)s") % {"name": name, "version": self.version}
+
     def compiled(self) -> CompiledFramework:
         """The engine's view of this framework, parsed once per content and kept by its hash.
 

@@ -36,8 +36,9 @@ def framework_detail(request: HttpRequest, code: str, version: str) -> HttpRespo
     # Links to compare with every other installed framework, the earlier one on the left.
     here = (framework.code, framework.version)
     others = [
-        ("@".join(key), reverse("frameworks:compare", args=[*min(key, here), *max(key, here)]))
-        for key in Framework.objects.newest_first().exclude(pk=framework.pk).values_list("code", "version")
+        (other.label, reverse("frameworks:compare", args=[*min(key, here), *max(key, here)]))
+        for other in Framework.objects.newest_first().exclude(pk=framework.pk).defer("source")
+        for key in [(other.code, other.version)]
     ]
     return render(
         request,

@@ -11,10 +11,10 @@ from pramern.ui.text import english
 
 class Unit(models.Model):
     class Kind(models.TextChoices):
-        BUREAU = "bureau", _("bureau (สำนัก)")
-        CENTRE = "centre", _("centre (ศูนย์)")
-        DIVISION = "division", _("division (กอง)")
-        REGIONAL = "regional", _("regional office (สศท.)")
+        BUREAU = "bureau", _("bureau")
+        CENTRE = "centre", _("centre")
+        DIVISION = "division", _("division")
+        REGIONAL = "regional", _("regional office")
         OTHER = "other", _("other unit")
 
     code = models.SlugField(_("code"), max_length=40, unique=True)

@@ -15,6 +15,7 @@ from django.db.models import Count, Sum
 from pramern.assessments.models import Assessment, Evidence, Record
 from pramern.reports.exporters import csv_text
 from pramern.review.models import Verdict
+from pramern.thaidates import thai_date
 
 MANIFEST_HEADERS = ["ข้อ", "รหัสรายการ", "วันที่", "ข้อมูล", "ชื่อเรื่อง", "หลักฐาน", "ไฟล์ในชุดนี้/ลิงก์", "ผลการตรวจ", "เหตุผล"]
 
@@ -53,7 +54,10 @@ def build_evidence_zip(
 ) -> int:
     """Write the ZIP to ``stream`` (files streamed from storage in chunks); return the file count.
     Verdicts of records dated after ``verdicts_until`` are left out (``verdicts_visible_until``)."""
-    cutoff = assessment.framework.compiled().round(round_code).cutoff
+    compiled = assessment.framework.compiled()
+    cutoff = compiled.round(round_code).cutoff
+    # people read the manifest: a fact's Thai label, not its key ("followups")
+    fact_labels = {(item.code, name): fact.label.th for item in compiled.items for name, fact in item.facts.items()}
     records = list(Record.objects.filter(assessment=assessment, date__lte=cutoff).order_by("item_code", "date", "id"))
     verdicts = {
         v.record_id: v for v in Verdict.objects.filter(record__in=[r for r in records if r.date <= verdicts_until])
@@ -86,7 +90,8 @@ def build_evidence_zip(
                         written[evidence.pk] = path
                         files += 1
                     where = written[evidence.pk]
-                cells = [record.item_code, record.pk, record.date.isoformat(), record.fact, record.title, name, where,
+                fact = fact_labels.get((record.item_code, record.fact), record.fact)
+                cells = [record.item_code, record.pk, thai_date(record.date), fact, record.title, name, where,
                          status, reason]  # fmt: skip
                 writer.writerow([csv_text(cell) for cell in cells])
             if progress is not None and records:

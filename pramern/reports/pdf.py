@@ -186,7 +186,7 @@ def unit_scorecard_context(assessment: Assessment, *, verified_rounds: Collectio
         **base_context(f"{ORGANIZATION} · {unit.name_th}", title=f"ผลการประเมิน {unit.name_th}"),
         "organization": ORGANIZATION,
         "framework_title": compiled.title.th,
-        "framework_key": f"{framework.code}@{framework.version}",
+        "framework_key": framework.label,  # people read the year and version, not the code
         "unit": unit,
         "rounds": _round_columns(compiled, rows),
         "dimensions": _dimension_tables(compiled, rows),
@@ -282,7 +282,7 @@ def consolidated_context(
         **base_context(f"{ORGANIZATION} · ผลการประเมิน {chosen.title.th}", title=f"ผลการประเมิน {chosen.title.th}"),
         "organization": ORGANIZATION,
         "framework_title": compiled.title.th,
-        "framework_key": f"{framework.code}@{framework.version}",
+        "framework_key": framework.label,  # people read the year and version, not the code
         "round_title": chosen.title.th,
         "total_points": compiled.total_points,
         "units": units,

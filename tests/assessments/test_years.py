@@ -89,7 +89,7 @@ def test_two_versions_of_one_year_are_told_apart_by_their_key(world):
     found = years.fiscal_years()
     assert [(y.key, y.framework) for y in found] == [("2567", patched), ("oae-2567@1", world.framework)]
     with translation.override("th"):
-        assert found[1].label == "ปีงบประมาณ 2567 (oae-2567@1)"
+        assert found[1].label == "ปีงบประมาณ 2567 (ฉบับที่ 1)"
     assert years.chosen_year(request("year=oae-2567@1")).framework == world.framework
     assert years.chosen_year(request("year=2567")).framework == patched
 

@@ -110,5 +110,31 @@ def test_the_measure_sees_a_word_broken_in_two(page, live_server, world):
     page.goto(f"{live_server.url}/a/{world.a.pk}/items/2.1/")
     assert mid_word_breaks(page, "h1") == []
     # a narrow heading told to break anywhere: the measure must catch it
-    page.evaluate("() => { const h = document.querySelector('h1'); h.style.overflowWrap = 'anywhere'; h.style.wordBreak = 'break-all'; h.style.width = '7.3em'; }")
+    page.evaluate(
+        "() => { const h = document.querySelector('h1'); h.style.overflowWrap = 'anywhere'; h.style.wordBreak = 'break-all'; h.style.width = '7.3em'; }"
+    )
     assert mid_word_breaks(page, "h1") != []
+
+
+CLIPPED = """() => Array.from(document.querySelectorAll("main .meter, main progress")).filter((bar) => {
+  const box = bar.getBoundingClientRect();
+  if (box.width < 48 || box.left < 0 || box.right > window.innerWidth) return true;
+  for (let up = bar.parentElement; up; up = up.parentElement) {
+    const style = getComputedStyle(up);
+    if (style.overflowX === "visible" && style.overflowY === "visible") continue;
+    const frame = up.getBoundingClientRect();
+    if (box.left < frame.left - 1 || box.right > frame.right + 1 || box.top < frame.top - 1 || box.bottom > frame.bottom + 1) return true;
+  }
+  return false;
+}).length"""
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_progress_bars_are_not_clipped(page, live_server, world, width):
+    open_rounds(world.framework)
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, live_server, "alice")
+    page.goto(f"{live_server.url}/a/{world.a.pk}/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("main .meter").count() >= 2
+    assert page.evaluate(CLIPPED) == 0

@@ -43,7 +43,7 @@ def test_the_score_card_gives_thai_back_exactly(tools, scored, tmp_path):
     assert "สำนักวิจัยเศรษฐกิจการเกษตร" in text
     assert ORGANIZATION in text
     assert TITLE_1_2_2 in text
-    assert "oae-2567@1" in text
+    assert "ปี 2567 ฉบับที่ 1" in text  # the framework as people name it, not its code
     assert thai_date(timezone.localdate()) in text
     # framework maximum, then R6 self / verified, R12 self / verified
     assert re.search(r"คะแนนรวมทั้งหมด\s+120\s+1\s+0\s+3\s+0\b", text), text
