@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from pramern.assessments.carryover import CarryPick
 from pramern.assessments.carryover_page import CarryRow
 from pramern.assessments.opening import OpeningPlan, ScheduleDates
+from pramern.assessments.services import EvidenceRejected, NewLink, clean_url
 from pramern.frameworks.models import Framework as FrameworkModel
 from pramern.organizations.models import Unit
 from pramern.scoring import format_points
@@ -368,6 +370,54 @@ def months_between(start: dt.date, end: dt.date) -> list[tuple[str, str]]:
         out.append((f"{year:04d}-{month:02d}", thai_month(year, month)))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return out
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name (``<input type=file multiple>``); each is checked by the
+    service, which names every refused file."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = data if isinstance(data, list | tuple) else [data]
+        return [f for f in files if f]
+
+
+class NewEvidenceForm(forms.Form):
+    """The files and links typed with a record, saved with it in one step. The links come before
+    the files in the form: a body stopped at the size limit keeps every field typed before its
+    first file."""
+
+    links = forms.CharField(
+        label=_("Links"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "https://"}),
+        help_text=_("One link per line; a title may follow the link after a space."),
+    )
+    files = MultipleFileField(label=_("Files"), required=False)
+
+    def clean_links(self) -> list[NewLink]:
+        links, problems = [], []
+        for number, line in enumerate(self.cleaned_data["links"].splitlines(), start=1):
+            url, _space, title = line.strip().partition(" ")
+            if not url:
+                continue
+            try:
+                links.append(NewLink(clean_url(url), title.strip()[:300]))
+            except EvidenceRejected as exc:
+                problems.append(_("Line %(line)d (%(url)s): %(reason)s") % {"line": number, "url": url, "reason": exc.message})
+        if problems:
+            raise ValidationError(problems)
+        return links
+
+    def new_evidence(self) -> dict[str, Any]:
+        """What ``services.save_record_with_evidence`` takes from this form."""
+        return {"files": self.cleaned_data["files"], "links": self.cleaned_data["links"]}
 
 
 class FileEvidenceForm(forms.Form):
