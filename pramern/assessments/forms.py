@@ -434,6 +434,18 @@ class AttachEvidenceForm(forms.Form):
     evidence = forms.TypedChoiceField(label=_("Evidence already added"), coerce=int)
 
 
+class ReuseEvidenceForm(forms.Form):
+    """The record a piece of evidence of the library is to support too."""
+
+    record = forms.TypedChoiceField(label=_("Record"), coerce=int, error_messages={"required": _("Choose a record.")})
+
+    def __init__(self, *args: Any, choices: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["record"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(pk, pk) for pk in choices]
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Assessment file (YAML or JSON)"))
 

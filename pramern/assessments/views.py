@@ -32,12 +32,15 @@ from pramern.assessments.forms import (
     OpenYearChoiceForm,
     OpenYearForm,
     RecordForm,
+    ReuseEvidenceForm,
     StaffCountsForm,
     compare_with_saved,
     initial_for,
     record_form_classes,
 )
 from pramern.assessments.item_page import item_page
+from pramern.assessments.library import KINDS as LIBRARY_KINDS
+from pramern.assessments.library import evidence_library, reuse_choice
 from pramern.assessments.models import Assessment, Evidence, Record
 from pramern.assessments.opening import open_year, plan_opening
 from pramern.assessments.rounds import lock_state
@@ -68,6 +71,7 @@ from pramern.review import visibility
 from pramern.review.forms import CommentForm
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.scoring.model import Item
+from pramern.ui.text import bedate
 from pramern.ui.uploads import upload_refusal, upload_rules
 
 
@@ -493,6 +497,8 @@ def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
     if item_code not in assessment.framework.compiled().items_by_code:
         item_code = ""
     back = reverse("workspace:item", args=[pk, item_code]) if item_code else reverse("workspace:home", args=[pk])
+    if request.GET.get("from") == "library":
+        back = reverse("workspace:evidence-library", args=[pk])
     error = None
     if request.method == "POST":
         try:
@@ -505,6 +511,43 @@ def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
     records = evidence.records.order_by("item_code", "date")
     context = {"assessment": assessment, "evidence": evidence, "records": records, "back": back, "error": error}
     return render(request, "assessments/evidence_delete.html", context, status=400 if error else 200)
+
+
+@login_required
+def evidence_library_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every file and link of the assessment and where each is used: the unit's people (who may
+    reuse and delete) and the office-wide roles, read-only; anyone else gets a 404."""
+    assessment = get_assessment_for_user(request, pk)
+    kind = request.GET.get("kind", "")
+    library = evidence_library(assessment, request.user, kind=kind if kind in LIBRARY_KINDS else "")
+    return render(request, "assessments/evidence_library.html", {"library": library, "assessment": assessment})
+
+
+@login_required
+def evidence_reuse(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    """Let a piece of the library support another record: choose the record, save (the unit's own
+    people, while that record may change)."""
+    writing = request.method == "POST"
+    assessment = get_assessment_for_user(request, pk, write=True)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, assessment=assessment)
+    choice = reuse_choice(assessment, evidence)
+    form = ReuseEvidenceForm(request.POST if writing else None, choices=choice.choices)
+    error = None
+    if writing and form.is_valid():
+        record = get_record_for_user(request, assessment, form.cleaned_data["record"])
+        try:
+            attach_evidence(evidence, record, user=request.user)
+        except UserError as exc:
+            error = exc
+        else:
+            messages.success(
+                request,
+                _("%(evidence)s now supports the record of %(date)s, item %(item)s too.")
+                % {"evidence": evidence, "date": bedate(record.date), "item": record.item_code},
+            )
+            return redirect(reverse("workspace:evidence-library", args=[assessment.pk]) + f"#evidence-{evidence.pk}")
+    context = {"assessment": assessment, "choice": choice, "form": form, "error": error}
+    return render(request, "assessments/evidence_reuse.html", context, status=400 if writing else 200)
 
 
 def _serve(evidence: Evidence, *, inline: bool) -> FileResponse:
