@@ -384,7 +384,10 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
         files = data if isinstance(data, list | tuple) else [data]
-        return [f for f in files if f]
+        chosen = [f for f in files if f]
+        if self.required and not chosen:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return chosen
 
 
 class NewEvidenceForm(forms.Form):
@@ -421,7 +424,7 @@ class NewEvidenceForm(forms.Form):
 
 
 class FileEvidenceForm(forms.Form):
-    file = forms.FileField(label=_("File"))
+    file = MultipleFileField(label=_("File"))
     title = forms.CharField(label=_("Title"), max_length=300, required=False)
 
 

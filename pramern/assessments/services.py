@@ -607,10 +607,38 @@ def save_record_with_evidence(
                 add_link_evidence(assessment, link.url, user=user, title=link.title, records=[saved]) for link in links
             ]
     except BaseException:
-        for evidence in stored:  # the rows were rolled back; their files must go too
-            evidence.file.storage.delete(evidence.file.name)
+        _unstore(stored)
         raise
     return RecordWithEvidence(saved, stored, added)
+
+
+def _unstore(stored: Sequence[Evidence]) -> None:
+    """The files of evidence rows a failed transaction rolled back: they must leave storage too."""
+    for evidence in stored:
+        evidence.file.storage.delete(evidence.file.name)
+
+
+def add_files_evidence(
+    assessment: Assessment, uploads: Sequence[UploadedFile], *, user: Any, records: Sequence[Record], title: str = ""
+) -> list[Evidence]:
+    """Several files for the same records at once, all or none: one refused file (named, with the
+    reason) adds none of them. One file is ``add_file_evidence`` itself."""
+    if len(uploads) == 1:
+        return [add_file_evidence(assessment, uploads[0], user=user, records=records, title=title)]
+    problems = _evidence_problems(uploads, [])
+    if problems:
+        raise EvidenceRejected(
+            _("Nothing was saved: a file or link was refused. Choose the files again once corrected."), problems
+        )
+    stored: list[Evidence] = []
+    try:
+        with transaction.atomic():
+            for upload in uploads:
+                stored.append(add_file_evidence(assessment, upload, user=user, records=records, title=title))
+    except BaseException:
+        _unstore(stored)
+        raise
+    return stored
 
 
 def _remove_evidence(evidence: Evidence) -> None:

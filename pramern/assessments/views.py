@@ -49,7 +49,7 @@ from pramern.assessments.services import (
     FormAlreadySaved,
     RecordConflict,
     RecordWithEvidence,
-    add_file_evidence,
+    add_files_evidence,
     add_link_evidence,
     attach_evidence,
     change_staff_counts,
@@ -445,7 +445,7 @@ def evidence_file(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse
         if not form.is_valid():
             raise WorkspaceError(_("Choose a file to upload."))
         data = form.cleaned_data
-        add_file_evidence(assessment, data["file"], user=request.user, records=[record], title=data["title"])
+        add_files_evidence(assessment, data["file"], user=request.user, records=[record], title=data["title"])
 
     return _change_record(request, pk, record_pk, upload)
 

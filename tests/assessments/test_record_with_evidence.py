@@ -281,3 +281,24 @@ def test_a_refused_file_on_the_edit_page_keeps_the_typed_fields(client, world):
     assert 'value="16/03/2567"' in page and 'value="แก้ชื่อแล้ว"' in page
     rec.refresh_from_db()
     assert rec.date == dt.date(2024, 3, 15) and not rec.evidence.exists()
+
+
+def test_several_files_added_to_a_saved_record_are_all_or_nothing(client, world, settings):
+    rec = record(world.a, "1.2.2", "followups", "2024-03-15")
+    client.force_login(world.alice)
+    url = f"/a/{world.a.pk}/records/{rec.pk}/evidence/file/"
+    item = client.get(f"/a/{world.a.pk}/items/1.2.2/").content.decode()
+    assert f'type="file" multiple class="visually-hidden" name="file" id="record-file-{rec.pk}"' in item
+    refused = client.post(
+        url,
+        {"file": [SimpleUploadedFile("ดี.pdf", PDF_BYTES), SimpleUploadedFile("ไม่ดี.exe", b"MZ")]},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "ไฟล์ ไม่ดี.exe: ไม่รับไฟล์ประเภทนี้" in refused
+    assert not Evidence.objects.exists() and stored_files(settings) == []
+    client.post(
+        url,
+        {"file": [SimpleUploadedFile("ดี.pdf", PDF_BYTES), SimpleUploadedFile("ภาพ.png", PNG_BYTES)]},
+        HTTP_HX_REQUEST="true",
+    )
+    assert sorted(e.original_name for e in rec.evidence.all()) == ["ดี.pdf", "ภาพ.png"]
