@@ -413,7 +413,9 @@ class NewEvidenceForm(forms.Form):
             try:
                 links.append(NewLink(clean_url(url), title.strip()[:300]))
             except EvidenceRejected as exc:
-                problems.append(_("Line %(line)d (%(url)s): %(reason)s") % {"line": number, "url": url, "reason": exc.message})
+                problems.append(
+                    _("Line %(line)d (%(url)s): %(reason)s") % {"line": number, "url": url, "reason": exc.message}
+                )
         if problems:
             raise ValidationError(problems)
         return links

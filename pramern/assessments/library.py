@@ -131,4 +131,3 @@ def reuse_choice(assessment: Assessment, evidence: Evidence) -> ReuseChoice:
                 by_item[r.item_code].append(r)
     groups = [(item, by_item[item.code]) for item in framework.items if by_item.get(item.code)]
     return ReuseChoice(evidence=evidence, uses=uses, groups=groups)
-

@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-
-from pramern.assessments.filetypes import ACCEPTED_EXTENSIONS
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+
+from pramern.assessments.filetypes import ACCEPTED_EXTENSIONS
 
 MB = 1024 * 1024
 #: Room in a multipart body beside its file, for the form's other fields and the part headers.
