@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.steps import log_in
+from tests.factories import record
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -117,3 +118,27 @@ def test_a_large_upload_shows_its_progress(page, live_server, world, tmp_path):
     assert form.locator(".upload-percent").inner_text().endswith("%")
     page.locator(".banner.saved").wait_for(timeout=30_000)
     assert "พร้อมไฟล์ 1 ไฟล์" in page.locator(".banner.saved").inner_text()
+
+
+def test_the_edit_page_adds_files_keeps_typing_after_a_refusal_and_confirms(page, live_server, world, tmp_path):
+    rec = record(world.a, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
+    memo = tmp_path / "บันทึกเพิ่มเติม.pdf"
+    memo.write_bytes(PDF)
+    fake = tmp_path / "ปลอม.pdf"  # a PDF by name only: the browser lets it through, the server does not
+    fake.write_bytes(b"MZ\x90\x00 not a pdf")
+    log_in(page, live_server, "alice")
+    page.goto(f"{live_server.url}/a/{world.a.pk}/records/{rec.pk}/edit/")
+    page.fill("#id_followups-title", "ติดตามผลครั้งที่ 1")
+    page.locator("input[type=file]").set_input_files([str(memo), str(fake)])
+    page.click("#record-edit button.primary")
+    refusal = page.locator("#record-edit .evidence-refused")
+    refusal.wait_for()
+    assert "ไฟล์ ปลอม.pdf: ไม่รับไฟล์ประเภทนี้" in refusal.inner_text()
+    assert "โปรดเลือกไฟล์อีกครั้ง" in refusal.inner_text()
+    assert page.input_value("#id_followups-title") == "ติดตามผลครั้งที่ 1"
+
+    page.locator("input[type=file]").set_input_files(str(memo))
+    page.click("#record-edit button.primary")
+    page.wait_for_url(f"**/a/{world.a.pk}/items/1.2.2/#record-{rec.pk}")
+    assert "บันทึกรายการแล้ว พร้อมไฟล์ 1 ไฟล์ และลิงก์ 0 ลิงก์" in page.locator(".messages").inner_text()
+    assert page.locator(f"#record-{rec.pk}").get_by_text("บันทึกเพิ่มเติม.pdf").first.is_visible()
