@@ -17,7 +17,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 @pytest.mark.parametrize("width", [1366, 390])
-def test_officer_adds_a_record_with_two_files_and_a_link_in_one_step(page, live_server, world, tmp_path, width):
+def test_officer_adds_a_record_with_two_files_and_a_link_in_one_step(
+    page, live_server, world, tmp_path, width, assert_accessible
+):
     page.set_viewport_size({"width": width, "height": 900})
     memo, photo = tmp_path / "บันทึกติดตามผล.pdf", tmp_path / "ภาพการประชุม.png"
     memo.write_bytes(PDF)
@@ -33,6 +35,7 @@ def test_officer_adds_a_record_with_two_files_and_a_link_in_one_step(page, live_
     form.locator("input[type=file]").set_input_files([str(memo), str(photo)])
     assert form.locator(".chosen-files li").count() == 2
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing wider than the screen
+    assert_accessible(page, include="#fact-followups form.record-form")
     form.locator("button[type=submit].primary").click()
 
     saved = page.locator(".banner.saved")
@@ -47,11 +50,13 @@ def test_officer_adds_a_record_with_two_files_and_a_link_in_one_step(page, live_
     rows = page.locator("table.library tbody tr")
     assert rows.count() == 3
     assert "ข้อ 1.2.2" in rows.first.inner_text() and "รอบ 12 เดือน" in rows.first.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_accessible(page, include="main")
 
 
 @pytest.mark.parametrize("width", [1366, 390])
 def test_a_wrong_type_or_too_large_file_is_refused_in_the_browser_before_upload(
-    page, live_server, world, tmp_path, width
+    page, live_server, world, tmp_path, width, assert_accessible
 ):
     page.set_viewport_size({"width": width, "height": 900})
     program, good = tmp_path / "โปรแกรม.exe", tmp_path / "รายงาน.pdf"
@@ -77,6 +82,7 @@ def test_a_wrong_type_or_too_large_file_is_refused_in_the_browser_before_upload(
     assert form.locator(".chosen-files li").inner_text().startswith("รายงาน.pdf")
     assert form.locator("input[type=file]").evaluate("input => input.files.length") == 1
     assert posts == []  # nothing was sent
+    assert_accessible(page, include="#fact-followups form.record-form")
 
     # a file dropped on the zone joins the list; the one chosen stays
     page.evaluate(
