@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from pramern.assessments.models import Assessment
+from pramern.assessments.models import Assessment, UnitRound
 from pramern.frameworks.models import Framework
 from pramern.organizations.models import Unit
 from pramern.reports.models import ScoreCard
@@ -101,6 +101,57 @@ def unit_scores(
             row = without_verified(row)
         by_id[card.assessment_id].rounds[card.round_code] = row
     return list(by_id.values())
+
+
+#: How a figure the ranking did not get from the Evaluation Centre is marked, in every report.
+UNVERIFIED_MARK = "*"
+VERIFIED_BASIS_TH = "ตรวจรับรองแล้ว"
+UNVERIFIED_BASIS_TH = "ประเมินตนเอง ยังไม่ผ่านการตรวจรับรอง"
+UNVERIFIED_LEGEND_TH = (
+    "* คะแนนประเมินตนเอง ยังไม่ผ่านการตรวจรับรองของศูนย์ประเมินผล: หน่วยงานจัดลำดับตามคะแนนตรวจรับรอง"
+    "เมื่อรอบนั้นตรวจรับรองแล้ว มิฉะนั้นตามคะแนนประเมินตนเอง"
+)
+
+
+def ranking_basis(row: RoundRow) -> tuple[Decimal, bool]:
+    """(the figure a unit is ranked by, whether it is verified): its verified total once the round
+    is settled (verified or published) and the row carries it (the reader may see it), else its
+    self-assessed total, which reports mark as not verified."""
+    if row.verified_total is not None and row.state in UnitRound.SETTLED:
+        return row.verified_total, True
+    return row.self_total, False
+
+
+@dataclass(frozen=True)
+class RankedScores:
+    """A unit in a round's ranking; ``rank`` None: no score card for the round."""
+
+    scores: UnitScores
+    row: RoundRow | None
+    rank: int | None
+    score: Decimal | None
+    verified_basis: bool
+
+
+def rank_units(scores: list[UnitScores], round_code: str) -> list[RankedScores]:
+    """Units by ``ranking_basis``, highest first (a verified figure before an unverified one of
+    the same value; equal figures share a rank), then units without a card for the round."""
+    scored = []
+    for unit_scores_ in scores:
+        row = unit_scores_.rounds.get(round_code)
+        if row is not None:
+            score, verified = ranking_basis(row)
+            scored.append((unit_scores_, row, score, verified))
+    scored.sort(key=lambda t: (-t[2], not t[3], t[0].unit.code))
+    out = []
+    previous: Decimal | None = None
+    rank = 0
+    for position, (unit_scores_, row, score, verified) in enumerate(scored, start=1):
+        if score != previous:
+            rank, previous = position, score
+        out.append(RankedScores(unit_scores_, row, rank, score, verified))
+    out.extend(RankedScores(s, None, None, None, False) for s in scores if round_code not in s.rounds)
+    return out
 
 
 def explain(item: Item, flags: list[bool], *, language: str = "th", round_index: int | None = None) -> str:
