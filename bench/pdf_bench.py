@@ -79,7 +79,9 @@ def main() -> None:
 
     heard: dict[int, float] = {}
     begin = time.perf_counter()
-    pdf = consolidated_pdf(framework, "R12", progress=lambda percent, _stage: heard.setdefault(percent, time.perf_counter()))
+    pdf = consolidated_pdf(
+        framework, "R12", progress=lambda percent, _stage: heard.setdefault(percent, time.perf_counter())
+    )
     elapsed = time.perf_counter() - begin
     if keep:
         (keep / "consolidated.pdf").write_bytes(pdf)

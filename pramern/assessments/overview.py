@@ -180,9 +180,10 @@ def units_overview(
     year_key: str = "",
     today: dt.date | None = None,
 ) -> Overview:
-    """Every one of ``assessments`` (one framework's, joined with unit and framework) as a row: per round the stage, totals (verified ones only where ``access`` may see
-    them) and deadline. Unknown ``round_code``/``stage``/``sort`` values fall back to the defaults.
-    Six queries, whatever the units."""
+    """Every one of ``assessments`` (one framework's, joined with unit and framework) as a row:
+    per round the stage, totals (verified ones only where ``access`` may see them) and deadline.
+    Unknown ``round_code``/``stage``/``sort``/``kinds`` values fall back to the defaults. Five
+    queries, whatever the units: round schedules, unit rounds, extensions, score cards, records."""
     items = list(assessments)
     kinds = [k for k in kinds or [] if k in Unit.Kind.values]
     if kinds:

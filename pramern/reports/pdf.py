@@ -25,7 +25,6 @@ from pramern.reports.data import (
     UNVERIFIED_LEGEND_TH,
     UNVERIFIED_MARK,
     RoundRow,
-    UnitScores,
     rank_units,
     unit_scores,
     without_verified,

@@ -308,7 +308,9 @@ def test_the_dashboard_links_both_downloads(client, world):
     """Of the fiscal year the dashboard shows (tests/reports/test_years.py: the other years)."""
     client.force_login(world.eve)
     body = client.get("/dashboard/").content.decode()
-    assert 'href="/reports/scores.xlsx?year=2567&amp;round=R12"' in body and 'href="/reports/scores.csv?year=2567"' in body
+    assert (
+        'href="/reports/scores.xlsx?year=2567&amp;round=R12"' in body and 'href="/reports/scores.csv?year=2567"' in body
+    )
 
 
 def test_every_cell_is_in_the_thai_capable_font_and_the_header_is_shaded(scored):

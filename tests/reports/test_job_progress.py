@@ -74,8 +74,12 @@ def test_a_queued_job_names_no_step(client, world):
 def test_the_zip_progress_follows_the_bytes_copied(world):
     small = record(world.a, "1.1.1", "guideline", "2024-03-01")
     large = record(world.a, "1.1.2", "followups", "2024-03-15")
-    add_file_evidence(world.a, SimpleUploadedFile("a.pdf", PDF + b"a" * (1000 - len(PDF))), user=world.alice, records=[small])
-    add_file_evidence(world.a, SimpleUploadedFile("b.pdf", PDF + b"b" * (3000 - len(PDF))), user=world.alice, records=[large])
+    add_file_evidence(
+        world.a, SimpleUploadedFile("a.pdf", PDF + b"a" * (1000 - len(PDF))), user=world.alice, records=[small]
+    )
+    add_file_evidence(
+        world.a, SimpleUploadedFile("b.pdf", PDF + b"b" * (3000 - len(PDF))), user=world.alice, records=[large]
+    )
     heard: list[tuple[int, str]] = []
 
     build_evidence_zip(world.a, "R12", io.BytesIO(), lambda percent, stage: heard.append((percent, stage)))
@@ -88,7 +92,9 @@ def test_a_link_only_round_says_so_on_the_page_and_in_the_zip(client, world, dja
     rec = record(world.a, "1.1.1", "guideline", "2024-03-01")
     other = record(world.a, "1.2.2", "followups", "2024-03-15")
     add_link_evidence(world.a, "https://example.go.th/plan", user=world.alice, title="แผนป้องกันการทุจริต", records=[rec])
-    add_link_evidence(world.a, "https://example.go.th/report", user=world.alice, title="รายงานการติดตาม", records=[other])
+    add_link_evidence(
+        world.a, "https://example.go.th/report", user=world.alice, title="รายงานการติดตาม", records=[other]
+    )
     client.force_login(world.alice)
     page = client.get(f"/a/{world.a.pk}/evidence.zip?round=R12").content.decode()
     assert "หลักฐานของรอบนี้เป็นลิงก์ 2 รายการ ไม่มีไฟล์" in page
