@@ -33,7 +33,7 @@ def published_lower_than_claimed(world):
 
 
 @pytest.mark.parametrize("width", [1366, 390])
-def test_the_executive_sees_every_unit_then_the_verified_ranking(page, live_server, world, width):
+def test_the_executive_sees_every_unit_then_the_verified_ranking(page, live_server, world, width, assert_accessible):
     published_lower_than_claimed(world)
     page.set_viewport_size({"width": width, "height": 900})
     log_in(page, live_server, "xena")
@@ -59,6 +59,7 @@ def test_the_executive_sees_every_unit_then_the_verified_ranking(page, live_serv
         assert page.locator("#table-units thead").is_hidden()
         assert a.locator("td[data-label='ผลการตรวจรับรอง']").bounding_box()["width"] > 300
 
+    assert_accessible(page)
     # filter by state with the counts
     page.click(".stage-counts a:has-text('ประกาศผลแล้ว 1')")
     page.wait_for_load_state()
@@ -79,3 +80,4 @@ def test_the_executive_sees_every_unit_then_the_verified_ranking(page, live_serv
     assert labels == ["ผลการตรวจรับรอง", "ประเมินตนเอง ยังไม่ผ่านการตรวจรับรอง"]
     data = page.evaluate("() => Chart.getChart('chart-ranking').data.datasets.map((d) => d.data)")
     assert data == [[None, 1], [2, None]]
+    assert_accessible(page)
