@@ -184,14 +184,13 @@ def units_overview(
     per round the stage, totals (verified ones only where ``access`` may see them) and deadline.
     Unknown ``round_code``/``stage``/``sort``/``kinds`` values fall back to the defaults. Five
     queries, whatever the units: round schedules, unit rounds, extensions, score cards, records."""
-    items = list(assessments)
+    every = list(assessments)
     kinds = [k for k in kinds or [] if k in Unit.Kind.values]
-    if kinds:
-        items = [a for a in items if a.unit.kind in kinds]
+    if not every:
+        return Overview((), round_code, [], 0, [], "", "unit", STAGES, SORTS, Unit.Kind.choices, kinds, year_key)
+    items = [a for a in every if a.unit.kind in kinds] if kinds else every
     day = today or timezone.localdate()
-    if not items:
-        return Overview((), round_code, [], 0, [], "", "unit", STAGES, SORTS, Unit.Kind.choices, kinds or [], year_key)
-    framework = items[0].framework
+    framework = every[0].framework
     compiled = framework.compiled()
     rounds = compiled.rounds
     ids = [a.pk for a in items]

@@ -151,6 +151,9 @@ def test_sorting_and_filtering(client, world):
     in_progress = client.get("/?round=R6&stage=in_progress").content.decode()
     assert "ศูนย์สารสนเทศการเกษตร" in table(in_progress) and "สำนักวิจัยเศรษฐกิจการเกษตร" not in table(in_progress)
     assert 'aria-current="true">กำลังดำเนินการ 1<' in in_progress
+    # a kind no unit has: no row, but the filters stay (the rounds to choose from)
+    divisions = client.get("/?kind=division").content.decode()
+    assert "ไม่มีหน่วยงานตามเงื่อนไข" in table(divisions) and '<option value="R12"' in divisions
     # values the page does not offer fall back to its defaults
     assert client.get("/?round=R9&stage=x&sort=y&kind=z").status_code == 200
 
