@@ -32,9 +32,26 @@ class RoundRow:
     verified_lines: dict[str, list[bool]]
 
     @classmethod
-    def from_card(cls, card: ScoreCard) -> RoundRow:
+    def from_card(cls, card: ScoreCard, *, items: bool = True) -> RoundRow:
+        """The card as a row; ``items=False``: without the per-item detail (not read from the database)."""
+
         def decimals(values: dict[str, Any]) -> dict[str, Decimal]:
             return {k: Decimal(str(v)) for k, v in values.items()}
+
+        if not items:
+            return cls(
+                round_code=card.round_code,
+                state=card.state,
+                self_total=card.self_total,
+                verified_total=card.verified_total,
+                potential=card.potential,
+                self_dimensions=decimals(card.self_dimensions),
+                verified_dimensions=decimals(card.verified_dimensions),
+                self_items={},
+                verified_items={},
+                self_lines={},
+                verified_lines={},
+            )
 
         return cls(
             round_code=card.round_code,
@@ -80,8 +97,10 @@ def unit_scores(
     kinds: list[str] | None = None,
     region: int | None = None,
     verified_shown: Callable[[str, int], bool] | None = None,
+    items: bool = True,
 ) -> list[UnitScores]:
     """Every unit of a framework with its stored cards, ordered by unit code: two queries.
+    ``items=False`` leaves the per-item detail unread (totals and dimensions only: much less to parse).
 
     ``verified_shown(state, unit_id)`` says whether the reader may see verified scores of a round
     of this unit in that state (``review.visibility.verified_visible_in_state``); rows it refuses
@@ -95,8 +114,11 @@ def unit_scores(
     if region is not None:
         assessments = assessments.filter(unit__region=region)
     by_id = {a.pk: UnitScores(a) for a in assessments}
-    for card in ScoreCard.objects.filter(assessment_id__in=list(by_id)):
-        row = RoundRow.from_card(card)
+    cards = ScoreCard.objects.filter(assessment_id__in=list(by_id))
+    if not items:
+        cards = cards.defer("self_items", "verified_items")
+    for card in cards:
+        row = RoundRow.from_card(card, items=items)
         if verified_shown is not None and not verified_shown(row.state, by_id[card.assessment_id].assessment.unit_id):
             row = without_verified(row)
         by_id[card.assessment_id].rounds[card.round_code] = row

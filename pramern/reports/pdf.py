@@ -265,14 +265,14 @@ def consolidated_context(
         raise PdfError(f"{framework} has no round {round_code!r}")
     if progress is not None:
         progress(0, "reading")
-    scores = unit_scores(framework, verified_shown=verified_shown)
+    scores = unit_scores(framework, verified_shown=verified_shown, items=False)
     missing = [s.assessment for s in scores if not s.rounds]
     if missing:  # never scored since they were created: score them now, as the score card does
         scored = _steps(progress, 0, READ_DONE, len(missing), "reading")
         for done, assessment in enumerate(missing, start=1):
             refresh(assessment)
             scored(done)
-        scores = unit_scores(framework, verified_shown=verified_shown)
+        scores = unit_scores(framework, verified_shown=verified_shown, items=False)
     ranked = rank_units(scores, round_code)
     laid_out = _steps(progress, READ_DONE, LAYOUT_DONE, len(ranked), "layout")
     laid_out(0)

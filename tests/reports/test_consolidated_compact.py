@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from pramern.reports.pdf import consolidated_pdf
+from pramern.reports.pdf import consolidated_context, consolidated_pdf
 from pramern.reports.scorecards import refresh
 from pramern.review.services import set_verdict, transition
 from pramern.review.visibility import verified_shown_for
@@ -69,3 +69,19 @@ def test_the_ranking_uses_verified_totals_once_published_and_marks_the_rest(tool
     assert re.search(r"1\s+ศูนย์สารสนเทศการเกษตร(\s+\S+){7}\s+2\*\s+2\s+–", after), after
     # A: dimension 1 verified at 1, ranked by its verified 1 (no mark), claimed 2
     assert re.search(r"2\s+สำนักวิจัยเศรษฐกิจการเกษตร\s+1(\s+0){6}\s+1\s+2\s+1\s+ประกาศผลแล้ว", after), after
+
+
+@pytest.mark.django_db
+def test_the_report_reads_totals_without_the_item_detail(world, django_assert_num_queries):
+    from pramern.reports.data import unit_scores
+
+    record(world.a, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
+    refresh(world.a)
+    refresh(world.b)
+    with django_assert_num_queries(2):  # assessments with units, score cards without items
+        scores = unit_scores(world.framework, items=False)
+    row = scores[0].rounds["R12"]
+    assert (row.self_total, row.self_dimensions["1"], row.self_items) == (1, 1, {})
+    with django_assert_num_queries(2):  # the same reading, then the layout: nothing per unit
+        context = consolidated_context(world.framework, "R12")
+    assert [u.dimensions[0] for u in context["units"]] == [1, 0]
