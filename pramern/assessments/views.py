@@ -43,6 +43,7 @@ from pramern.assessments.library import KINDS as LIBRARY_KINDS
 from pramern.assessments.library import evidence_library, reuse_choice
 from pramern.assessments.models import Assessment, Evidence, Record
 from pramern.assessments.opening import open_year, plan_opening
+from pramern.assessments.overview import units_overview
 from pramern.assessments.rounds import lock_state
 from pramern.assessments.services import (
     EvidenceRejected,
@@ -91,11 +92,21 @@ def start(request: HttpRequest) -> HttpResponse:
     found = years.landing(access, choice, asked=bool(request.GET.get("year")))
     if found.open is not None:
         return redirect("workspace:home", pk=found.open.pk)
+    overview = units_overview(
+        found.assessments,
+        access,
+        round_code=request.GET.get("round", ""),
+        stage=request.GET.get("stage", ""),
+        sort=request.GET.get("sort", ""),
+        kinds=request.GET.getlist("kind"),
+        year_key=choice.year.key,
+    )
     context = {
         "assessments": found.assessments,
+        "overview": overview,
         "access": access,
         "choice": choice,
-        "year_links": choice.links(request.GET),
+        "year_links": choice.links(request.GET, drop=("round", "stage")),
     }
     return render(request, "assessments/start.html", context)
 
