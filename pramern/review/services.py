@@ -375,6 +375,8 @@ def _typed_number(text: str) -> Decimal:
 def set_verdict(record: Record, status: str, *, reason: str = "", user: Any) -> Verdict:
     _check_reviewer(user, record.assessment)
     _check_record_open_to_review(record)
+    if not status:
+        raise ReviewError(_("Choose the verdict: accepted, rejected or needs revision."))
     if status not in Verdict.Status.values:
         raise ReviewError(_("Unknown verdict."))
     if status != Verdict.Status.ACCEPTED and not reason.strip():
