@@ -168,7 +168,7 @@ def test_units_and_executives_cannot_post_an_inline_verdict(client, world, in_re
 
 
 def test_accepting_the_rest_of_an_item_gives_one_audited_verdict_per_record_left(client, world, in_review):
-    first, second, third, flowchart = in_review
+    first, second, third, _flowchart = in_review
     set_verdict(second, "rejected", reason="ไม่ได้เสนอ ผอ.", user=world.eve)
     client.force_login(world.eve)
     assert "รับรอง 2 รายการที่เหลือของข้อนี้" in client.get(item_url(world)).content.decode()
@@ -188,7 +188,7 @@ def test_accepting_the_rest_of_an_item_gives_one_audited_verdict_per_record_left
 
 
 def test_accepting_every_record_with_evidence_in_the_round(client, world, in_review):
-    first, second, third, flowchart = in_review
+    first, second, _third, flowchart = in_review
     with_evidence(world, first, flowchart, second)
     set_verdict(second, "needs_revision", reason="ขอฉบับลงนาม", user=world.eve)
     client.force_login(world.eve)
@@ -249,7 +249,7 @@ def test_the_bulk_endpoint_checks_who_asks(client, world, in_review):
 
 
 def test_progress_bars_count_records_with_a_verdict(client, world, in_review):
-    first, second, third, flowchart = in_review
+    first, second, _third, _flowchart = in_review
     set_verdict(first, "accepted", user=world.eve)
     set_verdict(second, "rejected", reason="ไม่ครบ", user=world.eve)
     client.force_login(world.eve)
