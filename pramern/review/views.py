@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -128,14 +129,14 @@ def item(request: HttpRequest, pk: int, round_code: str, code: str) -> HttpRespo
             return redirect("review:item", pk=assessment.pk, round_code=round_code, code=code)
         if posted_record is not None and _is_htmx(request):
             return _record_part(request, assessment, round_code, code, posted_record, error=error)
-    saved = request.GET.get("saved", "")
+    saved = _number(request.GET.get("saved", ""))
     page = item_review_page(assessment, round_code, code, request.user, page_number=request.GET.get("page"))
     context = {
         **vars(page),
         "comment_url": request.path,
         "error": error,
         "error_record": posted_record if error else None,
-        "saved_record": int(saved) if saved.isdigit() and not error else None,
+        "saved_record": saved if not error else None,
     }
     return render(request, "review/item.html", context, status=400 if error else 200)
 
@@ -144,14 +145,18 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def _number(text: str) -> int | None:
+    """A record id as sent (ASCII digits only: "²" is a digit to ``str.isdigit``), or None."""
+    return int(text) if re.fullmatch(r"[0-9]{1,18}", text) else None
+
+
 def _posted_record(request: HttpRequest) -> int | None:
-    value = request.POST.get("record", "")
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return _number(request.POST.get("record", ""))
 
 
 def _item_url(assessment: Assessment, round_code: str, code: str, page: str | None, record_pk: int) -> str:
     """The item page back at the record just judged, which says so."""
-    query = {"saved": str(record_pk), **({"page": page} if page and page.isdigit() else {})}
+    query = {"saved": str(record_pk), **({"page": page} if page and _number(page) else {})}
     url = reverse("review:item", kwargs={"pk": assessment.pk, "round_code": round_code, "code": code})
     return f"{url}?{urlencode(query)}#record-{record_pk}"
 
