@@ -70,7 +70,7 @@ def test_an_inline_verdict_answers_with_the_record_saved_and_the_scores_updated(
         f'<article class="record review-record" id="record-{first.pk}"'
     )
     saved = re.search(
-        rf'<span class="saved" role="status" aria-live="polite" id="record-{first.pk}-saved">(.*?)</span>', html
+        rf'<span class="verdict-saved" role="status" aria-live="polite" id="record-{first.pk}-saved">(.*?)</span>', html
     )
     assert saved and saved.group(1) == "✓ บันทึกแล้ว"
     assert f'id="record-{first.pk}-accepted" checked' in html
