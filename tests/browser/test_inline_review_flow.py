@@ -6,6 +6,7 @@ revised and resubmitted a returned round, sees what changed since the return."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -73,7 +74,7 @@ def test_evaluator_bulk_accepts_rejects_inline_and_sees_the_changes_since_the_re
     assert page.locator("#verified-points").inner_text() == "2"  # the two accepted follow-ups
     # the records are cards apart from each other, and the page fits the screen
     boxes = [page.locator(f"#record-{r.pk}").bounding_box() for r in (first, second, third)]
-    assert all(a["y"] + a["height"] < b["y"] for a, b in zip(boxes, boxes[1:], strict=False))
+    assert all(a["y"] + a["height"] < b["y"] for a, b in itertools.pairwise(boxes))
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
     # the round goes back to the unit, which revises the rejected record and resubmits
