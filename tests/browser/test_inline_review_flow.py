@@ -30,7 +30,9 @@ def add(world, day, presented):
 
 
 @pytest.mark.parametrize("width", [1366, 390])
-def test_evaluator_bulk_accepts_rejects_inline_and_sees_the_changes_since_the_return(page, live_server, world, width):
+def test_evaluator_bulk_accepts_rejects_inline_and_sees_the_changes_since_the_return(
+    page, live_server, world, width, assert_accessible
+):
     page.set_viewport_size({"width": width, "height": 900})
     first = add(world, "2024-03-15", True)
     second = add(world, "2024-04-20", False)
@@ -42,6 +44,7 @@ def test_evaluator_bulk_accepts_rejects_inline_and_sees_the_changes_since_the_re
     log_in(page, live_server, "eve")
     page.goto(item_page)
     assert page.locator("#review-progress").inner_text() == "0 / 3"
+    assert_accessible(page, include="main")
     page.click("button[data-bulk=item]")
     page.wait_for_load_state()
     assert "รับรองแล้ว 3 รายการ" in page.locator("ul.messages").inner_text()
@@ -59,6 +62,7 @@ def test_evaluator_bulk_accepts_rejects_inline_and_sees_the_changes_since_the_re
     assert page.locator(f"#record-{second.pk}-rejected").is_checked()
     assert page.evaluate("document.activeElement.id") == f"record-{second.pk}-save"  # focus stays
     assert Verdict.objects.get(record=second).status == "accepted"  # nothing saved
+    assert_accessible(page, include=f"#record-{second.pk}")
 
     page.focus(f"#record-{second.pk}-reason")
     page.keyboard.type("ไม่มีบันทึกเสนอ ผอ.")
@@ -93,6 +97,7 @@ def test_evaluator_bulk_accepts_rejects_inline_and_sees_the_changes_since_the_re
     transition(world.a, "R12", "start_review", user=world.eve)
 
     page.goto(f"{live_server.url}/review/a/{world.a.pk}/R12/")
+    assert_accessible(page, include="main")
     summary = page.locator("#changes-since-return")
     assert summary.locator("tr[data-item='1.2.2'] td.num").all_inner_texts() == ["0", "1", "0", "1"]
     summary.locator("tr[data-item='1.2.2'] a").click()
@@ -104,3 +109,4 @@ def test_evaluator_bulk_accepts_rejects_inline_and_sees_the_changes_since_the_re
     withdrawn = changes.locator(f"li.change-withdrawn[data-record='{second.pk}']")
     assert "ไม่รับรอง" in withdrawn.inner_text() and "แนบบันทึกที่ลงนามแล้ว" in withdrawn.inner_text()
     assert page.locator("#review-progress").inner_text() == "2 / 3"  # the revised record waits again
+    assert_accessible(page, include="main")
