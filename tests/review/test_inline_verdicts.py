@@ -156,6 +156,12 @@ def test_an_inline_verdict_on_another_items_record_is_not_found(client, world, i
     assert not Verdict.objects.exists()
 
 
+def test_an_anonymous_inline_verdict_goes_to_log_in(client, world, in_review):
+    posted = {"kind": "verdict", "record": in_review[0].pk, "status": "accepted"}
+    assert client.post(item_url(world), posted, **HTMX)["Location"].startswith("/login/")
+    assert not Verdict.objects.exists()
+
+
 @pytest.mark.parametrize("persona", ["alice", "bob", "xena"])
 def test_units_and_executives_cannot_post_an_inline_verdict(client, world, in_review, persona):
     client.force_login(getattr(world, persona))
