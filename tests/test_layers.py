@@ -108,6 +108,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.assessments.carryover_page",  # issue 10: last year's records, mapped
             "pramern.assessments.overview",  # issue 11: the office-wide first screen
             "pramern.assessments.library",  # issue 11: the evidence library
+            "pramern.review.changes",  # issue 11: what a unit changed since its round was returned
         ],
     ),
     (
