@@ -19,7 +19,7 @@ from typing import Any
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest
 
 from pramern.assessments.models import Evidence, Record
@@ -62,17 +62,22 @@ def trigrams() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _matching(rows: QuerySet[Any], fields: list[str], words: list[str], phrase: str, order: list[str]) -> list[Any]:
+def _matching(
+    rows: QuerySet[Any], fields: list[str], fuzzy: list[str], words: list[str], phrase: str, order: list[str]
+) -> list[Any]:
+    """Rows where every word is in one of ``fields``; on PostgreSQL also those whose ``fuzzy``
+    fields (texts, not codes or addresses) are near the phrase, substring matches first."""
     every_word = Q()
     for word in words:
         every_word &= reduce(or_, (Q(**{f"{f}__icontains": v}) for f in fields for v in variants(word)))
     if not trigrams():
         return list(rows.filter(every_word).order_by(*order)[:LIMIT])
-    similar = reduce(or_, (Q(**{f"{f}__trigram_word_similar": phrase}) for f in fields))
-    similarity = [TrigramWordSimilarity(phrase, f) for f in fields]
+    similar = reduce(or_, (Q(**{f"{f}__trigram_word_similar": phrase}) for f in fuzzy))
+    similarity = [TrigramWordSimilarity(phrase, f) for f in fuzzy]
     rank = similarity[0] if len(similarity) == 1 else Greatest(*similarity)
-    found = rows.filter(every_word | similar).annotate(rank=rank)
-    return list(found.order_by(F("rank").desc(), *order)[:LIMIT])
+    exact = Case(When(every_word, then=Value(1)), default=Value(0), output_field=IntegerField())
+    found = rows.filter(every_word | similar).annotate(exact=exact, rank=rank)
+    return list(found.order_by(F("exact").desc(), F("rank").desc(), *order)[:LIMIT])
 
 
 def search(query: str, access: Access) -> Results:
@@ -92,6 +97,7 @@ def search(query: str, access: Access) -> Results:
         units=_matching(
             of_units(Unit.objects.filter(is_active=True), "pk"),
             ["name_th", "name_en", "short_name", "code"],
+            ["name_th", "name_en"],
             words,
             phrase,
             ["code"],
@@ -101,6 +107,7 @@ def search(query: str, access: Access) -> Results:
             .select_related("framework")
             .defer("framework__source"),
             ["title_th", "title_en", "code"],
+            ["title_th", "title_en"],
             words,
             phrase,
             ["-framework__code", "-framework__version", "position"],
@@ -109,6 +116,7 @@ def search(query: str, access: Access) -> Results:
             of_units(
                 Record.objects.select_related(*in_assessment).defer("assessment__framework__source"), "assessment__unit"
             ),
+            ["title", "note"],
             ["title", "note"],
             words,
             phrase,
@@ -120,6 +128,7 @@ def search(query: str, access: Access) -> Results:
                 "assessment__unit",
             ),
             ["title", "original_name", "url"],
+            ["title", "original_name"],
             words,
             phrase,
             ["-created_at", "-id"],
@@ -129,6 +138,7 @@ def search(query: str, access: Access) -> Results:
                 Comment.objects.select_related(*in_assessment, "author").defer("assessment__framework__source"),
                 "assessment__unit",
             ),
+            ["body"],
             ["body"],
             words,
             phrase,
