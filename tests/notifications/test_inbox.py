@@ -103,7 +103,9 @@ def test_deadline_reminders_reach_the_inbox(world):
     send_deadline_reminders(today=deadline - dt.timedelta(days=7))
     assert _inbox_of(world.alice) == ["deadline"] and _inbox_of(world.bob) == ["deadline"]
     entry = Notification.objects.get(recipient=world.alice, assessment=world.a)
-    assert entry.subject_th.startswith("อีก 7 วันถึงกำหนดส่งรอบ 6 เดือน (") and entry.subject_th.endswith(f" {deadline.year + 543})")
+    assert entry.subject_th.startswith("อีก 7 วันถึงกำหนดส่งรอบ 6 เดือน (") and entry.subject_th.endswith(
+        f" {deadline.year + 543})"
+    )
 
 
 def test_a_kind_added_later_lands_in_the_inbox_and_emails_by_default(world):

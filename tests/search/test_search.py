@@ -28,7 +28,11 @@ def found(world):
         note="ประชุมคณะกรรมการบริหารครั้งที่ 2",
     )
     Evidence.objects.create(
-        assessment=world.a, kind="link", url="https://oae.go.th/plan", title="แผนปฏิบัติงานฉบับอนุมัติ", uploaded_by=world.alice
+        assessment=world.a,
+        kind="link",
+        url="https://oae.go.th/plan",
+        title="แผนปฏิบัติงานฉบับอนุมัติ",
+        uploaded_by=world.alice,
     )
     Comment.objects.create(assessment=world.a, item_code="1.2.2", author=world.eve, body="โปรดแนบแผนปฏิบัติงานที่ลงนามแล้ว")
     Record.objects.create(
