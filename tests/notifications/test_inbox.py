@@ -166,3 +166,12 @@ def test_the_inbox_takes_a_fixed_number_of_queries(client, world):
         deliver("deadline", [world.alice], lambda n=n: (f"แจ้งเตือน {n}", ""), link="/")
     # session, user, roles (the header), the entries with their units, the unread count, the total
     assert page_queries(client, "/inbox/") == few == 6
+
+
+def test_an_english_reader_sees_the_english_subject(client, world, django_capture_on_commit_callbacks):
+    _return_r6(world, django_capture_on_commit_callbacks)
+    _login(client, world.alice)
+    client.cookies["django_language"] = "en"
+    page = client.get("/inbox/").content.decode()
+    assert "6-month round of" in page and "was returned for revision" in page
+    assert "ถูกส่งกลับ" not in page
