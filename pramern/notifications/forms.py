@@ -12,8 +12,8 @@ class EmailChoicesForm(forms.Form):
 
     def __init__(self, *args: Any, initial_choices: dict[str, bool], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for code, kind in KINDS.items():
-            self.fields[code] = forms.BooleanField(label=kind.label, required=False, initial=initial_choices[code])
+        for code, email in initial_choices.items():
+            self.fields[code] = forms.BooleanField(label=KINDS[code].label, required=False, initial=email)
 
     def choices(self) -> dict[str, bool]:
-        return {code: bool(self.cleaned_data.get(code)) for code in KINDS}
+        return {code: bool(self.cleaned_data.get(code)) for code in self.fields}

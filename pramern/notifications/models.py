@@ -17,27 +17,37 @@ from django.utils.translation import gettext_lazy as _
 from pramern.assessments.models import Assessment
 from pramern.ui.text import english
 
+#: Who receives a kind (``Kind.audience``): the unit's people, evaluators, executives.
+UNIT, EVALUATORS, EXECUTIVES = "unit", "evaluators", "executives"
+
 
 @dataclass(frozen=True)
 class Kind:
-    """A kind of notification: its name on the settings page and whether it emails by default
-    (as before the inbox existed: the kinds that sent email still do, the new ones do not)."""
+    """A kind of notification: its name on the settings page, whether it emails by default (as
+    before the inbox existed: the kinds that sent email still do, the new ones do not) and who
+    receives it (the settings page offers a person the kinds they can receive)."""
 
     code: str
     label: Promise
     emails_by_default: bool
+    audience: frozenset[str]
 
 
 KINDS: dict[str, Kind] = {
     k.code: k
     for k in (
-        Kind("submit", _("A unit submitted a round (to the Evaluation Centre)"), True),
-        Kind("resubmit", _("A unit resubmitted a returned round (to the Evaluation Centre)"), True),
-        Kind("return", _("A round was returned for revision"), True),
-        Kind("verify", _("A round was verified"), False),
-        Kind("publish", _("Verified results were published"), True),
-        Kind("comment", _("A new comment in an item's thread"), False),
-        Kind("deadline", _("A round's submission deadline is near"), True),
+        Kind("submit", _("A unit submitted a round (to the Evaluation Centre)"), True, frozenset({EVALUATORS})),
+        Kind(
+            "resubmit",
+            _("A unit resubmitted a returned round (to the Evaluation Centre)"),
+            True,
+            frozenset({EVALUATORS}),
+        ),
+        Kind("return", _("A round was returned for revision"), True, frozenset({UNIT})),
+        Kind("verify", _("A round was verified"), False, frozenset({UNIT})),
+        Kind("publish", _("Verified results were published"), True, frozenset({UNIT, EXECUTIVES})),
+        Kind("comment", _("A new comment in an item's thread"), False, frozenset({UNIT, EVALUATORS})),
+        Kind("deadline", _("A round's submission deadline is near"), True, frozenset({UNIT})),
     )
 }
 

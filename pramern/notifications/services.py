@@ -17,7 +17,16 @@ from django.utils import timezone, translation
 
 from pramern.assessments.models import Assessment
 from pramern.audit.services import log_action
-from pramern.notifications.models import KINDS, EmailChoice, Notification, emails_by_default
+from pramern.notifications.models import (
+    EVALUATORS,
+    EXECUTIVES,
+    KINDS,
+    UNIT,
+    EmailChoice,
+    Notification,
+    emails_by_default,
+)
+from pramern.organizations.permissions import access_for
 
 #: Languages every notification is written in: Thai (emails too) and English.
 LANGUAGES = ("th", "en")
@@ -74,17 +83,29 @@ def wants_email(kind: str, people: Iterable[Any]) -> set[int]:
     return {pk for pk in with_address if chosen.get(pk, default)}
 
 
+def kinds_for(user: Any) -> list[str]:
+    """The registered kinds this person can receive, by their roles (every kind when no role
+    says: an administrator may be told anything a workflow adds)."""
+    access = access_for(user)
+    groups = {UNIT} if access.editable_units else set()
+    groups |= {EVALUATORS} if access.is_evaluator else set()
+    groups |= {EXECUTIVES} if access.is_executive else set()
+    found = [code for code, kind in KINDS.items() if kind.audience & groups]
+    return found or list(KINDS)
+
+
 def email_choices(user: Any) -> dict[str, bool]:
-    """Every registered kind with whether it also emails this person (their choice or the default)."""
+    """The kinds this person can receive, each with whether it also emails them (their choice or
+    the default)."""
     chosen = dict(EmailChoice.objects.filter(user=user).values_list("kind", "email"))
-    return {code: chosen.get(code, kind.emails_by_default) for code, kind in KINDS.items()}
+    return {code: chosen.get(code, KINDS[code].emails_by_default) for code in kinds_for(user)}
 
 
 @transaction.atomic
 def set_email_choices(user: Any, choices: Mapping[str, bool]) -> None:
-    """Save which registered kinds also email this person (audited when anything changes)."""
+    """Save which of the kinds this person can receive also email them (audited when anything changes)."""
     before = email_choices(user)
-    after = {code: bool(choices.get(code, False)) for code in KINDS}
+    after = {code: bool(choices.get(code, False)) for code in before}
     if after == before:
         return
     for code, email in after.items():

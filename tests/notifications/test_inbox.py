@@ -175,3 +175,14 @@ def test_an_english_reader_sees_the_english_subject(client, world, django_captur
     page = client.get("/inbox/").content.decode()
     assert "6-month round of" in page and "was returned for revision" in page
     assert "ถูกส่งกลับ" not in page
+
+
+def test_the_settings_offer_the_kinds_a_person_can_receive(client, world):
+    client.force_login(world.alice)
+    officers = client.get("/inbox/settings/").content.decode()
+    assert "รอบถูกตีกลับให้แก้ไข" in officers and "ใกล้กำหนดส่งของรอบ" in officers
+    assert "หน่วยงานส่งผลการประเมินของรอบ (ถึงศูนย์ประเมินผล)" not in officers
+    client.force_login(world.eve)
+    evaluators = client.get("/inbox/settings/").content.decode()
+    assert "หน่วยงานส่งผลการประเมินของรอบ (ถึงศูนย์ประเมินผล)" in evaluators and "ความเห็นใหม่ในตัวชี้วัด" in evaluators
+    assert "รอบถูกตีกลับให้แก้ไข" not in evaluators
