@@ -111,6 +111,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.search.finder",  # issue 11: search within what a person may see
             "pramern.notifications.inbox",  # issue 11: the inbox and the bell's count
             "pramern.help.calendar",  # issue 11: the calendar of rounds and deadlines
+            "pramern.assessments.library",  # issue 11: the evidence library
         ],
     ),
     (
