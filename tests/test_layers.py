@@ -48,6 +48,8 @@ LAYERS: list[tuple[str, list[str]]] = [
             # issue 10: the guideline document (PDF, docx); a plain helper so that the console
             # command can make it: a standalone template engine and the printer, no Pramern model
             "pramern.frameworks.document",
+            "pramern.search.text",  # issue 11: search text normalised (Thai)
+            "pramern.help.glossary",  # issue 11: the glossary's terms
         ],
     ),
     (
@@ -107,6 +109,9 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.studio.item_page",  # issue 10: the item editor's page and the draft's tree
             "pramern.assessments.carryover_page",  # issue 10: last year's records, mapped
             "pramern.assessments.overview",  # issue 11: the office-wide first screen
+            "pramern.search.finder",  # issue 11: search within what a person may see
+            "pramern.notifications.inbox",  # issue 11: the inbox and the bell's count
+            "pramern.help.calendar",  # issue 11: the calendar of rounds and deadlines
             "pramern.assessments.library",  # issue 11: the evidence library
             "pramern.review.changes",  # issue 11: what a unit changed since its round was returned
         ],

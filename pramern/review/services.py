@@ -563,6 +563,7 @@ def add_comment(assessment: Assessment, item_code: str, body: str, *, user: Any)
         assessment_id=assessment.pk,
         item_code=item_code,
     )
+    transaction.on_commit(lambda: notifications.comment_added(comment))
     return comment
 
 
