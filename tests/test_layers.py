@@ -106,6 +106,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.assessments.years",  # issue 10: fiscal years across pages
             "pramern.studio.item_page",  # issue 10: the item editor's page and the draft's tree
             "pramern.assessments.carryover_page",  # issue 10: last year's records, mapped
+            "pramern.studio.predecessor",  # issue 11: the draft's predecessor and item mapping
         ],
     ),
     (
@@ -130,6 +131,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.studio.item_forms",
             "pramern.studio.dryrun_views",  # issue 10: the dry run page
             "pramern.studio.dryrun_forms",  # issue 10: its form
+            "pramern.studio.predecessor_views",  # issue 11: the predecessor page
         ],
     ),
 ]
