@@ -77,6 +77,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.reports.evidence_zip",
             "pramern.reports.retention",
             "pramern.reports.tasks",
+            "pramern.reports.unit_records",  # issue 11: a unit's records as an Excel workbook
         ],
     ),
     (
@@ -90,6 +91,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.studio.editing",  # issue 10: an edit of a draft saved as a revision
             "pramern.assessments.opening",  # issue 10: opening a new year
             "pramern.assessments.carryover",  # issue 10: copying last year's records
+            "pramern.assessments.importing",  # issue 11: import with a preview and a confirmation
         ],
     ),
     (

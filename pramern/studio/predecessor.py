@@ -88,7 +88,8 @@ class PredecessorPage:
 
     @property
     def problems(self) -> int:
-        return sum(1 for row in [*self.items, *self.facts] if row.error) + (1 if self.unknown else 0)
+        rows: list[ItemRow | FactRow] = [*self.items, *self.facts]
+        return sum(1 for row in rows if row.error) + (1 if self.unknown else 0)
 
     def entry(self) -> dict[str, Any] | None:
         """The ``previous:`` these rows make (``None`` without a predecessor): entries only where
