@@ -48,7 +48,7 @@ from pramern.errors import WorkspaceError
 from pramern.scoring.assessment import staff_per_round
 from pramern.scoring.model import FactSpec
 from pramern.scoring.model import Framework as CompiledFramework
-from pramern.ui.text import bedate, field_parts, tr
+from pramern.ui.text import bedate, field_parts, ordered_fields, tr
 
 #: An upload not confirmed within this time is forgotten (at the next upload of anyone).
 PENDING_FOR = dt.timedelta(hours=24)
@@ -324,7 +324,7 @@ class _Shown:
         normal = entry.normal
         fields = tuple(
             f"{label}: {value}"
-            for name, raw in normal["fields"].items()
+            for name, raw in ordered_fields(fact, normal["fields"])
             for label, value in [self._field(fact, name, raw)]
         )
         if normal["evidence"]:
@@ -355,7 +355,7 @@ class _Shown:
         if before["date"] != after["date"]:
             out.append(FieldChange(_("Date"), _date(before["date"]), _date(after["date"])))
         fact = self._fact(new)
-        names = list(before["fields"]) + [n for n in after["fields"] if n not in before["fields"]]
+        names = [name for name, _value in ordered_fields(fact, {**before["fields"], **after["fields"]})]
         for name in names:
             a, b = before["fields"].get(name), after["fields"].get(name)
             if a != b:

@@ -27,7 +27,7 @@ from pramern.assessments.models import Assessment, Record
 from pramern.audit.services import display_name
 from pramern.reports.exporters import ListExporter, XlsxBook
 from pramern.scoring.model import Framework as CompiledFramework
-from pramern.ui.text import bedate, field_parts
+from pramern.ui.text import bedate, field_parts, ordered_fields
 
 
 def _sorted_records(compiled: CompiledFramework, records: Iterable[Record]) -> list[Record]:
@@ -89,7 +89,7 @@ class RecordsExporter(ListExporter):
             ]
 
     def _details(self, record: Record, fact: Any) -> Iterable[str]:
-        for name, value in record.data.items():
+        for name, value in ordered_fields(fact, record.data):
             if name == "verified" and record.date > self.verified_until:
                 continue  # the evaluator's value, not yet shown to this reader
             if fact is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils import timezone
@@ -58,3 +59,11 @@ def field_parts(fact: FactSpec, name: str, value: Any) -> tuple[str, str]:
         return _("month"), thai_month(int(value[:4]), int(value[5:])) if not english() else value
     labels = {"value": _("number"), "claimed": _("claimed"), "verified": _("verified by the evaluator")}
     return str(labels.get(name, name)), "" if value is None else str(value)
+
+
+def ordered_fields(fact: FactSpec | None, data: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """A record's fields in the order the framework declares them, then the others as stored
+    (PostgreSQL's jsonb keeps no order of its own)."""
+    declared = list(fact.fields) if fact is not None else []
+    rank = {name: n for n, name in enumerate(declared)}
+    return sorted(data.items(), key=lambda pair: rank.get(pair[0], len(declared)))
