@@ -109,6 +109,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.studio.item_page",  # issue 10: the item editor's page and the draft's tree
             "pramern.assessments.carryover_page",  # issue 10: last year's records, mapped
             "pramern.studio.predecessor",  # issue 11: the draft's predecessor and item mapping
+            "pramern.assessments.library",  # issue 11: the evidence library
         ],
     ),
     (
