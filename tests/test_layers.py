@@ -79,6 +79,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.reports.evidence_zip",
             "pramern.reports.retention",
             "pramern.reports.tasks",
+            "pramern.reports.unit_records",  # issue 11: a unit's records as an Excel workbook
         ],
     ),
     (
@@ -92,6 +93,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.studio.editing",  # issue 10: an edit of a draft saved as a revision
             "pramern.assessments.opening",  # issue 10: opening a new year
             "pramern.assessments.carryover",  # issue 10: copying last year's records
+            "pramern.assessments.importing",  # issue 11: import with a preview and a confirmation
         ],
     ),
     (
@@ -112,6 +114,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.search.finder",  # issue 11: search within what a person may see
             "pramern.notifications.inbox",  # issue 11: the inbox and the bell's count
             "pramern.help.calendar",  # issue 11: the calendar of rounds and deadlines
+            "pramern.studio.predecessor",  # issue 11: the draft's predecessor and item mapping
             "pramern.assessments.library",  # issue 11: the evidence library
             "pramern.review.changes",  # issue 11: what a unit changed since its round was returned
         ],
@@ -138,6 +141,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.studio.item_forms",
             "pramern.studio.dryrun_views",  # issue 10: the dry run page
             "pramern.studio.dryrun_forms",  # issue 10: its form
+            "pramern.studio.predecessor_views",  # issue 11: the predecessor page
         ],
     ),
 ]
