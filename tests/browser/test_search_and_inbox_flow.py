@@ -10,7 +10,7 @@ import pytest
 
 from pramern.assessments.models import Record
 from pramern.notifications.services import deliver
-from tests.browser.steps import log_in
+from tests.browser.steps import log_in, open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,6 +33,7 @@ def test_search_from_the_header_and_open_the_inbox(page, live_server, world, wid
     log_in(page, live_server, "alice")
 
     header = page.locator("header.site")
+    open_menu(page)  # on a phone the search box is in the menu
     header.get_by_role("searchbox", name="ค้นหา").fill("ปฏิบัติงาน")
     header.get_by_role("button", name="ค้นหา", exact=True).click()
     page.wait_for_url(re.compile(r"/search/\?q="))
@@ -43,6 +44,7 @@ def test_search_from_the_header_and_open_the_inbox(page, live_server, world, wid
     results.get_by_role("link", name="จัดทำแผนปฏิบัติงานประจำปีของสำนัก").click()
     page.wait_for_url(re.compile(rf"/a/{world.a.pk}/items/1\.2\.2/$"))
 
+    open_menu(page)
     bell = header.locator("a.bell")
     assert bell.locator("#bell-count").inner_text(timeout=10_000).startswith("2")  # loaded after the page
     bell.click()
@@ -52,6 +54,7 @@ def test_search_from_the_header_and_open_the_inbox(page, live_server, world, wid
     page.get_by_role("button", name="ทำเครื่องหมายว่าอ่านแล้วทั้งหมด").click()
     page.wait_for_url(re.compile(r"/inbox/$"))
     assert page.get_by_text("ยังไม่อ่าน 0 รายการ").is_visible()
+    open_menu(page)
     assert header.locator("#bell-count").inner_text() == ""
     width_used = page.evaluate("document.documentElement.scrollWidth")
     assert width_used <= width + 1
@@ -61,6 +64,7 @@ def test_search_from_the_header_and_open_the_inbox(page, live_server, world, wid
 def test_help_and_glossary_read_well(page, live_server, world, width, assert_accessible):
     page.set_viewport_size({"width": width, "height": 900})
     log_in(page, live_server, "bob")
+    open_menu(page)
     page.locator("header.site").get_by_role("link", name="ความช่วยเหลือ", exact=True).click()
     page.wait_for_url(re.compile(r"/help/$"))
     assert page.get_by_role("heading", name="ปฏิทินรอบการประเมินและกำหนดส่ง").is_visible()
