@@ -384,6 +384,13 @@ class AttachEvidenceForm(forms.Form):
     evidence = forms.TypedChoiceField(label=_("Evidence already added"), coerce=int)
 
 
+class AssignForm(forms.Form):
+    """Whom to give an item to: a person's id, or empty for nobody (``services.assign_item``
+    checks that they are of the unit, with its own message)."""
+
+    assignee = forms.IntegerField(label=_("Assigned to"), required=False, min_value=1)
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Assessment file (YAML or JSON)"))
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.translation import gettext
 
 from pramern.assessments.models import Assessment, UnitRound
+from pramern.assessments.rounds import state_label
 from pramern.assessments.workspace import Workspace, load_workspace
 from pramern.frameworks.models import Framework
 from pramern.organizations.models import Unit
@@ -88,7 +89,7 @@ def dashboard(
     rows = _ranked(compiled, access, unit_totals(framework, kinds=kinds or None, region=region), round_code)
     distribution = _distribution(compiled, rows)
     states = Counter(r.row.state for r in rows)
-    progress = [(value, label, states.get(value, 0)) for value, label in UnitRound.State.choices]
+    progress = [(value, state_label(value), states.get(value, 0)) for value in UnitRound.State.values]
     charted = rows[:CHARTED_UNITS]  # the tables list every unit; a chart of hundreds of bars reads as none
     return Dashboard(
         framework=compiled,
@@ -134,7 +135,6 @@ def _ranked(
 ) -> list[RankedUnit]:
     """The units with a card for the round, highest self-assessed total first."""
     first_code = compiled.rounds[0].code
-    state_labels = dict(UnitRound.State.choices)
     dimension_max = [(d.code, d.points) for d in compiled.dimensions]
     chosen = [by_round for by_round in totals.values() if round_code in by_round]
     chosen.sort(key=lambda by_round: (-by_round[round_code].self_total, by_round[round_code].unit.code))
@@ -149,7 +149,7 @@ def _ranked(
                 rank=rank,
                 unit=current.unit,
                 row=current,
-                state_label=str(state_labels.get(current.state, current.state)),
+                state_label=state_label(current.state),
                 self_total=current.self_total,
                 verified_total=current.verified_total if shown else None,
                 first=first.self_total if first else None,
