@@ -148,16 +148,19 @@ def _refused_records(ws: Workspace, user: Any) -> dict[str, list[RefusedRecord]]
 def _card(
     ws: Workspace, status: RoundStatus, refused: dict[str, list[RefusedRecord]], *, submits: bool, edits: bool
 ) -> RoundCard:
+    """``refused``: the records left to list (what an earlier card lists is taken out of it)."""
     cutoff = status.round.cutoff
     items = ws.framework.items_by_code
     # Only what the unit can still fix: records of this round that no closed round holds.
-    in_round = {
+    mine = {
         code: [r for r in rows if r.record.date <= cutoff and ws.can_change(r.record)] for code, rows in refused.items()
     }
+    for code, rows in mine.items():
+        refused[code] = [r for r in refused[code] if r not in rows]
     return RoundCard(
         status=status,
         result=ws.scores.by_round[status.round.code],
-        refused=[RefusedItem(items[code], rows) for code, rows in sorted(in_round.items()) if rows],
+        refused=[RefusedItem(items[code], rows) for code, rows in sorted(mine.items()) if rows],
         unsupported=ws.unsupported(status.round.code),
         can_submit=submits and status.can_submit,
         can_resubmit=edits and status.state == UnitRound.State.RETURNED and not status.locked,
@@ -175,7 +178,9 @@ def home_page(assessment: Assessment, user: Any, *, mine_only: bool = False) -> 
     refused = _refused_records(ws, user)
     open_rounds = [s for s in ws.locks.rounds if s.open_to_unit]
     shown = open_rounds or [ws.locks.current]
-    cards = [_card(ws, s, refused, submits=can_submit, edits=can_edit) for s in shown]
+    # A record is a task on the first card whose round holds it (the earliest one to fix).
+    left = {code: list(rows) for code, rows in refused.items()}
+    cards = [_card(ws, s, left, submits=can_submit, edits=can_edit) for s in shown]
     roles = list(Role.objects.of_unit(assessment.unit_id))
     members = list({r.user_id: r.user for r in roles}.values())
     assignments = ItemAssignment.objects.by_item(assessment)
