@@ -40,13 +40,14 @@ class ChipState:
 
     @property
     def text(self) -> str:
-        return {
+        texts: dict[str, str] = {
             "full": _("full points"),
             "partial": _("partly earned"),
             "none": _("no points yet"),
             "rejected": _("rejected by the Centre"),
             "no-evidence": _("no evidence"),
-        }[self.code]
+        }
+        return texts[self.code]
 
 
 FULL = ChipState("full", "✓")

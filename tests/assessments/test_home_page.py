@@ -135,7 +135,7 @@ def test_officers_see_the_rejected_item_in_red_with_the_reason(client, world, re
     refused = r6[r6.index('class="round-alert refused"') :]
     assert "1 ข้อมีบันทึกที่ศูนย์ประเมินผลไม่รับรอง" in refused
     assert f'href="/a/{world.a.pk}/items/1.2.2/#record-{returned.pk}"' in refused
-    assert "ไม่รับรอง</strong> — <span class=\"reason\">ไม่พบหลักฐานการเสนอผู้อำนวยการ</span>" in refused
+    assert 'ไม่รับรอง</strong> — <span class="reason">ไม่พบหลักฐานการเสนอผู้อำนวยการ</span>' in refused
     assert re.search(r'class="chip chip-rejected" data-item="1\.2\.2" data-state="rejected">.*ศูนย์ประเมินผลไม่รับรอง', page)
 
 

@@ -147,11 +147,18 @@ def test_the_item_pills_and_the_line_table_agree(client, world):
     transition(world.a, "R6", "submit", user=world.dan)
     client.force_login(world.alice)
     page = client.get(f"/a/{world.a.pk}/items/1.2.2/").content.decode()
-    pills = dict(re.findall(r'class="pill round-pill[^"]*" data-round="(R\d+)">.*?<span class="round-state-text">([^<]*)', page))
+    pills = dict(
+        re.findall(r'class="pill round-pill[^"]*" data-round="(R\d+)">.*?<span class="round-state-text">([^<]*)', page)
+    )
     assert pills == {"R6": "ส่งแล้ว", "R12": "เปิดรับ: เหลืออีก 40 วัน"}
-    current = re.search(r'class="pill round-pill current" data-round="(R\d+)">[^<]*<strong class="item-points"[^>]*>([^<]*)</strong> / ([^ ]*) ', page)
+    current = re.search(
+        r'class="pill round-pill current" data-round="(R\d+)">[^<]*<strong class="item-points"[^>]*>([^<]*)</strong> / ([^ ]*) ',
+        page,
+    )
     assert current is not None and current.group(1) == "R12"
-    caption = re.search(r'<p class="lines-caption">รายการคะแนนของรอบ 12 เดือน \(([^)]*)\): (\S+) / (\S+) คะแนน</p>', page)
+    caption = re.search(
+        r'<p class="lines-caption">รายการคะแนนของรอบ 12 เดือน \(([^)]*)\): (\S+) / (\S+) คะแนน</p>', page
+    )
     assert caption is not None
     assert caption.group(1) == pills["R12"] and caption.groups()[1:] == current.groups()[1:]
 
