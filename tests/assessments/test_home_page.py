@@ -227,3 +227,13 @@ def test_the_home_reads_a_bounded_number_of_queries(client, world, django_assert
         page = client.get(f"/a/{world.a.pk}/?mine=1").content.decode()
     assert page.count("เหตุผล ") == 12
     assert page.count('data-state="none"') == 4  # only the four items given to alice are listed
+
+
+def test_english_readers_get_the_card_in_english(client, world):
+    client.force_login(world.dan)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(f"/a/{world.a.pk}/").content.decode()
+    r6 = page[page.index('id="round-card-R6"') : page.index('id="round-card-R12"')]
+    assert "open: 10 days left" in r6 and "Points claimed / possible" in r6
+    assert "Review and submit the 6-month round" in r6
+    assert "เปิดรับ" not in page and "ตรวจทานและส่ง" not in page
