@@ -23,7 +23,9 @@ def _no_sideways_scroll(page):
 
 
 @pytest.mark.parametrize("width", [1366, 390])
-def test_officer_sees_the_rejection_and_director_submits_from_the_card(page, live_server, world, width):
+def test_officer_sees_the_rejection_and_director_submits_from_the_card(
+    page, live_server, world, width, assert_accessible
+):
     page.set_viewport_size({"width": width, "height": 900})
     rejected = record(world.a, "1.2.2", "followups", "2024-02-10", title="ติดตามครั้งที่ 1", presented_to_director=False)
     transition(world.a, "R6", "submit", user=world.dan)
@@ -49,6 +51,7 @@ def test_officer_sees_the_rejection_and_director_submits_from_the_card(page, liv
     r12 = page.locator("#round-card-R12")
     assert r12.locator(".submit-round").count() == 0
     assert "แดน ผู้อำนวยการ (dan)" in r12.locator(".who-submits").inner_text()
+    assert_accessible(page)  # no serious or critical axe-core finding (the chips' contrast included)
     refused.locator("a").first.click()
     page.wait_for_url(re.compile(rf"/items/1\.2\.2/#record-{rejected.pk}$"))
     _no_sideways_scroll(page)
@@ -58,6 +61,7 @@ def test_officer_sees_the_rejection_and_director_submits_from_the_card(page, liv
 
     log_in(page, live_server, "dan")
     page.wait_for_url(re.compile(rf"/a/{world.a.pk}/$"))
+    assert_accessible(page)
     page.locator("#round-card-R12 a.submit-round").click()
     page.wait_for_url(re.compile(rf"/a/{world.a.pk}/submit/R12/$"))
     # Opening the confirmation page submits nothing.
