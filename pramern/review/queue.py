@@ -99,6 +99,6 @@ def review_queue(
         state=state,
         dimension=dimension,
         unreviewed_only=unreviewed_only,
-        states=State.choices,
+        states=[(value, state_label(value)) for value in State.values],
         counts=Counter((unit_rounds[a.pk].state if a.pk in unit_rounds else State.DRAFT) for a in assessments),
     )
