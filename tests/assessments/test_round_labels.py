@@ -169,3 +169,23 @@ def test_the_review_and_dashboard_name_states_as_the_workspace_does(client, worl
     queue = client.get("/review/?round=R12&state=all").content.decode()
     assert '<span class="pill state-submitted">ส่งแล้ว</span>' in queue
     assert '<span class="pill state-draft">ร่าง</span>' in queue
+
+
+def test_round_states_are_put_into_words_only_in_rounds_py():
+    """A new page naming a state its own way (``get_state_display``, ``UnitRound.State.choices``
+    as labels) would drift from the others: every label reads ``rounds.state_label``/``round_label``."""
+    allowed = {
+        "pramern/assessments/rounds.py",
+        "pramern/assessments/models.py",  # the field's choices
+        "pramern/review/forms.py",  # the queue filter's accepted values (the page labels them)
+    }
+    offenders = []
+    for path in [*(ROOT / "pramern").rglob("*.py"), *(ROOT / "templates").rglob("*.html")]:
+        name = str(path.relative_to(ROOT))
+        if name in allowed or "/migrations/" in name:
+            continue
+        text = path.read_text(encoding="utf-8")
+        uses_unit_round = "UnitRound" in text or "unit_round" in text
+        if uses_unit_round and re.search(r"State\.choices|get_state_display", text):
+            offenders.append(name)
+    assert offenders == []
