@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from pramern.assessments.home_page import home_page
 from pramern.assessments.models import ItemAssignment
@@ -15,6 +16,13 @@ from pramern.errors import WorkspaceError
 from pramern.review.services import transition
 from tests.factories import person
 from tests.years import TwoYears
+
+
+@pytest.fixture(autouse=True)
+def thai():
+    """The services' messages in Thai, whatever language an earlier test's request left active."""
+    with translation.override("th"):
+        yield
 
 
 def url(world, code="1.2.2"):
