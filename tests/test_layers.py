@@ -107,6 +107,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.assessments.years",  # issue 10: fiscal years across pages
             "pramern.studio.item_page",  # issue 10: the item editor's page and the draft's tree
             "pramern.assessments.carryover_page",  # issue 10: last year's records, mapped
+            "pramern.assessments.library",  # issue 11: the evidence library
         ],
     ),
     (

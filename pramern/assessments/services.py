@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from pramern.assessments.adapter import assessment_document
-from pramern.assessments.filetypes import ACCEPTED_TH, sniff
+from pramern.assessments.filetypes import ACCEPTED_TH, FileType, sniff
 from pramern.assessments.models import Assessment, Evidence, ItemAssignment, Record, UnitRound
 from pramern.assessments.rounds import LockState, lock_for_writing, lock_state
 from pramern.audit.services import log_action
@@ -456,19 +456,9 @@ def _log_evidence(
         )
 
 
-@transaction.atomic
-def add_file_evidence(
-    assessment: Assessment,
-    upload: UploadedFile,
-    *,
-    user: Any,
-    records: Sequence[Record] = (),
-    title: str = "",
-    deadlines: dict[str, dt.date] | None = None,
-) -> Evidence:
-    """Store an uploaded file under a name of our choosing, after checking size and real type.
-    ``deadlines`` replace the scheduled ones (the demo writes history)."""
-    _check_record_writable(records, lock_for_writing(assessment, deadlines=deadlines))
+def check_upload(upload: UploadedFile) -> FileType:
+    """The accepted type of an uploaded file, or ``EvidenceRejected`` saying why not: empty, over
+    ``EVIDENCE_MAX_MB``, or content of a type not accepted (the name is never trusted)."""
     limit_mb = settings.EVIDENCE_MAX_MB
     size = upload.size or 0
     if size == 0:
@@ -484,6 +474,24 @@ def add_file_evidence(
             _("This type of file is not accepted. Accepted: %(types)s (checked from the content, not the name).")
             % {"types": ACCEPTED_TH}
         )
+    return kind
+
+
+@transaction.atomic
+def add_file_evidence(
+    assessment: Assessment,
+    upload: UploadedFile,
+    *,
+    user: Any,
+    records: Sequence[Record] = (),
+    title: str = "",
+    deadlines: dict[str, dt.date] | None = None,
+) -> Evidence:
+    """Store an uploaded file under a name of our choosing, after checking size and real type.
+    ``deadlines`` replace the scheduled ones (the demo writes history)."""
+    _check_record_writable(records, lock_for_writing(assessment, deadlines=deadlines))
+    kind = check_upload(upload)
+    size = upload.size or 0
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -570,6 +578,118 @@ def detach_evidence(evidence: Evidence, record: Record, *, user: Any) -> None:
     _log_evidence("pramern.evidence.detached", evidence, user, [record], before)
     if _withdraw_verdicts([record], user=user, change="pramern.evidence.detached"):
         scores_changed(record.assessment)
+
+
+@dataclass(frozen=True)
+class NewLink:
+    """A link typed with a record: its address and an optional title."""
+
+    url: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class RecordWithEvidence:
+    """What ``save_record_with_evidence`` saved: the record, and its new files and links
+    (none when the same new-record form was posted twice: the first post added them)."""
+
+    record: Record
+    files: list[Evidence]
+    links: list[Evidence]
+
+
+def _evidence_problems(files: Sequence[UploadedFile], links: Sequence[NewLink]) -> list[str]:
+    """One line per file or link that would be refused, naming it and saying why."""
+    problems = []
+    for upload in files:
+        try:
+            check_upload(upload)
+        except EvidenceRejected as exc:
+            problems.append(
+                _("File %(name)s: %(reason)s") % {"name": os.path.basename(upload.name or ""), "reason": exc.message}
+            )
+    for link in links:
+        try:
+            clean_url(link.url)
+        except EvidenceRejected as exc:
+            problems.append(_("Link %(url)s: %(reason)s") % {"url": link.url, "reason": exc.message})
+    return problems
+
+
+def save_record_with_evidence(
+    assessment: Assessment,
+    item_code: str,
+    fact_name: str,
+    *,
+    files: Sequence[UploadedFile] = (),
+    links: Sequence[NewLink] = (),
+    user: Any,
+    record: Record | None = None,
+    version: int | None = None,
+    form_key: uuid.UUID | None = None,
+    **fields: Any,
+) -> RecordWithEvidence:
+    """Create or change a record (``save_record``) and add its new files and links, all in one
+    transaction: a file or link that is refused, or any refusal of the record, saves nothing
+    (``EvidenceRejected`` lists every refused file and link by name, with the reason). Files
+    stored before a later failure leave storage again."""
+    problems = _evidence_problems(files, links)
+    if problems:
+        raise EvidenceRejected(
+            _("Nothing was saved: a file or link was refused. Choose the files again once corrected."), problems
+        )
+    stored: list[Evidence] = []
+    try:
+        with transaction.atomic():
+            lock_for_writing(assessment)  # the same writer's lock save_record takes: held until commit
+            repeated = (
+                record is None
+                and form_key is not None
+                and Record.objects.filter(assessment=assessment, form_key=form_key).exists()
+            )
+            saved = save_record(
+                assessment, item_code, fact_name, user=user, record=record, version=version, form_key=form_key, **fields
+            )
+            if repeated:
+                return RecordWithEvidence(saved, [], [])
+            for upload in files:
+                stored.append(add_file_evidence(assessment, upload, user=user, records=[saved]))
+            added = [
+                add_link_evidence(assessment, link.url, user=user, title=link.title, records=[saved]) for link in links
+            ]
+    except BaseException:
+        _unstore(stored)
+        raise
+    return RecordWithEvidence(saved, stored, added)
+
+
+def _unstore(stored: Sequence[Evidence]) -> None:
+    """The files of evidence rows a failed transaction rolled back: they must leave storage too."""
+    for evidence in stored:
+        evidence.file.storage.delete(evidence.file.name)
+
+
+def add_files_evidence(
+    assessment: Assessment, uploads: Sequence[UploadedFile], *, user: Any, records: Sequence[Record], title: str = ""
+) -> list[Evidence]:
+    """Several files for the same records at once, all or none: one refused file (named, with the
+    reason) adds none of them. One file is ``add_file_evidence`` itself."""
+    if len(uploads) == 1:
+        return [add_file_evidence(assessment, uploads[0], user=user, records=records, title=title)]
+    problems = _evidence_problems(uploads, [])
+    if problems:
+        raise EvidenceRejected(
+            _("Nothing was saved: a file or link was refused. Choose the files again once corrected."), problems
+        )
+    stored: list[Evidence] = []
+    try:
+        with transaction.atomic():
+            for upload in uploads:
+                stored.append(add_file_evidence(assessment, upload, user=user, records=records, title=title))
+    except BaseException:
+        _unstore(stored)
+        raise
+    return stored
 
 
 def _remove_evidence(evidence: Evidence) -> None:

@@ -22,6 +22,8 @@ urlpatterns = [
         views.evidence_detach,
         name="evidence-detach",
     ),
+    path("a/<int:pk>/evidence/", views.evidence_library_view, name="evidence-library"),
+    path("a/<int:pk>/evidence/<int:evidence_pk>/reuse/", views.evidence_reuse, name="evidence-reuse"),
     path("a/<int:pk>/evidence/<int:evidence_pk>/delete/", views.evidence_delete, name="evidence-delete"),
     path("a/<int:pk>/staff/", views.staff_counts, name="staff"),
     path("a/<int:pk>/submit/<code:round_code>/", views.submit, name="submit"),

@@ -29,9 +29,11 @@ from pramern.assessments.forms import (
     FileEvidenceForm,
     ImportForm,
     LinkEvidenceForm,
+    NewEvidenceForm,
     OpenYearChoiceForm,
     OpenYearForm,
     RecordForm,
+    ReuseEvidenceForm,
     StaffCountsForm,
     compare_with_saved,
     initial_for,
@@ -39,6 +41,8 @@ from pramern.assessments.forms import (
 )
 from pramern.assessments.home_page import home_page
 from pramern.assessments.item_page import item_page
+from pramern.assessments.library import KINDS as LIBRARY_KINDS
+from pramern.assessments.library import evidence_library, reuse_choice
 from pramern.assessments.models import Assessment, Evidence, Record
 from pramern.assessments.opening import open_year, plan_opening
 from pramern.assessments.rounds import lock_state
@@ -46,7 +50,8 @@ from pramern.assessments.services import (
     EvidenceRejected,
     FormAlreadySaved,
     RecordConflict,
-    add_file_evidence,
+    RecordWithEvidence,
+    add_files_evidence,
     add_link_evidence,
     assign_item,
     attach_evidence,
@@ -57,7 +62,7 @@ from pramern.assessments.services import (
     effective_staff_counts,
     export_document,
     import_file,
-    save_record,
+    save_record_with_evidence,
 )
 from pramern.assessments.workspace import Workspace, load_workspace
 from pramern.audit.models import AuditEntry
@@ -69,7 +74,8 @@ from pramern.review import visibility
 from pramern.review.forms import CommentForm
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.scoring.model import Item
-from pramern.ui.uploads import upload_refusal
+from pramern.ui.text import bedate
+from pramern.ui.uploads import upload_refusal, upload_rules
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -172,6 +178,8 @@ def _item_context(
     bound: dict[str, Any] | None = None,
     error: UserError | None = None,
     error_record: int | None = None,
+    saved: str = "",
+    saved_record: int | None = None,
 ) -> dict[str, Any]:
     """The item page's data (404 for an item not in the framework); ``bound`` holds a form with
     the user's input to show again."""
@@ -179,9 +187,20 @@ def _item_context(
     page = item_page(assessment, item_code, request.user, query=request.GET)
     classes = record_form_classes(page.ws.framework, page.ws.sections, page.item, assessment.staff_counts)
     forms = {name: cls(prefix=name) for name, cls in classes.items()}  # fact name -> the form to add one
+    evidence_forms = {name: NewEvidenceForm(prefix=f"{name}-evidence") for name in classes}
     if bound and bound.get("fact") in forms:
         forms[bound["fact"]] = bound["form"]
-    return {**vars(page), "forms": forms, "error": error, "error_record": error_record}
+        evidence_forms[bound["fact"]] = bound["evidence_form"]
+    return {
+        **vars(page),
+        "forms": forms,
+        "evidence_forms": evidence_forms,
+        "upload_rules": upload_rules(),
+        "error": error,
+        "error_record": error_record,
+        "saved": saved,
+        "saved_record": saved_record,
+    }
 
 
 @login_required
@@ -200,9 +219,32 @@ def _after_change(request: HttpRequest, assessment: Assessment, item_code: str, 
     return redirect("workspace:item", pk=assessment.pk, code=item_code)
 
 
+def _evidence_form(request: HttpRequest, fact: str) -> NewEvidenceForm:
+    return NewEvidenceForm(request.POST, request.FILES, prefix=f"{fact}-evidence")
+
+
+def _saved_message(result: RecordWithEvidence) -> str:
+    """The confirmation after a save: the record, and how many files and links came with it."""
+    files, links = len(result.files), len(result.links)
+    if not files and not links:
+        return _("The record was saved.")
+    return _("The record was saved with %(files)d files and %(links)d links.") % {"files": files, "links": links}
+
+
+def _refuse_evidence(form: RecordForm, evidence_form: NewEvidenceForm, exc: UserError) -> None:
+    """A refusal shown where it belongs: the files' and links' at the evidence fields, any other
+    at the top of the record form. Files are never sent back: say to choose them again."""
+    target = evidence_form if isinstance(exc, EvidenceRejected) else form
+    for message in (exc.message, *exc.problems):
+        target.add_error(None, message)
+    if evidence_form.is_bound and evidence_form.files:
+        evidence_form.add_error(None, _("Choose the files again: a browser never keeps them after a refusal."))
+
+
 @login_required
 @require_POST
 def record_create(request: HttpRequest, pk: int, code: str, fact: str) -> HttpResponse:
+    """A new record with its files and links, in one step (one transaction)."""
     assessment = get_assessment_for_user(request, pk, write=True)
     # Only what the form needs: the item page is read (and scored) once, after the change.
     framework = assessment.framework.compiled()
@@ -211,26 +253,41 @@ def record_create(request: HttpRequest, pk: int, code: str, fact: str) -> HttpRe
         raise Http404("No such fact")
     form_class = record_form_classes(framework, assessment.unit.sections.all(), item, assessment.staff_counts)[fact]
     form = form_class(request.POST, prefix=fact)
-    if not form.is_valid():
-        return _after_change(request, assessment, code, bound={"fact": fact, "form": form})
+    evidence_form = _evidence_form(request, fact)
+    bound = {"fact": fact, "form": form, "evidence_form": evidence_form}
+    if refused := upload_refusal(request):  # stopped at the size limit: the fields before the files are kept
+        evidence_form.add_error(None, refused)
+        evidence_form.add_error(None, _("Choose the files again: a browser never keeps them after a refusal."))
+        return _after_change(request, assessment, code, bound=bound)
+    if not (form.is_valid() and evidence_form.is_valid()):
+        return _after_change(request, assessment, code, bound=bound)
     try:
-        save_record(
-            assessment, code, fact, **form.record_fields(), user=request.user, form_key=form.cleaned_data["form_key"]
+        result = save_record_with_evidence(
+            assessment,
+            code,
+            fact,
+            **form.record_fields(),
+            **evidence_form.new_evidence(),
+            user=request.user,
+            form_key=form.cleaned_data["form_key"],
         )
     except FormAlreadySaved as exc:
         # What the person typed stays in the form, with a way to the record this form made.
         url = reverse("workspace:record-edit", kwargs={"pk": assessment.pk, "record_pk": exc.record.pk})
         form.add_error(None, format_html('{} <a href="{}">{}</a>', exc.message, url, _("Open the saved record")))
-        return _after_change(request, assessment, code, bound={"fact": fact, "form": form})
-    except UserError as exc:
-        for message in (exc.message, *exc.problems):  # shown at the form the person is looking at
-            form.add_error(None, message)
-        return _after_change(request, assessment, code, bound={"fact": fact, "form": form})
-    return _after_change(request, assessment, code)
+        return _after_change(request, assessment, code, bound=bound)
+    except UserError as exc:  # shown at the form the person is looking at
+        _refuse_evidence(form, evidence_form, exc)
+        return _after_change(request, assessment, code, bound=bound)
+    if _is_htmx(request):
+        return _after_change(request, assessment, code, saved=_saved_message(result), saved_record=result.record.pk)
+    messages.success(request, _saved_message(result))
+    return redirect(reverse("workspace:item", args=[assessment.pk, code]) + f"#record-{result.record.pk}")
 
 
 @login_required
 def record_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    """A record's fields, and new files and links for it, saved in one step."""
     assessment = get_assessment_for_user(request, pk, write=True)
     record = get_record_for_user(request, assessment, record_pk)
     workspace = load_workspace(assessment)
@@ -238,28 +295,39 @@ def record_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
     form_classes = record_form_classes(workspace.framework, workspace.sections, item, assessment.staff_counts)
     form_class = form_classes[record.fact]
     if request.method != "POST":
-        return _record_edit_page(
-            request, workspace, record, form_class(initial=initial_for(record), prefix=record.fact)
-        )
+        evidence_form = NewEvidenceForm(prefix=f"{record.fact}-evidence")
+        form = form_class(initial=initial_for(record), prefix=record.fact)
+        return _record_edit_page(request, workspace, record, form, evidence_form)
     form = form_class(request.POST, prefix=record.fact)
-    if not form.is_valid():
-        return _record_edit_page(request, workspace, record, form, status=400)
+    evidence_form = _evidence_form(request, record.fact)
+    if refused := upload_refusal(request):
+        evidence_form.add_error(None, refused)
+        evidence_form.add_error(None, _("Choose the files again: a browser never keeps them after a refusal."))
+        return _record_edit_page(request, workspace, record, form, evidence_form, status=400)
+    if not (form.is_valid() and evidence_form.is_valid()):
+        return _record_edit_page(request, workspace, record, form, evidence_form, status=400)
     try:
-        save_record(
+        result = save_record_with_evidence(
             assessment,
             record.item_code,
             record.fact,
             **form.record_fields(),
+            **evidence_form.new_evidence(),
             user=request.user,
             record=record,
             version=form.cleaned_data["version"],
         )
     except RecordConflict as exc:
-        return _record_conflict(request, workspace, record, form, exc)
+        return _record_conflict(request, workspace, record, form, evidence_form, exc)
     except UserError as exc:
-        return _record_edit_page(request, workspace, record, form, error=exc)
-    messages.success(request, _("The record was saved."))
-    return redirect("workspace:item", pk=assessment.pk, code=record.item_code)
+        _refuse_evidence(form, evidence_form, exc)
+        error = None if isinstance(exc, EvidenceRejected) else exc
+        return _record_edit_page(request, workspace, record, form, evidence_form, error=error, status=400)
+    messages.success(request, _saved_message(result))
+    url = reverse("workspace:item", args=[assessment.pk, record.item_code]) + f"#record-{record.pk}"
+    if _is_htmx(request):  # the upload went with a progress bar: the browser loads the item page itself
+        return HttpResponse(status=204, headers={"HX-Redirect": url})
+    return redirect(url)
 
 
 def _record_edit_page(
@@ -267,28 +335,39 @@ def _record_edit_page(
     workspace: Workspace,
     record: Record,
     form: RecordForm,
+    evidence_form: NewEvidenceForm,
     *,
     error: UserError | None = None,
     conflict: dict[str, Any] | None = None,
     status: int | None = None,
 ) -> HttpResponse:
-    """The edit page: 409 after a conflicting change, 400 after any other refusal."""
+    """The edit page: 409 after a conflicting change, 400 after any other refusal (200 for htmx,
+    which swaps only 2xx answers)."""
     context = {
         "ws": workspace,
         "assessment": workspace.assessment,
         "item": workspace.framework.items_by_code[record.item_code],
         "record": record,
         "form": form,
+        "evidence_form": evidence_form,
+        "upload_rules": upload_rules(),
         "error": error,
         "conflict": conflict,
     }
     if status is None:
         status = 409 if conflict else 400 if error else 200
+    if _is_htmx(request):
+        status = 200
     return render(request, "assessments/record_edit.html", context, status=status)
 
 
 def _record_conflict(
-    request: HttpRequest, workspace: Workspace, record: Record, form: RecordForm, conflict: RecordConflict
+    request: HttpRequest,
+    workspace: Workspace,
+    record: Record,
+    form: RecordForm,
+    evidence_form: NewEvidenceForm,
+    conflict: RecordConflict,
 ) -> HttpResponse:
     """409: who changed the record meanwhile, beside what this person typed. The form keeps what
     they typed and now carries the version saved: saving again is a deliberate choice to keep
@@ -296,8 +375,10 @@ def _record_conflict(
     typed = request.POST.copy()
     typed[form.add_prefix("version")] = str(conflict.current.version)
     retyped = type(form)(typed, prefix=record.fact)
+    if evidence_form.files:
+        evidence_form.add_error(None, _("Choose the files again: a browser never keeps them after a refusal."))
     details = _conflict(conflict.current, form)
-    return _record_edit_page(request, workspace, record, retyped, error=conflict, conflict=details)
+    return _record_edit_page(request, workspace, record, retyped, evidence_form, error=conflict, conflict=details)
 
 
 def _conflict(saved: Record, typed: RecordForm) -> dict[str, Any]:
@@ -372,7 +453,7 @@ def evidence_file(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse
         if not form.is_valid():
             raise WorkspaceError(_("Choose a file to upload."))
         data = form.cleaned_data
-        add_file_evidence(assessment, data["file"], user=request.user, records=[record], title=data["title"])
+        add_files_evidence(assessment, data["file"], user=request.user, records=[record], title=data["title"])
 
     return _change_record(request, pk, record_pk, upload)
 
@@ -424,6 +505,8 @@ def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
     if item_code not in assessment.framework.compiled().items_by_code:
         item_code = ""
     back = reverse("workspace:item", args=[pk, item_code]) if item_code else reverse("workspace:home", args=[pk])
+    if request.GET.get("from") == "library":
+        back = reverse("workspace:evidence-library", args=[pk])
     error = None
     if request.method == "POST":
         try:
@@ -436,6 +519,43 @@ def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
     records = evidence.records.order_by("item_code", "date")
     context = {"assessment": assessment, "evidence": evidence, "records": records, "back": back, "error": error}
     return render(request, "assessments/evidence_delete.html", context, status=400 if error else 200)
+
+
+@login_required
+def evidence_library_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every file and link of the assessment and where each is used: the unit's people (who may
+    reuse and delete) and the office-wide roles, read-only; anyone else gets a 404."""
+    assessment = get_assessment_for_user(request, pk)
+    kind = request.GET.get("kind", "")
+    library = evidence_library(assessment, request.user, kind=kind if kind in LIBRARY_KINDS else "")
+    return render(request, "assessments/evidence_library.html", {"library": library, "assessment": assessment})
+
+
+@login_required
+def evidence_reuse(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    """Let a piece of the library support another record: choose the record, save (the unit's own
+    people, while that record may change)."""
+    writing = request.method == "POST"
+    assessment = get_assessment_for_user(request, pk, write=True)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, assessment=assessment)
+    choice = reuse_choice(assessment, evidence)
+    form = ReuseEvidenceForm(request.POST if writing else None, choices=choice.choices)
+    error = None
+    if writing and form.is_valid():
+        record = get_record_for_user(request, assessment, form.cleaned_data["record"])
+        try:
+            attach_evidence(evidence, record, user=request.user)
+        except UserError as exc:
+            error = exc
+        else:
+            messages.success(
+                request,
+                _("%(evidence)s now supports the record of %(date)s, item %(item)s too.")
+                % {"evidence": evidence, "date": bedate(record.date), "item": record.item_code},
+            )
+            return redirect(reverse("workspace:evidence-library", args=[assessment.pk]) + f"#evidence-{evidence.pk}")
+    context = {"assessment": assessment, "choice": choice, "form": form, "error": error}
+    return render(request, "assessments/evidence_reuse.html", context, status=400 if writing else 200)
 
 
 def _serve(evidence: Evidence, *, inline: bool) -> FileResponse:
