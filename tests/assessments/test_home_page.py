@@ -154,12 +154,18 @@ def test_points_without_evidence_are_amber_on_the_card(client, world):
 
 
 def test_no_points_and_full_points_never_share_a_chip(client, world):
+    first = record(world.a, "1.2.2", "followups", "2024-02-10", presented_to_director=True)
+    record(world.a, "1.2.2", "followups", "2024-05-10", presented_to_director=True)
+    add_file_evidence(world.a, SimpleUploadedFile("a.pdf", PDF), user=world.alice, records=[first])
+    chips = home_page(world.a, world.alice).chips
+    assert (chips["1.2.2"].points, chips["1.2.2"].max_points, chips["1.2.2"].state) == (2, 2, FULL)
+    assert (chips["1.2.1"].points, chips["1.2.1"].state) == (0, NONE)
     client.force_login(world.alice)
-    page = home_page(world.a, world.alice)
-    full = next(c for c in page.chips.values() if c.state == NONE)
     html = client.get(f"/a/{world.a.pk}/").content.decode()
-    assert f'class="chip chip-none" data-item="{full.item.code}" data-state="none"' in html
-    assert "ยังไม่ได้คะแนน" in html and "○" in html
+    full = re.search(r'<span class="chip chip-full" data-item="1\.2\.2" data-state="full">(.*?)</span>\n', html)
+    none = re.search(r'<span class="chip chip-none" data-item="1\.2\.1" data-state="none">(.*?)</span>\n', html)
+    assert full and "✓" in full.group(1) and "2 / 2" in full.group(1) and "ได้คะแนนเต็ม" in full.group(1)
+    assert none and "○" in none.group(1) and "0 / " in none.group(1) and "ยังไม่ได้คะแนน" in none.group(1)
 
 
 def test_the_director_submits_from_the_card_through_the_confirmation(client, world):
