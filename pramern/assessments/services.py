@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from pramern.assessments.adapter import assessment_document
 from pramern.assessments.filetypes import ACCEPTED_TH, FileType, sniff
-from pramern.assessments.models import Assessment, Evidence, ItemAssignment, Record, UnitRound
+from pramern.assessments.models import Assessment, Evidence, ItemAssignment, Record
 from pramern.assessments.rounds import LockState, lock_for_writing, lock_state
 from pramern.audit.services import log_action
 from pramern.errors import WorkspaceError
@@ -771,13 +771,28 @@ MAX_IMPORT_BYTES = 10 * 1024 * 1024
 def import_file(assessment: Assessment, upload: UploadedFile, *, user: Any) -> ImportResult:
     """``import_document`` of an uploaded YAML or JSON file, refused when it is too large or
     cannot be read (nothing is changed then)."""
+    _text, data = read_import_file(upload)
+    return import_document(assessment, data, user=user)
+
+
+def read_import_file(upload: UploadedFile) -> tuple[str, Any]:
+    """An uploaded YAML or JSON file's text and what it holds, or ``WorkspaceError`` when it is too
+    large or cannot be read."""
     if upload.size is not None and upload.size > MAX_IMPORT_BYTES:
         raise WorkspaceError(_("The file is too large (at most 10 MB)."))
     try:
-        data = load_text(upload.read().decode("utf-8"), upload.name or "import.yaml", aliases=False)
-    except (UnicodeDecodeError, SyntaxProblem) as exc:
+        text = upload.read().decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise WorkspaceError(_("The file could not be read; nothing was changed."), [str(exc)]) from None
-    return import_document(assessment, data, user=user)
+    return text, read_import_text(text, upload.name or "import.yaml")
+
+
+def read_import_text(text: str, name: str) -> Any:
+    """What an assessment file's text holds (YAML aliases refused), or ``WorkspaceError``."""
+    try:
+        return load_text(text, name, aliases=False)
+    except SyntaxProblem as exc:
+        raise WorkspaceError(_("The file could not be read; nothing was changed."), [str(exc)]) from None
 
 
 @transaction.atomic
@@ -787,7 +802,7 @@ def import_document(assessment: Assessment, data: Any, *, user: Any) -> ImportRe
     Links are recreated; files are matched to evidence already uploaded (by SHA-256, then by
     name) because a file carries references, not the files themselves.
     """
-    parsed = _check_import(assessment, data)
+    parsed = check_import(assessment, data)
     records = _replace_records(assessment, parsed, data, user=user)
     links, matched, missing = _relink_evidence(assessment, records, user=user)
     scores_changed(assessment)
@@ -801,20 +816,14 @@ def import_document(assessment: Assessment, data: Any, *, user: Any) -> ImportRe
     return ImportResult(len(records), links, matched, missing)
 
 
-def _check_import(assessment: Assessment, data: Any) -> ParsedAssessment:
+def check_import(assessment: Assessment, data: Any) -> ParsedAssessment:
     """The file parsed against the framework and the unit's own sections, once the assessment is
     locked for writing; raises ``WorkspaceError`` when a round is closed or submitted, or the
     file is for another unit or has problems."""
     locks = lock_for_writing(assessment)  # no submission can commit while the records are replaced
-    if any(status.locked for status in locks.rounds):
-        raise WorkspaceError(_("Import replaces every record, so it is only possible while no round is closed."))
-    if assessment.unit_rounds.exclude(state=UnitRound.State.DRAFT).exists():
-        raise WorkspaceError(
-            _(
-                "Import replaces every record, so it is only possible before the first submission: "
-                "the Evaluation Centre's verdicts are on these records. Change records one by one instead."
-            )
-        )
+    refusal = locks.import_refusal
+    if refusal:
+        raise WorkspaceError(refusal)
     framework: CompiledFramework = assessment.framework.compiled()
     if not isinstance(data, dict):
         raise WorkspaceError(_("The file has problems; nothing was changed."), [_("not an assessment file")])

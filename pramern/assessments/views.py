@@ -40,11 +40,20 @@ from pramern.assessments.forms import (
     record_form_classes,
 )
 from pramern.assessments.home_page import home_page
+from pramern.assessments.importing import (
+    cancel_import,
+    confirm_import,
+    import_preview,
+    import_refusal,
+    pending_import,
+    stage_import,
+)
 from pramern.assessments.item_page import item_page
 from pramern.assessments.library import KINDS as LIBRARY_KINDS
 from pramern.assessments.library import evidence_library, reuse_choice
 from pramern.assessments.models import Assessment, Evidence, Record
 from pramern.assessments.opening import open_year, plan_opening
+from pramern.assessments.overview import units_overview
 from pramern.assessments.rounds import lock_state
 from pramern.assessments.services import (
     EvidenceRejected,
@@ -61,7 +70,6 @@ from pramern.assessments.services import (
     detach_evidence,
     effective_staff_counts,
     export_document,
-    import_file,
     save_record_with_evidence,
 )
 from pramern.assessments.workspace import Workspace, load_workspace
@@ -69,6 +77,8 @@ from pramern.audit.models import AuditEntry
 from pramern.errors import UserError, WorkspaceError
 from pramern.organizations.models import Unit
 from pramern.organizations.permissions import access_for, check_unit, require_administrator
+from pramern.reports.exporters import XLSX_CONTENT_TYPE
+from pramern.reports.unit_records import records_workbook
 from pramern.review import services as review_services
 from pramern.review import visibility
 from pramern.review.forms import CommentForm
@@ -94,11 +104,21 @@ def start(request: HttpRequest) -> HttpResponse:
     found = years.landing(access, choice, asked=bool(request.GET.get("year")))
     if found.open is not None:
         return redirect("workspace:home", pk=found.open.pk)
+    overview = units_overview(
+        found.assessments,
+        access,
+        round_code=request.GET.get("round", ""),
+        stage=request.GET.get("stage", ""),
+        sort=request.GET.get("sort", ""),
+        kinds=request.GET.getlist("kind"),
+        year_key=choice.year.key,
+    )
     context = {
         "assessments": found.assessments,
+        "overview": overview,
         "access": access,
         "choice": choice,
-        "year_links": choice.links(request.GET),
+        "year_links": choice.links(request.GET, drop=("round", "stage")),
     }
     return render(request, "assessments/start.html", context)
 
@@ -633,11 +653,18 @@ def _submit_step(request: HttpRequest, assessment: Assessment, round_code: str, 
 
 @login_required
 def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The assessment as a file: YAML or JSON (to keep or import again), or an Excel workbook of
+    its records in Thai (to read, filter and print; ``reports.unit_records``)."""
     assessment = get_assessment_for_user(request, pk)
-    document = export_document(
-        assessment, verified_until=visibility.verified_values_visible_until(request.user, assessment)
-    )
+    verified_until = visibility.verified_values_visible_until(request.user, assessment)
     name = f"{assessment.unit.code}-{assessment.framework.code}"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            records_workbook(assessment, verified_until=verified_until), content_type=XLSX_CONTENT_TYPE
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}-records.xlsx"'
+        return response
+    document = export_document(assessment, verified_until=verified_until)
     if fmt == "json":
         body = json.dumps(document, ensure_ascii=False, indent=2)
         content_type = "application/json; charset=utf-8"
@@ -649,14 +676,54 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
+def _import_assessment(request: HttpRequest, pk: int) -> tuple[Assessment, HttpResponse | None]:
+    """The assessment for its own people who may change it (404/403 otherwise), and the refusal
+    page (403) when it takes no import now: a round closed or submitted."""
+    assessment = get_assessment_for_user(request, pk, write=True)
+    refusal = import_refusal(assessment)
+    if not refusal:
+        return assessment, None
+    context = {"assessment": assessment, "refusal": refusal, "back": reverse("workspace:home", args=[pk])}
+    return assessment, render(request, "assessments/import.html", context, status=403)
+
+
 @login_required
 def import_view(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_assessment_for_user(request, pk, write=True)
+    """Upload a file to import: checked and kept for the preview (nothing changes yet)."""
+    assessment, refused = _import_assessment(request, pk)
+    if refused is not None:
+        return refused
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     error = None
     if request.method == "POST" and form.is_valid():
         try:
-            result = import_file(assessment, form.cleaned_data["file"], user=request.user)
+            stage_import(assessment, form.cleaned_data["file"], user=request.user)
+        except UserError as exc:
+            error = exc
+        else:
+            return redirect("workspace:import-preview", pk=assessment.pk)
+    context = {"assessment": assessment, "form": form, "error": error, "back": reverse("workspace:home", args=[pk])}
+    return render(request, "assessments/import.html", context, status=400 if error else 200)
+
+
+@login_required
+def import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the uploaded file would add, change and remove; confirm (the import replaces the
+    records) or cancel (nothing changes)."""
+    assessment, refused = _import_assessment(request, pk)
+    if refused is not None:
+        return refused
+    error = None
+    if request.method == "POST":
+        token = request.POST.get("token", "")
+        if request.POST.get("action") == "cancel":
+            cancel_import(assessment, user=request.user, token=token)
+            messages.info(request, _("The import was cancelled: nothing was changed."))
+            return redirect("workspace:home", pk=assessment.pk)
+        try:
+            result = confirm_import(
+                assessment, user=request.user, token=token, fingerprint=request.POST.get("fingerprint", "")
+            )
         except UserError as exc:
             error = exc
         else:
@@ -671,8 +738,20 @@ def import_view(request: HttpRequest, pk: int) -> HttpResponse:
                     _("Files to upload again: %(names)s") % {"names": ", ".join(result.files_missing)},
                 )
             return redirect("workspace:home", pk=assessment.pk)
-    context = {"assessment": assessment, "form": form, "error": error, "back": reverse("workspace:home", args=[pk])}
-    return render(request, "assessments/import.html", context, status=400 if error else 200)
+    pending = pending_import(assessment, request.user)
+    if pending is None:
+        if error is None:
+            messages.info(request, _("No file is waiting to be imported: upload one."))
+        else:
+            messages.error(request, error.message)
+        return redirect("workspace:import", pk=assessment.pk)
+    context = {
+        "assessment": assessment,
+        "preview": import_preview(assessment, pending),
+        "error": error,
+        "back": reverse("workspace:home", args=[pk]),
+    }
+    return render(request, "assessments/import_preview.html", context, status=400 if error else 200)
 
 
 # --------------------------------------------------------------------------- a new year

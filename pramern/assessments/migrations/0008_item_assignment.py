@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0006_record_copied_from'),
+        ('assessments', '0007_pending_import'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
