@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from pramern.assessments.models import Assessment, Record, UnitRound
+from pramern.assessments.rounds import state_label
 from pramern.frameworks.models import Framework
 from pramern.organizations.permissions import Access
 from pramern.review import verdicts
@@ -23,6 +24,10 @@ class QueueRow:
     state: str
     left: int  # items with a record that can still get a verdict and has none
     conflict: bool  # one of the reader's own units: someone else reviews it
+
+    @property
+    def state_label(self) -> str:
+        return state_label(self.state)
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,6 @@ def review_queue(
         state=state,
         dimension=dimension,
         unreviewed_only=unreviewed_only,
-        states=State.choices,
+        states=[(value, state_label(value)) for value in State.values],
         counts=Counter((unit_rounds[a.pk].state if a.pk in unit_rounds else State.DRAFT) for a in assessments),
     )
