@@ -72,11 +72,39 @@ class ExtensionForm(ReviewForm):
 
 
 class QueueFilterForm(forms.Form):
-    """The review queue's filters (from the query string); a value the page does not offer is a 400."""
+    """The review queue's filters (from the query string); a value the page does not offer is a 400.
+    Every filter left empty shows every year and round; the evaluator filter's default is the
+    view's ("mine" for a person who is assigned units)."""
 
+    year = forms.ChoiceField(required=False)
+    round = forms.ChoiceField(required=False)
     state = forms.ChoiceField(choices=[("", ""), ("queue", ""), ("all", ""), *UnitRound.State.choices], required=False)
+    evaluator = forms.ChoiceField(required=False)
     dimension = forms.ChoiceField(required=False)
 
-    def __init__(self, data: Any, *, dimensions: list[str]) -> None:
+    def __init__(
+        self, data: Any, *, years: list[str], rounds: list[str], people: list[int], dimensions: list[str]
+    ) -> None:
         super().__init__(data)
+        self.fields["year"].choices = [("", ""), ("all", ""), *((key, key) for key in years)]
+        self.fields["round"].choices = [("", ""), *((code, code) for code in rounds)]
+        self.fields["evaluator"].choices = [
+            ("", ""),
+            *((v, v) for v in ("all", "mine", "unassigned")),
+            *((str(pk), str(pk)) for pk in people),
+        ]
         self.fields["dimension"].choices = [("", ""), *((code, code) for code in dimensions)]
+
+
+class AssignForm(ReviewForm):
+    """Who reviews a unit's assessment: a person's id, or empty to take the assignment back."""
+
+    evaluator = forms.IntegerField(label=_("Evaluator"), required=False, min_value=1)
+    next = forms.CharField(required=False, max_length=2000)
+
+
+class StepForm(ReviewForm):
+    """A confirmed irreversible step: the reason (returning, reopening) and the confirmation."""
+
+    reason = forms.CharField(label=_("Reason"), required=False)
+    confirm = forms.CharField(required=False, max_length=10)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import capfirst
@@ -36,6 +37,31 @@ def people_with_role(kind: str) -> list[str]:
     return _emails(get_user_model().objects.filter(roles__kind=kind).distinct())
 
 
+#: Who is told of each step of a unit's round: the unit's people, or people with an office-wide role.
+NOTIFIED: dict[str, tuple[str, ...]] = {
+    "submit": (Role.Kind.EVALUATOR,),
+    "resubmit": (Role.Kind.EVALUATOR,),
+    "return": ("unit",),
+    "verify": (),
+    "publish": ("unit", Role.Kind.EXECUTIVE),
+    "reopen": ("unit", Role.Kind.EVALUATOR, Role.Kind.ADMINISTRATOR, Role.Kind.EXECUTIVE),
+}
+
+
+def notified_people(assessment: Assessment, action: str) -> list[Any]:
+    """The active people with an email address whom ``state_changed`` emails when a round of
+    ``assessment`` takes ``action``, by user name: the one rule behind the emails and the
+    confirmation pages that say who is told (one query)."""
+    groups = NOTIFIED.get(action, ())
+    if not groups:
+        return []
+    query = Q(roles__kind__in=[g for g in groups if g != "unit"])
+    if "unit" in groups:
+        query |= Q(roles__unit=assessment.unit, roles__kind__in=Role.UNIT_KINDS)
+    people = get_user_model().objects.filter(query, is_active=True).exclude(email="").distinct()
+    return list(people.order_by("username"))
+
+
 def _link(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
@@ -51,15 +77,12 @@ def state_changed(unit_round: UnitRound, action: str, *, reason: str = "", reope
         review_url = _link(reverse("review:unit", args=[assessment.pk, unit_round.round_code]))
         unit_url = _link(reverse("workspace:home", args=[assessment.pk]))
         if action == "submit":
-            recipients = people_with_role(Role.Kind.EVALUATOR)
             subject = _("%(unit)s submitted %(round)s") % context
             body = _("%(unit)s has submitted %(round)s for review.") % context + f"\n\n{review_url}\n"
         elif action == "resubmit":
-            recipients = people_with_role(Role.Kind.EVALUATOR)
             subject = _("%(unit)s resubmitted %(round)s") % context
             body = _("%(unit)s has revised and resubmitted %(round)s.") % context + f"\n\n{review_url}\n"
         elif action == "return":
-            recipients = unit_people(assessment)
             subject = _("%(round)s of %(unit)s was returned for revision") % context
             body = (
                 _("The Evaluation Centre returned %(round)s for revision.") % context + f"\n\n{_('Reason')}: {reason}\n"
@@ -74,11 +97,21 @@ def state_changed(unit_round: UnitRound, action: str, *, reason: str = "", reope
                 )
             body += f"\n\n{unit_url}\n"
         elif action == "publish":
-            recipients = sorted(set(unit_people(assessment)) | set(people_with_role(Role.Kind.EXECUTIVE)))
             subject = _("Verified results of %(round)s for %(unit)s are published") % context
             body = _("The verified results of %(round)s for %(unit)s are published.") % context + f"\n\n{unit_url}\n"
+        elif action == "reopen":
+            subject = _("%(round)s of %(unit)s was reopened for review") % context
+            body = (
+                _(
+                    "An administrator reopened %(round)s of %(unit)s: its published verified results are withdrawn "
+                    "until the Evaluation Centre verifies and publishes the round again."
+                )
+                % context
+                + f"\n\n{_('Reason')}: {reason}\n\n{unit_url}\n{review_url}\n"
+            )
         else:
             return 0
+    recipients = _emails(notified_people(assessment, action))
     if not recipients:
         return 0
     return send_mass_mail([(f"[Pramern] {subject}", body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients])

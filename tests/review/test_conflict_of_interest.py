@@ -152,8 +152,9 @@ def test_the_review_pages_show_the_conflict_and_offer_no_action(client, world, c
         assert 'value="verdict"' not in page and 'value="override"' not in page, url
     refused = client.post(item_url, {"kind": "verdict", "record": followup.pk, "status": "accepted"})
     assert refused.status_code == 400 and "ผลประโยชน์ทับซ้อน" in refused.content.decode()
-    refused = client.post(unit_url, {"action": "return", "reason": "x"})
-    assert refused.status_code == 400
+    assert client.post(unit_url, {"action": "return", "reason": "x"})["Location"] == f"{unit_url}step/return/"
+    refused = client.post(f"{unit_url}step/return/", {"reason": "x", "confirm": "yes"})
+    assert refused.status_code == 400 and "ผลประโยชน์ทับซ้อน" in refused.content.decode()
     assert [e.data["step"] for e in refusals()] == ["verdict", "round.return"]
     assert not Verdict.objects.exists()
     client.force_login(world.eve)  # an evaluator who is not a member gets the forms
