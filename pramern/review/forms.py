@@ -76,17 +76,14 @@ class QueueFilterForm(forms.Form):
     Every filter left empty shows every year and round; the evaluator filter's default is the
     view's ("mine" for a person who is assigned units)."""
 
-    year = forms.ChoiceField(required=False)
+    year = forms.CharField(required=False, max_length=100)  # an unknown year is the view's 404
     round = forms.ChoiceField(required=False)
     state = forms.ChoiceField(choices=[("", ""), ("queue", ""), ("all", ""), *UnitRound.State.choices], required=False)
     evaluator = forms.ChoiceField(required=False)
     dimension = forms.ChoiceField(required=False)
 
-    def __init__(
-        self, data: Any, *, years: list[str], rounds: list[str], people: list[int], dimensions: list[str]
-    ) -> None:
+    def __init__(self, data: Any, *, rounds: list[str], people: list[int], dimensions: list[str]) -> None:
         super().__init__(data)
-        self.fields["year"].choices = [("", ""), ("all", ""), *((key, key) for key in years)]
         self.fields["round"].choices = [("", ""), *((code, code) for code in rounds)]
         self.fields["evaluator"].choices = [
             ("", ""),

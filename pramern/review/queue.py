@@ -93,12 +93,14 @@ def review_queue(
     evaluator: str,
     dimension: str,
     unreviewed_only: bool,
+    people: list[Any],
     today: dt.date | None = None,
 ) -> Queue:
     """The rounds of the units of ``years`` (only the year ``year_key`` names when given), filtered
     by round, by state ("queue": waiting for the Centre), by assigned evaluator, by records of a
-    dimension still to review and by having any; the rounds waiting longest first. Four queries
-    besides the years and the Centre's people, whatever the units, rounds and years."""
+    dimension still to review and by having any; the rounds waiting longest first. ``people``: the
+    Centre's (``centre_people``), offered as assignees. Three queries, whatever the units, rounds
+    and years."""
     day = today or timezone.localdate()
     chosen = [y for y in years if not year_key or y.key == year_key]
     year_of = {y.framework.pk: y for y in chosen}
@@ -177,7 +179,7 @@ def review_queue(
         unreviewed_only=unreviewed_only,
         states=State.choices,
         counts=counts,
-        centre_people=centre_people(),
+        centre_people=people,
         can_assign=access.is_administrator,
         mine=mine,
     )

@@ -60,7 +60,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     people = centre_people()
     filters = QueueFilterForm(
         request.GET,
-        years=[y.key for y in offered] + [f"{y.framework.code}@{y.framework.version}" for y in offered],
         rounds=[code for code, _title in queue_rounds(offered)],
         people=[p.pk for p in people],
         dimensions=[code for code, _title in dimension_choices(offered)],
@@ -69,6 +68,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         raise BadRequest("Queue filters the page does not offer")
     chosen = filters.cleaned_data
     year = years.find_year(offered, chosen["year"]) if chosen["year"] not in ("", "all") else None
+    if chosen["year"] not in ("", "all") and year is None:
+        raise Http404("No such fiscal year")
     evaluator = chosen["evaluator"] or (MINE if has_assignments(request.user) else ALL)
     page = review_queue(
         offered,
@@ -80,6 +81,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         evaluator=evaluator,
         dimension=chosen["dimension"],
         unreviewed_only=request.GET.get("unreviewed") == "1",
+        people=people,
     )
     return render(request, "review/queue.html", {**vars(page), "here": request.get_full_path()})
 
