@@ -164,7 +164,10 @@ def test_the_queue_query_count_does_not_grow_with_units_rounds_or_years(client, 
             record(other, "1.2.2", "followups", "2024-03-15")
             UnitRound.objects.create(assessment=other, round_code="R6", state="submitted")
             Assignment.objects.create(
-                assessment=other, evaluator=ivy if i % 2 else world.eve, assigned_by=world.adam, assigned_at=timezone.now()
+                assessment=other,
+                evaluator=ivy if i % 2 else world.eve,
+                assigned_by=world.adam,
+                assigned_at=timezone.now(),
             )
     assert page_queries(client, url) == empty
     assert page_queries(client, "/review/") == empty  # my queue

@@ -58,14 +58,20 @@ def test_the_queue_lists_units_waiting_with_the_items_left(client, world, submit
     assert "ศูนย์สารสนเทศการเกษตร" in drafts and "สำนักวิจัยเศรษฐกิจการเกษตร" not in drafts
     transition(world.a, "R12", "start_review", user=world.eve)
     set_verdict(submitted, "accepted", user=world.eve)
-    assert '<td class="num unverdicted">1 <span class="muted">(1 ข้อ)</span></td>' in client.get("/review/").content.decode()
+    assert (
+        '<td class="num unverdicted">1 <span class="muted">(1 ข้อ)</span></td>'
+        in client.get("/review/").content.decode()
+    )
 
 
 def test_items_left_counts_items_not_records(client, world, submitted):
     for day in ("2024-04-01", "2024-04-02", "2024-04-03"):  # three more records of 1.2.2: still one item
         record(world.a, "1.2.2", "followups", day)
     client.force_login(world.eve)  # five records in two items
-    assert '<td class="num unverdicted">5 <span class="muted">(2 ข้อ)</span></td>' in client.get("/review/").content.decode()
+    assert (
+        '<td class="num unverdicted">5 <span class="muted">(2 ข้อ)</span></td>'
+        in client.get("/review/").content.decode()
+    )
 
 
 def test_the_evaluator_moves_the_round_from_its_page(client, world, submitted):
