@@ -105,3 +105,8 @@ class StepForm(ReviewForm):
 
     reason = forms.CharField(label=_("Reason"), required=False)
     confirm = forms.CharField(required=False, max_length=10)
+
+    def clean_reason(self) -> str:
+        """The lines as typed; a browser sends a text area's line breaks as CR LF."""
+        reason: str = self.cleaned_data["reason"]
+        return reason.replace("\r\n", "\n").replace("\r", "\n")
