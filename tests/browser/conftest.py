@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+
+from tests.browser.accessibility import assert_accessible
 
 CHROMIUM = os.environ.get("PRAMERN_CHROMIUM", "/usr/bin/chromium")
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make
@@ -50,11 +52,8 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A phone-sized page; the test fails if the Content-Security-Policy refused anything on it
-    (an inline script, handler or style that slipped into a template, or htmx adding one)."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="th-TH")  # a phone
+def _page(browser: Any, width: int, height: int) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="th-TH")
     opened = context.new_page()
     opened.set_default_timeout(15_000)
     refused: list[str] = []
@@ -67,3 +66,23 @@ def page(browser: Any) -> Iterator[Any]:
     yield opened
     context.close()
     assert refused == [], "the Content-Security-Policy refused: " + " | ".join(refused)
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A phone-sized page; the test fails if the Content-Security-Policy refused anything on it
+    (an inline script, handler or style that slipped into a template, or htmx adding one)."""
+    yield from _page(browser, 390, 844)  # a phone
+
+
+@pytest.fixture
+def desktop_page(browser: Any) -> Iterator[Any]:
+    """A desktop-sized page (1366 × 900, Thai), with the same Content-Security-Policy check."""
+    yield from _page(browser, 1366, 900)
+
+
+@pytest.fixture(name="assert_accessible")
+def assert_accessible_fixture() -> Callable[..., None]:
+    """``assert_accessible(page)`` fails listing every serious or critical axe-core violation on
+    the page as it is now (see tests/browser/accessibility.py)."""
+    return assert_accessible
