@@ -73,10 +73,10 @@ class ExtensionForm(ReviewForm):
 
 class QueueFilterForm(forms.Form):
     """The review queue's filters (from the query string); a value the page does not offer is a 400.
-    Every filter left empty shows every year and round; the evaluator filter's default is the
+    The year is the view's (an unknown year is a 404, as on every page). Every filter left empty
+    shows every year and round; the evaluator filter's default is the
     view's ("mine" for a person who is assigned units)."""
 
-    year = forms.CharField(required=False, max_length=100)  # an unknown year is the view's 404
     round = forms.ChoiceField(required=False)
     state = forms.ChoiceField(choices=[("", ""), ("queue", ""), ("all", ""), *UnitRound.State.choices], required=False)
     evaluator = forms.ChoiceField(required=False)

@@ -67,8 +67,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     if not filters.is_valid():
         raise BadRequest("Queue filters the page does not offer")
     chosen = filters.cleaned_data
-    year = years.find_year(offered, chosen["year"]) if chosen["year"] not in ("", "all") else None
-    if chosen["year"] not in ("", "all") and year is None:
+    year_key = request.GET.get("year", "")
+    year = years.find_year(offered, year_key) if year_key not in ("", "all") else None
+    if year_key not in ("", "all") and year is None:
         raise Http404("No such fiscal year")
     evaluator = chosen["evaluator"] or (MINE if has_assignments(request.user) else ALL)
     page = review_queue(
