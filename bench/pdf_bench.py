@@ -38,7 +38,13 @@ def main() -> None:
     from django.utils import translation
 
     from pramern.assessments.models import Assessment
-    from pramern.reports.pdf import consolidated_pdf, unit_scorecard_context, unit_scorecard_pdf
+    from pramern.reports.pdf import (
+        LAYOUT_DONE,
+        PRINT_DONE,
+        consolidated_pdf,
+        unit_scorecard_context,
+        unit_scorecard_pdf,
+    )
     from pramern.reports.printing import html_to_pdf
 
     framework = seed_units(args.units)
@@ -73,13 +79,15 @@ def main() -> None:
 
     heard: dict[int, float] = {}
     begin = time.perf_counter()
-    pdf = consolidated_pdf(framework, "R12", progress=lambda percent: heard.setdefault(percent, time.perf_counter()))
+    pdf = consolidated_pdf(
+        framework, "R12", progress=lambda percent, _stage: heard.setdefault(percent, time.perf_counter())
+    )
     elapsed = time.perf_counter() - begin
     if keep:
         (keep / "consolidated.pdf").write_bytes(pdf)
     print(
         f"consolidated_pdf     {elapsed:6.2f} s for {args.units} units   ({len(pdf) // 1024} KB): "
-        f"data {heard[90] - begin:.2f} s, template and Chromium {heard[100] - heard[90]:.2f} s; "
+        f"data {heard[LAYOUT_DONE] - begin:.2f} s, Chromium {heard[PRINT_DONE] - heard[LAYOUT_DONE]:.2f} s; "
         f"progress {min(heard)}..{max(heard)} in {len(heard)} steps"
     )
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # TrigramWordSimilarity for search (pramern/search): used only on PostgreSQL
     "axes",
     "pramern.ui",
     "pramern.accounts",
@@ -81,6 +82,9 @@ INSTALLED_APPS = [
     "pramern.reports",
     "pramern.dashboards",
     "pramern.studio",
+    "pramern.notifications",
+    "pramern.search",
+    "pramern.help",
     "huey.contrib.djhuey",
 ]
 

@@ -19,5 +19,8 @@ urlpatterns = [
     path("", include("pramern.review.urls")),
     path("", include("pramern.dashboards.urls")),
     path("", include("pramern.reports.urls")),
+    path("", include("pramern.notifications.urls")),
+    path("", include("pramern.search.urls")),
+    path("", include("pramern.help.urls")),
     path("", include("pramern.assessments.urls")),
 ]

@@ -11,6 +11,7 @@ adam:  administrator
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -81,3 +82,18 @@ def page_queries(client: Any, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)
+
+
+def import_and_confirm(client: Any, assessment_pk: int, upload: Any) -> Any:
+    """Upload a file to import, open its preview and confirm it, as a person would (issue 11):
+    the upload's answer when it is refused, else the confirmation's."""
+    uploaded = client.post(f"/a/{assessment_pk}/import/", {"file": upload})
+    if uploaded.status_code != 302:
+        return uploaded
+    preview = client.get(uploaded["Location"]).content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', preview)
+    fingerprint = re.search(r'name="fingerprint" value="([^"]+)"', preview)
+    assert token and fingerprint, preview[-2000:]
+    return client.post(
+        uploaded["Location"], {"action": "confirm", "token": token.group(1), "fingerprint": fingerprint.group(1)}
+    )

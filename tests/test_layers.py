@@ -48,6 +48,8 @@ LAYERS: list[tuple[str, list[str]]] = [
             # issue 10: the guideline document (PDF, docx); a plain helper so that the console
             # command can make it: a standalone template engine and the printer, no Pramern model
             "pramern.frameworks.document",
+            "pramern.search.text",  # issue 11: search text normalised (Thai)
+            "pramern.help.glossary",  # issue 11: the glossary's terms
         ],
     ),
     (
@@ -77,6 +79,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.reports.evidence_zip",
             "pramern.reports.retention",
             "pramern.reports.tasks",
+            "pramern.reports.unit_records",  # issue 11: a unit's records as an Excel workbook
         ],
     ),
     (
@@ -90,6 +93,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.studio.editing",  # issue 10: an edit of a draft saved as a revision
             "pramern.assessments.opening",  # issue 10: opening a new year
             "pramern.assessments.carryover",  # issue 10: copying last year's records
+            "pramern.assessments.importing",  # issue 11: import with a preview and a confirmation
         ],
     ),
     (
@@ -106,6 +110,13 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.assessments.years",  # issue 10: fiscal years across pages
             "pramern.studio.item_page",  # issue 10: the item editor's page and the draft's tree
             "pramern.assessments.carryover_page",  # issue 10: last year's records, mapped
+            "pramern.assessments.overview",  # issue 11: the office-wide first screen
+            "pramern.search.finder",  # issue 11: search within what a person may see
+            "pramern.notifications.inbox",  # issue 11: the inbox and the bell's count
+            "pramern.help.calendar",  # issue 11: the calendar of rounds and deadlines
+            "pramern.studio.predecessor",  # issue 11: the draft's predecessor and item mapping
+            "pramern.assessments.library",  # issue 11: the evidence library
+            "pramern.review.changes",  # issue 11: what a unit changed since its round was returned
         ],
     ),
     (
@@ -130,6 +141,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.studio.item_forms",
             "pramern.studio.dryrun_views",  # issue 10: the dry run page
             "pramern.studio.dryrun_forms",  # issue 10: its form
+            "pramern.studio.predecessor_views",  # issue 11: the predecessor page
         ],
     ),
 ]

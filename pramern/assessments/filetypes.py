@@ -27,6 +27,10 @@ OLE = FileType("application/vnd.ms-office", "Word/Excel/PowerPoint 97–2003", "
 #: Shown when a file is refused.
 ACCEPTED_TH = "PDF, รูปภาพ (JPG, PNG, GIF, WebP) และเอกสาร Word, Excel, PowerPoint"
 
+#: File-name endings the browser lets through before an upload starts (``static/pramern/evidence.js``);
+#: the server decides from the content (``sniff``), whatever the name says.
+ACCEPTED_EXTENSIONS = ("pdf", "png", "jpg", "jpeg", "gif", "webp", "docx", "xlsx", "pptx", "doc", "xls", "ppt")
+
 _OOXML_PARTS = (("word/document.xml", DOCX), ("xl/workbook.xml", XLSX), ("ppt/presentation.xml", PPTX))
 
 

@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from pramern.assessments.carryover import CarryPick
 from pramern.assessments.carryover_page import CarryRow
 from pramern.assessments.opening import OpeningPlan, ScheduleDates
+from pramern.assessments.services import EvidenceRejected, NewLink, clean_url
 from pramern.frameworks.models import Framework as FrameworkModel
 from pramern.organizations.models import Unit
 from pramern.scoring import format_points
@@ -370,8 +372,61 @@ def months_between(start: dt.date, end: dt.date) -> list[tuple[str, str]]:
     return out
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name (``<input type=file multiple>``); each is checked by the
+    service, which names every refused file."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = data if isinstance(data, list | tuple) else [data]
+        chosen = [f for f in files if f]
+        if self.required and not chosen:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return chosen
+
+
+class NewEvidenceForm(forms.Form):
+    """The files and links typed with a record, saved with it in one step. The links come before
+    the files in the form: a body stopped at the size limit keeps every field typed before its
+    first file."""
+
+    links = forms.CharField(
+        label=_("Links"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "https://"}),
+        help_text=_("One link per line; a title may follow the link after a space."),
+    )
+    files = MultipleFileField(label=_("Files"), required=False)
+
+    def clean_links(self) -> list[NewLink]:
+        links, problems = [], []
+        for number, line in enumerate(self.cleaned_data["links"].splitlines(), start=1):
+            url, _space, title = line.strip().partition(" ")
+            if not url:
+                continue
+            try:
+                links.append(NewLink(clean_url(url), title.strip()[:300]))
+            except EvidenceRejected as exc:
+                problems.append(
+                    _("Line %(line)d (%(url)s): %(reason)s") % {"line": number, "url": url, "reason": exc.message}
+                )
+        if problems:
+            raise ValidationError(problems)
+        return links
+
+    def new_evidence(self) -> dict[str, Any]:
+        """What ``services.save_record_with_evidence`` takes from this form."""
+        return {"files": self.cleaned_data["files"], "links": self.cleaned_data["links"]}
+
+
 class FileEvidenceForm(forms.Form):
-    file = forms.FileField(label=_("File"))
+    file = MultipleFileField(label=_("File"))
     title = forms.CharField(label=_("Title"), max_length=300, required=False)
 
 
@@ -382,6 +437,18 @@ class LinkEvidenceForm(forms.Form):
 
 class AttachEvidenceForm(forms.Form):
     evidence = forms.TypedChoiceField(label=_("Evidence already added"), coerce=int)
+
+
+class ReuseEvidenceForm(forms.Form):
+    """The record a piece of evidence of the library is to support too."""
+
+    record = forms.TypedChoiceField(label=_("Record"), coerce=int, error_messages={"required": _("Choose a record.")})
+
+    def __init__(self, *args: Any, choices: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["record"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(pk, pk) for pk in choices]
 
 
 class ImportForm(forms.Form):

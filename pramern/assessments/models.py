@@ -264,3 +264,25 @@ class Evidence(models.Model):
             "title": self.title,
             "records": sorted(r.pk for r in self.records.all()) if self.pk else [],
         }
+
+
+class PendingImport(models.Model):
+    """An assessment file uploaded for import and waiting for its uploader to confirm it after the
+    preview (issue 11). Kept here, keyed to the person and the assessment, so that what is applied
+    is exactly the file that was previewed, never content sent back from the page."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="pending_imports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    #: Names this upload in the confirm form: a page left open on an older upload confirms nothing.
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    file_name = models.CharField(_("file name"), max_length=255)
+    source = models.TextField(_("file content"))
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("import waiting for confirmation")
+        verbose_name_plural = _("imports waiting for confirmation")
+        constraints = [models.UniqueConstraint(fields=["assessment", "user"], name="one_pending_import_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} {self.file_name}"

@@ -222,6 +222,20 @@ class LockState:
         return locked[-1].reason if locked else ""
 
     @property
+    def import_refusal(self) -> str:
+        """Why a file may not replace the records now ("" when it may): an import replaces every
+        record, so it needs every round open and none submitted yet (the Centre's verdicts are on
+        the records once one is)."""
+        if any(status.locked for status in self.rounds):
+            return _("Import replaces every record, so it is only possible while no round is closed.")
+        if any(status.submitted for status in self.rounds):
+            return _(
+                "Import replaces every record, so it is only possible before the first submission: "
+                "the Evaluation Centre's verdicts are on these records. Change records one by one instead."
+            )
+        return ""
+
+    @property
     def current(self) -> RoundStatus:
         """The round the unit is working towards: the first open one, else the last."""
         return next((status for status in self.rounds if not status.locked), self.rounds[-1])

@@ -20,8 +20,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from pramern.assessments.adapter import assessment_document
-from pramern.assessments.filetypes import ACCEPTED_TH, sniff
-from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
+from pramern.assessments.filetypes import ACCEPTED_TH, FileType, sniff
+from pramern.assessments.models import Assessment, Evidence, Record
 from pramern.assessments.rounds import LockState, lock_for_writing, lock_state
 from pramern.audit.services import log_action
 from pramern.errors import WorkspaceError
@@ -405,19 +405,9 @@ def _log_evidence(
         )
 
 
-@transaction.atomic
-def add_file_evidence(
-    assessment: Assessment,
-    upload: UploadedFile,
-    *,
-    user: Any,
-    records: Sequence[Record] = (),
-    title: str = "",
-    deadlines: dict[str, dt.date] | None = None,
-) -> Evidence:
-    """Store an uploaded file under a name of our choosing, after checking size and real type.
-    ``deadlines`` replace the scheduled ones (the demo writes history)."""
-    _check_record_writable(records, lock_for_writing(assessment, deadlines=deadlines))
+def check_upload(upload: UploadedFile) -> FileType:
+    """The accepted type of an uploaded file, or ``EvidenceRejected`` saying why not: empty, over
+    ``EVIDENCE_MAX_MB``, or content of a type not accepted (the name is never trusted)."""
     limit_mb = settings.EVIDENCE_MAX_MB
     size = upload.size or 0
     if size == 0:
@@ -433,6 +423,24 @@ def add_file_evidence(
             _("This type of file is not accepted. Accepted: %(types)s (checked from the content, not the name).")
             % {"types": ACCEPTED_TH}
         )
+    return kind
+
+
+@transaction.atomic
+def add_file_evidence(
+    assessment: Assessment,
+    upload: UploadedFile,
+    *,
+    user: Any,
+    records: Sequence[Record] = (),
+    title: str = "",
+    deadlines: dict[str, dt.date] | None = None,
+) -> Evidence:
+    """Store an uploaded file under a name of our choosing, after checking size and real type.
+    ``deadlines`` replace the scheduled ones (the demo writes history)."""
+    _check_record_writable(records, lock_for_writing(assessment, deadlines=deadlines))
+    kind = check_upload(upload)
+    size = upload.size or 0
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -521,6 +529,118 @@ def detach_evidence(evidence: Evidence, record: Record, *, user: Any) -> None:
         scores_changed(record.assessment)
 
 
+@dataclass(frozen=True)
+class NewLink:
+    """A link typed with a record: its address and an optional title."""
+
+    url: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class RecordWithEvidence:
+    """What ``save_record_with_evidence`` saved: the record, and its new files and links
+    (none when the same new-record form was posted twice: the first post added them)."""
+
+    record: Record
+    files: list[Evidence]
+    links: list[Evidence]
+
+
+def _evidence_problems(files: Sequence[UploadedFile], links: Sequence[NewLink]) -> list[str]:
+    """One line per file or link that would be refused, naming it and saying why."""
+    problems = []
+    for upload in files:
+        try:
+            check_upload(upload)
+        except EvidenceRejected as exc:
+            problems.append(
+                _("File %(name)s: %(reason)s") % {"name": os.path.basename(upload.name or ""), "reason": exc.message}
+            )
+    for link in links:
+        try:
+            clean_url(link.url)
+        except EvidenceRejected as exc:
+            problems.append(_("Link %(url)s: %(reason)s") % {"url": link.url, "reason": exc.message})
+    return problems
+
+
+def save_record_with_evidence(
+    assessment: Assessment,
+    item_code: str,
+    fact_name: str,
+    *,
+    files: Sequence[UploadedFile] = (),
+    links: Sequence[NewLink] = (),
+    user: Any,
+    record: Record | None = None,
+    version: int | None = None,
+    form_key: uuid.UUID | None = None,
+    **fields: Any,
+) -> RecordWithEvidence:
+    """Create or change a record (``save_record``) and add its new files and links, all in one
+    transaction: a file or link that is refused, or any refusal of the record, saves nothing
+    (``EvidenceRejected`` lists every refused file and link by name, with the reason). Files
+    stored before a later failure leave storage again."""
+    problems = _evidence_problems(files, links)
+    if problems:
+        raise EvidenceRejected(
+            _("Nothing was saved: a file or link was refused. Choose the files again once corrected."), problems
+        )
+    stored: list[Evidence] = []
+    try:
+        with transaction.atomic():
+            lock_for_writing(assessment)  # the same writer's lock save_record takes: held until commit
+            repeated = (
+                record is None
+                and form_key is not None
+                and Record.objects.filter(assessment=assessment, form_key=form_key).exists()
+            )
+            saved = save_record(
+                assessment, item_code, fact_name, user=user, record=record, version=version, form_key=form_key, **fields
+            )
+            if repeated:
+                return RecordWithEvidence(saved, [], [])
+            for upload in files:
+                stored.append(add_file_evidence(assessment, upload, user=user, records=[saved]))
+            added = [
+                add_link_evidence(assessment, link.url, user=user, title=link.title, records=[saved]) for link in links
+            ]
+    except BaseException:
+        _unstore(stored)
+        raise
+    return RecordWithEvidence(saved, stored, added)
+
+
+def _unstore(stored: Sequence[Evidence]) -> None:
+    """The files of evidence rows a failed transaction rolled back: they must leave storage too."""
+    for evidence in stored:
+        evidence.file.storage.delete(evidence.file.name)
+
+
+def add_files_evidence(
+    assessment: Assessment, uploads: Sequence[UploadedFile], *, user: Any, records: Sequence[Record], title: str = ""
+) -> list[Evidence]:
+    """Several files for the same records at once, all or none: one refused file (named, with the
+    reason) adds none of them. One file is ``add_file_evidence`` itself."""
+    if len(uploads) == 1:
+        return [add_file_evidence(assessment, uploads[0], user=user, records=records, title=title)]
+    problems = _evidence_problems(uploads, [])
+    if problems:
+        raise EvidenceRejected(
+            _("Nothing was saved: a file or link was refused. Choose the files again once corrected."), problems
+        )
+    stored: list[Evidence] = []
+    try:
+        with transaction.atomic():
+            for upload in uploads:
+                stored.append(add_file_evidence(assessment, upload, user=user, records=records, title=title))
+    except BaseException:
+        _unstore(stored)
+        raise
+    return stored
+
+
 def _remove_evidence(evidence: Evidence) -> None:
     """The row goes now; the file leaves storage (through the storage API) once the change is
     committed, so that a change that fails keeps its file."""
@@ -600,13 +720,28 @@ MAX_IMPORT_BYTES = 10 * 1024 * 1024
 def import_file(assessment: Assessment, upload: UploadedFile, *, user: Any) -> ImportResult:
     """``import_document`` of an uploaded YAML or JSON file, refused when it is too large or
     cannot be read (nothing is changed then)."""
+    _text, data = read_import_file(upload)
+    return import_document(assessment, data, user=user)
+
+
+def read_import_file(upload: UploadedFile) -> tuple[str, Any]:
+    """An uploaded YAML or JSON file's text and what it holds, or ``WorkspaceError`` when it is too
+    large or cannot be read."""
     if upload.size is not None and upload.size > MAX_IMPORT_BYTES:
         raise WorkspaceError(_("The file is too large (at most 10 MB)."))
     try:
-        data = load_text(upload.read().decode("utf-8"), upload.name or "import.yaml", aliases=False)
-    except (UnicodeDecodeError, SyntaxProblem) as exc:
+        text = upload.read().decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise WorkspaceError(_("The file could not be read; nothing was changed."), [str(exc)]) from None
-    return import_document(assessment, data, user=user)
+    return text, read_import_text(text, upload.name or "import.yaml")
+
+
+def read_import_text(text: str, name: str) -> Any:
+    """What an assessment file's text holds (YAML aliases refused), or ``WorkspaceError``."""
+    try:
+        return load_text(text, name, aliases=False)
+    except SyntaxProblem as exc:
+        raise WorkspaceError(_("The file could not be read; nothing was changed."), [str(exc)]) from None
 
 
 @transaction.atomic
@@ -616,7 +751,7 @@ def import_document(assessment: Assessment, data: Any, *, user: Any) -> ImportRe
     Links are recreated; files are matched to evidence already uploaded (by SHA-256, then by
     name) because a file carries references, not the files themselves.
     """
-    parsed = _check_import(assessment, data)
+    parsed = check_import(assessment, data)
     records = _replace_records(assessment, parsed, data, user=user)
     links, matched, missing = _relink_evidence(assessment, records, user=user)
     scores_changed(assessment)
@@ -630,20 +765,14 @@ def import_document(assessment: Assessment, data: Any, *, user: Any) -> ImportRe
     return ImportResult(len(records), links, matched, missing)
 
 
-def _check_import(assessment: Assessment, data: Any) -> ParsedAssessment:
+def check_import(assessment: Assessment, data: Any) -> ParsedAssessment:
     """The file parsed against the framework and the unit's own sections, once the assessment is
     locked for writing; raises ``WorkspaceError`` when a round is closed or submitted, or the
     file is for another unit or has problems."""
     locks = lock_for_writing(assessment)  # no submission can commit while the records are replaced
-    if any(status.locked for status in locks.rounds):
-        raise WorkspaceError(_("Import replaces every record, so it is only possible while no round is closed."))
-    if assessment.unit_rounds.exclude(state=UnitRound.State.DRAFT).exists():
-        raise WorkspaceError(
-            _(
-                "Import replaces every record, so it is only possible before the first submission: "
-                "the Evaluation Centre's verdicts are on these records. Change records one by one instead."
-            )
-        )
+    refusal = locks.import_refusal
+    if refusal:
+        raise WorkspaceError(refusal)
     framework: CompiledFramework = assessment.framework.compiled()
     if not isinstance(data, dict):
         raise WorkspaceError(_("The file has problems; nothing was changed."), [_("not an assessment file")])

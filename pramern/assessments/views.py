@@ -28,23 +28,37 @@ from pramern.assessments.forms import (
     FileEvidenceForm,
     ImportForm,
     LinkEvidenceForm,
+    NewEvidenceForm,
     OpenYearChoiceForm,
     OpenYearForm,
     RecordForm,
+    ReuseEvidenceForm,
     StaffCountsForm,
     compare_with_saved,
     initial_for,
     record_form_classes,
 )
+from pramern.assessments.importing import (
+    cancel_import,
+    confirm_import,
+    import_preview,
+    import_refusal,
+    pending_import,
+    stage_import,
+)
 from pramern.assessments.item_page import item_page
+from pramern.assessments.library import KINDS as LIBRARY_KINDS
+from pramern.assessments.library import evidence_library, reuse_choice
 from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
 from pramern.assessments.opening import open_year, plan_opening
+from pramern.assessments.overview import units_overview
 from pramern.assessments.rounds import lock_state
 from pramern.assessments.services import (
     EvidenceRejected,
     FormAlreadySaved,
     RecordConflict,
-    add_file_evidence,
+    RecordWithEvidence,
+    add_files_evidence,
     add_link_evidence,
     attach_evidence,
     change_staff_counts,
@@ -53,20 +67,22 @@ from pramern.assessments.services import (
     detach_evidence,
     effective_staff_counts,
     export_document,
-    import_file,
-    save_record,
+    save_record_with_evidence,
 )
 from pramern.assessments.workspace import Workspace, load_workspace
 from pramern.audit.models import AuditEntry
 from pramern.errors import UserError, WorkspaceError
 from pramern.organizations.models import Unit
 from pramern.organizations.permissions import access_for, check_unit, require_administrator
+from pramern.reports.exporters import XLSX_CONTENT_TYPE
+from pramern.reports.unit_records import records_workbook
 from pramern.review import notifications, visibility
 from pramern.review import services as review_services
 from pramern.review.forms import CommentForm
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.scoring.model import Item
-from pramern.ui.uploads import upload_refusal
+from pramern.ui.text import bedate
+from pramern.ui.uploads import upload_refusal, upload_rules
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -85,11 +101,21 @@ def start(request: HttpRequest) -> HttpResponse:
     found = years.landing(access, choice, asked=bool(request.GET.get("year")))
     if found.open is not None:
         return redirect("workspace:home", pk=found.open.pk)
+    overview = units_overview(
+        found.assessments,
+        access,
+        round_code=request.GET.get("round", ""),
+        stage=request.GET.get("stage", ""),
+        sort=request.GET.get("sort", ""),
+        kinds=request.GET.getlist("kind"),
+        year_key=choice.year.key,
+    )
     context = {
         "assessments": found.assessments,
+        "overview": overview,
         "access": access,
         "choice": choice,
-        "year_links": choice.links(request.GET),
+        "year_links": choice.links(request.GET, drop=("round", "stage")),
     }
     return render(request, "assessments/start.html", context)
 
@@ -181,6 +207,8 @@ def _item_context(
     bound: dict[str, Any] | None = None,
     error: UserError | None = None,
     error_record: int | None = None,
+    saved: str = "",
+    saved_record: int | None = None,
 ) -> dict[str, Any]:
     """The item page's data (404 for an item not in the framework); ``bound`` holds a form with
     the user's input to show again."""
@@ -188,9 +216,20 @@ def _item_context(
     page = item_page(assessment, item_code, request.user, query=request.GET)
     classes = record_form_classes(page.ws.framework, page.ws.sections, page.item, assessment.staff_counts)
     forms = {name: cls(prefix=name) for name, cls in classes.items()}  # fact name -> the form to add one
+    evidence_forms = {name: NewEvidenceForm(prefix=f"{name}-evidence") for name in classes}
     if bound and bound.get("fact") in forms:
         forms[bound["fact"]] = bound["form"]
-    return {**vars(page), "forms": forms, "error": error, "error_record": error_record}
+        evidence_forms[bound["fact"]] = bound["evidence_form"]
+    return {
+        **vars(page),
+        "forms": forms,
+        "evidence_forms": evidence_forms,
+        "upload_rules": upload_rules(),
+        "error": error,
+        "error_record": error_record,
+        "saved": saved,
+        "saved_record": saved_record,
+    }
 
 
 @login_required
@@ -209,9 +248,32 @@ def _after_change(request: HttpRequest, assessment: Assessment, item_code: str, 
     return redirect("workspace:item", pk=assessment.pk, code=item_code)
 
 
+def _evidence_form(request: HttpRequest, fact: str) -> NewEvidenceForm:
+    return NewEvidenceForm(request.POST, request.FILES, prefix=f"{fact}-evidence")
+
+
+def _saved_message(result: RecordWithEvidence) -> str:
+    """The confirmation after a save: the record, and how many files and links came with it."""
+    files, links = len(result.files), len(result.links)
+    if not files and not links:
+        return _("The record was saved.")
+    return _("The record was saved with %(files)d files and %(links)d links.") % {"files": files, "links": links}
+
+
+def _refuse_evidence(form: RecordForm, evidence_form: NewEvidenceForm, exc: UserError) -> None:
+    """A refusal shown where it belongs: the files' and links' at the evidence fields, any other
+    at the top of the record form. Files are never sent back: say to choose them again."""
+    target = evidence_form if isinstance(exc, EvidenceRejected) else form
+    for message in (exc.message, *exc.problems):
+        target.add_error(None, message)
+    if evidence_form.is_bound and evidence_form.files:
+        evidence_form.add_error(None, _("Choose the files again: a browser never keeps them after a refusal."))
+
+
 @login_required
 @require_POST
 def record_create(request: HttpRequest, pk: int, code: str, fact: str) -> HttpResponse:
+    """A new record with its files and links, in one step (one transaction)."""
     assessment = get_assessment_for_user(request, pk, write=True)
     # Only what the form needs: the item page is read (and scored) once, after the change.
     framework = assessment.framework.compiled()
@@ -220,26 +282,41 @@ def record_create(request: HttpRequest, pk: int, code: str, fact: str) -> HttpRe
         raise Http404("No such fact")
     form_class = record_form_classes(framework, assessment.unit.sections.all(), item, assessment.staff_counts)[fact]
     form = form_class(request.POST, prefix=fact)
-    if not form.is_valid():
-        return _after_change(request, assessment, code, bound={"fact": fact, "form": form})
+    evidence_form = _evidence_form(request, fact)
+    bound = {"fact": fact, "form": form, "evidence_form": evidence_form}
+    if refused := upload_refusal(request):  # stopped at the size limit: the fields before the files are kept
+        evidence_form.add_error(None, refused)
+        evidence_form.add_error(None, _("Choose the files again: a browser never keeps them after a refusal."))
+        return _after_change(request, assessment, code, bound=bound)
+    if not (form.is_valid() and evidence_form.is_valid()):
+        return _after_change(request, assessment, code, bound=bound)
     try:
-        save_record(
-            assessment, code, fact, **form.record_fields(), user=request.user, form_key=form.cleaned_data["form_key"]
+        result = save_record_with_evidence(
+            assessment,
+            code,
+            fact,
+            **form.record_fields(),
+            **evidence_form.new_evidence(),
+            user=request.user,
+            form_key=form.cleaned_data["form_key"],
         )
     except FormAlreadySaved as exc:
         # What the person typed stays in the form, with a way to the record this form made.
         url = reverse("workspace:record-edit", kwargs={"pk": assessment.pk, "record_pk": exc.record.pk})
         form.add_error(None, format_html('{} <a href="{}">{}</a>', exc.message, url, _("Open the saved record")))
-        return _after_change(request, assessment, code, bound={"fact": fact, "form": form})
-    except UserError as exc:
-        for message in (exc.message, *exc.problems):  # shown at the form the person is looking at
-            form.add_error(None, message)
-        return _after_change(request, assessment, code, bound={"fact": fact, "form": form})
-    return _after_change(request, assessment, code)
+        return _after_change(request, assessment, code, bound=bound)
+    except UserError as exc:  # shown at the form the person is looking at
+        _refuse_evidence(form, evidence_form, exc)
+        return _after_change(request, assessment, code, bound=bound)
+    if _is_htmx(request):
+        return _after_change(request, assessment, code, saved=_saved_message(result), saved_record=result.record.pk)
+    messages.success(request, _saved_message(result))
+    return redirect(reverse("workspace:item", args=[assessment.pk, code]) + f"#record-{result.record.pk}")
 
 
 @login_required
 def record_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    """A record's fields, and new files and links for it, saved in one step."""
     assessment = get_assessment_for_user(request, pk, write=True)
     record = get_record_for_user(request, assessment, record_pk)
     workspace = load_workspace(assessment)
@@ -247,28 +324,39 @@ def record_edit(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
     form_classes = record_form_classes(workspace.framework, workspace.sections, item, assessment.staff_counts)
     form_class = form_classes[record.fact]
     if request.method != "POST":
-        return _record_edit_page(
-            request, workspace, record, form_class(initial=initial_for(record), prefix=record.fact)
-        )
+        evidence_form = NewEvidenceForm(prefix=f"{record.fact}-evidence")
+        form = form_class(initial=initial_for(record), prefix=record.fact)
+        return _record_edit_page(request, workspace, record, form, evidence_form)
     form = form_class(request.POST, prefix=record.fact)
-    if not form.is_valid():
-        return _record_edit_page(request, workspace, record, form, status=400)
+    evidence_form = _evidence_form(request, record.fact)
+    if refused := upload_refusal(request):
+        evidence_form.add_error(None, refused)
+        evidence_form.add_error(None, _("Choose the files again: a browser never keeps them after a refusal."))
+        return _record_edit_page(request, workspace, record, form, evidence_form, status=400)
+    if not (form.is_valid() and evidence_form.is_valid()):
+        return _record_edit_page(request, workspace, record, form, evidence_form, status=400)
     try:
-        save_record(
+        result = save_record_with_evidence(
             assessment,
             record.item_code,
             record.fact,
             **form.record_fields(),
+            **evidence_form.new_evidence(),
             user=request.user,
             record=record,
             version=form.cleaned_data["version"],
         )
     except RecordConflict as exc:
-        return _record_conflict(request, workspace, record, form, exc)
+        return _record_conflict(request, workspace, record, form, evidence_form, exc)
     except UserError as exc:
-        return _record_edit_page(request, workspace, record, form, error=exc)
-    messages.success(request, _("The record was saved."))
-    return redirect("workspace:item", pk=assessment.pk, code=record.item_code)
+        _refuse_evidence(form, evidence_form, exc)
+        error = None if isinstance(exc, EvidenceRejected) else exc
+        return _record_edit_page(request, workspace, record, form, evidence_form, error=error, status=400)
+    messages.success(request, _saved_message(result))
+    url = reverse("workspace:item", args=[assessment.pk, record.item_code]) + f"#record-{record.pk}"
+    if _is_htmx(request):  # the upload went with a progress bar: the browser loads the item page itself
+        return HttpResponse(status=204, headers={"HX-Redirect": url})
+    return redirect(url)
 
 
 def _record_edit_page(
@@ -276,28 +364,39 @@ def _record_edit_page(
     workspace: Workspace,
     record: Record,
     form: RecordForm,
+    evidence_form: NewEvidenceForm,
     *,
     error: UserError | None = None,
     conflict: dict[str, Any] | None = None,
     status: int | None = None,
 ) -> HttpResponse:
-    """The edit page: 409 after a conflicting change, 400 after any other refusal."""
+    """The edit page: 409 after a conflicting change, 400 after any other refusal (200 for htmx,
+    which swaps only 2xx answers)."""
     context = {
         "ws": workspace,
         "assessment": workspace.assessment,
         "item": workspace.framework.items_by_code[record.item_code],
         "record": record,
         "form": form,
+        "evidence_form": evidence_form,
+        "upload_rules": upload_rules(),
         "error": error,
         "conflict": conflict,
     }
     if status is None:
         status = 409 if conflict else 400 if error else 200
+    if _is_htmx(request):
+        status = 200
     return render(request, "assessments/record_edit.html", context, status=status)
 
 
 def _record_conflict(
-    request: HttpRequest, workspace: Workspace, record: Record, form: RecordForm, conflict: RecordConflict
+    request: HttpRequest,
+    workspace: Workspace,
+    record: Record,
+    form: RecordForm,
+    evidence_form: NewEvidenceForm,
+    conflict: RecordConflict,
 ) -> HttpResponse:
     """409: who changed the record meanwhile, beside what this person typed. The form keeps what
     they typed and now carries the version saved: saving again is a deliberate choice to keep
@@ -305,8 +404,10 @@ def _record_conflict(
     typed = request.POST.copy()
     typed[form.add_prefix("version")] = str(conflict.current.version)
     retyped = type(form)(typed, prefix=record.fact)
+    if evidence_form.files:
+        evidence_form.add_error(None, _("Choose the files again: a browser never keeps them after a refusal."))
     details = _conflict(conflict.current, form)
-    return _record_edit_page(request, workspace, record, retyped, error=conflict, conflict=details)
+    return _record_edit_page(request, workspace, record, retyped, evidence_form, error=conflict, conflict=details)
 
 
 def _conflict(saved: Record, typed: RecordForm) -> dict[str, Any]:
@@ -364,7 +465,7 @@ def evidence_file(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse
         if not form.is_valid():
             raise WorkspaceError(_("Choose a file to upload."))
         data = form.cleaned_data
-        add_file_evidence(assessment, data["file"], user=request.user, records=[record], title=data["title"])
+        add_files_evidence(assessment, data["file"], user=request.user, records=[record], title=data["title"])
 
     return _change_record(request, pk, record_pk, upload)
 
@@ -416,6 +517,8 @@ def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
     if item_code not in assessment.framework.compiled().items_by_code:
         item_code = ""
     back = reverse("workspace:item", args=[pk, item_code]) if item_code else reverse("workspace:home", args=[pk])
+    if request.GET.get("from") == "library":
+        back = reverse("workspace:evidence-library", args=[pk])
     error = None
     if request.method == "POST":
         try:
@@ -428,6 +531,43 @@ def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
     records = evidence.records.order_by("item_code", "date")
     context = {"assessment": assessment, "evidence": evidence, "records": records, "back": back, "error": error}
     return render(request, "assessments/evidence_delete.html", context, status=400 if error else 200)
+
+
+@login_required
+def evidence_library_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every file and link of the assessment and where each is used: the unit's people (who may
+    reuse and delete) and the office-wide roles, read-only; anyone else gets a 404."""
+    assessment = get_assessment_for_user(request, pk)
+    kind = request.GET.get("kind", "")
+    library = evidence_library(assessment, request.user, kind=kind if kind in LIBRARY_KINDS else "")
+    return render(request, "assessments/evidence_library.html", {"library": library, "assessment": assessment})
+
+
+@login_required
+def evidence_reuse(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    """Let a piece of the library support another record: choose the record, save (the unit's own
+    people, while that record may change)."""
+    writing = request.method == "POST"
+    assessment = get_assessment_for_user(request, pk, write=True)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, assessment=assessment)
+    choice = reuse_choice(assessment, evidence)
+    form = ReuseEvidenceForm(request.POST if writing else None, choices=choice.choices)
+    error = None
+    if writing and form.is_valid():
+        record = get_record_for_user(request, assessment, form.cleaned_data["record"])
+        try:
+            attach_evidence(evidence, record, user=request.user)
+        except UserError as exc:
+            error = exc
+        else:
+            messages.success(
+                request,
+                _("%(evidence)s now supports the record of %(date)s, item %(item)s too.")
+                % {"evidence": evidence, "date": bedate(record.date), "item": record.item_code},
+            )
+            return redirect(reverse("workspace:evidence-library", args=[assessment.pk]) + f"#evidence-{evidence.pk}")
+    context = {"assessment": assessment, "choice": choice, "form": form, "error": error}
+    return render(request, "assessments/evidence_reuse.html", context, status=400 if writing else 200)
 
 
 def _serve(evidence: Evidence, *, inline: bool) -> FileResponse:
@@ -509,11 +649,18 @@ def _submit_step(request: HttpRequest, assessment: Assessment, round_code: str, 
 
 @login_required
 def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The assessment as a file: YAML or JSON (to keep or import again), or an Excel workbook of
+    its records in Thai (to read, filter and print; ``reports.unit_records``)."""
     assessment = get_assessment_for_user(request, pk)
-    document = export_document(
-        assessment, verified_until=visibility.verified_values_visible_until(request.user, assessment)
-    )
+    verified_until = visibility.verified_values_visible_until(request.user, assessment)
     name = f"{assessment.unit.code}-{assessment.framework.code}"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            records_workbook(assessment, verified_until=verified_until), content_type=XLSX_CONTENT_TYPE
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}-records.xlsx"'
+        return response
+    document = export_document(assessment, verified_until=verified_until)
     if fmt == "json":
         body = json.dumps(document, ensure_ascii=False, indent=2)
         content_type = "application/json; charset=utf-8"
@@ -525,14 +672,54 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
+def _import_assessment(request: HttpRequest, pk: int) -> tuple[Assessment, HttpResponse | None]:
+    """The assessment for its own people who may change it (404/403 otherwise), and the refusal
+    page (403) when it takes no import now: a round closed or submitted."""
+    assessment = get_assessment_for_user(request, pk, write=True)
+    refusal = import_refusal(assessment)
+    if not refusal:
+        return assessment, None
+    context = {"assessment": assessment, "refusal": refusal, "back": reverse("workspace:home", args=[pk])}
+    return assessment, render(request, "assessments/import.html", context, status=403)
+
+
 @login_required
 def import_view(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_assessment_for_user(request, pk, write=True)
+    """Upload a file to import: checked and kept for the preview (nothing changes yet)."""
+    assessment, refused = _import_assessment(request, pk)
+    if refused is not None:
+        return refused
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     error = None
     if request.method == "POST" and form.is_valid():
         try:
-            result = import_file(assessment, form.cleaned_data["file"], user=request.user)
+            stage_import(assessment, form.cleaned_data["file"], user=request.user)
+        except UserError as exc:
+            error = exc
+        else:
+            return redirect("workspace:import-preview", pk=assessment.pk)
+    context = {"assessment": assessment, "form": form, "error": error, "back": reverse("workspace:home", args=[pk])}
+    return render(request, "assessments/import.html", context, status=400 if error else 200)
+
+
+@login_required
+def import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the uploaded file would add, change and remove; confirm (the import replaces the
+    records) or cancel (nothing changes)."""
+    assessment, refused = _import_assessment(request, pk)
+    if refused is not None:
+        return refused
+    error = None
+    if request.method == "POST":
+        token = request.POST.get("token", "")
+        if request.POST.get("action") == "cancel":
+            cancel_import(assessment, user=request.user, token=token)
+            messages.info(request, _("The import was cancelled: nothing was changed."))
+            return redirect("workspace:home", pk=assessment.pk)
+        try:
+            result = confirm_import(
+                assessment, user=request.user, token=token, fingerprint=request.POST.get("fingerprint", "")
+            )
         except UserError as exc:
             error = exc
         else:
@@ -547,8 +734,20 @@ def import_view(request: HttpRequest, pk: int) -> HttpResponse:
                     _("Files to upload again: %(names)s") % {"names": ", ".join(result.files_missing)},
                 )
             return redirect("workspace:home", pk=assessment.pk)
-    context = {"assessment": assessment, "form": form, "error": error, "back": reverse("workspace:home", args=[pk])}
-    return render(request, "assessments/import.html", context, status=400 if error else 200)
+    pending = pending_import(assessment, request.user)
+    if pending is None:
+        if error is None:
+            messages.info(request, _("No file is waiting to be imported: upload one."))
+        else:
+            messages.error(request, error.message)
+        return redirect("workspace:import", pk=assessment.pk)
+    context = {
+        "assessment": assessment,
+        "preview": import_preview(assessment, pending),
+        "error": error,
+        "back": reverse("workspace:home", args=[pk]),
+    }
+    return render(request, "assessments/import_preview.html", context, status=400 if error else 200)
 
 
 # --------------------------------------------------------------------------- a new year

@@ -40,6 +40,10 @@ class RankedUnit:
     state_label: str
     self_total: Decimal
     verified_total: Decimal | None  # None: not shown to this reader (or its review has not begun)
+    #: What the unit is ranked by: its verified total once the round is settled (verified or
+    #: published) and this reader may see it, else its self-assessed total, marked unverified.
+    score: Decimal
+    verified_basis: bool
     first: Decimal | None  # the first round's total; None when the first round is the chosen one
     change: Decimal | None
     heat: list[tuple[str, int]]  # per dimension: (points formatted, share of the dimension's max in %)
@@ -107,7 +111,13 @@ def dashboard(
         charted=len(charted),
         chart_height=f"{4 + 1.9 * len(charted):.1f}rem",  # a bar per unit, labels never skipped
         chart_data={
-            "ranking": [[_name(r.unit), json_number(r.self_total)] for r in charted],
+            # [name, verified total or None, self-assessed (unverified) total or None]: two series
+            "ranking": [
+                [_name(r.unit), json_number(r.score), None]
+                if r.verified_basis
+                else [_name(r.unit), None, json_number(r.score)]
+                for r in charted
+            ],
             "distribution": [[d.label, d.self_count, d.verified_count] for d in distribution],
             "progress": [[str(label), count] for _value, label, count in progress],
             "change": [[_name(r.unit), json_number(r.first or 0), json_number(r.self_total)] for r in charted]
@@ -117,6 +127,7 @@ def dashboard(
             "labels": {
                 "self": gettext("Self-assessed"),
                 "verified": gettext("Verified"),
+                "unverified": gettext("Self-assessed, not verified yet"),
                 "units": gettext("Units"),
                 "first": tr(compiled.rounds[0].title),
                 "last": tr(compiled.round(round_code).title),
@@ -132,18 +143,31 @@ def _name(unit: UnitRef) -> str:
 def _ranked(
     compiled: CompiledFramework, access: Access, totals: dict[int, dict[str, TotalsRow]], round_code: str
 ) -> list[RankedUnit]:
-    """The units with a card for the round, highest self-assessed total first."""
+    """The units with a card for the round, highest first: by the verified total where the round
+    is settled and the reader sees it, else by the self-assessed total (marked unverified). Units
+    with the same figure share a rank."""
     first_code = compiled.rounds[0].code
     state_labels = dict(UnitRound.State.choices)
     dimension_max = [(d.code, d.points) for d in compiled.dimensions]
-    chosen = [by_round for by_round in totals.values() if round_code in by_round]
-    chosen.sort(key=lambda by_round: (-by_round[round_code].self_total, by_round[round_code].unit.code))
+    chosen = []
+    for by_round in totals.values():
+        current = by_round.get(round_code)
+        if current is None:
+            continue
+        shown = verified_visible_in_state(access, current.unit.unit_id, current.state)
+        verified_basis = shown and current.state in UnitRound.SETTLED
+        score = current.verified_total if verified_basis else current.self_total
+        chosen.append((by_round, current, shown, verified_basis, score))
+    # verified figures before unverified ones of the same value; then the unit's code
+    chosen.sort(key=lambda t: (-t[4], not t[3], t[1].unit.code))
     rows = []
-    for rank, by_round in enumerate(chosen, start=1):
-        current = by_round[round_code]
+    rank = 0
+    previous: Decimal | None = None
+    for position, (by_round, current, shown, verified_basis, score) in enumerate(chosen, start=1):
+        if score != previous:
+            rank, previous = position, score
         # The change from the first round to the chosen one (none when the first is chosen).
         first = by_round.get(first_code) if round_code != first_code else None
-        shown = verified_visible_in_state(access, current.unit.unit_id, current.state)
         rows.append(
             RankedUnit(
                 rank=rank,
@@ -152,6 +176,8 @@ def _ranked(
                 state_label=str(state_labels.get(current.state, current.state)),
                 self_total=current.self_total,
                 verified_total=current.verified_total if shown else None,
+                score=score,
+                verified_basis=verified_basis,
                 first=first.self_total if first else None,
                 change=(current.self_total - first.self_total) if first else None,
                 heat=[

@@ -9,6 +9,7 @@ from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from pramern.assessments import years
 from pramern.assessments.access import get_assessment_for_user
@@ -66,14 +67,22 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _ranking_rows(rows: list[summary.RankedUnit]) -> SafeString:
+    unverified = escape(_("not verified yet"))
     out = []
     for r in rows:
         verified = format_points(r.verified_total) if r.verified_total is not None else "–"
         first = format_points(r.first) if r.first is not None else ""
         change = "" if r.change is None else ("+" if r.change > 0 else "") + format_points(r.change)
+        if r.verified_basis:
+            score = f'<td class="num basis verified">{format_points(r.score)}</td>'
+        else:  # the marker the legend explains, and its words for screen readers
+            score = (
+                f'<td class="num basis">{format_points(r.score)}<span class="unverified" aria-hidden="true">*</span>'
+                f'<span class="visually-hidden"> ({unverified})</span></td>'
+            )
         out.append(
             f'<tr><td class="num">{r.rank}</td><td><a href="/a/{int(r.unit.assessment_id)}/scorecard/">'
-            f'{escape(r.unit.name_th)}</a></td><td class="num">{format_points(r.self_total)}</td>'
+            f'{escape(r.unit.name_th)}</a></td>{score}<td class="num">{format_points(r.self_total)}</td>'
             f'<td class="num">{verified}</td><td class="num">{first}</td><td class="num">{change}</td>'
             f'<td><span class="pill state-{escape(r.row.state)}">{escape(r.state_label)}</span></td></tr>'
         )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from pramern.assessments.models import Assessment
+from pramern.assessments.models import Assessment, UnitRound
 from pramern.frameworks.models import Framework
 from pramern.organizations.models import Unit
 from pramern.reports.models import ScoreCard
@@ -32,9 +32,26 @@ class RoundRow:
     verified_lines: dict[str, list[bool]]
 
     @classmethod
-    def from_card(cls, card: ScoreCard) -> RoundRow:
+    def from_card(cls, card: ScoreCard, *, items: bool = True) -> RoundRow:
+        """The card as a row; ``items=False``: without the per-item detail (not read from the database)."""
+
         def decimals(values: dict[str, Any]) -> dict[str, Decimal]:
             return {k: Decimal(str(v)) for k, v in values.items()}
+
+        if not items:
+            return cls(
+                round_code=card.round_code,
+                state=card.state,
+                self_total=card.self_total,
+                verified_total=card.verified_total,
+                potential=card.potential,
+                self_dimensions=decimals(card.self_dimensions),
+                verified_dimensions=decimals(card.verified_dimensions),
+                self_items={},
+                verified_items={},
+                self_lines={},
+                verified_lines={},
+            )
 
         return cls(
             round_code=card.round_code,
@@ -80,8 +97,10 @@ def unit_scores(
     kinds: list[str] | None = None,
     region: int | None = None,
     verified_shown: Callable[[str, int], bool] | None = None,
+    items: bool = True,
 ) -> list[UnitScores]:
     """Every unit of a framework with its stored cards, ordered by unit code: two queries.
+    ``items=False`` leaves the per-item detail unread (totals and dimensions only: much less to parse).
 
     ``verified_shown(state, unit_id)`` says whether the reader may see verified scores of a round
     of this unit in that state (``review.visibility.verified_visible_in_state``); rows it refuses
@@ -95,12 +114,66 @@ def unit_scores(
     if region is not None:
         assessments = assessments.filter(unit__region=region)
     by_id = {a.pk: UnitScores(a) for a in assessments}
-    for card in ScoreCard.objects.filter(assessment_id__in=list(by_id)):
-        row = RoundRow.from_card(card)
+    cards = ScoreCard.objects.filter(assessment_id__in=list(by_id))
+    if not items:
+        cards = cards.defer("self_items", "verified_items")
+    for card in cards:
+        row = RoundRow.from_card(card, items=items)
         if verified_shown is not None and not verified_shown(row.state, by_id[card.assessment_id].assessment.unit_id):
             row = without_verified(row)
         by_id[card.assessment_id].rounds[card.round_code] = row
     return list(by_id.values())
+
+
+#: How a figure the ranking did not get from the Evaluation Centre is marked, in every report.
+UNVERIFIED_MARK = "*"
+VERIFIED_BASIS_TH = "ตรวจรับรองแล้ว"
+UNVERIFIED_BASIS_TH = "ประเมินตนเอง ยังไม่ผ่านการตรวจรับรอง"
+UNVERIFIED_LEGEND_TH = (
+    "* คะแนนประเมินตนเอง ยังไม่ผ่านการตรวจรับรองของศูนย์ประเมินผล: หน่วยงานจัดลำดับตามคะแนนตรวจรับรอง"
+    "เมื่อรอบนั้นตรวจรับรองแล้ว มิฉะนั้นตามคะแนนประเมินตนเอง"
+)
+
+
+def ranking_basis(row: RoundRow) -> tuple[Decimal, bool]:
+    """(the figure a unit is ranked by, whether it is verified): its verified total once the round
+    is settled (verified or published) and the row carries it (the reader may see it), else its
+    self-assessed total, which reports mark as not verified."""
+    if row.verified_total is not None and row.state in UnitRound.SETTLED:
+        return row.verified_total, True
+    return row.self_total, False
+
+
+@dataclass(frozen=True)
+class RankedScores:
+    """A unit in a round's ranking; ``rank`` None: no score card for the round."""
+
+    scores: UnitScores
+    row: RoundRow | None
+    rank: int | None
+    score: Decimal | None
+    verified_basis: bool
+
+
+def rank_units(scores: list[UnitScores], round_code: str) -> list[RankedScores]:
+    """Units by ``ranking_basis``, highest first (a verified figure before an unverified one of
+    the same value; equal figures share a rank), then units without a card for the round."""
+    scored = []
+    for unit_scores_ in scores:
+        row = unit_scores_.rounds.get(round_code)
+        if row is not None:
+            score, verified = ranking_basis(row)
+            scored.append((unit_scores_, row, score, verified))
+    scored.sort(key=lambda t: (-t[2], not t[3], t[0].unit.code))
+    out = []
+    previous: Decimal | None = None
+    rank = 0
+    for position, (unit_scores_, row, score, verified) in enumerate(scored, start=1):
+        if score != previous:
+            rank, previous = position, score
+        out.append(RankedScores(unit_scores_, row, rank, score, verified))
+    out.extend(RankedScores(s, None, None, None, False) for s in scores if round_code not in s.rounds)
+    return out
 
 
 def explain(item: Item, flags: list[bool], *, language: str = "th", round_index: int | None = None) -> str:

@@ -29,7 +29,17 @@ from xlsxwriter.worksheet import Worksheet
 from pramern.assessments.models import UnitRound
 from pramern.frameworks.models import Framework
 from pramern.organizations.models import Unit
-from pramern.reports.data import UnitScores, explain, unit_scores
+from pramern.reports.data import (
+    UNVERIFIED_BASIS_TH,
+    UNVERIFIED_LEGEND_TH,
+    UNVERIFIED_MARK,
+    VERIFIED_BASIS_TH,
+    UnitScores,
+    explain,
+    rank_units,
+    unit_scores,
+)
+from pramern.scoring.model import Round
 from pramern.thaitext import display_width
 
 #: Shown in Thai with the Buddhist-era year by Excel and LibreOffice ("25 ก.ค. 2567").
@@ -77,9 +87,12 @@ class ListExporter:
         region: int | None = None,
         scores: list[UnitScores] | None = None,
         verified_shown: Callable[[str, int], bool] | None = None,
+        round_code: str | None = None,
     ) -> None:
         self.framework = framework
         self.compiled = framework.compiled()
+        #: The round a ranking is of (the final round by default).
+        self.round_code = round_code if round_code and self.compiled.has_round(round_code) else None
         self.kinds = kinds
         self.region = region
         self.verified_shown = verified_shown
@@ -144,6 +157,51 @@ def _csv_value(value: Any) -> Any:
 def _state_labels() -> dict[str, str]:
     with translation.override("th"):
         return {value: str(label) for value, label in UnitRound.State.choices}
+
+
+class RankingExporter(ListExporter):
+    """One row per unit, ranked for one round as the dashboard ranks it: by the verified total
+    where the round is settled and the reader may see it, else by the self-assessed total, which
+    is marked as not verified (a column saying so, and "*" beside the rank's figure's source)."""
+
+    verbose_name = "ลำดับคะแนนของทุกหน่วยงาน"
+    sheet_title = "ลำดับคะแนน"
+
+    @property
+    def round(self) -> Round:
+        return self.compiled.round(self.round_code) if self.round_code else self.compiled.rounds[-1]
+
+    def headers(self) -> list[str]:
+        title = self.round.title.th
+        return [
+            "ลำดับ",
+            "รหัสหน่วยงาน",
+            "หน่วยงาน",
+            f"คะแนนที่ใช้จัดลำดับ {title}",
+            "ที่มาของคะแนน",
+            f"{title} ประเมินตนเอง",
+            f"{title} ตรวจรับรอง",
+            f"สถานะ {title}",
+        ]
+
+    def rows(self) -> Iterator[list[Any]]:
+        states = _state_labels()
+        for ranked in rank_units(self.scores, self.round.code):
+            unit, row = ranked.scores.unit, ranked.row
+            if row is None:
+                yield [None, unit.code, unit.name_th, None, None, None, None, None]
+                continue
+            basis = VERIFIED_BASIS_TH if ranked.verified_basis else f"{UNVERIFIED_MARK} {UNVERIFIED_BASIS_TH}"
+            yield [
+                ranked.rank,
+                unit.code,
+                unit.name_th,
+                ranked.score,
+                basis,
+                row.self_total,
+                row.verified_total,
+                states.get(row.state, row.state),
+            ]
 
 
 class ItemScoresExporter(ListExporter):
@@ -247,6 +305,7 @@ class ReportInfoExporter(ListExporter):
         if self.region is not None:
             yield ["สศท. เขต", self.region]
         yield ["คะแนนเต็ม", self.framework.total_points]
+        yield ["การจัดลำดับ", UNVERIFIED_LEGEND_TH]
         for dimension in self.compiled.dimensions:
             yield [f"ด้าน {dimension.code} ({dimension.points} คะแนน)", dimension.title.th]
 
@@ -258,18 +317,24 @@ def build_workbook(
     kinds: list[str] | None = None,
     region: int | None = None,
     verified_shown: Callable[[str, int], bool] | None = None,
+    round_code: str | None = None,
 ) -> None:
-    """Every unit's scores as one workbook: items, dimension summary, report information.
-    ``verified_shown``: as for ``unit_scores`` (verified cells stay empty where it refuses)."""
+    """Every unit's scores as one workbook: the ranking of ``round_code`` (the final round by
+    default), items, dimension summary, report information. ``verified_shown``: as for
+    ``unit_scores`` (verified cells stay empty where it refuses)."""
     scores = unit_scores(framework, kinds=kinds, region=region, verified_shown=verified_shown)
     book = XlsxBook(stream, title=framework.title_th)
-    for exporter in (ItemScoresExporter, DimensionSummaryExporter, ReportInfoExporter):
-        book.add(exporter(framework, kinds=kinds, region=region, scores=scores))
+    for exporter in (RankingExporter, ItemScoresExporter, DimensionSummaryExporter, ReportInfoExporter):
+        book.add(exporter(framework, kinds=kinds, region=region, scores=scores, round_code=round_code))
     book.close()
 
 
 def write_items_csv(
-    framework: Framework, stream: IO[bytes], *, verified_shown: Callable[[str, int], bool] | None = None
+    framework: Framework,
+    stream: IO[bytes],
+    *,
+    verified_shown: Callable[[str, int], bool] | None = None,
+    round_code: str | None = None,
 ) -> None:
     """Every unit's item scores as CSV (UTF-8 with BOM)."""
     ItemScoresExporter(framework, verified_shown=verified_shown).write_csv(stream)
@@ -277,7 +342,12 @@ def write_items_csv(
 
 class _Write(Protocol):
     def __call__(
-        self, framework: Framework, stream: IO[bytes], *, verified_shown: Callable[[str, int], bool] | None = None
+        self,
+        framework: Framework,
+        stream: IO[bytes],
+        *,
+        verified_shown: Callable[[str, int], bool] | None = None,
+        round_code: str | None = None,
     ) -> None: ...
 
 

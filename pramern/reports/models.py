@@ -84,6 +84,22 @@ class ReportJob(models.Model):
         FAILED = "failed", _("failed")
         EXPIRED = "expired", _("expired")
 
+    class Stage(models.TextChoices):
+        """The step a running job is in: its progress moves when a step's real work is done."""
+
+        READING = "reading", _("reading the data")
+        LAYOUT = "layout", _("laying out the report")
+        PRINTING = "printing", _("printing the PDF")
+        COPYING = "copying", _("copying the evidence files")
+        MANIFEST = "manifest", _("writing the list of records and links")
+        SAVING = "saving", _("saving the file")
+
+    #: The steps of each kind of report, in order (the page says "step 2 of 4").
+    STEPS = {
+        Kind.CONSOLIDATED_PDF: (Stage.READING, Stage.LAYOUT, Stage.PRINTING, Stage.SAVING),
+        Kind.EVIDENCE_ZIP: (Stage.READING, Stage.COPYING, Stage.MANIFEST, Stage.SAVING),
+    }
+
     ACTIVE = (Status.QUEUED, Status.RUNNING)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -92,6 +108,7 @@ class ReportJob(models.Model):
     params = models.JSONField(default=dict)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    stage = models.CharField(_("step"), max_length=20, choices=Stage.choices, blank=True)
     file = models.FileField(_("file"), upload_to="reports/", blank=True, max_length=200)
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     error = models.TextField(_("error"), blank=True)
@@ -122,6 +139,14 @@ class ReportJob(models.Model):
         if self.status != self.Status.DONE or self.finished_at is None:
             return None
         return self.finished_at + result_lifetime()
+
+    @property
+    def step(self) -> tuple[int, int] | None:
+        """(the running step's number, how many steps the report has); None when not running."""
+        steps = self.STEPS.get(self.Kind(self.kind), ())
+        if self.status != self.Status.RUNNING or self.stage not in steps:
+            return None
+        return steps.index(self.Stage(self.stage)) + 1, len(steps)
 
     @property
     def round_code(self) -> str:

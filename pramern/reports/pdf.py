@@ -21,14 +21,22 @@ from django.utils.safestring import SafeString, mark_safe
 
 from pramern.assessments.models import Assessment, UnitRound
 from pramern.frameworks.models import Framework
-from pramern.reports.data import RoundRow, UnitScores, unit_scores, without_verified
+from pramern.reports.data import (
+    UNVERIFIED_LEGEND_TH,
+    UNVERIFIED_MARK,
+    RoundRow,
+    rank_units,
+    unit_scores,
+    without_verified,
+)
 from pramern.reports.models import ScoreCard
 from pramern.reports.printing import TIMEOUT, PdfError, html_to_pdf
 from pramern.reports.scorecards import refresh
 from pramern.scoring import Framework as CompiledFramework
 
 ORGANIZATION = "สำนักงานเศรษฐกิจการเกษตร"
-#: 1,000 units (1,028 pages) took about 20 s on the loaded 2-core reference machine: leave room.
+#: 1,000 units (1,028 pages, when each unit had a page) took about 20 s on the loaded 2-core
+#: reference machine: leave room.
 SECONDS_PER_UNIT = 0.1
 
 
@@ -206,77 +214,91 @@ def unit_scorecard_pdf(assessment: Assessment, *, verified_rounds: Collection[st
 # -- every unit of a round ------------------------------------------------------------------
 
 
+#: Where a job reports its progress: ``progress(percent, stage)``, stage a ``ReportJob.Stage`` value.
+Progress = Callable[[int, str], None]
+
+#: Percent of a consolidated PDF done when each step ends: reading (and scoring units never
+#: scored) and laying out take little of the time; Chromium's printing most of it (1,000 units:
+#: ~1 s of data, ~20 s of printing); saving the file the rest. Progress is reported as the real
+#: work is done (units scored, units laid out, the PDF printed), never by the clock.
+READ_DONE, LAYOUT_DONE, PRINT_DONE = 5, 15, 95
+
+
 @dataclass(frozen=True)
 class RankedUnit:
     rank: int | None  # None: no score card for the round
     name: str
     code: str
+    score: Decimal | None  # the figure the unit is ranked by (verified where settled and shown)
+    verified_basis: bool
     self_total: Decimal | None
     verified_total: Decimal | None
     state: str
-    dimensions: list[ScoreRow]
+    dimensions: list[Decimal | None]  # the ranked figure's points per dimension
 
 
-def _ranked(scores: list[UnitScores], round_code: str) -> list[tuple[UnitScores, RoundRow | None, int | None]]:
-    """Units by self-assessed total, as the dashboard ranks them, then verified total where the
-    reader sees it (equal pairs share a rank); unscored last."""
-    scored = [(s, s.rounds[round_code]) for s in scores if round_code in s.rounds]
-    scored.sort(key=lambda pair: (-pair[1].self_total, -(pair[1].verified_total or 0), pair[0].unit.code))
-    out: list[tuple[UnitScores, RoundRow | None, int | None]] = []
-    previous: tuple[Decimal, Decimal] | None = None
-    rank = 0
-    for position, (unit_score, row) in enumerate(scored, start=1):
-        key = (row.self_total, row.verified_total)
-        if key != previous:
-            rank, previous = position, key
-        out.append((unit_score, row, rank))
-    out.extend((s, None, None) for s in scores if round_code not in s.rounds)
-    return out
+def _steps(progress: Progress | None, start: int, end: int, total: int, stage: str) -> Callable[[int], None]:
+    """Reports ``done`` of ``total`` pieces of work as ``start..end`` percent, once per whole percent."""
+    last = [-1]
+
+    def report(done: int) -> None:
+        percent = start + (end - start) * done // max(total, 1)
+        if progress is not None and percent != last[0]:
+            progress(percent, stage)
+            last[0] = percent
+
+    return report
 
 
 def consolidated_context(
     framework: Framework,
     round_code: str,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
     *,
     verified_shown: Callable[[str, int], bool] | None = None,
 ) -> dict[str, Any]:
-    """Everything ``reports/consolidated_pdf.html`` shows; ``progress`` hears 0..90 as units are laid out."""
+    """Everything ``reports/consolidated_pdf.html`` shows; ``progress`` hears the reading (units
+    scored for the first time) and the layout (units laid out) as they are done."""
     compiled = framework.compiled()
     rounds = {r.code: r for r in compiled.rounds}
     if round_code not in rounds:
         raise PdfError(f"{framework} has no round {round_code!r}")
-    scores = unit_scores(framework, verified_shown=verified_shown)
+    if progress is not None:
+        progress(0, "reading")
+    scores = unit_scores(framework, verified_shown=verified_shown, items=False)
     missing = [s.assessment for s in scores if not s.rounds]
     if missing:  # never scored since they were created: score them now, as the score card does
-        for assessment in missing:
+        scored = _steps(progress, 0, READ_DONE, len(missing), "reading")
+        for done, assessment in enumerate(missing, start=1):
             refresh(assessment)
-        scores = unit_scores(framework, verified_shown=verified_shown)
-    report = progress or (lambda percent: None)
-    report(0)
-    ranked = _ranked(scores, round_code)
+            scored(done)
+        scores = unit_scores(framework, verified_shown=verified_shown, items=False)
+    ranked = rank_units(scores, round_code)
+    laid_out = _steps(progress, READ_DONE, LAYOUT_DONE, len(ranked), "layout")
+    laid_out(0)
     units = []
-    last_percent = 0
-    for done, (unit_score, row, rank) in enumerate(ranked, start=1):
-        dimensions = [
-            ScoreRow(d.code, d.title.th, d.points, _dimension_cells([row], d.code)) for d in compiled.dimensions
-        ]
-        unit = unit_score.unit
+    for done, entry in enumerate(ranked, start=1):
+        row = entry.row
+        if row is None:
+            dimensions: list[Decimal | None] = [None] * len(compiled.dimensions)
+        else:
+            points = row.verified_dimensions if entry.verified_basis else row.self_dimensions
+            dimensions = [points.get(d.code) for d in compiled.dimensions]
+        unit = entry.scores.unit
         units.append(
             RankedUnit(
-                rank,
-                unit.name_th,
-                unit.code,
-                row.self_total if row else None,
-                row.verified_total if row else None,
-                _state_label(row),
-                dimensions,
+                rank=entry.rank,
+                name=unit.name_th,
+                code=unit.code,
+                score=entry.score,
+                verified_basis=entry.verified_basis,
+                self_total=row.self_total if row else None,
+                verified_total=row.verified_total if row else None,
+                state=_state_label(row),
+                dimensions=dimensions,
             )
         )
-        percent = 90 * done // len(ranked)
-        if percent != last_percent:
-            report(percent)
-            last_percent = percent
+        laid_out(done)
     chosen = rounds[round_code]
     return {
         **base_context(f"{ORGANIZATION} · ผลการประเมิน {chosen.title.th}", title=f"ผลการประเมิน {chosen.title.th}"),
@@ -285,27 +307,35 @@ def consolidated_context(
         "framework_key": f"{framework.code}@{framework.version}",
         "round_title": chosen.title.th,
         "total_points": compiled.total_points,
+        "dimensions": [(d.code, d.title.th, d.points) for d in compiled.dimensions],
         "units": units,
+        "unverified_mark": UNVERIFIED_MARK,
+        "legend": UNVERIFIED_LEGEND_TH,
+        "unverified_count": sum(1 for u in units if u.score is not None and not u.verified_basis),
     }
 
 
 def consolidated_pdf(
     framework: Framework,
     round_code: str,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
     *,
     verified_shown: Callable[[str, int], bool] | None = None,
 ) -> bytes:
-    """Every unit of a round: a ranking, then a page per unit with its points per dimension.
+    """Every unit of a round on a few landscape pages: one ranked table, a row per unit with its
+    points per dimension, the figure it is ranked by (marked "*" when self-assessed, not
+    verified) and its state; the dimensions' titles in a key.
 
-    One Chromium run for the whole document; ``progress`` gets 0..90 while units are laid out
-    and 100 once the PDF is printed.
+    One Chromium run for the whole document; ``progress`` hears each step as its work is done:
+    reading, layout, printing (``LAYOUT_DONE`` until Chromium has printed: its progress cannot be
+    read), then ``PRINT_DONE`` with the stage "saving" once the PDF exists.
     """
     with translation.override("th"):  # state labels are translated while the context is built
         context = consolidated_context(framework, round_code, progress, verified_shown=verified_shown)
-    pdf = render_pdf(
-        "reports/consolidated_pdf.html", context, timeout=TIMEOUT + SECONDS_PER_UNIT * len(context["units"])
-    )
+        html = render_to_string("reports/consolidated_pdf.html", context)
     if progress is not None:
-        progress(100)
+        progress(LAYOUT_DONE, "printing")
+    pdf = html_to_pdf(html, timeout=TIMEOUT + SECONDS_PER_UNIT * len(context["units"]))
+    if progress is not None:
+        progress(PRINT_DONE, "saving")
     return pdf

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 import traceback
+from collections.abc import Callable
 
 from django.core.files import File
 from django.utils import timezone
@@ -19,9 +20,13 @@ from pramern.reports.retention import replace_older_results
 from pramern.review.visibility import verdicts_visible_until, verified_shown_for
 
 
-def _progress(job: ReportJob) -> object:
-    def report(percent: int) -> None:
-        ReportJob.objects.filter(pk=job.pk).update(progress=min(100, max(0, percent)))
+def _progress(job: ReportJob) -> Callable[[int, str], None]:
+    """Stores each step's progress as the builders report it (never by the clock)."""
+
+    def report(percent: int, stage: str) -> None:
+        ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING).update(
+            progress=min(100, max(0, percent)), stage=stage
+        )
 
     return report
 
@@ -30,7 +35,7 @@ def _progress(job: ReportJob) -> object:
 def run_report_job(job_id: str) -> None:
     # Only a job still queued is run: one expired before the worker came to it stays expired.
     if not ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.QUEUED).update(
-        status=ReportJob.Status.RUNNING, progress=1
+        status=ReportJob.Status.RUNNING, progress=0, stage=ReportJob.Stage.READING
     ):
         return
     job = ReportJob.objects.get(pk=job_id)
@@ -42,7 +47,7 @@ def run_report_job(job_id: str) -> None:
                     assessment,
                     job.params["round"],
                     scratch,
-                    _progress(job),  # type: ignore[arg-type]
+                    _progress(job),
                     verdicts_until=verdicts_visible_until(job.requested_by, assessment),
                 )
             else:
@@ -50,7 +55,7 @@ def run_report_job(job_id: str) -> None:
                 pdf = consolidated_pdf(
                     framework,
                     job.params["round"],
-                    progress=_progress(job),  # type: ignore[arg-type]
+                    progress=_progress(job),
                     verified_shown=verified_shown_for(job.requested_by),
                 )
                 scratch.write(pdf)

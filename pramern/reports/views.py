@@ -45,7 +45,9 @@ def scores_download(request: HttpRequest, identifier: str) -> HttpResponse:
         raise Http404("No such download")
     framework = _office_wide(request)
     stream = io.BytesIO()
-    download.write(framework, stream, verified_shown=verified_shown_for(request.user))
+    download.write(
+        framework, stream, verified_shown=verified_shown_for(request.user), round_code=_round(framework, request)
+    )
     response = HttpResponse(stream.getvalue(), content_type=download.content_type)
     response["Content-Disposition"] = f'attachment; filename="{framework.code}-scores.{identifier}"'
     return response

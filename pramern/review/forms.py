@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pramern.assessments.forms import ThaiDateField, check_near_rounds
 from pramern.assessments.models import UnitRound
-from pramern.review.services import ReviewError
+from pramern.review.services import BULK_ITEM, BULK_WITH_EVIDENCE, ReviewError
 from pramern.scoring.model import Framework
 
 
@@ -36,6 +36,27 @@ class RecordStepForm(ReviewForm):
 class VerdictForm(RecordStepForm):
     status = forms.CharField(label=_("Verdict"), required=False)
     reason = forms.CharField(label=_("Reason"), required=False)
+
+
+class BulkAcceptForm(ReviewForm):
+    """Which records to accept at once: an item's records without a verdict, or the round's with evidence."""
+
+    scope = forms.ChoiceField(
+        label=_("Accept"),
+        choices=[(BULK_ITEM, ""), (BULK_WITH_EVIDENCE, "")],
+        error_messages={"required": _("Unknown step.")},
+    )
+    item = forms.ChoiceField(label=_("Item"), required=False)
+
+    def __init__(self, data: Any, *, items: list[str]) -> None:
+        super().__init__(data)
+        self.fields["item"].choices = [("", ""), *((code, code) for code in items)]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("scope") == BULK_ITEM and not cleaned.get("item"):
+            raise forms.ValidationError(_("Choose an item."))
+        return cleaned
 
 
 class VerifiedValueForm(RecordStepForm):

@@ -1,40 +1,42 @@
-"""Emails about a unit's round, in Thai, through Django's email backend."""
+"""What the people concerned are told about a unit's round, its comments and its deadlines.
+
+Every message goes through ``pramern.notifications.services.deliver``: an inbox entry for each
+recipient (in Thai and English) and, unless they switched that kind off, an email in Thai.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from pramern.assessments.models import Assessment, UnitRound
 from pramern.assessments.rounds import Reopening, lock_state
 from pramern.frameworks.models import RoundSchedule
+from pramern.notifications.services import deliver
 from pramern.organizations.models import Role
-from pramern.review.models import ReminderSent
-from pramern.thaidates import thai_date
+from pramern.organizations.permissions import access_for
+from pramern.review.models import Comment, ReminderSent
+from pramern.ui.text import bedate, tr
 
 
-def _emails(users: Iterable[Any]) -> list[str]:
-    return sorted({u.email for u in users if u.email and u.is_active})
-
-
-def unit_people(assessment: Assessment) -> list[str]:
+def unit_people(assessment: Assessment) -> list[Any]:
+    """The unit's officers and directors who are active."""
     User = get_user_model()
-    return _emails(User.objects.filter(roles__unit=assessment.unit, roles__kind__in=Role.UNIT_KINDS).distinct())
+    people = User.objects.filter(roles__unit=assessment.unit, roles__kind__in=Role.UNIT_KINDS, is_active=True)
+    return list(people.distinct().order_by("pk"))
 
 
-def people_with_role(kind: str) -> list[str]:
-    return _emails(get_user_model().objects.filter(roles__kind=kind).distinct())
+def people_with_role(kind: str) -> list[Any]:
+    """The active people with an office-wide role (evaluators, executives…)."""
+    return list(get_user_model().objects.filter(roles__kind=kind, is_active=True).distinct().order_by("pk"))
 
 
 #: Who is told of each step of a unit's round: the unit's people, or people with an office-wide role.
@@ -42,28 +44,24 @@ NOTIFIED: dict[str, tuple[str, ...]] = {
     "submit": (Role.Kind.EVALUATOR,),
     "resubmit": (Role.Kind.EVALUATOR,),
     "return": ("unit",),
-    "verify": (),
+    "verify": ("unit",),
     "publish": ("unit", Role.Kind.EXECUTIVE),
     "reopen": ("unit", Role.Kind.EVALUATOR, Role.Kind.ADMINISTRATOR, Role.Kind.EXECUTIVE),
 }
 
 
 def notified_people(assessment: Assessment, action: str) -> list[Any]:
-    """The active people with an email address whom ``state_changed`` emails when a round of
-    ``assessment`` takes ``action``, by user name: the one rule behind the emails and the
-    confirmation pages that say who is told (one query)."""
+    """The active people ``state_changed`` tells when a round of ``assessment`` takes ``action``,
+    by user name: the one rule behind the notifications and the confirmation pages that say who
+    is told (one query)."""
     groups = NOTIFIED.get(action, ())
     if not groups:
         return []
     query = Q(roles__kind__in=[g for g in groups if g != "unit"])
     if "unit" in groups:
         query |= Q(roles__unit=assessment.unit, roles__kind__in=Role.UNIT_KINDS)
-    people = get_user_model().objects.filter(query, is_active=True).exclude(email="").distinct()
+    people = get_user_model().objects.filter(query, is_active=True).distinct()
     return list(people.order_by("username"))
-
-
-def _link(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def state_changed(unit_round: UnitRound, action: str, *, reason: str = "", reopening: Reopening | None = None) -> int:
@@ -71,21 +69,37 @@ def state_changed(unit_round: UnitRound, action: str, *, reason: str = "", reope
     when a round is returned although later rounds are closed, ``LockState.reopened_by_return``
     (which records the unit may change again)."""
     assessment = unit_round.assessment
-    with translation.override("th"):
-        rnd = assessment.framework.compiled().round(unit_round.round_code)
-        context = {"unit": assessment.unit.name_th, "round": rnd.title.th}
-        review_url = _link(reverse("review:unit", args=[assessment.pk, unit_round.round_code]))
-        unit_url = _link(reverse("workspace:home", args=[assessment.pk]))
-        if action == "submit":
-            subject = _("%(unit)s submitted %(round)s") % context
-            body = _("%(unit)s has submitted %(round)s for review.") % context + f"\n\n{review_url}\n"
-        elif action == "resubmit":
-            subject = _("%(unit)s resubmitted %(round)s") % context
-            body = _("%(unit)s has revised and resubmitted %(round)s.") % context + f"\n\n{review_url}\n"
-        elif action == "return":
-            subject = _("%(round)s of %(unit)s was returned for revision") % context
+    rnd = assessment.framework.compiled().round(unit_round.round_code)
+    review_url = reverse("review:unit", args=[assessment.pk, unit_round.round_code])
+    unit_url = reverse("workspace:home", args=[assessment.pk])
+
+    def context() -> dict[str, str]:
+        return {"unit": assessment.unit.name, "round": tr(rnd.title)}
+
+    if action == "submit":
+        link = review_url
+
+        def compose() -> tuple[str, str]:
+            return _("%(unit)s submitted %(round)s") % context(), _(
+                "%(unit)s has submitted %(round)s for review."
+            ) % context()
+
+    elif action == "resubmit":
+        link = review_url
+
+        def compose() -> tuple[str, str]:
+            return (
+                _("%(unit)s resubmitted %(round)s") % context(),
+                _("%(unit)s has revised and resubmitted %(round)s.") % context(),
+            )
+
+    elif action == "return":
+        link = unit_url
+
+        def compose() -> tuple[str, str]:
             body = (
-                _("The Evaluation Centre returned %(round)s for revision.") % context + f"\n\n{_('Reason')}: {reason}\n"
+                _("The Evaluation Centre returned %(round)s for revision.") % context()
+                + f"\n\n{_('Reason')}: {reason}\n"
             )
             if reopening is not None:
                 body += "\n" + capfirst(
@@ -93,35 +107,70 @@ def state_changed(unit_round: UnitRound, action: str, *, reason: str = "", reope
                         "%(records)s can be changed again, although %(later)s is closed; "
                         "resubmit %(round)s once they are revised."
                     )
-                    % {**context, "records": reopening.records, "later": reopening.later_titles}
+                    % {**context(), "records": reopening.records, "later": reopening.later_titles}
                 )
-            body += f"\n\n{unit_url}\n"
-        elif action == "publish":
-            subject = _("Verified results of %(round)s for %(unit)s are published") % context
-            body = _("The verified results of %(round)s for %(unit)s are published.") % context + f"\n\n{unit_url}\n"
-        elif action == "reopen":
-            subject = _("%(round)s of %(unit)s was reopened for review") % context
+            return _("%(round)s of %(unit)s was returned for revision") % context(), body
+
+    elif action == "verify":
+        link = unit_url
+
+        def compose() -> tuple[str, str]:
+            return (
+                _("%(round)s of %(unit)s was verified") % context(),
+                _("The Evaluation Centre verified %(round)s of %(unit)s; the results are shown once published.")
+                % context(),
+            )
+
+    elif action == "publish":
+        link = unit_url
+
+        def compose() -> tuple[str, str]:
+            return (
+                _("Verified results of %(round)s for %(unit)s are published") % context(),
+                _("The verified results of %(round)s for %(unit)s are published.") % context(),
+            )
+
+    elif action == "reopen":
+        link = unit_url  # every recipient (the unit, the Centre, executives) may open it
+
+        def compose() -> tuple[str, str]:
             body = (
                 _(
                     "An administrator reopened %(round)s of %(unit)s: its published verified results are withdrawn "
                     "until the Evaluation Centre verifies and publishes the round again."
                 )
-                % context
-                + f"\n\n{_('Reason')}: {reason}\n\n{unit_url}\n{review_url}\n"
+                % context()
+                + f"\n\n{_('Reason')}: {reason}\n"
             )
-        else:
-            return 0
-    recipients = _emails(notified_people(assessment, action))
-    if not recipients:
+            return _("%(round)s of %(unit)s was reopened for review") % context(), body
+
+    else:
         return 0
-    return send_mass_mail([(f"[Pramern] {subject}", body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients])
+    return deliver(action, notified_people(assessment, action), compose, link=link, assessment=assessment)
+
+
+def comment_added(comment: Comment) -> int:
+    """Tell the other side of an item's thread about a new comment: the Evaluation Centre's
+    evaluators when the unit wrote, the unit's people when the Centre wrote; returns emails sent."""
+    assessment = comment.assessment
+    from_unit = access_for(comment.author).can_edit(assessment.unit_id)
+    others = people_with_role(Role.Kind.EVALUATOR) if from_unit else unit_people(assessment)
+    recipients = [u for u in others if u.pk != comment.author_id]
+    link = reverse("workspace:item", args=[assessment.pk, comment.item_code])
+
+    def compose() -> tuple[str, str]:
+        context = {"unit": assessment.unit.name, "item": comment.item_code}
+        return _("New comment on item %(item)s of %(unit)s") % context, comment.body
+
+    return deliver("comment", recipients, compose, link=f"{link}#comments", assessment=assessment)
 
 
 REMINDER_DAYS = (7, 1)
 
 
 def send_deadline_reminders(today: dt.date | None = None) -> int:
-    """Remind units whose round is still open 7 days and 1 day before its deadline.
+    """Remind units whose round is still open 7 days and 1 day before its deadline; returns how
+    many emails were sent (the inbox entries are made for every unit person).
 
     Each reminder is recorded before it is sent, so running the job twice sends nothing twice.
     """
@@ -149,24 +198,24 @@ def send_deadline_reminders(today: dt.date | None = None) -> int:
                     )
             except IntegrityError:
                 continue  # already reminded
-            recipients = unit_people(assessment)
-            if not recipients:
-                continue
-            with translation.override("th"):
+
+            def compose(status: Any = status, days: int = days, assessment: Assessment = assessment) -> tuple[str, str]:
                 context = {
-                    "unit": assessment.unit.name_th,
-                    "round": status.round.title.th,
-                    "date": thai_date(status.deadline),
+                    "unit": assessment.unit.name,
+                    "round": tr(status.round.title),
+                    "date": bedate(status.deadline),
                     "days": days,
                 }
-                subject = _("%(round)s is due in %(days)s days (%(date)s)") % context
-                body = (
-                    _("%(unit)s: %(round)s must be submitted by %(date)s.") % context
-                    + "\n\n"
-                    + _link(reverse("workspace:home", args=[assessment.pk]))
-                    + "\n"
+                return (
+                    _("%(round)s is due in %(days)s days (%(date)s)") % context,
+                    _("%(unit)s: %(round)s must be submitted by %(date)s.") % context,
                 )
-            sent += send_mass_mail(
-                [(f"[Pramern] {subject}", body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients]
+
+            sent += deliver(
+                "deadline",
+                unit_people(assessment),
+                compose,
+                link=reverse("workspace:home", args=[assessment.pk]),
+                assessment=assessment,
             )
     return sent

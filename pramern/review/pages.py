@@ -14,10 +14,11 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
-from pramern.assessments.models import Assessment, Evidence, Record
+from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
 from pramern.assessments.rounds import Reopening, RoundStatus, lock_state
 from pramern.assessments.workspace import Workspace, load_workspace
 from pramern.review import notifications, services, verdicts
+from pramern.review.changes import ChangesSinceReturn, ItemChanges, changes_since_return
 from pramern.review.models import Comment, Verdict
 from pramern.scoring import ItemResult, ScoreResult
 from pramern.scoring.model import FactSpec, Item
@@ -37,6 +38,8 @@ class ItemRow:
     verified: verdicts.VerifiedItem
     unreviewed: int
     recorded: int
+    judged: int  # records of the round with a verdict (the progress bar: judged / recorded)
+    changes: ItemChanges | None  # since the round was last returned (None: never returned)
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,24 @@ class UnitRoundPage:
     review_started: bool
     conflict: str
     reopening: Reopening  # which records returning this round reopens, although later rounds are closed
+    changes: ChangesSinceReturn | None  # what the unit changed since the round's latest return
+    can_review: bool  # the reader may give verdicts here now (the round is in review, no conflict)
+
+
+def round_changes(workspace: Workspace, round_code: str, *, item_code: str = "") -> ChangesSinceReturn | None:
+    """What the unit changed in the round since its latest return (None: never returned, read
+    without a query: a return leaves its reason on the unit round)."""
+    unit_round = workspace.unit_rounds.get(round_code)
+    if unit_round is None or not unit_round.return_reason:
+        return None
+    return changes_since_return(
+        workspace.assessment.pk,
+        round_code,
+        workspace.framework,
+        workspace.records,
+        sections={s.code: s.name_th for s in workspace.sections},
+        item_code=item_code,
+    )
 
 
 def unit_round_page(assessment: Assessment, round_code: str, user: Any) -> UnitRoundPage:
@@ -73,7 +94,10 @@ def unit_round_page(assessment: Assessment, round_code: str, user: Any) -> UnitR
         for r in in_round
         if r.pk not in workspace.verdicts and verdicts.still_open_to_review(r.date, settled)
     )
+    judged = Counter(r.item_code for r in in_round if r.pk in workspace.verdicts)
+    changes = round_changes(workspace, round_code)
     order = (assessment.unit_id, workspace.locks, round_code)  # what the other rounds allow
+    in_conflict = conflict(user, assessment)
     return UnitRoundPage(
         ws=workspace,
         assessment=assessment,
@@ -88,6 +112,8 @@ def unit_round_page(assessment: Assessment, round_code: str, user: Any) -> UnitR
                 verified=verified.items[item.code],
                 unreviewed=unreviewed[item.code],
                 recorded=recorded[item.code],
+                judged=judged[item.code],
+                changes=changes.items.get(item.code) if changes else None,
             )
             for item in workspace.framework.items
         ],
@@ -95,8 +121,10 @@ def unit_round_page(assessment: Assessment, round_code: str, user: Any) -> UnitR
         refused=services.refused_actions(status.state, user, *order),
         waiting=sum(unreviewed.values()),
         review_started=verdicts.review_started(status.state),
-        conflict=conflict(user, assessment),
+        conflict=in_conflict,
         reopening=workspace.locks.reopened_by_return(round_code),
+        changes=changes,
+        can_review=status.state == UnitRound.State.IN_REVIEW and not in_conflict,
     )
 
 
@@ -127,23 +155,40 @@ class ItemReviewPage:
     status: RoundStatus
     review_started: bool
     conflict: str
+    recorded: int  # the item's records dated in the round
+    judged: int  # of those, with a verdict
+    left_to_accept: int  # records "accept every remaining record" would accept
+    can_review: bool  # the reader may give verdicts here now (the round is in review, no conflict)
+    since_return: ChangesSinceReturn | None  # the round's latest return (None: never returned)
+    changes: ItemChanges | None  # the item's changes since then
 
 
 def item_review_page(
-    assessment: Assessment, round_code: str, code: str, user: Any, *, page_number: str | None
+    assessment: Assessment,
+    round_code: str,
+    code: str,
+    user: Any,
+    *,
+    page_number: str | None,
+    only_record: int | None = None,
 ) -> ItemReviewPage:
     """Item ``code`` of ``assessment`` in ``round_code`` as ``user`` reviews it; its records a
-    page at a time (``page_number`` as the query string has it), so a page stays small whatever is stored."""
+    page at a time (``page_number`` as the query string has it), so a page stays small whatever
+    is stored; with ``only_record``, that record's row alone (the part a verdict saved inline replaces)."""
     workspace = load_workspace(assessment, with_verified=True)
     assert workspace.verified is not None
     item = workspace.framework.items_by_code[code]
-    page = Paginator([r for r in workspace.records if r.item_code == code], settings.RECORDS_PER_PAGE).get_page(
-        page_number
-    )
+    of_item = [r for r in workspace.records if r.item_code == code]
+    shown = [r for r in of_item if r.pk == only_record] if only_record is not None else of_item
+    page = Paginator(shown, settings.RECORDS_PER_PAGE).get_page(page_number)
     records = page.object_list
     evidence = Evidence.objects.by_record(r.pk for r in records)
     status = workspace.locks.status(round_code)
     verified_round = workspace.verified[round_code]
+    in_round = [r for r in of_item if r.date <= status.round.cutoff]
+    settled = verdicts.settled_round(workspace.framework, workspace.unit_rounds.values())
+    in_conflict = conflict(user, assessment)
+    since_return = round_changes(workspace, round_code, item_code=code) if only_record is None else None
     return ItemReviewPage(
         ws=workspace,
         assessment=assessment,
@@ -167,7 +212,19 @@ def item_review_page(
         statuses=Verdict.Status.choices,
         status=status,
         review_started=verdicts.review_started(status.state),
-        conflict=conflict(user, assessment),
+        conflict=in_conflict,
+        recorded=len(in_round),
+        judged=sum(1 for r in in_round if r.pk in workspace.verdicts),
+        left_to_accept=sum(
+            1
+            for r in in_round
+            if r.pk not in workspace.verdicts
+            and verdicts.still_open_to_review(r.date, settled)
+            and item.facts[r.fact].type != "judgement"
+        ),
+        can_review=status.state == UnitRound.State.IN_REVIEW and not in_conflict,
+        since_return=since_return,
+        changes=since_return.item(code) if since_return else None,
     )
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -416,26 +417,82 @@ def _typed_number(text: str) -> Decimal:
 def set_verdict(record: Record, status: str, *, reason: str = "", user: Any) -> Verdict:
     _check_reviewer(user, record.assessment)
     _check_record_open_to_review(record)
+    if not status:
+        raise ReviewError(_("Choose the verdict: accepted, rejected or needs revision."))
     if status not in Verdict.Status.values:
         raise ReviewError(_("Unknown verdict."))
     if status != Verdict.Status.ACCEPTED and not reason.strip():
         raise ReviewError(_("Give the reason for a rejection or a request for revision."))
     existing = Verdict.objects.filter(record=record).first()
+    verdict = _give_verdict(record, status, reason.strip(), existing, user=user)
+    scores_changed(record.assessment)
+    return verdict
+
+
+def _give_verdict(
+    record: Record, status: str, reason: str, existing: Verdict | None, *, user: Any, **extra: Any
+) -> Verdict:
+    """Store and audit one verdict (the checks are the caller's); ``extra`` goes into the entry."""
     before = {"status": existing.status, "reason": existing.reason} if existing else None
     verdict, _created = Verdict.objects.update_or_create(
-        record=record,
-        defaults={"status": status, "reason": reason.strip(), "decided_by": user, "decided_at": timezone.now()},
+        record=record, defaults={"status": status, "reason": reason, "decided_by": user, "decided_at": timezone.now()}
     )
-    scores_changed(record.assessment)
     log_action(
         "pramern.verdict.given",
         record,
         actor=user,
-        data={"before": before, "after": {"status": status, "reason": reason.strip()}, "record": record.snapshot()},
+        data={"before": before, "after": {"status": status, "reason": reason}, "record": record.snapshot(), **extra},
         assessment_id=record.assessment_id,
         item_code=record.item_code,
     )
     return verdict
+
+
+#: What a bulk acceptance covers: the records of one item, or the records with evidence.
+BULK_ITEM, BULK_WITH_EVIDENCE = "item", "with_evidence"
+
+
+def bulk_candidates(assessment: Assessment, round_code: str, *, item_code: str = "") -> QuerySet[Record]:
+    """The records a bulk acceptance would accept: of the round, open to review, without a
+    verdict, of item ``item_code`` ("" : of every item), judgements aside (they take a value)."""
+    compiled = assessment.framework.compiled()
+    judged_by_value = [
+        (item.code, fact.name) for item in compiled.items for fact in item.facts.values() if fact.type == "judgement"
+    ]
+    records = awaiting_verdict(assessment, round_code)
+    for code, fact in judged_by_value:
+        records = records.exclude(item_code=code, fact=fact)
+    return records.filter(item_code=item_code) if item_code else records
+
+
+@impartial("verdict.bulk")
+@transaction.atomic
+def accept_remaining(assessment: Assessment, round_code: str, *, scope: str, item_code: str = "", user: Any) -> int:
+    """Accept, in one transaction, every record of the round that has no verdict yet: those of
+    item ``item_code`` (``scope`` BULK_ITEM), or those with evidence (BULK_WITH_EVIDENCE). Each
+    is one verdict, audited as a single one is (``pramern.verdict.given``, with ``bulk``).
+    Records already judged, of a settled round or judgements (they take a value) are left.
+    Returns how many were accepted."""
+    _check_reviewer(user, assessment)
+    if not assessment.framework.compiled().has_round(round_code):
+        raise ReviewError(_("Unknown round."))
+    if not assessment.unit_rounds.filter(round_code=round_code, state=State.IN_REVIEW).exists():
+        raise ReviewError(_("Records can be accepted only while this round is in review."))
+    Assessment.objects.select_for_update().get(pk=assessment.pk)  # no record changes meanwhile
+    if scope == BULK_ITEM:
+        if item_code not in assessment.framework.compiled().items_by_code:
+            raise ReviewError(_("Unknown item or fact."))
+        records = bulk_candidates(assessment, round_code, item_code=item_code)
+    elif scope == BULK_WITH_EVIDENCE:
+        records = bulk_candidates(assessment, round_code).filter(evidence__isnull=False).distinct()
+    else:
+        raise ReviewError(_("Unknown step."))
+    accepted = list(records.order_by("item_code", "date", "pk"))
+    for record in accepted:
+        _give_verdict(record, Verdict.Status.ACCEPTED, "", None, user=user, bulk=scope)
+    if accepted:
+        scores_changed(assessment)
+    return len(accepted)
 
 
 @impartial("verified_value")
@@ -548,6 +605,7 @@ def add_comment(assessment: Assessment, item_code: str, body: str, *, user: Any)
         assessment_id=assessment.pk,
         item_code=item_code,
     )
+    transaction.on_commit(lambda: notifications.comment_added(comment))
     return comment
 
 

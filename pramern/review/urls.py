@@ -10,4 +10,5 @@ urlpatterns = [
     path("review/a/<int:pk>/<code:round_code>/step/<slug:action>/", views.step, name="step"),
     path("review/a/<int:pk>/<code:round_code>/", views.unit_round, name="unit"),
     path("review/a/<int:pk>/<code:round_code>/items/<code:code>/", views.item, name="item"),
+    path("review/a/<int:pk>/<code:round_code>/accept/", views.accept, name="accept"),
 ]

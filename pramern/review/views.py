@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -11,9 +12,10 @@ from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
 
 from pramern.assessments import years
 from pramern.assessments.models import Assessment, Record
@@ -25,6 +27,7 @@ from pramern.reports.exporters import csv_text
 from pramern.review import services
 from pramern.review.forms import (
     AssignForm,
+    BulkAcceptForm,
     CommentForm,
     ExtensionForm,
     OverrideForm,
@@ -212,21 +215,83 @@ STEP_DONE = {
 
 @login_required
 def item(request: HttpRequest, pk: int, round_code: str, code: str) -> HttpResponse:
+    """An item's review. A verdict or a verified value posted by htmx answers with that record's
+    part alone (with "saved", or with the error at the record and what was chosen kept), as 200
+    since htmx swaps only 2xx answers; without JS, the page again (400 on an error)."""
     assessment = _assessment(request, pk)
     compiled = assessment.framework.compiled()
     if code not in compiled.items_by_code or not compiled.has_round(round_code):
         raise Http404("No such item or round")
     error = None
+    record_step = request.method == "POST" and request.POST.get("kind") in ("verdict", "value")
+    posted_record = _posted_record(request) if record_step else None
     if request.method == "POST":
         try:
             _review_post(request, assessment, round_code, code)
         except UserError as exc:
             error = exc
         else:
+            if posted_record is not None and _is_htmx(request):
+                return _record_part(request, assessment, round_code, code, posted_record, saved=True)
+            if posted_record is not None:
+                return redirect(_item_url(assessment, round_code, code, request.GET.get("page"), posted_record))
             return redirect("review:item", pk=assessment.pk, round_code=round_code, code=code)
+        if posted_record is not None and _is_htmx(request):
+            return _record_part(request, assessment, round_code, code, posted_record, error=error)
+    saved = _number(request.GET.get("saved", ""))
     page = item_review_page(assessment, round_code, code, request.user, page_number=request.GET.get("page"))
-    context = {**vars(page), "comment_url": request.path, "error": error}
+    context = {
+        **vars(page),
+        "comment_url": request.path,
+        "error": error,
+        "error_record": posted_record if error else None,
+        "saved_record": saved if not error else None,
+    }
     return render(request, "review/item.html", context, status=400 if error else 200)
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _number(text: str) -> int | None:
+    """A record id as sent (ASCII digits only: "²" is a digit to ``str.isdigit``), or None."""
+    return int(text) if re.fullmatch(r"[0-9]{1,18}", text) else None
+
+
+def _posted_record(request: HttpRequest) -> int | None:
+    return _number(request.POST.get("record", ""))
+
+
+def _item_url(assessment: Assessment, round_code: str, code: str, page: str | None, record_pk: int) -> str:
+    """The item page back at the record just judged, which says so."""
+    query = {"saved": str(record_pk), **({"page": page} if page and _number(page) else {})}
+    url = reverse("review:item", kwargs={"pk": assessment.pk, "round_code": round_code, "code": code})
+    return f"{url}?{urlencode(query)}#record-{record_pk}"
+
+
+def _record_part(
+    request: HttpRequest,
+    assessment: Assessment,
+    round_code: str,
+    code: str,
+    record_pk: int,
+    *,
+    saved: bool = False,
+    error: UserError | None = None,
+) -> HttpResponse:
+    page = item_review_page(assessment, round_code, code, request.user, page_number=None, only_record=record_pk)
+    if not page.rows:
+        raise Http404("No such record of this item")
+    context = {
+        **vars(page),
+        "row": page.rows[0],
+        "error": error,
+        "error_record": record_pk if error else None,
+        "saved_record": record_pk if saved else None,
+        "oob": True,
+    }
+    return render(request, "review/_record_part.html", context)
 
 
 def _review_post(request: HttpRequest, assessment: Assessment, round_code: str, code: str) -> None:
@@ -249,6 +314,40 @@ def _review_post(request: HttpRequest, assessment: Assessment, round_code: str, 
         services.add_comment(assessment, code, CommentForm(request.POST).cleaned()["body"], user=user)
     else:
         raise services.ReviewError(_("Unknown step."))
+
+
+@login_required
+@require_POST
+def accept(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
+    """Accept the records without a verdict of one item, or those with evidence in the whole
+    round; back to the page the button was on, saying how many were accepted."""
+    assessment = _assessment(request, pk)
+    compiled = assessment.framework.compiled()
+    if not compiled.has_round(round_code):
+        raise Http404("No such round")
+    bulk = BulkAcceptForm(request.POST, items=list(compiled.items_by_code))
+    item_code = request.POST.get("item", "") if request.POST.get("item") in compiled.items_by_code else ""
+    back = (
+        reverse("review:item", kwargs={"pk": assessment.pk, "round_code": round_code, "code": item_code})
+        if item_code
+        else reverse("review:unit", kwargs={"pk": assessment.pk, "round_code": round_code})
+    )
+    try:
+        chosen = bulk.cleaned()
+        count = services.accept_remaining(
+            assessment, round_code, scope=chosen["scope"], item_code=chosen["item"], user=request.user
+        )
+    except UserError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    if count:
+        messages.success(
+            request,
+            ngettext("%(count)d record was accepted.", "%(count)d records were accepted.", count) % {"count": count},
+        )
+    else:
+        messages.info(request, _("No record was waiting to be accepted: nothing changed."))
+    return redirect(back)
 
 
 @login_required

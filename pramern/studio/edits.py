@@ -842,3 +842,24 @@ def _clean_case(case: Mapping[str, Any]) -> dict[str, Any]:
         if key in values:
             values[key] = str(values[key]).strip()
     return {key: values[key] for key in CASE_KEYS if key in values}
+
+
+# --------------------------------------------------------------------------- the predecessor
+
+#: Where the format writes ``previous:`` among the top-level keys (before the rounds).
+TOP_KEYS = (
+    "format", "code", "version", "title_th", "title_en", "total_points", "max_records_per_fact", "previous",
+    "rounds", "assumptions", "dimensions",
+)  # fmt: skip
+
+
+def set_previous(document: Mapping[str, Any], previous: Mapping[str, Any] | None) -> Document:
+    """The document with ``previous:`` replaced by ``previous`` (``None``: removed), the other
+    top-level keys kept in their order (docs/framework-format.md, "The predecessor")."""
+    doc = copy.deepcopy(dict(document))
+    if previous is None:
+        doc.pop("previous", None)
+        return doc
+    values = dict(doc)
+    values["previous"] = copy.deepcopy(dict(previous))
+    return ordered(values, doc, TOP_KEYS)

@@ -52,3 +52,8 @@ urlpatterns += [path("studio/dry-run/", dryrun_views.dry_run_page, name="dry_run
 urlpatterns += [
     path("studio/d/<int:pk>/items/<code:code>/lines/<code:line>/tests/", item_views.line_test, name="line_test"),
 ]
+
+# issue 11, the predecessor page: the draft's ``previous:`` chosen and mapped in the browser
+from pramern.studio import predecessor_views  # noqa: E402
+
+urlpatterns += [path("studio/d/<int:pk>/predecessor/", predecessor_views.predecessor, name="predecessor")]

@@ -15,6 +15,8 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from pramern.assessments.filetypes import ACCEPTED_EXTENSIONS
+
 MB = 1024 * 1024
 #: Room in a multipart body beside its file, for the form's other fields and the part headers.
 FORM_ALLOWANCE = MB
@@ -30,6 +32,18 @@ def file_limit() -> int:
 def body_limit() -> int:
     """The largest multipart body accepted (the reverse proxy's limit should be this size too)."""
     return file_limit() + FORM_ALLOWANCE
+
+
+def upload_rules() -> dict[str, Any]:
+    """What the browser checks before an upload starts, from the settings the server checks with:
+    the largest file, the most bytes one save may carry (the same limit), the accepted endings."""
+    return {
+        "max_file_bytes": file_limit(),
+        "max_total_bytes": file_limit(),
+        "max_mb": int(settings.EVIDENCE_MAX_MB),
+        "extensions": ",".join(ACCEPTED_EXTENSIONS),
+        "accept": ",".join(f".{ext}" for ext in ACCEPTED_EXTENSIONS),
+    }
 
 
 def upload_refusal(request: HttpRequest) -> str | None:

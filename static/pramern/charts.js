@@ -35,7 +35,9 @@
     config.options = Object.assign({ responsive: true, maintainAspectRatio: false, animation: false }, config.options || {});
     if (config.options.indexAxis === "y") {
       /* every unit or dimension keeps its label: the container is tall enough for all of them */
-      config.options.scales = { y: { ticks: { autoSkip: false } } };
+      const scales = config.options.scales || {};
+      scales.y = Object.assign({}, scales.y || {}, { ticks: { autoSkip: false } });
+      config.options.scales = scales;
     }
     new Chart(canvas, config);
   }
@@ -46,10 +48,18 @@
     Chart.defaults.font.family = "Sarabun, 'Noto Sans Thai', Tahoma, sans-serif";
     const charts = data("chart-data") || {};
     if (charts.ranking) {
+      /* each unit's bar is its verified total (green) where the round is verified, else its
+         self-assessed total in grey, named "not verified yet" in the legend */
       draw("chart-ranking", () => ({
         type: "bar",
-        data: { labels: charts.ranking.map((r) => wrap(r[0], 14)), datasets: [{ label: charts.labels.self, data: charts.ranking.map((r) => r[1]), backgroundColor: palette[0] }] },
-        options: { indexAxis: "y", plugins: { legend: { display: false } } },
+        data: {
+          labels: charts.ranking.map((r) => wrap(r[0], 14)),
+          datasets: [
+            { label: charts.labels.verified, data: charts.ranking.map((r) => r[1]), backgroundColor: palette[0], skipNull: true },
+            { label: charts.labels.unverified, data: charts.ranking.map((r) => r[2]), backgroundColor: "#b8c0cc", borderColor: palette[2], borderWidth: 1, skipNull: true },
+          ],
+        },
+        options: { indexAxis: "y", scales: { x: { stacked: true }, y: { stacked: true } } },
       }));
     }
     if (charts.distribution) {

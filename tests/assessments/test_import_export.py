@@ -19,7 +19,7 @@ from pramern.assessments.services import (
 from pramern.audit.models import AuditEntry
 from pramern.scoring import load_framework, parse_assessment
 from tests.conftest import EXAMPLES, FRAMEWORK_FILE
-from tests.factories import record
+from tests.factories import import_and_confirm, record
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
@@ -57,7 +57,7 @@ def test_a_round_trip_keeps_records_links_and_file_references(client, world):
     }
     exported = client.get(f"/a/{world.a.pk}/export.json").content
     Evidence.objects.filter(kind="link").delete()
-    response = client.post(f"/a/{world.a.pk}/import/", {"file": SimpleUploadedFile("back.json", exported)})
+    response = import_and_confirm(client, world.a.pk, SimpleUploadedFile("back.json", exported))
     assert response.status_code == 302, response.content.decode()[-1500:]
     again = json.loads(client.get(f"/a/{world.a.pk}/export.json").content)
     original = json.loads(exported)

@@ -64,7 +64,8 @@ def test_without_javascript_a_post_redirects_back_to_the_item(client, world):
     client.force_login(world.alice)
     response = client.post(f"/a/{world.a.pk}/items/1.2.2/records/followups/new/", {"followups-date": "15/03/2567"})
     assert response.status_code == 302
-    assert response["Location"] == item_url(world)
+    made = Record.objects.get()
+    assert response["Location"] == f"{item_url(world)}#record-{made.pk}"  # the new record, in view
 
 
 def test_a_form_with_errors_keeps_what_was_typed(client, world):

@@ -52,7 +52,7 @@ def test_a_record_of_a_returned_round_is_corrected_resubmitted_and_accepted(page
     rejected.get_by_role("link", name="แก้ไข", exact=True).click()
     page.check("#id_followups-presented_to_director")
     page.locator("form:has(#id_followups-date) button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/items/1\.2\.2/$"))
+    page.wait_for_url(re.compile(r"/items/1\.2\.2/(\?[^#]*)?(#record-\d+)?$"))  # back at the item, at the record
     assert page.locator(f"#record-{early.pk} .verdict").count() == 0  # the rejection no longer applies
     page.goto(f"{workspace}/submit/R6/")
     page.check("input[name=confirm]")

@@ -28,11 +28,12 @@ def step(page, action, reason=None):
 
 
 def verdict(page, record_pk, status, reason=""):
+    """Judge a record on the item page; htmx saves it in place and says so at the record."""
     form = page.locator(f"#record-{record_pk} form.verdict-form")
-    form.locator("select[name=status]").select_option(status)
-    form.locator("input[name=reason]").fill(reason)
+    form.locator(f"input[name=status][value={status}]").check()
+    form.locator("textarea[name=reason]").fill(reason)
     form.locator("button").click()
-    page.wait_for_load_state()
+    page.wait_for_selector(f"#record-{record_pk}-saved:has-text('บันทึกแล้ว')")
 
 
 def test_evaluator_rejects_returns_accepts_and_publishes(page, live_server, world, tmp_path):

@@ -32,7 +32,7 @@ from pramern.thaitext import display_width
 from tests.factories import record
 
 TITLE_1_2_2 = "มีการติดตามการดำเนินงานตามมาตรการฯ"
-ITEMS, DIMENSIONS, INFO = "คะแนนรายข้อ", "สรุปรายด้าน", "ข้อมูลรายงาน"
+RANKING, ITEMS, DIMENSIONS, INFO = "ลำดับคะแนน", "คะแนนรายข้อ", "สรุปรายด้าน", "ข้อมูลรายงาน"
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def item_row(sheet, unit_code, item_code):
 def test_the_workbook_has_thai_sheets_with_frozen_thai_headers(scored):
     book = workbook(scored.framework)
 
-    assert book.sheetnames == [ITEMS, DIMENSIONS, INFO]
+    assert book.sheetnames == [RANKING, ITEMS, DIMENSIONS, INFO]
     items = book[ITEMS]
     assert [c.value for c in items[1]] == [
         "รหัสหน่วยงาน",
@@ -308,7 +308,9 @@ def test_the_dashboard_links_both_downloads(client, world):
     """Of the fiscal year the dashboard shows (tests/reports/test_years.py: the other years)."""
     client.force_login(world.eve)
     body = client.get("/dashboard/").content.decode()
-    assert 'href="/reports/scores.xlsx?year=2567"' in body and 'href="/reports/scores.csv?year=2567"' in body
+    assert (
+        'href="/reports/scores.xlsx?year=2567&amp;round=R12"' in body and 'href="/reports/scores.csv?year=2567"' in body
+    )
 
 
 def test_every_cell_is_in_the_thai_capable_font_and_the_header_is_shaded(scored):
@@ -336,7 +338,7 @@ def test_only_list_sheets_are_frozen_and_filtered(scored):
     assert summary.freeze_panes == "A2"
     assert book[INFO].freeze_panes is None
     assert book[INFO].auto_filter.ref is None
-    assert book.active.title == ITEMS
+    assert book.active.title == RANKING
     assert book[ITEMS].views.sheetView[0].selection[0].activeCell == "A2"  # the cursor starts below the header
     assert all((sheet.page_margins.left, sheet.page_margins.right) == (0.5, 0.5) for sheet in book)
 
@@ -376,3 +378,42 @@ def test_thai_text_with_marks_formula_signs_and_line_breaks_comes_back_as_writte
     sheet = load_workbook(io.BytesIO(stream.getvalue()))[INFO]
     assert [row[1].value for row in sheet.iter_rows(min_row=2)] == texts
     assert all(row[1].data_type == "s" for row in sheet.iter_rows(min_row=2))  # text, never a formula
+
+
+# ---- issue 11: the ranking sheet marks self-assessed figures as not verified
+
+
+def test_the_ranking_sheet_ranks_by_the_verified_total_where_settled(scored):
+    """A: claims 2 in R12, verified 1 (only the first follow-up accepted); B: claims 1."""
+    transition(scored.a, "R12", "verify", user=scored.eve, unreviewed_confirmed=True)
+    refresh(scored.a)
+    rows = as_dicts(workbook(scored.framework)[RANKING])
+    assert [r["รหัสหน่วยงาน"] for r in rows] == ["oae-bapp", "oae-cae"]
+    a, b = rows
+    assert a["ลำดับ"] == b["ลำดับ"] == 1  # verified 1 and claimed 1 share the rank
+    assert (a["คะแนนที่ใช้จัดลำดับ รอบ 12 เดือน"], a["ที่มาของคะแนน"]) == (1, "ตรวจรับรองแล้ว")
+    assert (a["รอบ 12 เดือน ประเมินตนเอง"], a["รอบ 12 เดือน ตรวจรับรอง"]) == (2, 1)
+    assert b["ที่มาของคะแนน"] == "* ประเมินตนเอง ยังไม่ผ่านการตรวจรับรอง"
+    assert a["สถานะ รอบ 12 เดือน"] == "ตรวจรับรองแล้ว"
+    info = {row[0].value: row[1].value for row in workbook(scored.framework)[INFO].iter_rows(min_row=2)}
+    assert info["การจัดลำดับ"].startswith("* คะแนนประเมินตนเอง ยังไม่ผ่านการตรวจรับรองของศูนย์ประเมินผล")
+
+
+def test_an_executive_gets_the_claim_marked_until_publication(client, scored):
+    transition(scored.a, "R12", "verify", user=scored.eve, unreviewed_confirmed=True)
+    refresh(scored.a)
+
+    def ranking(persona, round_code="R12"):
+        client.force_login(getattr(scored, persona))
+        response = client.get(f"/reports/scores.xlsx?round={round_code}")
+        return as_dicts(load_workbook(io.BytesIO(response.content))[RANKING])
+
+    a = next(r for r in ranking("xena") if r["รหัสหน่วยงาน"] == "oae-bapp")
+    assert (a["ลำดับ"], a["คะแนนที่ใช้จัดลำดับ รอบ 12 เดือน"], a["รอบ 12 เดือน ตรวจรับรอง"]) == (1, 2, None)
+    assert a["ที่มาของคะแนน"] == "* ประเมินตนเอง ยังไม่ผ่านการตรวจรับรอง"
+    transition(scored.a, "R12", "publish", user=scored.eve)
+    refresh(scored.a)
+    a = next(r for r in ranking("xena") if r["รหัสหน่วยงาน"] == "oae-bapp")
+    assert (a["คะแนนที่ใช้จัดลำดับ รอบ 12 เดือน"], a["ที่มาของคะแนน"]) == (1, "ตรวจรับรองแล้ว")
+    r6 = ranking("xena", "R6")  # the dashboard's round
+    assert "คะแนนที่ใช้จัดลำดับ รอบ 6 เดือน" in r6[0]

@@ -87,25 +87,25 @@ def test_a_unit_without_score_cards_is_scored_first(tools, world, tmp_path):
 
 @pytest.mark.browser
 @pytest.mark.django_db
-def test_the_consolidated_report_ranks_units_and_gives_each_a_page(tools, scored, tmp_path):
-    seen: list[int] = []
+def test_the_consolidated_report_ranks_units_in_one_dense_table(tools, scored, tmp_path):
+    seen: list[tuple[int, str]] = []
 
-    text = text_of(consolidated_pdf(scored.framework, "R12", progress=seen.append), tmp_path)
+    pdf = consolidated_pdf(scored.framework, "R12", progress=lambda percent, stage: seen.append((percent, stage)))
+    text = text_of(pdf, tmp_path)
 
     pages = text.split("\f")[:-1]
-    assert len(pages) >= 3  # the ranking, then one page per unit
-    assert "หน้า 1 / " in pages[0]
-    assert f"หน้า {len(pages)} / {len(pages)}" in pages[-1]
+    assert len(pages) == 1  # two units, the key of dimensions: one landscape page
+    assert "หน้า 1 / 1" in pages[0]
     assert ORGANIZATION in pages[0]
-    ranking = pages[0]
-    assert re.search(r"1\s+สำนักวิจัยเศรษฐกิจการเกษตร\s+3\s+0", ranking), ranking
-    assert re.search(r"2\s+ศูนย์สารสนเทศการเกษตร\s+0\s+0", ranking), ranking
-    for name, total in (("สำนักวิจัยเศรษฐกิจการเกษตร", "3"), ("ศูนย์สารสนเทศการเกษตร", "0")):
-        page = next(page for page in pages[1:] if name in page)
-        assert re.search(r"คะแนนรวม\s+120\s+" + total + r"\s+0\b", page), page
-        assert "การป้องกันการทุจริต" in page  # dimension 1's title
-    assert seen[0] == 0 and seen[-1] == 100 and 90 in seen
-    assert seen == sorted(seen)
+    # rank, unit, the 7 dimensions, the figure ranked by (marked: self-assessed), self, verified, state
+    assert re.search(r"1\s+สำนักวิจัยเศรษฐกิจการเกษตร\s+1\s+0\s+0\s+0\s+2\s+0\s+0\s+3\*\s+3\s+0", text), text
+    assert re.search(r"2\s+ศูนย์สารสนเทศการเกษตร(\s+0){7}\s+0\*\s+0\s+0", text), text
+    assert "การป้องกันการทุจริต" in text  # dimension 1's title, in the key
+    assert "* คะแนนประเมินตนเอง ยังไม่ผ่านการตรวจรับรองของศูนย์ประเมินผล" in text
+    assert seen[0] == (0, "reading") and seen[-1] == (95, "saving")
+    assert [p for p, _s in seen] == sorted(p for p, _s in seen)
+    assert [s for _p, s in seen if s != seen[0][1]][:1] == ["layout"]
+    assert (15, "printing") in seen  # Chromium's step starts once the layout is done
 
 
 @pytest.mark.django_db
@@ -152,6 +152,7 @@ def test_the_consolidated_report_is_a_background_job_with_progress(
     job = ReportJob.objects.get()
     assert response["Location"] == f"/reports/jobs/{job.pk}/"
     assert (job.status, job.progress, job.filename) == ("done", 100, "oae-2567-R12-all-units.pdf")
+    assert job.step is None  # done: no step is running
     download = client.get(f"/reports/jobs/{job.pk}/download/")
     pdf = b"".join(download.streaming_content)
     text = text_of(pdf, tmp_path)

@@ -23,7 +23,7 @@ from pramern.review.services import (
     set_verified_value,
     transition,
 )
-from tests.factories import record
+from tests.factories import import_and_confirm, record
 
 State = UnitRound.State
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -120,9 +120,11 @@ def test_a_verified_value_without_a_verdict_counts_for_nothing(world):
 def test_import_is_refused_once_a_round_has_been_submitted(client, world, judged_and_returned):
     client.force_login(world.alice)
     exported = client.get(f"/a/{world.a.pk}/export.json").content
+    assert client.get(f"/a/{world.a.pk}/import/").status_code == 403
     response = client.post(f"/a/{world.a.pk}/import/", {"file": SimpleUploadedFile("back.json", exported)})
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert "ก่อนการส่งครั้งแรก" in response.content.decode()
+    assert f'href="/a/{world.a.pk}/import/"' not in client.get(f"/a/{world.a.pk}/").content.decode()
     assert Verdict.objects.count() == 3 and Record.objects.filter(assessment=world.a).count() == 3
 
 
@@ -132,7 +134,7 @@ def test_an_imported_file_cannot_bring_verified_values(client, world):
     data = yaml.safe_load(client.get(f"/a/{world.a.pk}/export.yaml").content.decode())
     data["items"]["6.3"]["manual"][0]["verified"] = 4
     upload = SimpleUploadedFile("mine.yaml", yaml.safe_dump(data, allow_unicode=True).encode())
-    assert client.post(f"/a/{world.a.pk}/import/", {"file": upload}).status_code == 302
+    assert import_and_confirm(client, world.a.pk, upload).status_code == 302
     assert Record.objects.get(item_code="6.3").data == {"claimed": 3}
 
 
@@ -183,7 +185,7 @@ def test_an_imported_link_is_not_dated_by_the_file(client, world):
     data = yaml.safe_load(client.get(f"/a/{world.a.pk}/export.yaml").content.decode())
     data["items"]["1.2.2"]["followups"][0]["evidence"] = [{"url": "https://a.example/x", "checked": "2024-07-01"}]
     upload = SimpleUploadedFile("x.yaml", yaml.safe_dump(data, allow_unicode=True).encode())
-    assert client.post(f"/a/{world.a.pk}/import/", {"file": upload}).status_code == 302
+    assert import_and_confirm(client, world.a.pk, upload).status_code == 302
     assert Evidence.objects.get().link_checked_on is None
 
 

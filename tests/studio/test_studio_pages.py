@@ -98,6 +98,7 @@ PAGES = [
     "/studio/d/{pk}/guideline.docx",
     "/studio/d/{pk}/workbook.xlsx",
     "/studio/f/oae-2567/1/patch/",
+    "/studio/d/{pk}/predecessor/",
 ]
 
 
@@ -123,7 +124,10 @@ def test_each_page_opens_for_administrators_and_framework_editors(client, world,
     assert client.get(page.format(pk=draft.pk)).status_code == 200
 
 
-@pytest.mark.parametrize("page", ["/studio/new/", "/studio/upload/", "/studio/d/{pk}/", "/studio/d/{pk}/publish/"])
+@pytest.mark.parametrize(
+    "page",
+    ["/studio/new/", "/studio/upload/", "/studio/d/{pk}/", "/studio/d/{pk}/publish/", "/studio/d/{pk}/predecessor/"],
+)
 def test_changes_are_refused_to_anyone_else(client, world, draft, page):
     url = page.format(pk=draft.pk)
     assert client.post(url, {})["Location"].startswith("/login/")

@@ -1,0 +1,297 @@
+"""The office-wide first screen: every unit of a fiscal year with, per round, where it stands
+(not started, in progress, submitted, returned, verified, published), its self-assessed and
+verified totals and its deadline. Read from stored rows in a fixed number of queries, whatever
+the units: assessments with units, unit rounds, score cards, round schedules, deadline
+extensions, and records counted per round window."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pramern.assessments.models import Assessment, Record, UnitRound
+from pramern.assessments.rounds import lock_state
+from pramern.frameworks.models import RoundSchedule
+from pramern.organizations.models import Unit
+from pramern.organizations.permissions import Access
+from pramern.reports.models import ScoreCard
+from pramern.review.models import DeadlineExtension
+from pramern.review.visibility import verified_visible_in_state
+from pramern.scoring.model import Round
+
+State = UnitRound.State
+
+#: Where a unit's round stands, in workflow order (the filter's and the sort's order).
+STAGES: tuple[tuple[str, object], ...] = (
+    ("not_started", _("not started")),
+    ("in_progress", _("in progress")),
+    ("submitted", _("submitted")),
+    ("returned", _("returned for revision")),
+    ("verified", _("verified")),
+    ("published", _("published")),
+)
+STAGE_ORDER = {code: index for index, (code, _label) in enumerate(STAGES)}
+
+#: Unit-round state -> stage; a draft is "not started" or "in progress" by its records.
+_STAGE_OF_STATE = {
+    State.SUBMITTED: "submitted",
+    State.IN_REVIEW: "submitted",
+    State.RESUBMITTED: "submitted",
+    State.RETURNED: "returned",
+    State.VERIFIED: "verified",
+    State.PUBLISHED: "published",
+}
+
+SORTS: tuple[tuple[str, object], ...] = (
+    ("unit", _("unit")),
+    ("stage", _("state")),
+    ("self", _("self-assessed total")),
+    ("verified", _("verified total")),
+    ("deadline", _("deadline")),
+)
+
+
+@dataclass(frozen=True)
+class RoundCell:
+    """One unit in one round."""
+
+    round: Round
+    stage: str  # a code of STAGES
+    state: str  # the unit round's state (draft, in_review, …)
+    records: int  # records dated inside the round's own window
+    self_total: Decimal | None  # None: no score card yet
+    verified_total: Decimal | None  # None: not shown to this reader (or its review has not begun)
+    deadline: dt.date
+    extended: bool
+    today: dt.date
+
+    @property
+    def stage_label(self) -> str:
+        return str(dict(STAGES)[self.stage])
+
+    @property
+    def state_label(self) -> str:
+        """The precise state where the stage groups several (in review, resubmitted)."""
+        if self.state in (State.IN_REVIEW, State.RESUBMITTED):
+            return str(State(self.state).label)
+        return ""
+
+    @property
+    def settled(self) -> bool:
+        """The verified total is final (verified or published) and shown to this reader."""
+        return self.verified_total is not None and self.state in UnitRound.SETTLED
+
+    @property
+    def waiting_for_unit(self) -> bool:
+        """The unit still has to submit (the deadline matters to it)."""
+        return self.stage in ("not_started", "in_progress", "returned")
+
+    @property
+    def days_left(self) -> int:
+        return (self.deadline - self.today).days
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_left
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    assessment_id: int
+    code: str
+    name: str
+    short_name: str
+    kind: str
+    cells: list[RoundCell]
+    focus: RoundCell  # the chosen round's cell
+
+    @property
+    def other_cells(self) -> list[RoundCell]:
+        return [c for c in self.cells if c is not self.focus]
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The page; the field names are the template's."""
+
+    rounds: tuple[Round, ...]
+    round_code: str
+    rows: list[UnitRow]
+    total: int  # units before the stage filter
+    counts: list[tuple[str, str, int]]  # (stage, label, units) in the chosen round, whatever the stage filter
+    stage: str
+    sort: str
+    stages: tuple[tuple[str, object], ...]
+    sorts: tuple[tuple[str, object], ...]
+    kinds: list[tuple[str, str]]
+    selected_kinds: list[str]
+    year_key: str = ""
+
+    def _href(self, *, stage: str, sort: str) -> str:
+        query: list[tuple[str, str]] = [("year", self.year_key)] if self.year_key else []
+        query += [("round", self.round_code), ("sort", sort)]
+        query += [("kind", kind) for kind in self.selected_kinds]
+        if stage:
+            query.append(("stage", stage))
+        return "?" + urlencode(query)
+
+    @property
+    def stage_links(self) -> list[tuple[str, str, int, str, bool]]:
+        """(stage, label, units, href, selected) per stage, "all" first (stage "")."""
+        everyone = ("", str(_("all")), self.total, self._href(stage="", sort=self.sort), not self.stage)
+        return [everyone] + [
+            (code, label, count, self._href(stage=code, sort=self.sort), code == self.stage)
+            for code, label, count in self.counts
+        ]
+
+    @property
+    def sort_links(self) -> dict[str, str]:
+        """sort -> the href that sorts by it, keeping the other filters."""
+        return {code: self._href(stage=self.stage, sort=code) for code, _label in SORTS}
+
+
+def default_round(rounds: tuple[Round, ...], schedules: dict[str, RoundSchedule], today: dt.date) -> str:
+    """The round people are working towards: the first open round whose scheduled deadline has
+    not passed, else the last round."""
+    for rnd in rounds:
+        schedule = schedules.get(rnd.code)
+        if schedule is None or (schedule.state == RoundSchedule.State.OPEN and schedule.submission_deadline >= today):
+            return rnd.code
+    return rounds[-1].code
+
+
+def units_overview(
+    assessments: Iterable[Assessment],
+    access: Access,
+    *,
+    round_code: str = "",
+    stage: str = "",
+    sort: str = "unit",
+    kinds: list[str] | None = None,
+    year_key: str = "",
+    today: dt.date | None = None,
+) -> Overview:
+    """Every one of ``assessments`` (one framework's, joined with unit and framework) as a row:
+    per round the stage, totals (verified ones only where ``access`` may see them) and deadline.
+    Unknown ``round_code``/``stage``/``sort``/``kinds`` values fall back to the defaults. Five
+    queries, whatever the units: round schedules, unit rounds, extensions, score cards, records."""
+    every = list(assessments)
+    kinds = [k for k in kinds or [] if k in Unit.Kind.values]
+    if not every:
+        return Overview((), round_code, [], 0, [], "", "unit", STAGES, SORTS, Unit.Kind.choices, kinds, year_key)
+    items = [a for a in every if a.unit.kind in kinds] if kinds else every
+    day = today or timezone.localdate()
+    framework = every[0].framework
+    compiled = framework.compiled()
+    rounds = compiled.rounds
+    ids = [a.pk for a in items]
+    schedules = RoundSchedule.objects.by_code(framework)
+    if round_code not in {r.code for r in rounds}:
+        round_code = default_round(rounds, schedules, day)
+    if stage not in STAGE_ORDER:
+        stage = ""
+    if sort not in dict(SORTS):
+        sort = "unit"
+
+    unit_rounds: dict[int, list[UnitRound]] = defaultdict(list)
+    for unit_round in UnitRound.objects.filter(assessment_id__in=ids):
+        unit_rounds[unit_round.assessment_id].append(unit_round)
+    extensions: dict[int, list[DeadlineExtension]] = defaultdict(list)
+    for extension in DeadlineExtension.objects.filter(assessment_id__in=ids):
+        extensions[extension.assessment_id].append(extension)
+    cards = {
+        (a, code): (self_total, verified_total)
+        for a, code, self_total, verified_total in ScoreCard.objects.filter(assessment_id__in=ids).values_list(
+            "assessment_id", "round_code", "self_total", "verified_total"
+        )
+    }
+    # Records dated inside each round's own window (after the previous round's cut-off): a draft
+    # round with some is in progress.
+    windows = {}
+    previous: dt.date | None = None
+    for rnd in rounds:
+        window = Q(date__lte=rnd.cutoff) if previous is None else Q(date__gt=previous, date__lte=rnd.cutoff)
+        windows[f"n_{rnd.index}"] = Count("pk", filter=window)
+        previous = rnd.cutoff
+    counted = {
+        row["assessment_id"]: row
+        for row in Record.objects.filter(assessment_id__in=ids).values("assessment_id").annotate(**windows).order_by()
+    }
+
+    rows = []
+    for assessment in items:
+        locks = lock_state(
+            assessment,
+            unit_rounds=unit_rounds.get(assessment.pk, []),
+            schedules=schedules,
+            extensions=extensions.get(assessment.pk, []),
+            today=day,
+        )
+        cells = []
+        for status in locks.rounds:
+            rnd = status.round
+            records = counted.get(assessment.pk, {}).get(f"n_{rnd.index}", 0)
+            state = status.state
+            found = _STAGE_OF_STATE.get(state)
+            if found is None:
+                found = "in_progress" if records else "not_started"
+            self_total, verified_total = cards.get((assessment.pk, rnd.code), (None, None))
+            shown = verified_total is not None and verified_visible_in_state(access, assessment.unit_id, state)
+            cells.append(
+                RoundCell(
+                    round=rnd,
+                    stage=found,
+                    state=state,
+                    records=records,
+                    self_total=self_total,
+                    verified_total=verified_total if shown else None,
+                    deadline=status.deadline,
+                    extended=status.extension is not None,
+                    today=day,
+                )
+            )
+        focus = next(c for c in cells if c.round.code == round_code)
+        unit = assessment.unit
+        rows.append(UnitRow(assessment.pk, unit.code, unit.name_th, unit.short_name, unit.kind, cells, focus))
+
+    counter = Counter(r.focus.stage for r in rows)
+    counts = [(code, str(label), counter.get(code, 0)) for code, label in STAGES]
+    shown_rows = [r for r in rows if not stage or r.focus.stage == stage]
+    shown_rows.sort(key=_sort_key(sort))
+    return Overview(
+        rounds=rounds,
+        round_code=round_code,
+        rows=shown_rows,
+        total=len(rows),
+        counts=counts,
+        stage=stage,
+        sort=sort,
+        stages=STAGES,
+        sorts=SORTS,
+        kinds=Unit.Kind.choices,
+        selected_kinds=kinds or [],
+        year_key=year_key,
+    )
+
+
+def _sort_key(sort: str) -> Callable[[UnitRow], Any]:
+    """Rows by unit code, or first by the chosen column (totals highest first, a missing one last)."""
+    if sort == "stage":
+        return lambda r: (STAGE_ORDER[r.focus.stage], r.code)
+    if sort == "self":
+        return lambda r: (r.focus.self_total is None, -(r.focus.self_total or 0), r.code)
+    if sort == "verified":
+        return lambda r: (r.focus.verified_total is None, -(r.focus.verified_total or 0), r.code)
+    if sort == "deadline":
+        # units that still have to submit first, soonest deadline first
+        return lambda r: (not r.focus.waiting_for_unit, r.focus.deadline, r.code)
+    return lambda r: r.code

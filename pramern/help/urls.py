@@ -1,0 +1,9 @@
+from django.urls import path
+
+from pramern.help import views
+
+app_name = "help"
+urlpatterns = [
+    path("help/", views.help_page, name="index"),
+    path("help/glossary/", views.glossary, name="glossary"),
+]

@@ -1,0 +1,29 @@
+"""The inbox page's read model: a person's newest notifications and how many are unread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pramern.notifications.models import Notification
+
+#: Notifications the inbox shows (the newest); older ones stay in the database.
+INBOX_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Inbox:
+    entries: list[Notification]
+    unread: int
+    total: int
+
+
+def inbox_page(user: Any) -> Inbox:
+    """The newest ``INBOX_SIZE`` notifications of ``user`` with their units, and the counts (3 queries)."""
+    mine = Notification.objects.for_person(user)
+    return Inbox(entries=list(mine[:INBOX_SIZE]), unread=unread_count(user), total=mine.count())
+
+
+def unread_count(user: Any) -> int:
+    """How many notifications of ``user`` are unread (the bell): one query."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -1,0 +1,83 @@
+"""The executive's first screen and dashboard in the browser, at desktop and phone widths: every
+unit with its state and totals, then the ranking by verified score where published (issue 11)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pramern.reports.scorecards import refresh
+from pramern.review.services import set_verdict, transition
+from tests.browser.steps import log_in
+from tests.factories import record
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+A = "สำนักวิจัยเศรษฐกิจการเกษตร"
+B = "ศูนย์สารสนเทศการเกษตร"
+
+
+def published_lower_than_claimed(world):
+    """A claims 2 in R12 and is verified and published at 1; B claims 2, not submitted."""
+    first = record(world.a, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
+    second = record(world.a, "1.2.2", "followups", "2024-05-20", presented_to_director=True)
+    record(world.b, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
+    record(world.b, "1.2.2", "followups", "2024-05-20", presented_to_director=True)
+    transition(world.a, "R12", "submit", user=world.dan)
+    transition(world.a, "R12", "start_review", user=world.eve)
+    set_verdict(first, "accepted", user=world.eve)
+    set_verdict(second, "rejected", reason="ไม่มีรายงานการประชุม", user=world.eve)
+    transition(world.a, "R12", "verify", user=world.eve)
+    transition(world.a, "R12", "publish", user=world.eve)
+    refresh(world.a)
+    refresh(world.b)
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_executive_sees_every_unit_then_the_verified_ranking(page, live_server, world, width, assert_accessible):
+    published_lower_than_claimed(world)
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, live_server, "xena")
+
+    # the first screen: every unit, its state, totals and deadline for the chosen round
+    page.select_option("select[name=round]", "R12")
+    page.click("#units-filters button[type=submit]")
+    page.wait_for_load_state()
+    rows = page.locator("#table-units tbody tr")
+    assert rows.count() == 2
+    a = page.locator("#table-units tbody tr", has_text=A)
+    assert a.locator("td[data-label='สถานะ']").inner_text().strip() == "ประกาศผลแล้ว"
+    assert a.locator("td[data-label='ประเมินตนเอง']").inner_text().strip() == "2"
+    assert a.locator("td[data-label='ผลการตรวจรับรอง']").inner_text().strip() == "1"
+    b = page.locator("#table-units tbody tr", has_text=B)
+    assert b.locator("td[data-label='สถานะ']").inner_text().strip() == "กำลังดำเนินการ"
+    assert b.locator("td[data-label='ประเมินตนเอง']").inner_text().strip() == "2*"
+    assert "เหลืออีก" in b.locator("td[data-label='กำหนดส่ง']").inner_text()
+    assert page.locator("p.legend").is_visible()
+    # nothing wider than the screen: the rows are cards on a phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    if width == 390:
+        assert page.locator("#table-units thead").is_hidden()
+        assert a.locator("td[data-label='ผลการตรวจรับรอง']").bounding_box()["width"] > 300
+
+    assert_accessible(page)
+    # filter by state with the counts
+    page.click(".stage-counts a:has-text('ประกาศผลแล้ว 1')")
+    page.wait_for_load_state()
+    assert page.locator("#table-units tbody tr").count() == 1
+
+    # the dashboard: ranked by the verified total where published, claims marked
+    page.click("#units-filters a:has-text('แดชบอร์ด')")
+    page.wait_for_load_state()
+    ranking = page.locator("#table-ranking tbody tr")
+    assert ranking.nth(0).locator("td").nth(1).inner_text() == B
+    assert ranking.nth(0).locator("td.basis").inner_text().startswith("2*")
+    assert ranking.nth(1).locator("td").nth(1).inner_text() == A
+    assert ranking.nth(1).locator("td.basis").inner_text() == "1"
+    assert "จัดลำดับตามคะแนนตรวจรับรอง" in page.locator("#table-ranking").locator("xpath=..").inner_text()
+    # the ranking chart is drawn with both series named in its legend (Chart.js reads the labels)
+    page.wait_for_function("() => window.Chart && Chart.getChart('chart-ranking')")
+    labels = page.evaluate("() => Chart.getChart('chart-ranking').data.datasets.map((d) => d.label)")
+    assert labels == ["ผลการตรวจรับรอง", "ประเมินตนเอง ยังไม่ผ่านการตรวจรับรอง"]
+    data = page.evaluate("() => Chart.getChart('chart-ranking').data.datasets.map((d) => d.data)")
+    assert data == [[None, 1], [2, None]]
+    assert_accessible(page)
