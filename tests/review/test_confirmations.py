@@ -115,7 +115,7 @@ def test_verifying_says_which_records_count_for_nothing(client, world, in_review
     client.force_login(world.eve)
     page = client.get(step_url(world, "verify")).content.decode()
     assert "ยังไม่มีผลการตรวจ 1 รายการ ซึ่งจะไม่นับในคะแนนที่รับรอง" in page
-    assert "ไม่มีการส่งอีเมล" in page.split('id="step-notified"')[1]
+    assert "อลิส ใจดี (alice)" in page.split('id="step-notified"')[1].split("</ul>")[0]  # the unit is told
     assert client.post(step_url(world, "verify"), {"confirm": "no"}).status_code == 400
     assert state(world) == State.IN_REVIEW
     client.post(step_url(world, "verify"), {"confirm": "yes"})

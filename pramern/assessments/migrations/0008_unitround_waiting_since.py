@@ -10,7 +10,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0006_record_copied_from"),
+        ("assessments", "0007_pending_import"),
     ]
 
     operations = [
