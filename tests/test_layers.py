@@ -101,6 +101,7 @@ LAYERS: list[tuple[str, list[str]]] = [
         [
             "pramern.assessments.workspace",
             "pramern.assessments.item_page",
+            "pramern.assessments.home_page",  # issue 11: the unit home's round cards and chips
             "pramern.dashboards.summary",
             "pramern.review.queue",
             "pramern.review.pages",

@@ -439,6 +439,13 @@ class AttachEvidenceForm(forms.Form):
     evidence = forms.TypedChoiceField(label=_("Evidence already added"), coerce=int)
 
 
+class AssignForm(forms.Form):
+    """Whom to give an item to: a person's id, or empty for nobody (``services.assign_item``
+    checks that they are of the unit, with its own message)."""
+
+    assignee = forms.IntegerField(label=_("Assigned to"), required=False, min_value=1)
+
+
 class ReuseEvidenceForm(forms.Form):
     """The record a piece of evidence of the library is to support too."""
 

@@ -13,9 +13,11 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from pramern.assessments.models import Assessment, Evidence, Record
+from pramern.assessments.models import Assessment, Evidence, ItemAssignment, Record
+from pramern.assessments.rounds import RoundStatus
 from pramern.assessments.workspace import Workspace, load_workspace
 from pramern.audit.models import AuditEntry
+from pramern.organizations.models import Role
 from pramern.organizations.permissions import access_for
 from pramern.review import services as review_services
 from pramern.review import visibility
@@ -52,12 +54,17 @@ class ItemPage:
     item: Item
     facts: list[FactRows]
     result: ItemResult  # in the round the unit is working towards
-    results: list[tuple[Round, ItemResult, Any]]  # per round: self-assessed, verified (None: not visible)
+    #: per round: self-assessed, verified (None: not visible), and the round's status, whose
+    #: label (``rounds.round_label``) every pill shows
+    results: list[tuple[Round, ItemResult, Any, RoundStatus]]
+    current: RoundStatus  # the round the line table shows (``result``)
     can_edit: bool
     all_evidence: list[Evidence]  # to attach: the assessment's evidence, for those who may change it
     history: QuerySet[AuditEntry]
     comments: QuerySet[Comment]
     comment_url: str  # "": this reader does not write in the thread
+    assignee: Any | None  # the unit's person looking after the item
+    members: list[Any]  # whom the reader may give the item to ([]: the reader may not)
 
 
 def item_page(
@@ -105,9 +112,17 @@ def item_page(
         history = history.exclude(action__startswith="pramern.verdict.").exclude(action__startswith="pramern.override.")
     visible = workspace.verified_visible_to(user)
     results = [
-        (result.round, result.items[item.code], visible[code].items[item.code] if code in visible else None)
+        (
+            result.round,
+            result.items[item.code],
+            visible[code].items[item.code] if code in visible else None,
+            workspace.locks.status(code),
+        )
         for code, result in workspace.scores.by_round.items()
     ]
+    assignment = ItemAssignment.objects.filter(assessment=assessment, item_code=item.code).select_related("assignee")
+    assigns = access.can_edit(assessment.unit_id) and not workspace.locks.read_only
+    members = {r.user_id: r.user for r in Role.objects.of_unit(assessment.unit_id)} if assigns else {}
     return ItemPage(
         ws=workspace,
         assessment=assessment,
@@ -115,6 +130,7 @@ def item_page(
         facts=facts,
         result=workspace.current_result.items[item.code],
         results=results,
+        current=workspace.locks.current,
         can_edit=can_edit,
         all_evidence=all_evidence,
         history=history[:HISTORY_SHOWN],
@@ -122,4 +138,6 @@ def item_page(
         comment_url=reverse("workspace:comment", args=[assessment.pk, item.code])
         if review_services.writes_in_thread(user, assessment.unit_id)
         else "",
+        assignee=next((a.assignee for a in assignment), None),
+        members=list(members.values()),
     )

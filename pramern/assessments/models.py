@@ -266,6 +266,42 @@ class Evidence(models.Model):
         }
 
 
+class ItemAssignmentQuerySet(models.QuerySet["ItemAssignment"]):
+    def by_item(self, assessment: Assessment) -> dict[str, ItemAssignment]:
+        """Item code -> its assignment in ``assessment``, with the assignee: one query."""
+        return {a.item_code: a for a in self.filter(assessment=assessment).select_related("assignee")}
+
+
+class ItemAssignment(models.Model):
+    """Who of the unit looks after an item of its assessment ("my items"). One person per item;
+    set, changed and cleared by ``services.assign_item`` (audited)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="assignments")
+    item_code = models.CharField(_("item"), max_length=20)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), on_delete=models.CASCADE, related_name="+"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), auto_now=True)
+
+    objects = ItemAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("item assignment")
+        verbose_name_plural = _("item assignments")
+        constraints = [models.UniqueConstraint(fields=["assessment", "item_code"], name="item_assignment_once")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} {self.item_code} → {self.assignee}"
+
+
 class PendingImport(models.Model):
     """An assessment file uploaded for import and waiting for its uploader to confirm it after the
     preview (issue 11). Kept here, keyed to the person and the assessment, so that what is applied

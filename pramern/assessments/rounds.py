@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pramern.assessments.models import Assessment, UnitRound
 from pramern.errors import WorkspaceError
@@ -18,6 +19,30 @@ from pramern.frameworks.models import RoundSchedule, year_label
 from pramern.review.models import DeadlineExtension
 from pramern.scoring.model import Round
 from pramern.ui.text import bedate, tr
+
+
+def state_label(state: str) -> str:
+    """The name of a unit-round state (``UnitRound.State``) in the active language: every page,
+    export and report names a state through this function (or ``round_label``)."""
+    try:
+        return str(UnitRound.State(state).label)
+    except ValueError:
+        return state
+
+
+@dataclass(frozen=True)
+class RoundLabel:
+    """What a page says about one round of one unit: ``tone`` is the CSS state class (never the
+    error colour for a round that is simply read-only), ``text`` the words, ``open`` whether the
+    unit may still raise the round's score."""
+
+    tone: str  # open | late | returned | waiting | settled | closed | past-year
+    text: str
+    open: bool
+
+    @property
+    def css(self) -> str:
+        return f"round-{self.tone}"
 
 
 @dataclass(frozen=True)
@@ -41,7 +66,18 @@ class RoundStatus:
 
     @property
     def state_label(self) -> str:
-        return str(UnitRound.State(self.state).label)
+        return state_label(self.state)
+
+    @property
+    def label(self) -> RoundLabel:
+        """What every page says about this round (``round_label``)."""
+        return round_label(self)
+
+    @property
+    def open_to_unit(self) -> bool:
+        """The unit may still raise this round's score: only then may a page say "N points
+        still available"."""
+        return not self.locked
 
     @property
     def submitted(self) -> bool:
@@ -112,6 +148,33 @@ class RoundStatus:
             "date": bedate(self.extension.deadline),
             "reason": self.extension.reason,
         }
+
+
+def round_label(status: RoundStatus) -> RoundLabel:
+    """The one place a round's state becomes words and a colour. In order: a past year (superseded)
+    and a round the Centre closed say so whatever the unit's state; then the unit's state; a draft
+    says its days left or that its deadline has passed. Only an open label (a draft before its
+    deadline, a returned round) lets a page offer more points."""
+    if status.superseded_by is not None:
+        return RoundLabel("past-year", _("past year: read-only"), False)
+    if status.round_closed:
+        return RoundLabel("closed", _("closed by the Evaluation Centre"), False)
+    state = status.state
+    if state == UnitRound.State.RETURNED:
+        return RoundLabel("returned", state_label(state), not status.locked)
+    if state == UnitRound.State.DRAFT:
+        if status.past_deadline:
+            return RoundLabel("late", _("the deadline has passed"), False)
+        if status.days_left == 0:
+            return RoundLabel("open", _("open: the deadline is today"), True)
+        return RoundLabel(
+            "open",
+            ngettext("open: %(days)d day left", "open: %(days)d days left", status.days_left)
+            % {"days": status.days_left},
+            True,
+        )
+    tone = "settled" if state in UnitRound.SETTLED else "waiting"
+    return RoundLabel(tone, state_label(state), False)
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 
 from pramern.assessments.adapter import assessment_document
 from pramern.assessments.filetypes import ACCEPTED_TH, FileType, sniff
-from pramern.assessments.models import Assessment, Evidence, Record
+from pramern.assessments.models import Assessment, Evidence, ItemAssignment, Record
 from pramern.assessments.rounds import LockState, lock_for_writing, lock_state
 from pramern.audit.services import log_action
 from pramern.errors import WorkspaceError
+from pramern.organizations.models import Role
 from pramern.organizations.permissions import access_for
 from pramern.reports.scorecards import refresh_later
 from pramern.review.models import Verdict
@@ -365,6 +366,56 @@ def delete_record(record: Record, *, user: Any) -> None:
     )
     record.delete()
     scores_changed(assessment)
+
+
+# --------------------------------------------------------------------------- assignment
+
+
+@transaction.atomic
+def assign_item(assessment: Assessment, item_code: str, assignee_id: int | None, *, user: Any) -> ItemAssignment | None:
+    """Give an item of the assessment to one of the unit's own people (``None``: nobody), as one
+    of the unit's people (officer or director); audited. Refused for another unit's person, for
+    an item not in the framework, and once the assessment is read-only. Returns the assignment."""
+    if not access_for(user).can_edit(assessment.unit_id):
+        raise PermissionDenied(_("Only the unit's own people assign its items."))
+    if item_code not in assessment.framework.compiled().items_by_code:
+        raise WorkspaceError(_("Unknown item."))
+    locks = lock_for_writing(assessment)
+    if locks.read_only:
+        raise WorkspaceError(_("This assessment is read-only: %(reason)s.") % {"reason": locks.reason})
+    current = ItemAssignment.objects.filter(assessment=assessment, item_code=item_code).select_related("assignee")
+    existing = current.first()
+    before = existing.assignee.get_username() if existing else None
+    if assignee_id is None:
+        if existing is None:
+            return None
+        existing.delete()
+        log_action(
+            "pramern.item.unassigned",
+            assessment,
+            actor=user,
+            data={"before": before, "after": None},
+            assessment_id=assessment.pk,
+            item_code=item_code,
+        )
+        return None
+    member = Role.objects.of_unit(assessment.unit_id).filter(user_id=assignee_id).first()
+    if member is None:
+        raise WorkspaceError(_("Items are given only to the unit's own officers and director."))
+    if existing is not None and existing.assignee_id == member.user_id:
+        return existing
+    assignment, _created = ItemAssignment.objects.update_or_create(
+        assessment=assessment, item_code=item_code, defaults={"assignee": member.user, "assigned_by": user}
+    )
+    log_action(
+        "pramern.item.assigned",
+        assignment,
+        actor=user,
+        data={"before": before, "after": member.user.get_username()},
+        assessment_id=assessment.pk,
+        item_code=item_code,
+    )
+    return assignment
 
 
 # --------------------------------------------------------------------------- evidence

@@ -11,6 +11,7 @@ urlpatterns = [
     path("a/<int:pk>/items/<code:code>/", views.item_detail, name="item"),
     path("a/<int:pk>/items/<code:code>/records/<code:fact>/new/", views.record_create, name="record-create"),
     path("a/<int:pk>/items/<code:code>/comments/", views.comment, name="comment"),
+    path("a/<int:pk>/items/<code:code>/assign/", views.assign, name="assign"),
     path("a/<int:pk>/records/<int:record_pk>/edit/", views.record_edit, name="record-edit"),
     path("a/<int:pk>/records/<int:record_pk>/delete/", views.record_delete, name="record-delete"),
     path("a/<int:pk>/records/<int:record_pk>/evidence/file/", views.evidence_file, name="evidence-file"),

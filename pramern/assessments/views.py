@@ -23,6 +23,7 @@ from pramern.assessments.access import get_assessment_for_user, get_evidence_for
 from pramern.assessments.carryover import carry_over
 from pramern.assessments.carryover_page import carry_over_page
 from pramern.assessments.forms import (
+    AssignForm,
     AttachEvidenceForm,
     CarryOverForm,
     FileEvidenceForm,
@@ -38,6 +39,7 @@ from pramern.assessments.forms import (
     initial_for,
     record_form_classes,
 )
+from pramern.assessments.home_page import home_page
 from pramern.assessments.importing import (
     cancel_import,
     confirm_import,
@@ -60,6 +62,7 @@ from pramern.assessments.services import (
     RecordWithEvidence,
     add_files_evidence,
     add_link_evidence,
+    assign_item,
     attach_evidence,
     change_staff_counts,
     delete_evidence,
@@ -132,22 +135,10 @@ def unit_history(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's first screen: a card per open round, then its items ("?mine=1": only the reader's)."""
     assessment = get_assessment_for_user(request, pk)
-    workspace = load_workspace(assessment, with_verified=True)
-    access = access_for(request.user)
-    return render(
-        request,
-        "assessments/home.html",
-        {
-            "ws": workspace,
-            "assessment": assessment,
-            "can_edit": access.can_edit(assessment.unit_id),
-            "can_submit": access.can_submit(assessment.unit_id),
-            "next_lines": workspace.scores.final.open_lines()[:5],
-            "verified": workspace.verified_visible_to(request.user),
-            "orphans": assessment.evidence.orphans() if access.can_edit(assessment.unit_id) else [],
-        },
-    )
+    page = home_page(assessment, request.user, mine_only=request.GET.get("mine") == "1")
+    return render(request, "assessments/home.html", vars(page))
 
 
 @login_required
@@ -435,6 +426,23 @@ def _change_record(
 @require_POST
 def record_delete(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
     return _change_record(request, pk, record_pk, lambda _, record: delete_record(record, user=request.user))
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """Give the item to one of the unit's people (or to nobody): the unit's officers and director."""
+    assessment = get_assessment_for_user(request, pk, write=True)
+    _item(assessment.framework.compiled(), code)
+    form = AssignForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise WorkspaceError(_("Choose one of the unit's people."))
+        assign_item(assessment, code, form.cleaned_data["assignee"], user=request.user)
+    except UserError as exc:
+        return _after_change(request, assessment, code, error=exc)
+    messages.success(request, _("The assignment was saved."))
+    return redirect("workspace:item", pk=assessment.pk, code=code)
 
 
 @login_required

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pramern.assessments.models import Assessment, UnitRound
+from pramern.assessments.rounds import state_label
 from pramern.audit.models import AuditEntry
 from pramern.review.models import Verdict
 from pramern.scoring.model import Text
@@ -59,7 +60,7 @@ def _details(assessment: Assessment, entries: list[AuditEntry]) -> dict[int, str
     labels ("ส่งแล้ว → กำลังตรวจ"), points and reasons."""
     compiled = assessment.framework.compiled()
     rounds = {r.code: tr(r.title) for r in compiled.rounds}
-    labels = {**dict(UnitRound.State.choices), **dict(Verdict.Status.choices)}
+    labels = {**{value: state_label(value) for value in UnitRound.State.values}, **dict(Verdict.Status.choices)}
 
     def label(value: Any) -> str:
         if isinstance(value, dict):

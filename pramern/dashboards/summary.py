@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.translation import gettext
 
 from pramern.assessments.models import Assessment, UnitRound
+from pramern.assessments.rounds import state_label
 from pramern.assessments.workspace import Workspace, load_workspace
 from pramern.frameworks.models import Framework
 from pramern.organizations.models import Unit
@@ -92,7 +93,7 @@ def dashboard(
     rows = _ranked(compiled, access, unit_totals(framework, kinds=kinds or None, region=region), round_code)
     distribution = _distribution(compiled, rows)
     states = Counter(r.row.state for r in rows)
-    progress = [(value, label, states.get(value, 0)) for value, label in UnitRound.State.choices]
+    progress = [(value, state_label(value), states.get(value, 0)) for value in UnitRound.State.values]
     charted = rows[:CHARTED_UNITS]  # the tables list every unit; a chart of hundreds of bars reads as none
     return Dashboard(
         framework=compiled,
@@ -147,7 +148,6 @@ def _ranked(
     is settled and the reader sees it, else by the self-assessed total (marked unverified). Units
     with the same figure share a rank."""
     first_code = compiled.rounds[0].code
-    state_labels = dict(UnitRound.State.choices)
     dimension_max = [(d.code, d.points) for d in compiled.dimensions]
     chosen = []
     for by_round in totals.values():
@@ -173,7 +173,7 @@ def _ranked(
                 rank=rank,
                 unit=current.unit,
                 row=current,
-                state_label=str(state_labels.get(current.state, current.state)),
+                state_label=state_label(current.state),
                 self_total=current.self_total,
                 verified_total=current.verified_total if shown else None,
                 score=score,

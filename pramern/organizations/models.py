@@ -55,6 +55,17 @@ class Section(models.Model):
         return self.name_th
 
 
+class RoleQuerySet(models.QuerySet["Role"]):
+    def of_unit(self, unit_id: int) -> RoleQuerySet:
+        """The unit's own people (its officers and directors, active accounts), with the person:
+        who may be given an item, and who submits."""
+        return (
+            self.filter(unit_id=unit_id, kind__in=Role.UNIT_KINDS, user__is_active=True)
+            .select_related("user")
+            .order_by("user__first_name", "user__username", "kind")
+        )
+
+
 class Role(models.Model):
     """What a person may do: a unit role (officer, director) or an office-wide one."""
 
@@ -75,6 +86,8 @@ class Role(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.CASCADE, null=True, blank=True, related_name="roles"
     )
+
+    objects = RoleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("role")

@@ -27,6 +27,7 @@ from xlsxwriter.exceptions import DuplicateWorksheetName, InvalidWorksheetName
 from xlsxwriter.worksheet import Worksheet
 
 from pramern.assessments.models import UnitRound
+from pramern.assessments.rounds import state_label
 from pramern.frameworks.models import Framework
 from pramern.organizations.models import Unit
 from pramern.reports.data import (
@@ -156,7 +157,7 @@ def _csv_value(value: Any) -> Any:
 
 def _state_labels() -> dict[str, str]:
     with translation.override("th"):
-        return {value: str(label) for value, label in UnitRound.State.choices}
+        return {value: state_label(value) for value in UnitRound.State.values}
 
 
 class RankingExporter(ListExporter):

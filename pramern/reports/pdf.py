@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from pramern.assessments.models import Assessment, UnitRound
+from pramern.assessments.rounds import state_label
 from pramern.frameworks.models import Framework
 from pramern.reports.data import (
     UNVERIFIED_LEGEND_TH,
@@ -112,9 +113,7 @@ class OpenItem:
 
 
 def _state_label(row: RoundRow | None) -> str:
-    state = row.state if row else str(UnitRound.State.DRAFT)
-    labels: dict[str, str] = {str(value): str(label) for value, label in UnitRound.State.choices}
-    return labels.get(state, state)
+    return state_label(row.state if row else str(UnitRound.State.DRAFT))
 
 
 def _round_columns(compiled: CompiledFramework, rows: dict[str, RoundRow]) -> list[RoundColumn]:

@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from pramern.assessments.models import Assessment, Record, UnitRound
+from pramern.assessments.rounds import state_label
 from pramern.assessments.years import FiscalYear
 from pramern.organizations.models import Role
 from pramern.organizations.permissions import Access
@@ -46,7 +47,7 @@ class QueueRow:
 
     @property
     def state_label(self) -> str:
-        return str(State(self.state).label)
+        return state_label(self.state)
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,7 @@ def review_queue(
         dimension=dimension,
         dimensions=dimension_choices(years),
         unreviewed_only=unreviewed_only,
-        states=State.choices,
+        states=[(value, state_label(value)) for value in State.values],
         counts=counts,
         centre_people=people,
         can_assign=access.is_administrator,

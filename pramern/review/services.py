@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from pramern.assessments.models import Assessment, Record, UnitRound
-from pramern.assessments.rounds import LockState, RoundStatus, lock_state
+from pramern.assessments.rounds import LockState, RoundStatus, lock_state, state_label
 from pramern.assessments.scores import Scores, compute_scores
 from pramern.assessments.services import scores_changed
 from pramern.audit.services import display_name, log_action
@@ -286,7 +286,7 @@ def _transition(
     if unit_round.state not in step.sources:
         raise ReviewError(
             _("%(round)s is %(state)s: it cannot be %(action)s now.")
-            % {"round": tr(status.round.title), "state": unit_round.get_state_display(), "action": step.label}
+            % {"round": tr(status.round.title), "state": state_label(unit_round.state), "action": step.label}
         )
     if not allowed_actor(step, user, assessment.unit_id):
         raise ReviewError(_("You may not %(action)s this round.") % {"action": step.label})

@@ -26,8 +26,10 @@ def test_the_home_page_query_count_does_not_grow(client, world):
     assert page_queries(client, url) == empty
     # 1 session, 2 user, 3 roles, 4 assessment+unit+framework, 5 records, 6 sections,
     # 7 unit rounds, 8 round schedules, 9 deadline extensions, 10 evidence counts per item,
-    # 11 verdicts, 12 overrides, 13 evidence supporting no record (shown to the unit's people)
-    assert empty == 13
+    # 11 verdicts, 12 overrides, 13 the unit's people (who submits, whom items are given to),
+    # 14 the item assignments with their assignees, 15 evidence supporting no record (shown to
+    # the unit's people)
+    assert empty == 15
 
 
 def test_the_item_page_query_count_does_not_grow(client, world):
@@ -38,6 +40,7 @@ def test_the_item_page_query_count_does_not_grow(client, world):
     empty = page_queries(client, url)
     grow(world, 15)
     assert page_queries(client, url) == empty
-    # the home page's twelve, then 13 evidence of the item's records, 14 all evidence (to attach),
-    # 15 the item's history, 16 the item's comments
-    assert empty == 16
+    # the home page's first twelve, then 13 evidence of the item's records, 14 all evidence (to
+    # attach), 15 the item's history, 16 the item's comments, 17 its assignment, 18 the unit's
+    # people (whom the item can be given to)
+    assert empty == 18

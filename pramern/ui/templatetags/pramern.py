@@ -116,6 +116,8 @@ ACTION_LABELS = {
     "pramern.review.conflict_refused": gettext_lazy("was refused: a review of their own unit"),
     "pramern.record.copied": gettext_lazy("copied a record from last year"),
     "pramern.assessment.opened": gettext_lazy("opened the year for the unit"),
+    "pramern.item.assigned": gettext_lazy("gave the item to someone"),
+    "pramern.item.unassigned": gettext_lazy("took the item back from its assignee"),
 }
 
 

@@ -1,0 +1,213 @@
+"""The unit home's read model: "what must I do now?" A card per open round (deadline, days left,
+points claimed of those possible, records the Centre rejected with its reason, items claiming
+points without evidence, the submit step), a state chip per item, and the items given to the
+reader. Built on ``workspace.load_workspace`` in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from pramern.assessments.models import Assessment, Evidence, ItemAssignment, Record, UnitRound
+from pramern.assessments.rounds import RoundLabel, RoundStatus
+from pramern.assessments.workspace import Workspace, load_workspace
+from pramern.organizations.models import Role
+from pramern.organizations.permissions import access_for
+from pramern.review import visibility
+from pramern.review.models import Verdict
+from pramern.review.verdicts import VerifiedRound
+from pramern.scoring import ItemResult, LineResult, ScoreResult
+from pramern.scoring.model import Item
+
+#: Verdicts the unit must act on: shown in red with the Centre's reason.
+REFUSED = frozenset({Verdict.Status.REJECTED, Verdict.Status.NEEDS_REVISION})
+
+
+@dataclass(frozen=True)
+class ChipState:
+    """An item's state as its chip says it, by colour (``css``) and by icon and words."""
+
+    code: str  # full | partial | none | rejected | no-evidence
+    icon: str
+
+    @property
+    def css(self) -> str:
+        return f"chip-{self.code}"
+
+    @property
+    def text(self) -> str:
+        texts: dict[str, str] = {
+            "full": _("full points"),
+            "partial": _("partly earned"),
+            "none": _("no points yet"),
+            "rejected": _("rejected by the Centre"),
+            "no-evidence": _("no evidence"),
+        }
+        return texts[self.code]
+
+
+FULL = ChipState("full", "✓")
+PARTIAL = ChipState("partial", "◐")
+NONE = ChipState("none", "○")
+REJECTED = ChipState("rejected", "✗")
+NO_EVIDENCE = ChipState("no-evidence", "!")
+
+
+def chip_state(result: ItemResult, *, has_evidence: bool, rejected: bool) -> ChipState:
+    """The one rule for an item's chip: the Centre's rejection first (the unit must act), then
+    points claimed without evidence (they will not be verified), then full, partial or none."""
+    if rejected:
+        return REJECTED
+    if result.points > 0 and not has_evidence:
+        return NO_EVIDENCE
+    if result.points >= result.max_points:
+        return FULL
+    return PARTIAL if result.points > 0 else NONE
+
+
+@dataclass(frozen=True)
+class ItemChip:
+    item: Item
+    points: Decimal
+    max_points: Decimal
+    state: ChipState
+    assignee: Any | None  # the unit's person looking after the item (None: nobody)
+
+
+@dataclass(frozen=True)
+class RefusedRecord:
+    record: Record
+    verdict: Verdict
+
+
+@dataclass(frozen=True)
+class RefusedItem:
+    """An item with records the Centre rejected (or wants revised) that the unit can still change."""
+
+    item: Item
+    records: list[RefusedRecord]
+
+
+@dataclass(frozen=True)
+class RoundCard:
+    """One round at the top of the home: what the unit must do for it, and by when."""
+
+    status: RoundStatus
+    result: ScoreResult
+    refused: list[RefusedItem]
+    unsupported: list[Item]
+    can_submit: bool  # this reader may submit it now (its director, before the deadline)
+    can_resubmit: bool  # this reader may resubmit it (the unit's people, after a return)
+
+    @property
+    def label(self) -> RoundLabel:
+        return self.status.label
+
+    @property
+    def claimed(self) -> Decimal:
+        return self.result.total
+
+    @property
+    def possible(self) -> Decimal:
+        return self.result.potential
+
+
+@dataclass(frozen=True)
+class HomePage:
+    """The home page; the field names are the template's."""
+
+    ws: Workspace
+    assessment: Assessment
+    cards: list[RoundCard]  # the open rounds; else the round the unit worked towards last
+    chips: dict[str, ItemChip]  # by item code, in the final round
+    submitters: list[Any]  # the unit's directors: who submits
+    members: list[Any]  # the unit's people: whom an item can be given to
+    my_items: list[ItemChip]
+    mine_only: bool
+    can_edit: bool
+    can_submit: bool
+    next_lines: list[tuple[ItemResult, LineResult]]
+    verified: dict[str, VerifiedRound]
+    orphans: list[Evidence]
+
+
+def _refused_records(ws: Workspace, user: Any) -> dict[str, list[RefusedRecord]]:
+    """Item code -> its records whose verdict asks the unit to act, as ``user`` may see them."""
+    seen_until = visibility.verdicts_visible_until(user, ws.assessment, ws.unit_rounds)
+    out: dict[str, list[RefusedRecord]] = defaultdict(list)
+    for record in ws.records:
+        verdict = ws.verdicts.get(record.pk)
+        if verdict is not None and verdict.status in REFUSED and record.date <= seen_until:
+            out[record.item_code].append(RefusedRecord(record, verdict))
+    return out
+
+
+def _card(
+    ws: Workspace, status: RoundStatus, refused: dict[str, list[RefusedRecord]], *, submits: bool, edits: bool
+) -> RoundCard:
+    """``refused``: the records left to list (what an earlier card lists is taken out of it)."""
+    cutoff = status.round.cutoff
+    items = ws.framework.items_by_code
+    # Only what the unit can still fix: records of this round that no closed round holds.
+    mine = {
+        code: [r for r in rows if r.record.date <= cutoff and ws.can_change(r.record)] for code, rows in refused.items()
+    }
+    for code, rows in mine.items():
+        refused[code] = [r for r in refused[code] if r not in rows]
+    return RoundCard(
+        status=status,
+        result=ws.scores.by_round[status.round.code],
+        refused=[RefusedItem(items[code], rows) for code, rows in sorted(mine.items()) if rows],
+        unsupported=ws.unsupported(status.round.code),
+        can_submit=submits and status.can_submit,
+        can_resubmit=edits and status.state == UnitRound.State.RETURNED and not status.locked,
+    )
+
+
+def home_page(assessment: Assessment, user: Any, *, mine_only: bool = False) -> HomePage:
+    """The home of ``assessment`` as ``user`` sees it (``mine_only``: the item list shows only
+    the items given to ``user``). A fixed number of queries: the workspace's, the unit's people,
+    the assignments and, for the unit's people, the evidence that supports no record."""
+    ws = load_workspace(assessment, with_verified=True)
+    access = access_for(user)
+    can_edit = access.can_edit(assessment.unit_id)
+    can_submit = access.can_submit(assessment.unit_id)
+    refused = _refused_records(ws, user)
+    open_rounds = [s for s in ws.locks.rounds if s.open_to_unit]
+    shown = open_rounds or [ws.locks.current]
+    # A record is a task on the first card whose round holds it (the earliest one to fix).
+    left = {code: list(rows) for code, rows in refused.items()}
+    cards = [_card(ws, s, left, submits=can_submit, edits=can_edit) for s in shown]
+    roles = list(Role.objects.of_unit(assessment.unit_id))
+    members = list({r.user_id: r.user for r in roles}.values())
+    assignments = ItemAssignment.objects.by_item(assessment)
+    final = ws.scores.final
+    chips = {}
+    for code, result in final.items.items():
+        assignment = assignments.get(code)
+        chips[code] = ItemChip(
+            item=result.item,
+            points=result.points,
+            max_points=result.max_points,
+            state=chip_state(result, has_evidence=bool(ws.evidence_counts.get(code)), rejected=bool(refused.get(code))),
+            assignee=assignment.assignee if assignment else None,
+        )
+    return HomePage(
+        ws=ws,
+        assessment=assessment,
+        cards=cards,
+        chips=chips,
+        submitters=[r.user for r in roles if r.kind == Role.Kind.DIRECTOR],
+        members=members,
+        my_items=[c for c in chips.values() if c.assignee is not None and c.assignee.pk == user.pk],
+        mine_only=mine_only,
+        can_edit=can_edit,
+        can_submit=can_submit,
+        next_lines=final.open_lines()[:5],
+        verified=ws.verified_visible_to(user),
+        orphans=list(assessment.evidence.orphans()) if can_edit else [],
+    )
