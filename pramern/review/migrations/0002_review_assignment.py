@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0008_unitround_waiting_since'),
+        ('assessments', '0009_unitround_waiting_since'),
         ('review', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

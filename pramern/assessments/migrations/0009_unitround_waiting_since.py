@@ -10,7 +10,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0007_pending_import"),
+        ("assessments", "0008_item_assignment"),
     ]
 
     operations = [
