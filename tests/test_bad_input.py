@@ -143,10 +143,11 @@ def test_a_nul_byte_in_a_comment_is_a_form_error_keeping_the_comment(client, wor
 
 def test_a_nul_byte_in_a_return_reason_is_a_form_error_keeping_it(client, world, in_review):
     client.force_login(world.eve)
-    response = client.post(f"/review/a/{world.a.pk}/R12/", {"action": "return", "reason": "แก้ไข\x00ข้อ 1.2.2"})
+    url = f"/review/a/{world.a.pk}/R12/step/return/"
+    response = client.post(url, {"reason": "แก้ไข\x00ข้อ 1.2.2", "confirm": "yes"})
     assert response.status_code == 400
     page = response.content.decode()
-    assert NUL_MESSAGE in page and "แก้ไข" in page.split('name="reason"')[1].split(">")[0]
+    assert NUL_MESSAGE in page and "แก้ไข" in page.split('name="reason"')[1].split("</textarea>")[0]
     assert world.a.unit_rounds.get(round_code="R12").state == "in_review"
 
 

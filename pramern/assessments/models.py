@@ -95,6 +95,9 @@ class UnitRound(models.Model):
     state_changed_at = models.DateTimeField(_("state changed at"), null=True, blank=True)
     #: Why the Evaluation Centre last returned the round (shown to the unit while it is returned).
     return_reason = models.TextField(_("reason for return"), blank=True)
+    #: When the round last reached the Evaluation Centre (submitted, or resubmitted after a
+    #: return): the review queue counts the days waiting from it.
+    waiting_since = models.DateTimeField(_("waiting for the Evaluation Centre since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("unit round")

@@ -51,7 +51,7 @@ from pramern.assessments.importing import (
 from pramern.assessments.item_page import item_page
 from pramern.assessments.library import KINDS as LIBRARY_KINDS
 from pramern.assessments.library import evidence_library, reuse_choice
-from pramern.assessments.models import Assessment, Evidence, Record
+from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
 from pramern.assessments.opening import open_year, plan_opening
 from pramern.assessments.overview import units_overview
 from pramern.assessments.rounds import lock_state
@@ -79,8 +79,8 @@ from pramern.organizations.models import Unit
 from pramern.organizations.permissions import access_for, check_unit, require_administrator
 from pramern.reports.exporters import XLSX_CONTENT_TYPE
 from pramern.reports.unit_records import records_workbook
+from pramern.review import notifications, visibility
 from pramern.review import services as review_services
-from pramern.review import visibility
 from pramern.review.forms import CommentForm
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.scoring.model import Item
@@ -627,14 +627,18 @@ def submit(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
             messages.success(request, _("The round was submitted. The workspace is now read-only for it."))
             return redirect("workspace:home", pk=assessment.pk)
     access = access_for(request.user)
+    status = workspace.locks.status(round_code)
     context = {
         "ws": workspace,
         "assessment": assessment,
         "result": workspace.scores.by_round[round_code],
         "unsupported": workspace.unsupported(round_code),
-        "status": workspace.locks.status(round_code),
+        "status": status,
         "can_submit": access.can_submit(assessment.unit_id),
         "can_resubmit": access.can_edit(assessment.unit_id),
+        "notified": notifications.notified_people(
+            assessment, "resubmit" if status.state == UnitRound.State.RETURNED else "submit"
+        ),
         "error": error,
     }
     return render(request, "assessments/submit.html", context, status=400 if error else 200)

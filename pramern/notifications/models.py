@@ -46,6 +46,12 @@ KINDS: dict[str, Kind] = {
         Kind("return", _("A round was returned for revision"), True, frozenset({UNIT})),
         Kind("verify", _("A round was verified"), False, frozenset({UNIT})),
         Kind("publish", _("Verified results were published"), True, frozenset({UNIT, EXECUTIVES})),
+        Kind(
+            "reopen",
+            _("A published round was reopened for review"),
+            True,
+            frozenset({UNIT, EVALUATORS, EXECUTIVES}),
+        ),
         Kind("comment", _("A new comment in an item's thread"), False, frozenset({UNIT, EVALUATORS})),
         Kind("deadline", _("A round's submission deadline is near"), True, frozenset({UNIT})),
     )

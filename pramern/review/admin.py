@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
 from pramern.assessments.admin import ReadOnlyAdmin
-from pramern.review.models import Comment, DeadlineExtension, Override, Verdict
+from pramern.review.models import Assignment, Comment, DeadlineExtension, Override, Verdict
 from pramern.ui.text import bedate
 
 
@@ -37,3 +37,10 @@ class DeadlineExtensionAdmin(ReadOnlyAdmin):
     @admin.display(description=gettext_lazy("extended deadline"), ordering="deadline")
     def deadline_label(self, obj: DeadlineExtension) -> str:
         return bedate(obj.deadline)
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnlyAdmin):
+    """Units are assigned on the review queue, which checks who may be assigned and audits it."""
+
+    list_display = ("assessment_label", "evaluator", "assigned_by", "assigned_at")

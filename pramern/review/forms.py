@@ -93,11 +93,41 @@ class ExtensionForm(ReviewForm):
 
 
 class QueueFilterForm(forms.Form):
-    """The review queue's filters (from the query string); a value the page does not offer is a 400."""
+    """The review queue's filters (from the query string); a value the page does not offer is a 400.
+    The year is the view's (an unknown year is a 404, as on every page). Every filter left empty
+    shows every year and round; the evaluator filter's default is the
+    view's ("mine" for a person who is assigned units)."""
 
+    round = forms.ChoiceField(required=False)
     state = forms.ChoiceField(choices=[("", ""), ("queue", ""), ("all", ""), *UnitRound.State.choices], required=False)
+    evaluator = forms.ChoiceField(required=False)
     dimension = forms.ChoiceField(required=False)
 
-    def __init__(self, data: Any, *, dimensions: list[str]) -> None:
+    def __init__(self, data: Any, *, rounds: list[str], people: list[int], dimensions: list[str]) -> None:
         super().__init__(data)
+        self.fields["round"].choices = [("", ""), *((code, code) for code in rounds)]
+        self.fields["evaluator"].choices = [
+            ("", ""),
+            *((v, v) for v in ("all", "mine", "unassigned")),
+            *((str(pk), str(pk)) for pk in people),
+        ]
         self.fields["dimension"].choices = [("", ""), *((code, code) for code in dimensions)]
+
+
+class AssignForm(ReviewForm):
+    """Who reviews a unit's assessment: a person's id, or empty to take the assignment back."""
+
+    evaluator = forms.IntegerField(label=_("Evaluator"), required=False, min_value=1)
+    next = forms.CharField(required=False, max_length=2000)
+
+
+class StepForm(ReviewForm):
+    """A confirmed irreversible step: the reason (returning, reopening) and the confirmation."""
+
+    reason = forms.CharField(label=_("Reason"), required=False)
+    confirm = forms.CharField(required=False, max_length=10)
+
+    def clean_reason(self) -> str:
+        """The lines as typed; a browser sends a text area's line breaks as CR LF."""
+        reason: str = self.cleaned_data["reason"]
+        return reason.replace("\r\n", "\n").replace("\r", "\n")

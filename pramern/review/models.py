@@ -111,3 +111,27 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} {self.round_code} -{self.days_before}d"
+
+
+class Assignment(models.Model):
+    """The evaluator of the Evaluation Centre who reviews a unit's assessment of one year (every
+    round of it), chosen by an administrator."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="assignment")
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned evaluator"),
+        on_delete=models.PROTECT,
+        related_name="review_assignments",
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("assigned at"))
+
+    class Meta:
+        verbose_name = _("review assignment")
+        verbose_name_plural = _("review assignments")
+
+    def __str__(self) -> str:
+        return f"{self.assessment} → {self.evaluator}"

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -38,6 +39,31 @@ def people_with_role(kind: str) -> list[Any]:
     return list(get_user_model().objects.filter(roles__kind=kind, is_active=True).distinct().order_by("pk"))
 
 
+#: Who is told of each step of a unit's round: the unit's people, or people with an office-wide role.
+NOTIFIED: dict[str, tuple[str, ...]] = {
+    "submit": (Role.Kind.EVALUATOR,),
+    "resubmit": (Role.Kind.EVALUATOR,),
+    "return": ("unit",),
+    "verify": ("unit",),
+    "publish": ("unit", Role.Kind.EXECUTIVE),
+    "reopen": ("unit", Role.Kind.EVALUATOR, Role.Kind.ADMINISTRATOR, Role.Kind.EXECUTIVE),
+}
+
+
+def notified_people(assessment: Assessment, action: str) -> list[Any]:
+    """The active people ``state_changed`` tells when a round of ``assessment`` takes ``action``,
+    by user name: the one rule behind the notifications and the confirmation pages that say who
+    is told (one query)."""
+    groups = NOTIFIED.get(action, ())
+    if not groups:
+        return []
+    query = Q(roles__kind__in=[g for g in groups if g != "unit"])
+    if "unit" in groups:
+        query |= Q(roles__unit=assessment.unit, roles__kind__in=Role.UNIT_KINDS)
+    people = get_user_model().objects.filter(query, is_active=True).distinct()
+    return list(people.order_by("username"))
+
+
 def state_changed(unit_round: UnitRound, action: str, *, reason: str = "", reopening: Reopening | None = None) -> int:
     """Tell the right people that a round moved; returns how many emails were sent. ``reopening``:
     when a round is returned although later rounds are closed, ``LockState.reopened_by_return``
@@ -51,7 +77,7 @@ def state_changed(unit_round: UnitRound, action: str, *, reason: str = "", reope
         return {"unit": assessment.unit.name, "round": tr(rnd.title)}
 
     if action == "submit":
-        recipients, link = people_with_role(Role.Kind.EVALUATOR), review_url
+        link = review_url
 
         def compose() -> tuple[str, str]:
             return _("%(unit)s submitted %(round)s") % context(), _(
@@ -59,7 +85,7 @@ def state_changed(unit_round: UnitRound, action: str, *, reason: str = "", reope
             ) % context()
 
     elif action == "resubmit":
-        recipients, link = people_with_role(Role.Kind.EVALUATOR), review_url
+        link = review_url
 
         def compose() -> tuple[str, str]:
             return (
@@ -68,7 +94,7 @@ def state_changed(unit_round: UnitRound, action: str, *, reason: str = "", reope
             )
 
     elif action == "return":
-        recipients, link = unit_people(assessment), unit_url
+        link = unit_url
 
         def compose() -> tuple[str, str]:
             body = (
@@ -86,7 +112,7 @@ def state_changed(unit_round: UnitRound, action: str, *, reason: str = "", reope
             return _("%(round)s of %(unit)s was returned for revision") % context(), body
 
     elif action == "verify":
-        recipients, link = unit_people(assessment), unit_url
+        link = unit_url
 
         def compose() -> tuple[str, str]:
             return (
@@ -96,7 +122,7 @@ def state_changed(unit_round: UnitRound, action: str, *, reason: str = "", reope
             )
 
     elif action == "publish":
-        recipients, link = unit_people(assessment) + people_with_role(Role.Kind.EXECUTIVE), unit_url
+        link = unit_url
 
         def compose() -> tuple[str, str]:
             return (
@@ -104,9 +130,23 @@ def state_changed(unit_round: UnitRound, action: str, *, reason: str = "", reope
                 _("The verified results of %(round)s for %(unit)s are published.") % context(),
             )
 
+    elif action == "reopen":
+        link = unit_url  # every recipient (the unit, the Centre, executives) may open it
+
+        def compose() -> tuple[str, str]:
+            body = (
+                _(
+                    "An administrator reopened %(round)s of %(unit)s: its published verified results are withdrawn "
+                    "until the Evaluation Centre verifies and publishes the round again."
+                )
+                % context()
+                + f"\n\n{_('Reason')}: {reason}\n"
+            )
+            return _("%(round)s of %(unit)s was reopened for review") % context(), body
+
     else:
         return 0
-    return deliver(action, recipients, compose, link=link, assessment=assessment)
+    return deliver(action, notified_people(assessment, action), compose, link=link, assessment=assessment)
 
 
 def comment_added(comment: Comment) -> int:

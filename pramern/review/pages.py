@@ -15,9 +15,9 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
 from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
-from pramern.assessments.rounds import Reopening, RoundStatus
+from pramern.assessments.rounds import Reopening, RoundStatus, lock_state
 from pramern.assessments.workspace import Workspace, load_workspace
-from pramern.review import services, verdicts
+from pramern.review import notifications, services, verdicts
 from pramern.review.changes import ChangesSinceReturn, ItemChanges, changes_since_return
 from pramern.review.models import Comment, Verdict
 from pramern.scoring import ItemResult, ScoreResult
@@ -225,4 +225,39 @@ def item_review_page(
         can_review=status.state == UnitRound.State.IN_REVIEW and not in_conflict,
         since_return=since_return,
         changes=since_return.item(code) if since_return else None,
+    )
+
+
+@dataclass(frozen=True)
+class StepConfirmation:
+    """The confirmation page of an irreversible step of the Centre (return, verify, publish,
+    reopen): what will happen to which unit's round, and who is told; the field names are the
+    template's."""
+
+    assessment: Assessment
+    status: RoundStatus
+    round_code: str
+    step: services.Transition
+    refusal: str  # why the reader may not take the step now ("" when they may)
+    waiting: int  # records without a verdict that verifying counts for nothing
+    reopening: Reopening | None  # returning reopens these records although later rounds are closed
+    notified: list[Any]  # who is emailed
+
+
+def step_confirmation(assessment: Assessment, round_code: str, action: str, user: Any) -> StepConfirmation:
+    """The confirmation of ``action`` on ``assessment``'s round ``round_code`` as ``user`` sees it."""
+    step = services.TRANSITIONS[action]
+    locks = lock_state(assessment)
+    status = locks.status(round_code)
+    reopening = locks.reopened_by_return(round_code) if action == "return" else None
+    waiting = verdicts.awaiting_verdict(assessment, round_code).count() if action == "verify" else 0
+    return StepConfirmation(
+        assessment=assessment,
+        status=status,
+        round_code=round_code,
+        step=step,
+        refusal=services.step_refusal(step, user, assessment, locks, round_code),
+        waiting=waiting,
+        reopening=reopening if reopening is not None and reopening.closed_later else None,
+        notified=notifications.notified_people(assessment, action),
     )

@@ -22,11 +22,11 @@ from pramern.assessments.models import Assessment, Record, UnitRound
 from pramern.assessments.rounds import LockState, RoundStatus, lock_state, state_label
 from pramern.assessments.scores import Scores, compute_scores
 from pramern.assessments.services import scores_changed
-from pramern.audit.services import log_action
+from pramern.audit.services import display_name, log_action
 from pramern.errors import UserError
 from pramern.organizations.permissions import access_for
 from pramern.review import notifications
-from pramern.review.models import Comment, DeadlineExtension, Override, Verdict
+from pramern.review.models import Assignment, Comment, DeadlineExtension, Override, Verdict
 from pramern.review.verdicts import SETTLED, awaiting_verdict, settled_round, still_open_to_review
 from pramern.review.visibility import reads_as_centre
 from pramern.scoring.numbers import NumberProblem, json_number, parse_number
@@ -115,7 +115,7 @@ def impartial(step: str) -> Callable[[Write], Write]:
 
 # --------------------------------------------------------------------------- the state machine
 
-UNIT_DIRECTOR, UNIT_PEOPLE, CENTRE = "director", "unit", "centre"
+UNIT_DIRECTOR, UNIT_PEOPLE, CENTRE, ADMINISTRATOR = "director", "unit", "centre", "administrator"
 
 
 @dataclass(frozen=True)
@@ -123,9 +123,14 @@ class Transition:
     action: str
     sources: frozenset[str]
     target: str
-    actors: str  # director | unit (officer or director) | centre (``reviews``: not a member)
+    actors: str  # director | unit (officer or director) | centre (``reviews``: not a member) | administrator
     label: Any
     needs_reason: bool = False
+
+    @property
+    def irreversible(self) -> bool:
+        """A step the person cannot take back: it goes through a confirmation page."""
+        return self.action in IRREVERSIBLE
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -150,8 +155,19 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("resubmit", frozenset({State.RETURNED}), State.RESUBMITTED, UNIT_PEOPLE, gettext_lazy("resubmit")),
         Transition("verify", frozenset({State.IN_REVIEW}), State.VERIFIED, CENTRE, gettext_lazy("verify")),
         Transition("publish", frozenset({State.VERIFIED}), State.PUBLISHED, CENTRE, gettext_lazy("publish")),
+        Transition(
+            "reopen",
+            frozenset({State.PUBLISHED}),
+            State.IN_REVIEW,
+            ADMINISTRATOR,
+            gettext_lazy("reopen"),
+            needs_reason=True,
+        ),
     )
 }
+
+#: Steps that go through a confirmation page saying what will happen and who is told.
+IRREVERSIBLE = frozenset({"submit", "resubmit", "return", "verify", "publish", "reopen"})
 
 
 def allowed_actor(transition: Transition, user: Any, unit_id: int) -> bool:
@@ -160,26 +176,32 @@ def allowed_actor(transition: Transition, user: Any, unit_id: int) -> bool:
         return access.can_submit(unit_id)
     if transition.actors == UNIT_PEOPLE:
         return access.can_edit(unit_id)
+    if transition.actors == ADMINISTRATOR:
+        return access.is_administrator and reviews(user, unit_id)
     return reviews(user, unit_id)
 
 
 def order_refusal(step: Transition, locks: LockState, round_code: str) -> str:
     """Why the other rounds forbid this step now ("" when they do not), in the active language.
 
-    A round cannot be returned once a later round is settled (its verified score holds this
-    round's records), and a round cannot be verified or published while an earlier round is
+    A round cannot be returned or reopened once a later round is settled (its verified score holds
+    this round's records), and a round cannot be verified or published while an earlier round is
     returned (the unit may still change records its score holds). A past year's assessment
     (``LockState.past_year``) takes no submission and is not returned to a unit that could not
     revise it; the Centre may still finish its review (verify, publish)."""
     status = locks.status(round_code)
     if locks.past_year and step.action in ("submit", "resubmit", "return"):
         return capfirst(status.reason)
-    if step.action == "return":
+    if step.action in ("return", "reopen"):
         settled_later = [s for s in locks.rounds if s.round.index > status.round.index and s.state in SETTLED]
-        if settled_later:
+        if settled_later and step.action == "return":
             return _(
                 "The %(later)s is already verified: it settles the records of the %(round)s, "
                 "which can no longer be returned."
+            ) % {"later": tr(settled_later[0].round.title), "round": tr(status.round.title)}
+        if settled_later:
+            return _(
+                "The %(later)s is verified and counts the records of the %(round)s: reopen the %(later)s first."
             ) % {"later": tr(settled_later[0].round.title), "round": tr(status.round.title)}
     if step.action in ("verify", "publish"):
         returned = [s for s in locks.rounds if s.round.index < status.round.index and s.state == State.RETURNED]
@@ -211,6 +233,23 @@ def refused_actions(unit_round_state: str, user: Any, unit_id: int, locks: LockS
     return [reason for t in candidates if (reason := order_refusal(t, locks, round_code))]
 
 
+def step_refusal(step: Transition, user: Any, assessment: Assessment, locks: LockState, round_code: str) -> str:
+    """Why ``user`` may not take ``step`` on this round now ("" when they may), in the active
+    language: the round's state, who may, the other rounds (``order_refusal``)."""
+    status = locks.status(round_code)
+    if status.state not in step.sources:
+        return _("%(round)s is %(state)s: it cannot be %(action)s now.") % {
+            "round": tr(status.round.title),
+            "state": status.state_label,
+            "action": step.label,
+        }
+    if in_conflict(user, assessment.unit_id) and step.actors in (CENTRE, ADMINISTRATOR):
+        return conflict_message(assessment)
+    if not allowed_actor(step, user, assessment.unit_id):
+        return _("You may not %(action)s this round.") % {"action": step.label}
+    return order_refusal(step, locks, round_code)
+
+
 def transition(assessment: Assessment, round_code: str, action: str, *, user: Any, **options: Any) -> UnitRound:
     """Move a unit's round along the workflow, or raise ``ReviewError`` saying why not.
 
@@ -219,7 +258,7 @@ def transition(assessment: Assessment, round_code: str, action: str, *, user: An
     step = TRANSITIONS.get(action)
     if step is None:
         raise ReviewError(_("Unknown step."))
-    if step.actors == CENTRE:
+    if step.actors in (CENTRE, ADMINISTRATOR):
         check_impartial(user, assessment, f"round.{action}", round=round_code)
     return _transition(assessment, round_code, step, user=user, **options)
 
@@ -252,6 +291,8 @@ def _transition(
     if not allowed_actor(step, user, assessment.unit_id):
         raise ReviewError(_("You may not %(action)s this round.") % {"action": step.label})
     if step.needs_reason and not reason.strip():
+        if action == "reopen":
+            raise ReviewError(_("Give the reason for reopening: the unit and the Evaluation Centre are told it."))
         raise ReviewError(_("Give the reason, so that the unit knows what to revise."))
     if action == "submit":
         if status.round_closed:
@@ -289,6 +330,7 @@ def _transition(
             unit_round.submitted_at, unit_round.submitted_by = now, user
         else:
             data.update(_refresh_later_totals(later, scores))
+        unit_round.waiting_since = now
     reopening = locks.reopened_by_return(round_code) if action == "return" else None
     if reopening is not None and reopening.closed_later:  # exactly this round's records (LockState.reopened)
         start = reopening.start.isoformat() if reopening.start else None
@@ -595,3 +637,53 @@ def grant_extension(
         assessment_id=assessment.pk,
     )
     return extension
+
+
+# --------------------------------------------------------------------------- who reviews which unit
+
+
+def assign_evaluator(assessment: Assessment, evaluator: Any | None, *, user: Any) -> Assignment | None:
+    """Give a unit's assessment (every round of its year) to a person of the Evaluation Centre,
+    or take it back (``evaluator`` None). Only an administrator who is not a member of the unit
+    assigns; the assignee must be of the Centre and not a member of the unit. Audited."""
+    if not access_for(user).is_administrator:
+        raise ReviewError(_("Only an administrator assigns units to evaluators."))
+    check_impartial(user, assessment, "assignment")
+    if evaluator is not None:
+        name = display_name(evaluator)
+        if not evaluator.is_active or not access_for(evaluator).is_centre:
+            raise ReviewError(
+                _("%(person)s is not of the Evaluation Centre: only its evaluators and administrators review units.")
+                % {"person": name}
+            )
+        if in_conflict(evaluator, assessment.unit_id):
+            raise ReviewError(
+                _("%(person)s is a member of %(unit)s and may not review it (conflict of interest).")
+                % {"person": name, "unit": assessment.unit.name}
+            )
+    return _assign(assessment, evaluator, user=user)
+
+
+@transaction.atomic
+def _assign(assessment: Assessment, evaluator: Any | None, *, user: Any) -> Assignment | None:
+    existing = Assignment.objects.select_for_update().filter(assessment=assessment).select_related("evaluator").first()
+    before = existing.evaluator.get_username() if existing else None
+    after = evaluator.get_username() if evaluator is not None else None
+    if before == after:
+        return existing
+    assignment = None
+    if evaluator is None:
+        assert existing is not None
+        existing.delete()
+    else:
+        assignment, _created = Assignment.objects.update_or_create(
+            assessment=assessment, defaults={"evaluator": evaluator, "assigned_by": user, "assigned_at": timezone.now()}
+        )
+    log_action(
+        "pramern.review.assigned",
+        assessment,
+        actor=user,
+        data={"before": before, "after": after},
+        assessment_id=assessment.pk,
+    )
+    return assignment

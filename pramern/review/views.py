@@ -6,35 +6,47 @@ import csv
 import re
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from pramern.assessments import years
 from pramern.assessments.models import Assessment, Record
 from pramern.audit.history import CSV_HEADER, History, assessment_history, csv_rows
+from pramern.audit.services import display_name
 from pramern.errors import UserError
-from pramern.organizations.permissions import require_centre
+from pramern.organizations.permissions import require_administrator, require_centre
 from pramern.reports.exporters import csv_text
 from pramern.review import services
 from pramern.review.forms import (
+    AssignForm,
     BulkAcceptForm,
     CommentForm,
     ExtensionForm,
     OverrideForm,
     QueueFilterForm,
+    StepForm,
     TransitionForm,
     VerdictForm,
     VerifiedValueForm,
 )
-from pramern.review.pages import item_review_page, unit_round_page
-from pramern.review.queue import review_queue, round_with_work
+from pramern.review.pages import item_review_page, step_confirmation, unit_round_page
+from pramern.review.queue import (
+    ALL,
+    MINE,
+    centre_people,
+    dimension_choices,
+    has_assignments,
+    queue_rounds,
+    review_queue,
+)
 
 
 def _assessment(request: HttpRequest, pk: int) -> Assessment:
@@ -44,27 +56,77 @@ def _assessment(request: HttpRequest, pk: int) -> Assessment:
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    """Units by state, with how many items still have records without a verdict."""
+    """Units' rounds across years and rounds: days waiting, the assigned evaluator, records without
+    a verdict; an evaluator who is assigned units sees theirs first ("my queue")."""
     access = require_centre(request)
-    choice = years.chosen_year(request)
-    framework = choice.framework
-    compiled = framework.compiled()
-    round_code = request.GET.get("round") or round_with_work(framework, access)
-    if not compiled.has_round(round_code):
-        raise Http404("No such round")
-    filters = QueueFilterForm(request.GET, dimensions=[d.code for d in compiled.dimensions])
+    offered = [y for y in years.offered(years.installed_years()) if y.assessed]
+    people = centre_people()
+    filters = QueueFilterForm(
+        request.GET,
+        rounds=[code for code, _title in queue_rounds(offered)],
+        people=[p.pk for p in people],
+        dimensions=[code for code, _title in dimension_choices(offered)],
+    )
     if not filters.is_valid():
         raise BadRequest("Queue filters the page does not offer")
+    chosen = filters.cleaned_data
+    year_key = request.GET.get("year", "")
+    year = years.find_year(offered, year_key) if year_key not in ("", "all") else None
+    if year_key not in ("", "all") and year is None:
+        raise Http404("No such fiscal year")
+    evaluator = chosen["evaluator"] or (MINE if has_assignments(request.user) else ALL)
     page = review_queue(
-        framework,
+        offered,
         access,
-        round_code,
-        state=filters.cleaned_data["state"] or "queue",
-        dimension=filters.cleaned_data["dimension"],
+        request.user,
+        year_key=year.key if year is not None else "",
+        round_code=chosen["round"],
+        state=chosen["state"] or "queue",
+        evaluator=evaluator,
+        dimension=chosen["dimension"],
         unreviewed_only=request.GET.get("unreviewed") == "1",
+        people=people,
     )
-    context = {**vars(page), "choice": choice, "year_links": choice.links(request.GET, drop=("round", "dimension"))}
-    return render(request, "review/queue.html", context)
+    return render(request, "review/queue.html", {**vars(page), "here": request.get_full_path()})
+
+
+@login_required
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """An administrator gives a unit's assessment (every round of its year) to an evaluator."""
+    require_administrator(request)
+    assessment = _assessment(request, pk)
+    if request.method != "POST":
+        return redirect("review:queue")
+    posted = AssignForm(request.POST)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) or not back.startswith("/"):
+        back = reverse("review:queue")
+    try:
+        chosen = posted.cleaned()["evaluator"]
+        evaluator = get_user_model().objects.filter(pk=chosen).first() if chosen else None
+        if chosen and evaluator is None:
+            raise services.ReviewError(_("Choose a person of the Evaluation Centre."))
+        services.assign_evaluator(assessment, evaluator, user=request.user)
+    except UserError as exc:
+        messages.error(request, f"{assessment.unit.name}: {exc.message}")
+    else:
+        if evaluator is None:
+            messages.success(request, _("%(unit)s is no longer assigned.") % {"unit": assessment.unit.name})
+        else:
+            messages.success(
+                request,
+                _("%(unit)s is assigned to %(person)s.")
+                % {"unit": assessment.unit.name, "person": display_name(evaluator)},
+            )
+    return redirect(back)
+
+
+class ConfirmFirst(Exception):
+    """An irreversible step posted without its confirmation page."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(action)
+        self.action = action
 
 
 @login_required
@@ -76,6 +138,8 @@ def unit_round(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
     if request.method == "POST":
         try:
             _unit_round_post(request, assessment, round_code)
+        except ConfirmFirst as irreversible:  # nothing is done before the confirmation page
+            return redirect("review:step", pk=assessment.pk, round_code=round_code, action=irreversible.action)
         except UserError as exc:
             error = exc
         else:
@@ -93,6 +157,8 @@ def _unit_round_post(request: HttpRequest, assessment: Assessment, round_code: s
         messages.success(request, _("The deadline was extended."))
     else:
         step = TransitionForm(request.POST).cleaned()
+        if step["action"] in services.IRREVERSIBLE:
+            raise ConfirmFirst(step["action"])
         services.transition(
             assessment,
             round_code,
@@ -102,6 +168,49 @@ def _unit_round_post(request: HttpRequest, assessment: Assessment, round_code: s
             unreviewed_confirmed=step["unreviewed_confirmed"] == "yes",
         )
         messages.success(request, _("Done."))
+
+
+CONFIRMED_STEPS = ("return", "verify", "publish", "reopen")
+
+
+@login_required
+def step(request: HttpRequest, pk: int, round_code: str, action: str) -> HttpResponse:
+    """The confirmation page of an irreversible step of the Centre: what will happen, to which
+    unit's round, who is told; the step is taken only when the page's box is ticked."""
+    if action == "reopen":
+        require_administrator(request)
+    assessment = _assessment(request, pk)
+    if action not in CONFIRMED_STEPS or not assessment.framework.compiled().has_round(round_code):
+        raise Http404("No such step or round")
+    error = None
+    if request.method == "POST":
+        try:
+            posted = StepForm(request.POST).cleaned()
+            if posted["confirm"] != "yes":
+                raise services.ReviewError(_("Tick the box to confirm this step: nothing was changed."))
+            services.transition(
+                assessment,
+                round_code,
+                action,
+                user=request.user,
+                reason=posted["reason"],
+                unreviewed_confirmed=True,  # the page says how many records count for nothing
+            )
+        except UserError as exc:
+            error = exc
+        else:
+            messages.success(request, STEP_DONE[action])
+            return redirect("review:unit", pk=assessment.pk, round_code=round_code)
+    page = step_confirmation(assessment, round_code, action, request.user)
+    return render(request, "review/step.html", {**vars(page), "error": error}, status=400 if error else 200)
+
+
+STEP_DONE = {
+    "return": gettext_lazy("The round was returned to the unit for revision."),
+    "verify": gettext_lazy("The round is verified."),
+    "publish": gettext_lazy("The verified results are published."),
+    "reopen": gettext_lazy("The round is reopened for review: its published results are withdrawn."),
+}
 
 
 @login_required

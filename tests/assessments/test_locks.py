@@ -26,7 +26,7 @@ def test_the_director_submits_a_round_and_it_becomes_read_only(client, world):
     record(world.a, "1.2.2", "followups", "2023-10-01", presented_to_director=True)
     client.force_login(world.dan)
     summary = client.get(f"/a/{world.a.pk}/submit/R6/").content.decode()
-    assert '<button type="submit" class="primary">ส่งผลรอบนี้</button>' in summary
+    assert '<button type="submit" class="irreversible" data-action="submit">ส่งผลรอบนี้</button>' in summary
     response = client.post(f"/a/{world.a.pk}/submit/R6/", {"confirm": "yes"})
     assert response.status_code == 302
     submission = UnitRound.objects.get()

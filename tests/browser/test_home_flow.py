@@ -67,7 +67,7 @@ def test_officer_sees_the_rejection_and_director_submits_from_the_card(
     # Opening the confirmation page submits nothing.
     assert not UnitRound.objects.filter(assessment=world.a, round_code="R12").exclude(state="draft").exists()
     page.check("input[name=confirm]")
-    page.click("form button.primary")
+    page.click("form button.irreversible")
     page.wait_for_url(re.compile(rf"/a/{world.a.pk}/$"))
     assert UnitRound.objects.get(assessment=world.a, round_code="R12").state == "submitted"
     assert page.locator("#round-card-R12").count() == 0  # no longer a task: R6's card remains

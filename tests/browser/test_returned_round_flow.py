@@ -28,7 +28,7 @@ def test_a_record_of_a_returned_round_is_corrected_resubmitted_and_accepted(page
     log_in(page, live_server, "dan")  # the director submits R12 too
     page.goto(f"{workspace}/submit/R12/")
     page.check("input[name=confirm]")
-    page.click("button.primary")
+    page.click("button.irreversible")
     page.wait_for_selector(".banner.locked")
     log_out(page)
 
@@ -56,7 +56,7 @@ def test_a_record_of_a_returned_round_is_corrected_resubmitted_and_accepted(page
     assert page.locator(f"#record-{early.pk} .verdict").count() == 0  # the rejection no longer applies
     page.goto(f"{workspace}/submit/R6/")
     page.check("input[name=confirm]")
-    page.click("button.primary")
+    page.click("button.irreversible")
     page.wait_for_url(re.compile(rf"/a/{world.a.pk}/$"))
     assert page.locator(".banner.locked").is_visible()  # resubmitted: read-only again
     log_out(page)

@@ -13,10 +13,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def step(page, action, reason=None):
-    form = page.locator(f"form:has(button[data-action='{action}'])")
-    if reason is not None:
-        form.locator("input[name=reason]").fill(reason)
-    form.locator("button").click()
+    """Take a step from a unit's round page: an irreversible one through its confirmation page."""
+    irreversible = page.locator(f"a.irreversible[data-action='{action}']")
+    if irreversible.count():
+        irreversible.click()
+        page.wait_for_load_state()
+        if reason is not None:
+            page.fill("textarea[name=reason]", reason)
+        page.check("input[name=confirm]")
+        page.click(f"button.irreversible[data-action='{action}']")
+    else:
+        page.locator(f"form:has(button[data-action='{action}']) button").click()
     page.wait_for_load_state()
 
 
@@ -59,7 +66,7 @@ def test_evaluator_rejects_returns_accepts_and_publishes(page, live_server, worl
     page.wait_for_selector(f"#record-{second.pk} ul.evidence a:has-text('บันทึกเสนอ ผอ.pdf')")
     page.goto(f"{live_server.url}/a/{world.a.pk}/submit/R12/")
     page.check("input[name=confirm]")
-    page.click("button.primary")
+    page.click("button.irreversible")
     page.wait_for_load_state()
     log_out(page)
 

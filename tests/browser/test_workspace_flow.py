@@ -51,7 +51,7 @@ def test_officer_records_follow_ups_and_director_submits(page, live_server, worl
     log_in(page, live_server, "dan")
     page.goto(f"{live_server.url}/a/{world.a.pk}/submit/R12/")
     page.check("input[name=confirm]")
-    page.click("button.primary")
+    page.click("button.irreversible")
     page.wait_for_selector(".banner.locked")
 
     page.goto(f"{live_server.url}/a/{world.a.pk}/items/1.2.2/")

@@ -152,8 +152,9 @@ def test_the_review_pages_show_the_conflict_and_offer_no_action(client, world, c
         assert 'value="verdict"' not in page and 'value="override"' not in page, url
     refused = client.post(item_url, {"kind": "verdict", "record": followup.pk, "status": "accepted"})
     assert refused.status_code == 400 and "ผลประโยชน์ทับซ้อน" in refused.content.decode()
-    refused = client.post(unit_url, {"action": "return", "reason": "x"})
-    assert refused.status_code == 400
+    assert client.post(unit_url, {"action": "return", "reason": "x"})["Location"] == f"{unit_url}step/return/"
+    refused = client.post(f"{unit_url}step/return/", {"reason": "x", "confirm": "yes"})
+    assert refused.status_code == 400 and "ผลประโยชน์ทับซ้อน" in refused.content.decode()
     assert [e.data["step"] for e in refusals()] == ["verdict", "round.return"]
     assert not Verdict.objects.exists()
     client.force_login(world.eve)  # an evaluator who is not a member gets the forms
@@ -174,13 +175,14 @@ def test_the_queue_marks_the_viewers_own_unit(client, world, centre):
     assert 'class="pill conflict"' not in client.get("/review/?round=R12").content.decode()
 
 
-def test_the_queue_does_not_open_on_a_round_where_only_the_viewers_unit_waits(client, world, centre):
+def test_the_queue_shows_every_round_waiting_with_the_viewers_own_unit_marked(client, world, centre):
     centre_assessment, carol, _followup, _manual = centre
     director_b = person("dora", "director", world.unit_b)
     UnitRound.objects.filter(assessment=centre_assessment).delete()
     transition(centre_assessment, "R6", "submit", user=centre_assessment.unit.roles.get(kind="director").user)
     transition(world.b, "R12", "submit", user=director_b)
     client.force_login(carol)
-    assert '<option value="R12" selected>' in client.get("/review/").content.decode()
-    client.force_login(world.eve)
-    assert '<option value="R6" selected>' in client.get("/review/").content.decode()
+    page = client.get("/review/").content.decode()
+    assert f'id="row-{centre_assessment.pk}-R6"' in page and f'id="row-{world.b.pk}-R12"' in page
+    own = page.split(f'id="row-{centre_assessment.pk}-R6"', 1)[1].split("</tr>", 1)[0]
+    assert 'class="pill conflict"' in own

@@ -120,6 +120,7 @@ def test_units_see_verdicts_but_cannot_change_them(client, world, in_review):
         (f"/review/a/{world.a.pk}/R12/items/1.2.2/", {"kind": "verdict", "record": first.pk, "status": "accepted"}),
         (f"/review/a/{world.a.pk}/R12/items/1.2.2/", {"kind": "override", "points": "2", "reason": "x"}),
         (f"/review/a/{world.a.pk}/R12/", {"action": "verify"}),
+        (f"/review/a/{world.a.pk}/R12/step/verify/", {"confirm": "yes"}),
         (f"/review/a/{world.a.pk}/R12/", {"extend_to": "01/01/2570", "reason": "x"}),
     ]:
         assert client.post(url, data).status_code == 403
@@ -286,9 +287,11 @@ def test_verifying_with_records_not_reviewed_needs_a_confirmation(client, world,
     set_verdict(first, "accepted", user=world.eve)
     client.force_login(world.eve)
     page = client.get(f"/review/a/{world.a.pk}/R12/").content.decode()
-    assert 'name="unreviewed_confirmed"' in page and "1 รายการยังไม่มีผลการตรวจ" in page
-    refused = client.post(f"/review/a/{world.a.pk}/R12/", {"action": "verify"})
-    assert refused.status_code == 400 and "ยังไม่มีผลการตรวจ 1 รายการ" in refused.content.decode()
+    assert 'data-action="verify"' in page and "1 รายการยังไม่มีผลการตรวจ" in page
+    confirmation = client.get(f"/review/a/{world.a.pk}/R12/step/verify/").content.decode()
+    assert "ยังไม่มีผลการตรวจ" in confirmation.split('id="step-waiting">')[1].split("</p>")[0]
+    refused = client.post(f"/review/a/{world.a.pk}/R12/step/verify/", {})
+    assert refused.status_code == 400 and "ยังไม่ได้เปลี่ยนแปลงอะไร" in refused.content.decode()
     assert UnitRound.objects.get(assessment=world.a, round_code="R12").state == State.IN_REVIEW
-    client.post(f"/review/a/{world.a.pk}/R12/", {"action": "verify", "unreviewed_confirmed": "yes"})
+    client.post(f"/review/a/{world.a.pk}/R12/step/verify/", {"confirm": "yes"})
     assert UnitRound.objects.get(assessment=world.a, round_code="R12").state == State.VERIFIED

@@ -50,29 +50,36 @@ def test_the_queue_lists_units_waiting_with_the_items_left(client, world, submit
     client.force_login(world.eve)
     page = client.get("/review/").content.decode()
     assert "สำนักวิจัยเศรษฐกิจการเกษตร" in page and "ศูนย์สารสนเทศการเกษตร" not in page  # B is a draft
-    assert '<td class="num">2</td>' in page  # 1.2.2 and 6.1 have records without a verdict
+    # 1.2.2 and 6.1 have records without a verdict
+    assert '<td class="num unverdicted">2 <span class="muted">(2 ข้อ)</span></td>' in page
     dimension_one = client.get("/review/?dimension=1").content.decode()
-    assert '<td class="num">1</td>' in dimension_one
-    drafts = client.get("/review/?state=draft").content.decode()
+    assert '<td class="num unverdicted">1 <span class="muted">(1 ข้อ)</span></td>' in dimension_one
+    drafts = client.get("/review/?state=draft&round=R12").content.decode()
     assert "ศูนย์สารสนเทศการเกษตร" in drafts and "สำนักวิจัยเศรษฐกิจการเกษตร" not in drafts
     transition(world.a, "R12", "start_review", user=world.eve)
     set_verdict(submitted, "accepted", user=world.eve)
-    assert '<td class="num">1</td>' in client.get("/review/").content.decode()
+    assert (
+        '<td class="num unverdicted">1 <span class="muted">(1 ข้อ)</span></td>'
+        in client.get("/review/").content.decode()
+    )
 
 
 def test_items_left_counts_items_not_records(client, world, submitted):
     for day in ("2024-04-01", "2024-04-02", "2024-04-03"):  # three more records of 1.2.2: still one item
         record(world.a, "1.2.2", "followups", day)
-    client.force_login(world.eve)
-    assert '<td class="num">2</td>' in client.get("/review/").content.decode()
+    client.force_login(world.eve)  # five records in two items
+    assert (
+        '<td class="num unverdicted">5 <span class="muted">(2 ข้อ)</span></td>'
+        in client.get("/review/").content.decode()
+    )
 
 
 def test_the_evaluator_moves_the_round_from_its_page(client, world, submitted):
     client.force_login(world.eve)
     assert client.post(f"/review/a/{world.a.pk}/R12/", {"action": "start_review"}).status_code == 302
-    refused = client.post(f"/review/a/{world.a.pk}/R12/", {"action": "return", "reason": ""})
+    refused = client.post(f"/review/a/{world.a.pk}/R12/step/return/", {"reason": "", "confirm": "yes"})
     assert refused.status_code == 400
-    client.post(f"/review/a/{world.a.pk}/R12/", {"action": "return", "reason": "แนบหลักฐานข้อ 1.2.2"})
+    client.post(f"/review/a/{world.a.pk}/R12/step/return/", {"reason": "แนบหลักฐานข้อ 1.2.2", "confirm": "yes"})
     page = client.get(f"/review/a/{world.a.pk}/R12/").content.decode()
     assert '<div class="big">ส่งกลับให้แก้ไข</div>' in page
 
@@ -109,9 +116,10 @@ def test_review_pages_show_no_verified_score_before_the_review_starts(client, wo
     assert "ยังไม่เริ่มตรวจรอบนี้" not in client.get(f"/review/a/{world.a.pk}/R12/").content.decode()
 
 
-def test_the_queue_opens_on_the_earliest_round_with_units_waiting(client, world):
+def test_the_queue_shows_every_round_waiting_not_only_the_earliest(client, world):
     director_b = person("dora", "director", world.unit_b)
     transition(world.b, "R6", "submit", user=director_b)
+    transition(world.a, "R12", "submit", user=world.dan)
     client.force_login(world.eve)
     page = client.get("/review/").content.decode()
-    assert '<option value="R6" selected>' in page and "ศูนย์สารสนเทศการเกษตร" in page
+    assert f'id="row-{world.b.pk}-R6"' in page and f'id="row-{world.a.pk}-R12"' in page

@@ -21,6 +21,7 @@ MAY = {  # the Centre's steps: an evaluator or an administrator who is not a mem
     "resubmit": {"alice", "dan"},
     "verify": {"eve", "adam"},
     "publish": {"eve", "adam"},
+    "reopen": {"adam"},
 }
 LEGAL = {
     "submit": {State.DRAFT: State.SUBMITTED},
@@ -29,6 +30,7 @@ LEGAL = {
     "resubmit": {State.RETURNED: State.RESUBMITTED},
     "verify": {State.IN_REVIEW: State.VERIFIED},
     "publish": {State.VERIFIED: State.PUBLISHED},
+    "reopen": {State.PUBLISHED: State.IN_REVIEW},
 }
 PERSONAS = ("alice", "dan", "bob", "eve", "xena", "adam")
 
@@ -70,6 +72,7 @@ def test_the_whole_path_and_its_emails(world, django_capture_on_commit_callbacks
         ("start_review", world.eve, "in_review", []),
         ("verify", world.eve, "verified", []),
         ("publish", world.eve, "published", ["alice@oae.go.th", "xena@oae.go.th"]),
+        ("reopen", world.adam, "in_review", ["alice@oae.go.th", "eve@oae.go.th", "xena@oae.go.th"]),
     ]
     for action, user, state, emailed in steps:
         mail.outbox.clear()

@@ -53,7 +53,7 @@ from pramern.frameworks.services import FrameworkConflict, install_framework_fil
 from pramern.organizations.demo_units import DEMO_UNITS, DemoUnit
 from pramern.organizations.models import Role, Section, Unit
 from pramern.reports.scorecards import refresh_later
-from pramern.review.services import set_verdict, set_verified_value, transition
+from pramern.review.services import assign_evaluator, set_verdict, set_verified_value, transition
 from pramern.scoring import AssessmentError, FrameworkError
 from pramern.scoring.loader import format_points
 from pramern.studio.models import FrameworkDraft
@@ -89,7 +89,7 @@ class Command(BaseCommand):
                 deleted = demo_assessments.delete()[0]
                 self.stdout.write(f"--reset: deleted {deleted} rows of demo assessments")
             filled = 0
-            for demo in DEMO_UNITS:
+            for index, demo in enumerate(DEMO_UNITS):
                 assessment, created = Assessment.objects.get_or_create(
                     unit=units[demo.code],
                     framework=framework,
@@ -97,6 +97,8 @@ class Command(BaseCommand):
                 )
                 if created:
                     fill(assessment, demo, STAGES.get(demo.code, EMPTY), users, today)
+                    if index % 2 == 0:  # the demo evaluator's "my queue": every other unit
+                        assign_evaluator(assessment, users["evaluator"], user=users["admin"])
                     filled += 1
             draft, started = next_year_draft(framework, users[DRAFT_AUTHOR], today)
             rows = check(framework, units)
