@@ -11,7 +11,7 @@ import pytest
 from pramern.assessments.models import Assessment, Record
 from pramern.frameworks.models import RoundSchedule
 from tests.assessments.newyear import install_next_year
-from tests.browser.steps import log_in, log_out
+from tests.browser.steps import log_in, log_out, open_menu
 from tests.factories import assessment, record, unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,6 +24,7 @@ def test_the_administrator_opens_the_year_and_an_officer_carries_a_record_over(p
     fy2570 = install_next_year()
 
     log_in(page, live_server, "adam")
+    open_menu(page)  # on a phone the header links are in the menu
     page.click("header a[href='/years/open/']")
     page.select_option("#id_framework", str(fy2570.pk))
     for box in page.locator("#opening-units input[type=checkbox]").all():

@@ -38,7 +38,7 @@ def test_search_from_the_header_and_open_the_inbox(page, live_server, world, wid
     header.get_by_role("button", name="ค้นหา", exact=True).click()
     page.wait_for_url(re.compile(r"/search/\?q="))
     results = page.locator("main")
-    assert results.get_by_role("heading", name="ผลงาน").is_visible()
+    assert results.get_by_role("heading", name="ข้อมูลที่บันทึก").is_visible()
     assert results.get_by_text("แผนปฏิบัติงานของศูนย์").count() == 0  # another unit's
     assert_accessible(page)
     results.get_by_role("link", name="จัดทำแผนปฏิบัติงานประจำปีของสำนัก").click()

@@ -11,7 +11,7 @@ import pytest
 from pramern.frameworks.models import Framework
 from pramern.organizations.models import Role
 from pramern.studio.models import FrameworkDraft
-from tests.browser.steps import log_in
+from tests.browser.steps import log_in, open_menu
 from tests.factories import person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,6 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_framework_editor_clones_checks_and_publishes_next_years_framework(page, live_server, world):
     person("fern", Role.Kind.FRAMEWORK_EDITOR)
     log_in(page, live_server, "fern")
+    open_menu(page)  # on a phone the header links are in the menu
     page.click("header a[href='/studio/']")
     page.fill("#id_clone-code", "oae-2570")
     page.click("#start-clone button.primary")

@@ -20,7 +20,7 @@ from pramern.frameworks.models import Framework
 from pramern.organizations.models import Role
 from pramern.studio.dryrun import EXAMPLES
 from pramern.studio.models import FrameworkDraft
-from tests.browser.steps import log_in, log_out
+from tests.browser.steps import log_in, log_out, open_menu
 from tests.factories import assessment, person, unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,6 +41,7 @@ def test_the_yearly_cycle_from_the_studio_to_the_guideline(page, live_server, wo
 
     # clone FY2567 into fiscal year 2570: rounds, dated rules and line tests move three years on
     log_in(page, live_server, "fern")
+    open_menu(page)  # on a phone the header links are in the menu
     page.click("header a[href='/studio/']")
     page.fill("#id_clone-fiscal_year", "2570")
     page.fill("#id_clone-code", "oae-2570")
@@ -156,6 +157,7 @@ def test_the_yearly_cycle_from_the_studio_to_the_guideline(page, live_server, wo
 
     # the administrator opens the year for the three units
     log_in(page, live_server, "adam")
+    open_menu(page)  # on a phone the header links are in the menu
     page.click("header a[href='/years/open/']")
     page.select_option("#id_framework", str(published.pk))
     page.click("button.primary")
