@@ -38,7 +38,9 @@ def test_the_evidence_zip_holds_the_files_and_a_thai_manifest(client, world, dja
     assert response["Location"] == f"/reports/jobs/{job.pk}/"
     assert (job.status, job.progress) == ("done", 100)
     page = client.get(f"/reports/jobs/{job.pk}/").content.decode()  # a reload finds the finished job
-    assert f"/reports/jobs/{job.pk}/download/" in page and "hx-trigger" not in page
+    assert (
+        f"/reports/jobs/{job.pk}/download/" in page and 'hx-trigger="every 2s"' not in page
+    )  # a finished job stops polling
     download = client.get(f"/reports/jobs/{job.pk}/download/")
     archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
     names = archive.namelist()
