@@ -97,3 +97,24 @@ def import_and_confirm(client: Any, assessment_pk: int, upload: Any) -> Any:
     return client.post(
         uploaded["Location"], {"action": "confirm", "token": token.group(1), "fingerprint": fingerprint.group(1)}
     )
+
+
+def verified_below_its_claim(world: Any, *, publish: bool = False) -> None:
+    """Unit A claims 2 points on item 1.2.2 in R12 and is verified at 1 (one follow-up rejected),
+    published when asked; unit B claims the same 2 and is not reviewed. Score cards refreshed."""
+    from pramern.reports.scorecards import refresh
+    from pramern.review.services import set_verdict, transition
+
+    first = record(world.a, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
+    second = record(world.a, "1.2.2", "followups", "2024-05-20", presented_to_director=True)
+    record(world.b, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
+    record(world.b, "1.2.2", "followups", "2024-05-20", presented_to_director=True)
+    transition(world.a, "R12", "submit", user=world.dan)
+    transition(world.a, "R12", "start_review", user=world.eve)
+    set_verdict(first, "accepted", user=world.eve)
+    set_verdict(second, "rejected", reason="ไม่มีรายงานการประชุม", user=world.eve)
+    transition(world.a, "R12", "verify", user=world.eve)
+    if publish:
+        transition(world.a, "R12", "publish", user=world.eve)
+    refresh(world.a)
+    refresh(world.b)

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from pramern.reports.scorecards import refresh
-from pramern.review.services import set_verdict, transition
 from tests.browser.steps import log_in
-from tests.factories import record
+from tests.factories import verified_below_its_claim
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,25 +14,9 @@ A = "สำนักวิจัยเศรษฐกิจการเกษต
 B = "ศูนย์สารสนเทศการเกษตร"
 
 
-def published_lower_than_claimed(world):
-    """A claims 2 in R12 and is verified and published at 1; B claims 2, not submitted."""
-    first = record(world.a, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
-    second = record(world.a, "1.2.2", "followups", "2024-05-20", presented_to_director=True)
-    record(world.b, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
-    record(world.b, "1.2.2", "followups", "2024-05-20", presented_to_director=True)
-    transition(world.a, "R12", "submit", user=world.dan)
-    transition(world.a, "R12", "start_review", user=world.eve)
-    set_verdict(first, "accepted", user=world.eve)
-    set_verdict(second, "rejected", reason="ไม่มีรายงานการประชุม", user=world.eve)
-    transition(world.a, "R12", "verify", user=world.eve)
-    transition(world.a, "R12", "publish", user=world.eve)
-    refresh(world.a)
-    refresh(world.b)
-
-
 @pytest.mark.parametrize("width", [1366, 390])
 def test_the_executive_sees_every_unit_then_the_verified_ranking(page, live_server, world, width, assert_accessible):
-    published_lower_than_claimed(world)
+    verified_below_its_claim(world, publish=True)
     page.set_viewport_size({"width": width, "height": 900})
     log_in(page, live_server, "xena")
 

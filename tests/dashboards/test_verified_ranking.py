@@ -6,26 +6,11 @@ from __future__ import annotations
 import json
 
 from pramern.reports.scorecards import refresh
-from pramern.review.services import set_verdict, transition
-from tests.factories import record
+from pramern.review.services import transition
+from tests.factories import record, verified_below_its_claim
 
 A = "สำนักวิจัยเศรษฐกิจการเกษตร"
 B = "ศูนย์สารสนเทศการเกษตร"
-
-
-def a_verified_lower_than_it_claimed(world):
-    """A claims 2 in R12 and is verified at 1 (one follow-up rejected); B claims 2, unreviewed."""
-    first = record(world.a, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
-    second = record(world.a, "1.2.2", "followups", "2024-05-20", presented_to_director=True)
-    record(world.b, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
-    record(world.b, "1.2.2", "followups", "2024-05-20", presented_to_director=True)
-    transition(world.a, "R12", "submit", user=world.dan)
-    transition(world.a, "R12", "start_review", user=world.eve)
-    set_verdict(first, "accepted", user=world.eve)
-    set_verdict(second, "rejected", reason="ไม่มีรายงานการประชุม", user=world.eve)
-    transition(world.a, "R12", "verify", user=world.eve)
-    refresh(world.a)
-    refresh(world.b)
 
 
 def ranking_rows(page: str) -> dict[str, list[str]]:
@@ -44,7 +29,7 @@ def chart(page: str) -> dict:
 
 
 def test_executives_rank_by_the_verified_total_once_published(client, world):
-    a_verified_lower_than_it_claimed(world)
+    verified_below_its_claim(world)
     client.force_login(world.xena)
     page = client.get("/dashboard/?round=R12").content.decode()
     rows = ranking_rows(page)
@@ -68,7 +53,7 @@ def test_executives_rank_by_the_verified_total_once_published(client, world):
 
 
 def test_the_centre_ranks_by_a_verified_total_before_publication(client, world):
-    a_verified_lower_than_it_claimed(world)
+    verified_below_its_claim(world)
     client.force_login(world.eve)
     rows = ranking_rows(client.get("/dashboard/?round=R12").content.decode())
     assert list(rows) == [B, A] and rows[A][2] == "1"

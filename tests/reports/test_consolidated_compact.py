@@ -10,9 +10,9 @@ import pytest
 
 from pramern.reports.pdf import consolidated_context, consolidated_pdf
 from pramern.reports.scorecards import refresh
-from pramern.review.services import set_verdict, transition
+from pramern.review.services import transition
 from pramern.review.visibility import verified_shown_for
-from tests.factories import assessment, record, unit
+from tests.factories import assessment, record, unit, verified_below_its_claim
 from tests.reports.poppler import text_of
 
 
@@ -45,17 +45,7 @@ def test_forty_units_fit_on_a_few_pages(tools, world, tmp_path):
 @pytest.mark.browser
 @pytest.mark.django_db
 def test_the_ranking_uses_verified_totals_once_published_and_marks_the_rest(tools, world, tmp_path):
-    first = record(world.a, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
-    second = record(world.a, "1.2.2", "followups", "2024-05-20", presented_to_director=True)
-    record(world.b, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
-    record(world.b, "1.2.2", "followups", "2024-05-20", presented_to_director=True)
-    transition(world.a, "R12", "submit", user=world.dan)
-    transition(world.a, "R12", "start_review", user=world.eve)
-    set_verdict(first, "accepted", user=world.eve)
-    set_verdict(second, "rejected", reason="ไม่มีรายงาน", user=world.eve)
-    transition(world.a, "R12", "verify", user=world.eve)
-    refresh(world.a)
-    refresh(world.b)
+    verified_below_its_claim(world)
 
     def ranking(persona):
         text = text_of(consolidated_pdf(world.framework, "R12", verified_shown=verified_shown_for(persona)), tmp_path)
