@@ -330,6 +330,7 @@ def _transition(
             unit_round.submitted_at, unit_round.submitted_by = now, user
         else:
             data.update(_refresh_later_totals(later, scores))
+    if action in ("submit", "resubmit", "reopen"):  # the round (again) waits for the Centre from now
         unit_round.waiting_since = now
     reopening = locks.reopened_by_return(round_code) if action == "return" else None
     if reopening is not None and reopening.closed_later:  # exactly this round's records (LockState.reopened)

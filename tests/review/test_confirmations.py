@@ -4,8 +4,11 @@ reopen (an administrator). Nothing happens without the page's confirmation."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from pramern.assessments.models import UnitRound
 from pramern.audit.models import AuditEntry
@@ -187,6 +190,14 @@ def test_reopening_withdraws_the_published_figures_and_keeps_the_verdicts(client
     transition(world.a, "R12", "verify", user=world.eve)
     transition(world.a, "R12", "publish", user=world.eve)
     assert state(world) == State.PUBLISHED
+
+
+def test_a_reopened_round_waits_for_the_centre_from_the_reopening(world, published):
+    unit_round = UnitRound.objects.get(assessment=world.a, round_code="R12")
+    UnitRound.objects.filter(pk=unit_round.pk).update(waiting_since=unit_round.waiting_since - dt.timedelta(days=90))
+    transition(world.a, "R12", "reopen", user=world.adam, reason="ทบทวน")
+    unit_round.refresh_from_db()
+    assert timezone.now() - unit_round.waiting_since < dt.timedelta(minutes=5)  # not the first submission's date
 
 
 def test_a_round_is_not_reopened_while_a_later_round_is_settled(client, world):
