@@ -26,4 +26,4 @@ def inbox_page(user: Any) -> Inbox:
 
 def unread_count(user: Any) -> int:
     """How many notifications of ``user`` are unread (the bell): one query."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return Notification.objects.filter(recipient=user).unread().count()

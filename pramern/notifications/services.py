@@ -129,4 +129,4 @@ def mark_read(user: Any, pk: int) -> Notification | None:
 
 def mark_all_read(user: Any) -> int:
     """Mark every unread notification of the person read; returns how many."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    return Notification.objects.filter(recipient=user).unread().update(read_at=timezone.now())

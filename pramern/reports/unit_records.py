@@ -120,7 +120,7 @@ class AboutExporter(ListExporter):
     def rows(self) -> Iterable[Sequence[Any]]:
         assessment = self.assessment
         yield [_("Unit"), f"{assessment.unit.name_th} ({assessment.unit.code})"]
-        yield [_("Framework"), f"{assessment.framework.title_th} ({assessment.framework})"]
+        yield [_("Framework"), f"{assessment.framework.title_th} ({assessment.framework.label})"]
         for code, staff in dict(assessment.staff_counts).items():
             yield [_("Staff in round %(round)s") % {"round": code}, staff]
         yield [_("Records"), self.count]
@@ -134,7 +134,7 @@ def records_workbook(assessment: Assessment, *, verified_until: dt.date = dt.dat
     records = list(assessment.records.select_related("created_by").prefetch_related("evidence"))
     stream = io.BytesIO()
     with translation.override("th"):
-        book = XlsxBook(stream, title=f"{assessment.unit.name_th} {assessment.framework}")
+        book = XlsxBook(stream, title=f"{assessment.unit.name_th} {assessment.framework.label}")
         book.add(RecordsExporter(assessment, records, verified_until))
         book.add(AboutExporter(assessment, len(records)))
         book.close()
