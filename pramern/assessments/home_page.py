@@ -125,7 +125,6 @@ class HomePage:
     cards: list[RoundCard]  # the open rounds; else the round the unit worked towards last
     chips: dict[str, ItemChip]  # by item code, in the final round
     submitters: list[Any]  # the unit's directors: who submits
-    members: list[Any]  # the unit's people: whom an item can be given to
     my_items: list[ItemChip]
     mine_only: bool
     can_edit: bool
@@ -183,7 +182,6 @@ def home_page(assessment: Assessment, user: Any, *, mine_only: bool = False) -> 
     left = {code: list(rows) for code, rows in refused.items()}
     cards = [_card(ws, s, left, submits=can_submit, edits=can_edit) for s in shown]
     roles = list(Role.objects.of_unit(assessment.unit_id))
-    members = list({r.user_id: r.user for r in roles}.values())
     assignments = ItemAssignment.objects.by_item(assessment)
     final = ws.scores.final
     chips = {}
@@ -202,7 +200,6 @@ def home_page(assessment: Assessment, user: Any, *, mine_only: bool = False) -> 
         cards=cards,
         chips=chips,
         submitters=[r.user for r in roles if r.kind == Role.Kind.DIRECTOR],
-        members=members,
         my_items=[c for c in chips.values() if c.assignee is not None and c.assignee.pk == user.pk],
         mine_only=mine_only,
         can_edit=can_edit,

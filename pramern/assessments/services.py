@@ -764,15 +764,8 @@ class ImportResult:
     files_missing: list[str]
 
 
-#: The largest assessment file ``import_file`` reads (YAML or JSON).
+#: The largest assessment file ``read_import_file`` reads (YAML or JSON).
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
-
-
-def import_file(assessment: Assessment, upload: UploadedFile, *, user: Any) -> ImportResult:
-    """``import_document`` of an uploaded YAML or JSON file, refused when it is too large or
-    cannot be read (nothing is changed then)."""
-    _text, data = read_import_file(upload)
-    return import_document(assessment, data, user=user)
 
 
 def read_import_file(upload: UploadedFile) -> tuple[str, Any]:
