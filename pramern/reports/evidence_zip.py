@@ -103,13 +103,16 @@ def build_evidence_zip(
     by_record = Evidence.objects.by_record(r.pk for r in records)
     to_copy = {e.pk: e for r in records for e in by_record.get(r.pk, []) if e.kind == Evidence.Kind.FILE}
     total_bytes = sum(e.size or 0 for e in to_copy.values())
-    copied = [0, 0]  # bytes, files
+    copied = [0, 0, 5]  # bytes, files, the percent last reported
 
     def copied_one(size: int) -> None:
         copied[0] += size
         copied[1] += 1
         done = copied[0] / total_bytes if total_bytes else copied[1] / len(to_copy)
-        report(5 + int(85 * done), "copying")
+        percent = 5 + int(85 * done)
+        if percent != copied[2]:  # one write to the job per whole percent, not one per file
+            report(percent, "copying")
+            copied[2] = percent
 
     report(5, "copying")
     manifest = io.StringIO()

@@ -88,6 +88,20 @@ def test_the_zip_progress_follows_the_bytes_copied(world):
     assert heard == [(0, "reading"), (5, "copying"), (26, "copying"), (90, "copying"), (90, "manifest"), (95, "saving")]
 
 
+def test_the_zip_reports_each_whole_percent_once_not_each_file(world):
+    rec = record(world.a, "1.1.2", "followups", "2024-03-15")
+    add_file_evidence(world.a, SimpleUploadedFile("big.pdf", PDF + b"x" * 100_000), user=world.alice, records=[rec])
+    for n in range(5):  # five tiny files: together under one percent of the bytes
+        add_file_evidence(world.a, SimpleUploadedFile(f"s{n}.pdf", PDF), user=world.alice, records=[rec])
+    heard: list[tuple[int, str]] = []
+
+    build_evidence_zip(world.a, "R12", io.BytesIO(), lambda percent, stage: heard.append((percent, stage)))
+
+    copying = [percent for percent, stage in heard if stage == "copying"]
+    assert copying == sorted(set(copying)) and copying[-1] == 90  # no percent reported twice
+    assert len(copying) < 6  # fewer writes than the six files copied
+
+
 def test_a_link_only_round_says_so_on_the_page_and_in_the_zip(client, world, django_capture_on_commit_callbacks):
     rec = record(world.a, "1.1.1", "guideline", "2024-03-01")
     other = record(world.a, "1.2.2", "followups", "2024-03-15")
