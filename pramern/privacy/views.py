@@ -59,7 +59,11 @@ def erase(request: HttpRequest, user_id: int) -> HttpResponse:
             erasure.erase_person(person, user=request.user)
             messages.success(request, _("The person's personal data was erased; they are now %(name)s.")
                              % {"name": erasure.pseudonym_of(person)})  # fmt: skip
-            return redirect(reverse("admin:auth_user_change", args=[person.pk]))
+            if request.user.is_staff:
+                return redirect(reverse("admin:auth_user_change", args=[person.pk]))
+            return redirect("privacy:erase", user_id=person.pk)
+        if erasure.is_erased(person):
+            return render(request, "privacy/erase.html", {"person": person, "erased": True})
         plan = erasure.erasure_plan(person, user=request.user)
     except UserError as error:
         return render(request, "privacy/erase.html", {"person": person, "error": error.message}, status=400)

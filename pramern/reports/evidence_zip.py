@@ -135,7 +135,7 @@ def build_evidence_zip(
                     where, name = evidence.url, evidence.title or evidence.url
                     links.append((record.item_code, name, evidence.url))
                 elif evidence.purged_at is not None:  # removed under the retention policy
-                    name, where = evidence.original_name, "ลบแฟ้มแล้วตามนโยบายการเก็บรักษาหลักฐาน"
+                    name, where = evidence.original_name, "ลบไฟล์แล้วตามนโยบายการเก็บรักษาหลักฐาน"
                 else:
                     name = evidence.original_name
                     if evidence.pk not in written:  # one file, however many records it supports

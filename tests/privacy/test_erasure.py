@@ -151,6 +151,9 @@ def test_an_administrator_cannot_erase_themselves_or_twice(client, world, depart
     assert erase(client, world, departed).status_code == 302
     again = client.post(f"/privacy/erase/{departed.pk}/")
     assert again.status_code == 400 and "ลบไปแล้ว" in again.content.decode()
+    page = client.get(f"/privacy/erase/{departed.pk}/")
+    assert page.status_code == 200 and f"ผู้ใช้ที่ลบแล้ว #{departed.pk}" in page.content.decode()
+    assert 'type="submit" class="danger"' not in page.content.decode()
     assert AuditEntry.objects.filter(action="pramern.privacy.person_erased").count() == 1
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -12,6 +13,8 @@ import pytest
 from pramern.assessments.models import Evidence
 from pramern.audit.models import AuditEntry
 from pramern.privacy.models import EvidencePurge, PurgedFile
+from pramern.reports.evidence_zip import build_evidence_zip, evidence_zip_size
+from pramern.reports.models import ReportJob
 from pramern.thaidates import fiscal_year_of
 from tests.assessments.newyear import install_next_year
 from tests.factories import assessment, record
@@ -133,3 +136,28 @@ def test_the_report_is_refused_to_unit_people(client, world, years):
     client.force_login(world.alice)
     assert client.get(f"/privacy/retention/{purge.pk}/").status_code == 403
     assert client.get(f"/privacy/retention/{purge.pk}/report.xlsx").status_code == 403
+
+
+def test_the_evidence_zip_lists_a_purged_file_without_it(client, world, years):
+    client.force_login(world.eve)
+    client.post("/privacy/retention/", {"year": ["2567"]})
+    assert evidence_zip_size(world.a, "R12").files == 0
+    stream = io.BytesIO()
+    assert build_evidence_zip(world.a, "R12", stream) == 0
+    with zipfile.ZipFile(stream) as archive:
+        manifest = archive.read("manifest.csv").decode("utf-8-sig")
+    assert "รายงานการประชุม นายสมชาย.pdf" in manifest
+    assert "ลบไฟล์แล้วตามนโยบายการเก็บรักษาหลักฐาน" in manifest
+
+
+def test_the_evidence_zip_download_is_logged(client, world, years, django_capture_on_commit_callbacks):
+    client.force_login(world.alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/a/{world.a.pk}/evidence.zip", {"round": "R12"})
+    job = ReportJob.objects.get()
+    assert response.status_code == 302
+    download = client.get(f"/reports/jobs/{job.pk}/download/")
+    assert download.status_code == 200
+    download.close()
+    entry = AuditEntry.objects.get(action="pramern.evidence.zip_downloaded")
+    assert entry.actor == world.alice and entry.data["kind"] == "evidence_zip"
