@@ -20,8 +20,7 @@ def test_a_download_and_a_preview_are_logged(client, world):
     for url in (f"/evidence/{evidence.pk}/", f"/evidence/{evidence.pk}/view/"):
         response = client.get(url)
         assert response.status_code == 200
-        assert b"".join(response.streaming_content).startswith(b"%PDF")
-        response.close()
+        assert b"".join(response.streaming_content).startswith(b"%PDF")  # consumed: the file is closed
     first, second = downloads()
     assert (first.actor, first.object_type, first.object_id) == (world.eve, "assessments.evidence", str(evidence.pk))
     assert first.data == {"assessment": world.a.pk, "name": "บันทึก ผอ.pdf", "sha256": evidence.sha256, "inline": False}

@@ -158,6 +158,6 @@ def test_the_evidence_zip_download_is_logged(client, world, years, django_captur
     assert response.status_code == 302
     download = client.get(f"/reports/jobs/{job.pk}/download/")
     assert download.status_code == 200
-    download.close()
+    assert zipfile.is_zipfile(io.BytesIO(b"".join(download.streaming_content)))
     entry = AuditEntry.objects.get(action="pramern.evidence.zip_downloaded")
     assert entry.actor == world.alice and entry.data["kind"] == "evidence_zip"
