@@ -102,6 +102,8 @@ def directory_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "AUTH_LDAP_CONNECTION_OPTIONS": options,
         "AUTH_LDAP_BIND_DN": _text(env, "PRAMERN_LDAP_BIND_DN"),
         "AUTH_LDAP_BIND_PASSWORD": _password(env),
+        # Without a service account, the person's own bind reads their entry and groups.
+        "AUTH_LDAP_BIND_AS_AUTHENTICATING_USER": not _text(env, "PRAMERN_LDAP_BIND_DN"),
         "AUTH_LDAP_USER_ATTR_MAP": {
             "first_name": _text(env, "PRAMERN_LDAP_FIRST_NAME_ATTRIBUTE", "givenName"),
             "last_name": _text(env, "PRAMERN_LDAP_LAST_NAME_ATTRIBUTE", "sn"),
