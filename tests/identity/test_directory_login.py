@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 
 from pramern.audit.models import AuditEntry
 from pramern.organizations.models import Role, Unit
+from tests.accounts.conftest import BrowserFormClient
 from tests.factories import PASSWORD
 from tests.identity import ldap_server
 from tests.identity.directory import log_in, logged_in_as, use_directory
@@ -27,6 +28,11 @@ LOCAL_STILL_WORKS = "บัญชีภายในของ Pramern ยัง�
 
 def page(response) -> str:
     return response.content.decode()
+
+
+@pytest.fixture
+def client() -> BrowserFormClient:
+    return BrowserFormClient()  # posts the login form url-encoded, as a browser does
 
 
 @pytest.fixture
@@ -204,18 +210,22 @@ def test_directory_down_says_so_in_thai_and_local_accounts_still_log_in(client, 
     assert logged_in_as(client) == "breakglass"
 
 
+@pytest.mark.slow  # starts a second slapd
 def test_a_stopped_directory_is_down_too(client, settings, directory_env, tmp_path):
-    server = ldap_server.LdapServer(tmp_path / "slapd")
     (tmp_path / "slapd").mkdir()
+    server = ldap_server.LdapServer(tmp_path / "slapd")
     server.start()
-    use_directory(settings, {**directory_env, "PRAMERN_LDAP_URL": server.url})
-    log_in(client, "somchai", "somchai-pass")
-    assert logged_in_as(client) == "somchai"
-    client.logout()
-    server.stop()
-    response = log_in(client, "somchai", "somchai-pass")
-    assert logged_in_as(client) is None
-    assert DOWN in page(response)
+    try:
+        use_directory(settings, {**directory_env, "PRAMERN_LDAP_URL": server.url})
+        log_in(client, "somchai", "somchai-pass")
+        assert logged_in_as(client) == "somchai"
+        client.logout()
+        server.stop()
+        response = log_in(client, "somchai", "somchai-pass")
+        assert logged_in_as(client) is None
+        assert DOWN in page(response)
+    finally:
+        server.stop()
 
 
 def test_a_wrong_service_account_password_is_reported_as_the_directory_being_unavailable(
