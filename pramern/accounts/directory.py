@@ -154,14 +154,14 @@ def sync_office_roles(user: Any, group_dns: Iterable[str], mapping: Mapping[str,
         for kind, group in mapping.items():
             member = _normal_dn(group) in groups
             data = {"kind": kind, "group": group, "source": "directory"}
+            # Logged on the person (their history), not on the role, which a removal deletes.
             if member and kind not in held:
-                role = Role.objects.create(user=user, kind=kind, unit=None)
-                log_action("pramern.role.granted_by_directory", role, data=data)
+                Role.objects.create(user=user, kind=kind, unit=None)
+                log_action("pramern.role.granted_by_directory", user, data=data)
                 changes.append(("granted", kind))
             elif not member and kind in held:
-                role = held[kind]
-                log_action("pramern.role.removed_by_directory", role, data=data)
-                role.delete()
+                held[kind].delete()
+                log_action("pramern.role.removed_by_directory", user, data=data)
                 changes.append(("removed", kind))
         if Role.Kind.ADMINISTRATOR in mapping:
             # As the people import does: administrators run the Django admin, and only they.

@@ -144,7 +144,11 @@ def test_groups_give_office_wide_roles_audited(client, role_groups):
     assert kinds("somchai") == {"evaluator"}
     entry = AuditEntry.objects.get(action="pramern.role.granted_by_directory")
     assert entry.data == {"kind": "evaluator", "group": group_dn("evaluators"), "source": "directory"}
-    assert entry.actor is None
+    assert entry.actor is None and entry.actor_name == "system"
+    assert (entry.object_type, entry.object_id) == (
+        "auth.user",
+        str(get_user_model().objects.get(username="somchai").pk),
+    )
     somchai = get_user_model().objects.get(username="somchai")
     assert not somchai.is_staff and not somchai.is_superuser
 
