@@ -28,9 +28,11 @@ logger = logging.getLogger(__name__)
 #: Active Directory's userAccountControl flag ACCOUNTDISABLE.
 AD_ACCOUNT_DISABLED = 0x2
 #: Active Directory's reasons, in a refused bind's diagnostic text ("..., data 533, ..."), that
-#: mean the password was right but the account may not log in: disabled, expired, locked out.
-#: Active Directory gives them only for the right password, so they reveal nothing to a guesser.
-AD_REFUSED_ACCOUNT = ("data 533", "data 701", "data 775")
+#: mean the password was right but may not be used: the account is disabled (533), expired (701)
+#: or locked out (775); the password expired (532) or must be changed first (773). Active
+#: Directory gives them only for the right password, so they reveal nothing to a guesser.
+AD_REFUSED_ACCOUNT = ("data 533,", "data 701,", "data 775,")
+AD_PASSWORD_EXPIRED = ("data 532,", "data 773,")
 
 
 class Outcome(enum.StrEnum):
@@ -39,6 +41,7 @@ class Outcome(enum.StrEnum):
     BAD_CREDENTIALS = "bad_credentials"  # or a user name the directory does not know
     DISABLED = "disabled"
     UNKNOWN_TO_PRAMERN = "unknown_to_pramern"  # right password, but no Pramern account may be created
+    EXPIRED = "expired"  # Active Directory: to be changed before it is used again
     DOWN = "down"  # the directory could not be reached (or refused the service account)
 
 
@@ -67,6 +70,22 @@ def is_disabled(attrs: Mapping[str, list[str]] | None) -> bool:
             logger.warning("userAccountControl is not a number: %r", value)
             return True  # an entry we cannot read is not let in
     return False
+
+
+def refused_bind(diagnostic: str) -> Outcome:
+    """Why a directory refused a person's bind, from its diagnostic text (Active Directory's
+    "80090308: LdapErr: ..., data 52e, v4563": 52e is a wrong password)."""
+    if any(code in diagnostic for code in AD_REFUSED_ACCOUNT):
+        return Outcome.DISABLED
+    if any(code in diagnostic for code in AD_PASSWORD_EXPIRED):
+        return Outcome.EXPIRED
+    return Outcome.BAD_CREDENTIALS
+
+
+def _diagnostic(error: BaseException | None) -> str:
+    """The server's diagnostic text of an LDAP error (python-ldap: ``args[0]["info"]``)."""
+    details = error.args[0] if error is not None and error.args else {}
+    return str(details.get("info", "")) if isinstance(details, dict) else ""
 
 
 def _normal_dn(dn: str) -> str:
@@ -110,10 +129,7 @@ class DirectoryBackend(LDAPBackend):
         try:
             ldap_user._authenticate_user_dn(password)
         except ldap_user.AuthenticationFailed as failed:
-            diagnostic = str(failed.__context__ or "")  # ldap.INVALID_CREDENTIALS({"info": ...})
-            if any(code in diagnostic for code in AD_REFUSED_ACCOUNT):
-                raise _Refused(Outcome.DISABLED) from None
-            raise _Refused(Outcome.BAD_CREDENTIALS) from None
+            raise _Refused(refused_bind(_diagnostic(failed.__context__))) from None
         if is_disabled(ldap_user.attrs):
             raise _Refused(Outcome.DISABLED)
         try:

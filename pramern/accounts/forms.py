@@ -57,6 +57,10 @@ class LoginForm(auth_forms.AuthenticationForm):
             "Your organisation account is right, but it has no Pramern account yet. "
             "Ask Pramern's administrator to add you."
         ),
+        Outcome.EXPIRED: _(
+            "The password of your organisation account has expired or must be changed. "
+            "Change it as the IT unit tells you (for example on your office computer), then log in again."
+        ),
         Outcome.DOWN: _(
             "The organisation's directory cannot be reached just now, so organisation accounts cannot log in. "
             "Local Pramern accounts still work; if you have one, check its username and password. "

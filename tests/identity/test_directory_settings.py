@@ -11,6 +11,7 @@ import ldap
 import pytest
 from django_auth_ldap.config import ActiveDirectoryGroupType, GroupOfNamesType
 
+from pramern.accounts.directory import Outcome, is_disabled, refused_bind
 from pramern.accounts.ldapconfig import directory_settings
 from tests.conftest import ROOT
 
@@ -97,3 +98,35 @@ def test_settings_put_the_directory_after_axes_and_before_local_accounts():
         "pramern.accounts.directory.DirectoryBackend",
         "django.contrib.auth.backends.ModelBackend",
     ]
+
+
+# Active Directory's own diagnostic texts (no Active Directory runs here; OpenLDAP's refusals are
+# tested against slapd in test_directory_login.py).
+AD_REFUSAL = "80090308: LdapErr: DSID-0C09044E, comment: AcceptSecurityContext error, data {}, v4563\x00"
+
+
+@pytest.mark.parametrize(
+    ("code", "outcome"),
+    [
+        ("52e", Outcome.BAD_CREDENTIALS),
+        ("525", Outcome.BAD_CREDENTIALS),  # no such user
+        ("533", Outcome.DISABLED),
+        ("701", Outcome.DISABLED),  # account expired
+        ("775", Outcome.DISABLED),  # locked out
+        ("532", Outcome.EXPIRED),
+        ("773", Outcome.EXPIRED),  # must change at next logon
+    ],
+)
+def test_active_directorys_refusals_are_told_apart(code, outcome):
+    assert refused_bind(AD_REFUSAL.format(code)) == outcome
+
+
+def test_openldaps_refusal_is_a_wrong_password():
+    assert refused_bind("") == Outcome.BAD_CREDENTIALS
+
+
+@pytest.mark.parametrize(
+    ("values", "disabled"), [([], False), (["512"], False), (["514"], True), (["66050"], True), (["x"], True)]
+)
+def test_active_directorys_account_flag(values, disabled):
+    assert is_disabled({"userAccountControl": values}) is disabled
