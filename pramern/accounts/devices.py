@@ -18,7 +18,7 @@ BROWSERS: tuple[tuple[str, str], ...] = (
     (r"\bSamsungBrowser/", "Samsung Internet"),
     (r"\bLine/", "LINE"),
     (r"\b(Firefox|FxiOS)/", "Firefox"),
-    (r"\b(Chrome|CriOS|Chromium)/", "Chrome"),
+    (r"\b(Chrome|HeadlessChrome|CriOS|Chromium)/", "Chrome"),
     (r"\bVersion/[\d.]+.*\bSafari/", "Safari"),
     (r"\b(MSIE |Trident/)", "Internet Explorer"),
 )

@@ -324,3 +324,20 @@ def test_last_use_is_written_at_most_once_a_minute(alice):
 def test_a_device_in_plain_words(agent, words):
     with translation.override("en"):
         assert describe(agent) == words
+
+
+# --- other session stores -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "engine", ["django.contrib.sessions.backends.cache", "django.contrib.sessions.backends.cached_db"]
+)
+def test_ending_sessions_works_with_cache_session_stores(alice, settings, engine):
+    settings.SESSION_ENGINE = engine
+    laptop, phone, tablet = device(alice), device(alice, IPHONE_SAFARI), device(alice, ANDROID_FIREFOX)
+    page = laptop.get(SESSIONS).content.decode()
+    assert "Safari บน iPhone" in page and "Firefox บน Android" in page  # found live in the store
+    laptop.post(f"{SESSIONS}{row_of(phone).pk}/end/")
+    assert not logged_in(phone) and logged_in(tablet)
+    laptop.post(f"{SESSIONS}end-others/")
+    assert not logged_in(tablet) and logged_in(laptop)
