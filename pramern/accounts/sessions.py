@@ -56,14 +56,14 @@ def _user_agent(request: HttpRequest) -> str:
 
 def record_sign_in(request: HttpRequest, user: Any) -> SignedInSession:
     """Note a log-in: its row, the session's absolute end (PRAMERN_SESSION_HOURS from now, never
-    pushed back by later writes of the session) and its first use. The person's sessions that
-    have ended by time are forgotten."""
+    pushed back by later writes of the session) and its first use. Rows of sessions that have
+    ended by time (anyone's) are forgotten: a row outlives its session until the next log-in."""
     session = request.session
     if session.session_key is None:
         session.save()  # a flushed session (another person logged in before) gets its key now
     now = timezone.now()
     session.set_expiry(now + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE))
-    SignedInSession.objects.filter(user=user).stale(now).delete()
+    SignedInSession.objects.stale(now).delete()
     row, _ = SignedInSession.objects.update_or_create(
         session_key=session.session_key,
         defaults={

@@ -18,6 +18,7 @@ from pramern.audit.models import AuditEntry
 from pramern.thaidates import thai_date
 from tests.accounts.conftest import BrowserFormClient
 from tests.factories import PASSWORD, person, unit
+from tests.test_settings import settings_at_start
 
 pytestmark = [pytest.mark.identity, pytest.mark.django_db]
 
@@ -341,3 +342,17 @@ def test_ending_sessions_works_with_cache_session_stores(alice, settings, engine
     assert not logged_in(phone) and logged_in(tablet)
     laptop.post(f"{SESSIONS}end-others/")
     assert not logged_in(tablet) and logged_in(laptop)
+
+
+def test_rows_of_sessions_ended_by_time_go_at_the_next_log_in(alice, bob, settings):
+    laptop = device(alice)
+    SignedInSession.objects.filter(pk=row_of(laptop).pk).update(
+        created=timezone.now() - dt.timedelta(seconds=settings.SESSION_COOKIE_AGE + 60)
+    )
+    device(bob)
+    assert list(SignedInSession.objects.values_list("user__username", flat=True)) == ["bob"]
+
+
+def test_the_idle_timeout_comes_from_the_environment(monkeypatch):
+    assert settings_at_start(monkeypatch, {}).IDLE_MINUTES == 60
+    assert settings_at_start(monkeypatch, {"PRAMERN_IDLE_MINUTES": "0"}).IDLE_MINUTES == 0
