@@ -24,6 +24,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pramern.accounts.models import SignedInSession
+from pramern.accounts.sessions import session_store
 from pramern.assessments.models import PendingImport
 from pramern.audit.models import AuditEntry
 from pramern.audit.services import display_name, log_action, pseudonymise
@@ -58,10 +60,20 @@ class Step:
 
 
 def _sessions(user: Any) -> QuerySet[Session]:
-    """The person's live sessions (Django keeps the user id inside each session's data)."""
+    """The person's live sessions in the database store that have no signed-in row (made before the
+    sessions were listed): Django keeps the user id inside each session's data."""
     live = Session.objects.filter(expire_date__gt=timezone.now())
     ids = [s.pk for s in live.iterator() if s.get_decoded().get("_auth_user_id") == str(user.pk)]
     return Session.objects.filter(pk__in=ids)
+
+
+def _delete_signed_in(rows: QuerySet[SignedInSession]) -> int:
+    """The devices on the person's sessions page: each logged out (its session deleted in whichever
+    store is configured), then its row (browser and address) deleted, without an audit entry that
+    would copy those addresses into the log."""
+    for key in rows.values_list("session_key", flat=True):
+        session_store(key).delete()
+    return int(rows.delete()[0])
 
 
 def _report_jobs(user: Any) -> QuerySet[ReportJob]:
@@ -96,7 +108,13 @@ STEPS: list[Step] = [
         gettext_lazy("failed login records"),
         lambda u: AccessFailureLog.objects.filter(username=u.get_username()),
     ),
-    Step("sessions", gettext_lazy("signed-in sessions"), _sessions),
+    Step(
+        "signed_in_sessions",
+        gettext_lazy("signed-in devices (browser and address)"),
+        lambda u: SignedInSession.objects.filter(user=u),
+        _delete_signed_in,
+    ),
+    Step("sessions", gettext_lazy("other live sessions"), _sessions),
     Step(
         "pending_imports",
         gettext_lazy("imports waiting for confirmation"),

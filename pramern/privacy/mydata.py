@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from pramern.accounts.models import SignedInSession
 from pramern.assessments.models import Evidence, ItemAssignment, Record
 from pramern.audit.models import AuditEntry
 from pramern.notifications.models import EmailChoice, Notification
@@ -122,6 +123,13 @@ def _notifications(user: Any) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+def _signed_in(user: Any) -> list[dict[str, Any]]:
+    return [
+        {"browser": s.user_agent, "address": s.address, "signed_in": s.created, "last_used": s.last_seen}
+        for s in SignedInSession.objects.of(user)
+    ]
+
+
 def _settings(user: Any) -> dict[str, Any]:
     return {
         "email_choices": {c.kind: c.email for c in EmailChoice.objects.filter(user=user).order_by("kind")},
@@ -129,7 +137,7 @@ def _settings(user: Any) -> dict[str, Any]:
 
 
 #: Every kind of personal data, in the order of the file. Add a section here when a model keeps
-#: something about a person (the sign-in sessions, second-factor devices, OIDC links: see
+#: something about a person (second-factor devices, OIDC links: see
 #: docs/privacy.md); never a secret (a password hash, a TOTP key, a hashed citizen ID).
 SECTIONS: list[Section] = [
     Section("account", _account),
@@ -142,6 +150,7 @@ SECTIONS: list[Section] = [
     Section("overrides", _overrides),
     Section("item_assignments", _assignments),
     Section("notifications", _notifications),
+    Section("signed_in_sessions", _signed_in),
     Section("audit_log", _audit),
 ]
 

@@ -10,6 +10,7 @@ from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 
+from pramern.accounts.models import SignedInSession
 from pramern.audit.models import AppendOnlyError, AuditEntry
 from pramern.audit.services import log_action
 from pramern.notifications.models import EmailChoice, Notification
@@ -124,12 +125,16 @@ def test_the_log_stays_append_only_for_everyone_else(world, departed):
         AuditEntry.objects.filter(actor=departed).update(actor_name="x")
 
 
-def test_her_sessions_end(client, world, departed):
+def test_her_sessions_end_and_her_devices_go(client, world, departed):
     client.force_login(departed)
+    assert SignedInSession.objects.filter(user=departed).count() == 1
     other = client.__class__()
     erase(other, world, departed)
     assert not Session.objects.filter(session_key=client.session.session_key).exists()
     assert client.get("/privacy/my-data/").status_code == 302  # logged out
+    assert not SignedInSession.objects.filter(user=departed).exists()
+    # Her devices went with the erasure: no "sessions ended" entry copies their addresses into the log.
+    assert not AuditEntry.objects.filter(action__startswith="pramern.session.ended").exists()
 
 
 def test_erasure_is_refused_to_non_administrators(client, world, departed):

@@ -50,6 +50,7 @@ def test_my_data_holds_my_own_data_with_thai_intact(client, world, activity):
     assert [c["comment"] for c in data["comments"]] == ["ขอแนบรายงานการประชุมเพิ่ม"]
     assert [n["subject"] for n in data["notifications"]] == ["ถึง alice"]
     assert data["settings"] == {"email_choices": {"comment": True}}
+    assert len(data["signed_in_sessions"]) == 1  # this client's log-in
     actions = {e["action"] for e in data["audit_log"]}
     assert "pramern.comment.added" in actions
     assert all(e["object_id"] for e in data["audit_log"])
