@@ -252,8 +252,10 @@ class Evidence(models.Model):
     @property
     def previewable(self) -> bool:
         """PDFs and images can be shown inline (to people allowed to see them)."""
-        return self.kind == self.Kind.FILE and not self.purged_at and (
-            self.content_type == "application/pdf" or self.content_type.startswith("image/")
+        return (
+            self.kind == self.Kind.FILE
+            and not self.purged_at
+            and (self.content_type == "application/pdf" or self.content_type.startswith("image/"))
         )
 
     def snapshot(self) -> dict[str, Any]:
