@@ -56,6 +56,7 @@ def test_the_round_and_item_review_pages_query_counts_do_not_grow(client, world)
     assert [page_queries(client, url) for url in pages] == empty
     # the round: 1 session, 2 user, 3 roles, 4 assessment with unit and framework, 5 records,
     # 6 sections, 7 unit rounds, 8 round schedules, 9 deadline extensions, 10 evidence counts per
-    # item, 11 verdicts, 12 overrides, 13 the bell's unread count (the header); the item adds 14 evidence of the page's
-    # records and 15 the comments with their authors
-    assert empty == [13, 15]
+    # item, 11 verdicts, 12 overrides, 13 the bell's unread count (the header), 14 the assigned
+    # evaluator (the round page only); the item adds, to the first thirteen, 14 evidence of the
+    # page's records and 15 the comments with their authors
+    assert empty == [14, 15]
