@@ -16,6 +16,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from pramern.accounts.ldapconfig import directory_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -99,6 +101,7 @@ MIDDLEWARE = [
     "pramern.ui.middleware.SecurityHeadersMiddleware",  # CSP; no-store when logged in
     "pramern.ui.middleware.UploadGuardMiddleware",  # before CSRF's process_view reads any body
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pramern.accounts.middleware.SessionActivityMiddleware",  # idle timeout; a session's last use
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a refused login into the lockout page
 ]
@@ -165,6 +168,20 @@ AXES_LOCKOUT_CALLABLE = "pramern.accounts.views.locked_out"
 #: 1). 0 (the default) trusts no such header: behind a proxy every login would then come from it.
 TRUSTED_PROXIES = envint("PRAMERN_TRUSTED_PROXIES", 0)
 AXES_CLIENT_IP_CALLABLE = "pramern.accounts.throttling.client_address"
+# Directory login (LDAP / Active Directory), off unless PRAMERN_LDAP_URL is set: server
+# (PRAMERN_LDAP_URL, _START_TLS, _CA_FILE, _TIMEOUT), service account (_BIND_DN, _BIND_PASSWORD or
+# _BIND_PASSWORD_FILE), people (_USER_SEARCH_BASE + _USER_SEARCH_FILTER, or _USER_DN_TEMPLATE;
+# _FIRST_NAME_ATTRIBUTE, _LAST_NAME_ATTRIBUTE, _EMAIL_ATTRIBUTE), groups (_GROUP_SEARCH_BASE,
+# _GROUP_SEARCH_FILTER, _GROUP_TYPE; _EVALUATOR_GROUP, _EXECUTIVE_GROUP, _ADMINISTRATOR_GROUP,
+# _FRAMEWORK_EDITOR_GROUP give office-wide roles; _DISABLED_GROUP refuses its members) and
+# PRAMERN_LDAP_CREATE_USERS (false: only people Pramern knows log in). docs/identity.md explains each.
+# The directory backend sits after axes (which counts its failures too) and before the local
+# accounts, which keep working beside it (and while the directory is down).
+_directory = directory_settings(os.environ)
+globals().update(_directory)
+if _directory["DIRECTORY_LOGIN"]:
+    AUTHENTICATION_BACKENDS.insert(1, "pramern.accounts.directory.DirectoryBackend")
+
 #: An invitation link (to set the first password of a person the import created) works this many
 #: days; reset links keep Django's PASSWORD_RESET_TIMEOUT (3 days).
 INVITATION_DAYS = envint("PRAMERN_INVITATION_DAYS", 14)
@@ -254,6 +271,10 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 #: A log-in lasts a working day (Django's default is two weeks).
 SESSION_COOKIE_AGE = envint("PRAMERN_SESSION_HOURS", 12) * 3600
+#: Minutes without a request after which a log-in ends (the next request goes to the log-in page,
+#: which says why); 0 turns the idle timeout off. PRAMERN_SESSION_HOURS stays the absolute limit,
+#: counted from the log-in. Activity is noted at most once a minute (pramern/accounts/middleware.py).
+IDLE_MINUTES = envint("PRAMERN_IDLE_MINUTES", 60)
 #: PRAMERN_HTTPS=true behind HTTPS (the production setting): secure cookies, redirects to HTTPS,
 #: HSTS, and the proxy's X-Forwarded-Proto trusted. PRAMERN_CSRF_TRUSTED_ORIGINS: the site's
 #: https:// origin(s) when a proxy changes the host.
