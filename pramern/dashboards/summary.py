@@ -17,7 +17,7 @@ from pramern.assessments.workspace import Workspace, load_workspace
 from pramern.frameworks.models import Framework
 from pramern.organizations.models import Unit
 from pramern.organizations.permissions import Access
-from pramern.reports.data import TotalsRow, UnitRef, unit_totals
+from pramern.reports.data import TotalsRow, UnitRef, ranking_basis, shared_ranks, unit_totals
 from pramern.review.visibility import verified_visible_in_state
 from pramern.scoring import ScoreResult, format_points
 from pramern.scoring.model import Dimension, Round
@@ -155,17 +155,12 @@ def _ranked(
         if current is None:
             continue
         shown = verified_visible_in_state(access, current.unit.unit_id, current.state)
-        verified_basis = shown and current.state in UnitRound.SETTLED
-        score = current.verified_total if verified_basis else current.self_total
-        chosen.append((by_round, current, shown, verified_basis, score))
-    # verified figures before unverified ones of the same value; then the unit's code
-    chosen.sort(key=lambda t: (-t[4], not t[3], t[1].unit.code))
+        score, verified_basis = ranking_basis(
+            current.state, current.self_total, current.verified_total if shown else None
+        )
+        chosen.append(((by_round, current, shown), score, verified_basis, current.unit.code))
     rows = []
-    rank = 0
-    previous: Decimal | None = None
-    for position, (by_round, current, shown, verified_basis, score) in enumerate(chosen, start=1):
-        if score != previous:
-            rank, previous = position, score
+    for rank, (by_round, current, shown), score, verified_basis in shared_ranks(chosen):
         # The change from the first round to the chosen one (none when the first is chosen).
         first = by_round.get(first_code) if round_code != first_code else None
         rows.append(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from pramern.assessments.models import Assessment, UnitRound
 from pramern.frameworks.models import Framework
@@ -135,13 +135,31 @@ UNVERIFIED_LEGEND_TH = (
 )
 
 
-def ranking_basis(row: RoundRow) -> tuple[Decimal, bool]:
+def ranking_basis(state: str, self_total: Decimal, verified_total: Decimal | None) -> tuple[Decimal, bool]:
     """(the figure a unit is ranked by, whether it is verified): its verified total once the round
-    is settled (verified or published) and the row carries it (the reader may see it), else its
-    self-assessed total, which reports mark as not verified."""
-    if row.verified_total is not None and row.state in UnitRound.SETTLED:
-        return row.verified_total, True
-    return row.self_total, False
+    is settled (verified or published) and the reader may see it (``verified_total`` not None),
+    else its self-assessed total, which reports and dashboards mark as not verified."""
+    if verified_total is not None and state in UnitRound.SETTLED:
+        return verified_total, True
+    return self_total, False
+
+
+T = TypeVar("T")
+
+
+def shared_ranks(entries: Iterable[tuple[T, Decimal, bool, str]]) -> list[tuple[int, T, Decimal, bool]]:
+    """(rank, entry, score, verified) for each (entry, score, verified, unit code), highest score
+    first: a verified figure before an unverified one of the same value, then by unit code; equal
+    scores share a rank (1, 2, 2, 4)."""
+    ordered = sorted(entries, key=lambda e: (-e[1], not e[2], e[3]))
+    out = []
+    rank = 0
+    previous: Decimal | None = None
+    for position, (entry, score, verified, _code) in enumerate(ordered, start=1):
+        if score != previous:
+            rank, previous = position, score
+        out.append((rank, entry, score, verified))
+    return out
 
 
 @dataclass(frozen=True)
@@ -156,22 +174,17 @@ class RankedScores:
 
 
 def rank_units(scores: list[UnitScores], round_code: str) -> list[RankedScores]:
-    """Units by ``ranking_basis``, highest first (a verified figure before an unverified one of
-    the same value; equal figures share a rank), then units without a card for the round."""
+    """Units by ``ranking_basis`` in ``shared_ranks`` order, then units without a card for the round."""
     scored = []
     for unit_scores_ in scores:
         row = unit_scores_.rounds.get(round_code)
         if row is not None:
-            score, verified = ranking_basis(row)
-            scored.append((unit_scores_, row, score, verified))
-    scored.sort(key=lambda t: (-t[2], not t[3], t[0].unit.code))
-    out = []
-    previous: Decimal | None = None
-    rank = 0
-    for position, (unit_scores_, row, score, verified) in enumerate(scored, start=1):
-        if score != previous:
-            rank, previous = position, score
-        out.append(RankedScores(unit_scores_, row, rank, score, verified))
+            score, verified = ranking_basis(row.state, row.self_total, row.verified_total)
+            scored.append(((unit_scores_, row), score, verified, unit_scores_.unit.code))
+    out = [
+        RankedScores(unit_scores_, row, rank, score, verified)
+        for rank, (unit_scores_, row), score, verified in shared_ranks(scored)
+    ]
     out.extend(RankedScores(s, None, None, None, False) for s in scores if round_code not in s.rounds)
     return out
 
