@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -226,25 +226,31 @@ class TotalsRow:
 
 
 def unit_totals(
-    framework: Framework, *, kinds: list[str] | None = None, region: int | None = None
+    framework: Framework,
+    *,
+    kinds: list[str] | None = None,
+    region: int | None = None,
+    assessments: Sequence[Assessment] | None = None,
 ) -> dict[int, dict[str, TotalsRow]]:
-    """assessment id -> round code -> totals; two light queries, none of the per-item detail."""
-    assessments = Assessment.objects.filter(framework=framework)
-    if kinds:
-        assessments = assessments.filter(unit__kind__in=kinds)
-    if region is not None:
-        assessments = assessments.filter(unit__region=region)
-    units = {
-        pk: UnitRef(pk, code, name, short, unit_id)
-        for pk, code, name, short, unit_id in assessments.values_list(
-            "pk", "unit__code", "unit__name_th", "unit__short_name", "unit_id"
-        )
-    }
+    """assessment id -> round code -> totals; two light queries, none of the per-item detail.
+    ``assessments`` (read with their units): these instead of the framework's of ``kinds`` and
+    ``region``, in one query (the score cards)."""
+    if assessments is None:
+        chosen = Assessment.objects.filter(framework=framework)
+        if kinds:
+            chosen = chosen.filter(unit__kind__in=kinds)
+        if region is not None:
+            chosen = chosen.filter(unit__region=region)
+        rows = list(chosen.values_list("pk", "unit__code", "unit__name_th", "unit__short_name", "unit_id"))
+        cards = ScoreCard.objects.filter(assessment__in=chosen)
+    else:
+        rows = [(a.pk, a.unit.code, a.unit.name_th, a.unit.short_name, a.unit_id) for a in assessments]
+        cards = ScoreCard.objects.filter(assessment_id__in=[a.pk for a in assessments])
+    units = {pk: UnitRef(pk, code, name, short, unit_id) for pk, code, name, short, unit_id in rows}
     out: dict[int, dict[str, TotalsRow]] = {pk: {} for pk in units}
-    cards = ScoreCard.objects.filter(assessment__in=assessments).values_list(
+    for assessment_id, code, state, self_total, verified_total, self_dims, verified_dims in cards.values_list(
         "assessment_id", "round_code", "state", "self_total", "verified_total", "self_dimensions", "verified_dimensions"
-    )
-    for assessment_id, code, state, self_total, verified_total, self_dims, verified_dims in cards:
+    ):
         out[assessment_id][code] = TotalsRow(
             units[assessment_id], state, self_total, verified_total, self_dims, verified_dims
         )
