@@ -22,6 +22,7 @@ from pramern.assessments.models import Assessment, Record
 from pramern.audit.history import CSV_HEADER, History, assessment_history, csv_rows
 from pramern.audit.services import display_name
 from pramern.errors import UserError
+from pramern.organizations.models import Role
 from pramern.organizations.permissions import require_administrator, require_centre
 from pramern.reports.exporters import csv_text
 from pramern.review import services
@@ -41,7 +42,6 @@ from pramern.review.pages import item_review_page, step_confirmation, unit_round
 from pramern.review.queue import (
     ALL,
     MINE,
-    centre_people,
     dimension_choices,
     has_assignments,
     queue_rounds,
@@ -60,7 +60,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     a verdict; an evaluator who is assigned units sees theirs first ("my queue")."""
     access = require_centre(request)
     offered = [y for y in years.offered(years.installed_years()) if y.assessed]
-    people = centre_people()
+    people = Role.objects.centre().people()
     filters = QueueFilterForm(
         request.GET,
         rounds=[code for code, _title in queue_rounds(offered)],
