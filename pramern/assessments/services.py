@@ -428,11 +428,16 @@ class EvidenceRejected(WorkspaceError):
     """An upload or link that is refused, with the reason in the message."""
 
 
+def evidence_refusal(records: Sequence[Record], locks: LockState) -> str:
+    """Why evidence supporting ``records`` (or to support them) may not change now ("" when it
+    may): it may change while every record it supports may. Evidence supporting no record (an
+    orphan) counts in no round, so no round's lock applies to it."""
+    return locks.dates_refusal([r.date for r in records]) if records else ""
+
+
 def _check_record_writable(records: Sequence[Record], locks: LockState) -> None:
-    """Evidence may change while every record it supports (or is to support) may change. Evidence
-    supporting no record (an orphan) counts in no round, so no round's lock applies to it."""
-    if records:
-        locks.check_dates([r.date for r in records])
+    if refusal := evidence_refusal(records, locks):
+        raise WorkspaceError(refusal)
 
 
 def _log_evidence(
