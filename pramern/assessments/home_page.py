@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from pramern.assessments.models import Assessment, Evidence, ItemAssignment, Record, UnitRound
 from pramern.assessments.rounds import RoundLabel, RoundStatus
-from pramern.assessments.workspace import Workspace, load_workspace
+from pramern.assessments.workspace import Workspace, load_workspace, unsupported_claim
 from pramern.organizations.models import Role
 from pramern.organizations.permissions import access_for
 from pramern.review import visibility
@@ -62,7 +62,7 @@ def chip_state(result: ItemResult, *, has_evidence: bool, rejected: bool) -> Chi
     points claimed without evidence (they will not be verified), then full, partial or none."""
     if rejected:
         return REJECTED
-    if result.points > 0 and not has_evidence:
+    if unsupported_claim(result, has_evidence):
         return NO_EVIDENCE
     if result.points >= result.max_points:
         return FULL

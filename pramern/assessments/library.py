@@ -10,7 +10,7 @@ from typing import Any
 
 from pramern.assessments.models import Assessment, Evidence, Record
 from pramern.assessments.rounds import LockState, RoundStatus, lock_state
-from pramern.errors import WorkspaceError
+from pramern.assessments.services import evidence_refusal
 from pramern.organizations.permissions import access_for
 from pramern.scoring.model import Item
 
@@ -64,16 +64,6 @@ class Library:
 KINDS = ("file", "link", "orphan")
 
 
-def _refusal(locks: LockState, records: list[Record]) -> str:
-    if not records:
-        return ""  # an orphan counts in no round: no lock applies to it
-    try:
-        locks.check_dates([r.date for r in records])
-    except WorkspaceError as exc:
-        return exc.message
-    return ""
-
-
 def evidence_library(assessment: Assessment, user: Any, *, kind: str = "") -> Library:
     """Every file and link of ``assessment`` as ``user`` sees them (newest first), optionally only
     files, links or evidence supporting no record (``kind``). Queries: the locks (rounds,
@@ -99,7 +89,7 @@ def evidence_library(assessment: Assessment, user: Any, *, kind: str = "") -> Li
             )
             for r in used
         ]
-        rows.append(LibraryRow(evidence=ev, uses=uses, delete_refusal=_refusal(locks, used)))
+        rows.append(LibraryRow(evidence=ev, uses=uses, delete_refusal=evidence_refusal(used, locks)))
     can_edit = access_for(user).can_edit(assessment.unit_id) and not locks.read_only
     return Library(assessment=assessment, rows=rows, locks=locks, can_edit=can_edit, kind=kind)
 

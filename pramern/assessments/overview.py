@@ -19,11 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pramern.assessments.models import Assessment, Record, UnitRound
-from pramern.assessments.rounds import lock_state
+from pramern.assessments.rounds import RoundStatus, lock_state
 from pramern.frameworks.models import RoundSchedule
 from pramern.organizations.models import Unit
 from pramern.organizations.permissions import Access
-from pramern.reports.models import ScoreCard
+from pramern.reports.data import unit_totals
 from pramern.review.models import DeadlineExtension
 from pramern.review.visibility import verified_visible_in_state
 from pramern.scoring.model import Round
@@ -64,15 +64,28 @@ SORTS: tuple[tuple[str, object], ...] = (
 class RoundCell:
     """One unit in one round."""
 
-    round: Round
+    status: RoundStatus  # the round's state, deadline and extension
     stage: str  # a code of STAGES
-    state: str  # the unit round's state (draft, in_review, …)
     records: int  # records dated inside the round's own window
     self_total: Decimal | None  # None: no score card yet
     verified_total: Decimal | None  # None: not shown to this reader (or its review has not begun)
-    deadline: dt.date
-    extended: bool
-    today: dt.date
+
+    @property
+    def round(self) -> Round:
+        return self.status.round
+
+    @property
+    def state(self) -> str:
+        """The unit round's state (draft, in_review, …)."""
+        return self.status.state
+
+    @property
+    def deadline(self) -> dt.date:
+        return self.status.deadline
+
+    @property
+    def extended(self) -> bool:
+        return self.status.extension is not None
 
     @property
     def stage_label(self) -> str:
@@ -82,7 +95,7 @@ class RoundCell:
     def state_label(self) -> str:
         """The precise state where the stage groups several (in review, resubmitted)."""
         if self.state in (State.IN_REVIEW, State.RESUBMITTED):
-            return str(State(self.state).label)
+            return self.status.state_label
         return ""
 
     @property
@@ -97,11 +110,11 @@ class RoundCell:
 
     @property
     def days_left(self) -> int:
-        return (self.deadline - self.today).days
+        return self.status.days_left
 
     @property
     def days_overdue(self) -> int:
-        return -self.days_left
+        return -self.status.days_left
 
 
 @dataclass(frozen=True)
@@ -208,12 +221,7 @@ def units_overview(
     extensions: dict[int, list[DeadlineExtension]] = defaultdict(list)
     for extension in DeadlineExtension.objects.filter(assessment_id__in=ids):
         extensions[extension.assessment_id].append(extension)
-    cards = {
-        (a, code): (self_total, verified_total)
-        for a, code, self_total, verified_total in ScoreCard.objects.filter(assessment_id__in=ids).values_list(
-            "assessment_id", "round_code", "self_total", "verified_total"
-        )
-    }
+    totals = unit_totals(framework, assessments=items)
     # Records dated inside each round's own window (after the previous round's cut-off): a draft
     # round with some is in progress.
     windows = {}
@@ -244,19 +252,15 @@ def units_overview(
             found = _STAGE_OF_STATE.get(state)
             if found is None:
                 found = "in_progress" if records else "not_started"
-            self_total, verified_total = cards.get((assessment.pk, rnd.code), (None, None))
-            shown = verified_total is not None and verified_visible_in_state(access, assessment.unit_id, state)
+            card = totals[assessment.pk].get(rnd.code)
+            shown = card is not None and verified_visible_in_state(access, assessment.unit_id, state)
             cells.append(
                 RoundCell(
-                    round=rnd,
+                    status=status,
                     stage=found,
-                    state=state,
                     records=records,
-                    self_total=self_total,
-                    verified_total=verified_total if shown else None,
-                    deadline=status.deadline,
-                    extended=status.extension is not None,
-                    today=day,
+                    self_total=card.self_total if card is not None else None,
+                    verified_total=card.verified_total if card is not None and shown else None,
                 )
             )
         focus = next(c for c in cells if c.round.code == round_code)

@@ -309,16 +309,23 @@ class LockState:
                 return status
         raise WorkspaceError(_("Unknown round."))
 
-    def check_dates(self, dates: Iterable[dt.date]) -> None:
-        """Refuse a change touching a record dated inside a closed round."""
+    def dates_refusal(self, dates: Iterable[dt.date]) -> str:
+        """Why a change touching records of these dates is refused ("" when it is not): the
+        assessment is read-only, or a date is inside a closed round."""
         if self.read_only:
-            raise WorkspaceError(_("This assessment is read-only: %(reason)s.") % {"reason": self.reason})
+            return _("This assessment is read-only: %(reason)s.") % {"reason": self.reason}
         if any(self.date_locked(day) for day in dates):
             message = _("Records dated up to %(date)s are read-only: %(reason)s.") % {
                 "date": bedate(self.locked_until),
                 "reason": self.reason,
             }
-            raise WorkspaceError(f"{message} {capfirst(self.reopened_note)}".strip())
+            return f"{message} {capfirst(self.reopened_note)}".strip()
+        return ""
+
+    def check_dates(self, dates: Iterable[dt.date]) -> None:
+        """Refuse a change touching a record dated inside a closed round (``dates_refusal``)."""
+        if refusal := self.dates_refusal(dates):
+            raise WorkspaceError(refusal)
 
 
 def lock_state(

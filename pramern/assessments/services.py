@@ -8,7 +8,8 @@ import datetime as dt
 import hashlib
 import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -270,15 +271,17 @@ def save_record(
     record: Record | None = None,
     version: int | None = None,
     form_key: uuid.UUID | None = None,
+    locks: LockState | None = None,
 ) -> Record:
     """Create (``record`` None) or change a record after checking locks and the fact's rules.
 
     ``version``: the record's version the person's form was loaded with; a save over a newer
     one raises ``RecordConflict``. ``form_key``: the creating form's one-time key; the same
-    form posted again returns the record it made instead of making a second one.
+    form posted again returns the record it made instead of making a second one. ``locks``:
+    the writer's lock the caller already holds in its transaction (``lock_for_writing``).
     """
     item_and_fact(assessment, item_code, fact_name)
-    locks = lock_for_writing(assessment)  # until this change commits, nobody else writes here
+    locks = locks or lock_for_writing(assessment)  # until this change commits, nobody else writes here
     if record is None and form_key is not None:
         made = Record.objects.filter(assessment=assessment, form_key=form_key).first()
         if made is not None:
@@ -425,11 +428,16 @@ class EvidenceRejected(WorkspaceError):
     """An upload or link that is refused, with the reason in the message."""
 
 
+def evidence_refusal(records: Sequence[Record], locks: LockState) -> str:
+    """Why evidence supporting ``records`` (or to support them) may not change now ("" when it
+    may): it may change while every record it supports may. Evidence supporting no record (an
+    orphan) counts in no round, so no round's lock applies to it."""
+    return locks.dates_refusal([r.date for r in records]) if records else ""
+
+
 def _check_record_writable(records: Sequence[Record], locks: LockState) -> None:
-    """Evidence may change while every record it supports (or is to support) may change. Evidence
-    supporting no record (an orphan) counts in no round, so no round's lock applies to it."""
-    if records:
-        locks.check_dates([r.date for r in records])
+    if refusal := evidence_refusal(records, locks):
+        raise WorkspaceError(refusal)
 
 
 def _log_evidence(
@@ -477,7 +485,117 @@ def check_upload(upload: UploadedFile) -> FileType:
     return kind
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class NewLink:
+    """A link typed with a record: its address and an optional title."""
+
+    url: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class CheckedEvidence:
+    """Files and links checked once, before any lock is taken: each file with its accepted type,
+    each link's address cleaned (``clean_url``)."""
+
+    files: Sequence[tuple[UploadedFile, FileType]] = ()
+    links: Sequence[NewLink] = ()
+
+
+def check_evidence(files: Sequence[UploadedFile], links: Sequence[NewLink]) -> CheckedEvidence:
+    """The files and links checked, or ``EvidenceRejected`` listing every refused one by name,
+    with the reason (one line each): nothing is saved when one is refused."""
+    problems = []
+    checked_files = []
+    for upload in files:
+        try:
+            checked_files.append((upload, check_upload(upload)))
+        except EvidenceRejected as exc:
+            problems.append(
+                _("File %(name)s: %(reason)s") % {"name": os.path.basename(upload.name or ""), "reason": exc.message}
+            )
+    checked_links = []
+    for link in links:
+        try:
+            checked_links.append(NewLink(clean_url(link.url), link.title))
+        except EvidenceRejected as exc:
+            problems.append(_("Link %(url)s: %(reason)s") % {"url": link.url, "reason": exc.message})
+    if problems:
+        raise EvidenceRejected(
+            _("Nothing was saved: a file or link was refused. Choose the files again once corrected."), problems
+        )
+    return CheckedEvidence(checked_files, checked_links)
+
+
+@contextmanager
+def _unstored_on_failure() -> Iterator[list[Evidence]]:
+    """A list for the evidence whose files are stored inside the block: when the block fails (its
+    transaction rolled back), those files leave storage too."""
+    stored: list[Evidence] = []
+    try:
+        yield stored
+    except BaseException:
+        for evidence in stored:
+            evidence.file.storage.delete(evidence.file.name)
+        raise
+
+
+def _add_evidence(
+    locks: LockState,
+    assessment: Assessment,
+    checked: CheckedEvidence,
+    *,
+    user: Any,
+    records: Sequence[Record],
+    stored: list[Evidence] | None = None,
+    title: str = "",
+    checked_on: dt.date | None = None,
+) -> tuple[list[Evidence], list[Evidence]]:
+    """(files, links): ``checked``'s files stored (titled ``title``) and its links added, all
+    supporting ``records``, under ``locks`` (the writer's lock the caller holds in its
+    transaction). Each is audited once per item; the records' verdicts are withdrawn once.
+    Every stored file joins ``stored`` as soon as it is in storage (``_unstored_on_failure``)."""
+    _check_record_writable(records, locks)
+    files = stored if stored is not None else []
+    for upload, kind in checked.files:
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        evidence = Evidence(
+            assessment=assessment,
+            kind=Evidence.Kind.FILE,
+            original_name=os.path.basename(upload.name or "file")[:255],
+            content_type=kind.mime,
+            size=upload.size or 0,
+            sha256=digest.hexdigest(),
+            title=title.strip()[:300],
+            uploaded_by=user,
+        )
+        evidence.file.save(kind.extension, upload, save=False)  # streamed to storage in chunks
+        files.append(evidence)
+        evidence.save()
+    links = [
+        Evidence.objects.create(
+            assessment=assessment,
+            kind=Evidence.Kind.LINK,
+            url=link.url,
+            title=link.title.strip()[:300],
+            link_checked_on=checked_on,  # only the link checker dates a link (manage.py check_evidence_links)
+            uploaded_by=user,
+        )
+        for link in checked.links
+    ]
+    added = [*files, *links]
+    through = Evidence.records.through
+    through.objects.bulk_create([through(evidence=e, record=r) for e in added for r in records])
+    for evidence in added:
+        _log_evidence("pramern.evidence.added", evidence, user, records)
+    if _withdraw_verdicts(records, user=user, change="pramern.evidence.added"):
+        scores_changed(assessment)
+    return files, links
+
+
 def add_file_evidence(
     assessment: Assessment,
     upload: UploadedFile,
@@ -487,33 +605,29 @@ def add_file_evidence(
     title: str = "",
     deadlines: dict[str, dt.date] | None = None,
 ) -> Evidence:
-    """Store an uploaded file under a name of our choosing, after checking size and real type.
-    ``deadlines`` replace the scheduled ones (the demo writes history)."""
-    _check_record_writable(records, lock_for_writing(assessment, deadlines=deadlines))
-    kind = check_upload(upload)
-    size = upload.size or 0
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    evidence = Evidence(
-        assessment=assessment,
-        kind=Evidence.Kind.FILE,
-        original_name=os.path.basename(upload.name or "file")[:255],
-        content_type=kind.mime,
-        size=size,
-        sha256=digest.hexdigest(),
-        title=title.strip()[:300],
-        uploaded_by=user,
-    )
-    evidence.file.save(kind.extension, upload, save=False)  # streamed to storage in chunks
-    evidence.save()
-    if records:
-        evidence.records.add(*records)
-    _log_evidence("pramern.evidence.added", evidence, user, records)
-    if _withdraw_verdicts(records, user=user, change="pramern.evidence.added"):
-        scores_changed(assessment)
-    return evidence
+    """Store an uploaded file under a name of our choosing, after checking size and real type
+    (``EvidenceRejected`` with the reason). ``deadlines`` replace the scheduled ones (the demo
+    writes history)."""
+    checked = CheckedEvidence(files=[(upload, check_upload(upload))])
+    with _unstored_on_failure() as stored, transaction.atomic():
+        locks = lock_for_writing(assessment, deadlines=deadlines)
+        _add_evidence(locks, assessment, checked, user=user, records=records, stored=stored, title=title)
+    return stored[0]
+
+
+def add_files_evidence(
+    assessment: Assessment, uploads: Sequence[UploadedFile], *, user: Any, records: Sequence[Record], title: str = ""
+) -> list[Evidence]:
+    """Several files for the same records at once, all or none: one refused file (named, with the
+    reason) adds none of them. A single file is refused with its reason as the message."""
+    if len(uploads) == 1:
+        checked = CheckedEvidence(files=[(uploads[0], check_upload(uploads[0]))])
+    else:
+        checked = check_evidence(uploads, [])
+    with _unstored_on_failure() as stored, transaction.atomic():
+        locks = lock_for_writing(assessment)
+        _add_evidence(locks, assessment, checked, user=user, records=records, stored=stored, title=title)
+    return stored
 
 
 def clean_url(url: str) -> str:
@@ -536,21 +650,10 @@ def add_link_evidence(
     deadlines: dict[str, dt.date] | None = None,
 ) -> Evidence:
     """A link as evidence; ``deadlines`` replace the scheduled ones (the demo writes history)."""
-    _check_record_writable(records, lock_for_writing(assessment, deadlines=deadlines))
-    evidence = Evidence.objects.create(
-        assessment=assessment,
-        kind=Evidence.Kind.LINK,
-        url=clean_url(url),
-        title=title.strip()[:300],
-        link_checked_on=checked_on,  # only the link checker dates a link (manage.py check_evidence_links)
-        uploaded_by=user,
-    )
-    if records:
-        evidence.records.add(*records)
-    _log_evidence("pramern.evidence.added", evidence, user, records)
-    if _withdraw_verdicts(records, user=user, change="pramern.evidence.added"):
-        scores_changed(assessment)
-    return evidence
+    checked = CheckedEvidence(links=[NewLink(clean_url(url), title)])
+    locks = lock_for_writing(assessment, deadlines=deadlines)
+    _files, links = _add_evidence(locks, assessment, checked, user=user, records=records, checked_on=checked_on)
+    return links[0]
 
 
 @transaction.atomic
@@ -581,14 +684,6 @@ def detach_evidence(evidence: Evidence, record: Record, *, user: Any) -> None:
 
 
 @dataclass(frozen=True)
-class NewLink:
-    """A link typed with a record: its address and an optional title."""
-
-    url: str
-    title: str = ""
-
-
-@dataclass(frozen=True)
 class RecordWithEvidence:
     """What ``save_record_with_evidence`` saved: the record, and its new files and links
     (none when the same new-record form was posted twice: the first post added them)."""
@@ -596,24 +691,6 @@ class RecordWithEvidence:
     record: Record
     files: list[Evidence]
     links: list[Evidence]
-
-
-def _evidence_problems(files: Sequence[UploadedFile], links: Sequence[NewLink]) -> list[str]:
-    """One line per file or link that would be refused, naming it and saying why."""
-    problems = []
-    for upload in files:
-        try:
-            check_upload(upload)
-        except EvidenceRejected as exc:
-            problems.append(
-                _("File %(name)s: %(reason)s") % {"name": os.path.basename(upload.name or ""), "reason": exc.message}
-            )
-    for link in links:
-        try:
-            clean_url(link.url)
-        except EvidenceRejected as exc:
-            problems.append(_("Link %(url)s: %(reason)s") % {"url": link.url, "reason": exc.message})
-    return problems
 
 
 def save_record_with_evidence(
@@ -630,66 +707,32 @@ def save_record_with_evidence(
     **fields: Any,
 ) -> RecordWithEvidence:
     """Create or change a record (``save_record``) and add its new files and links, all in one
-    transaction: a file or link that is refused, or any refusal of the record, saves nothing
-    (``EvidenceRejected`` lists every refused file and link by name, with the reason). Files
-    stored before a later failure leave storage again."""
-    problems = _evidence_problems(files, links)
-    if problems:
-        raise EvidenceRejected(
-            _("Nothing was saved: a file or link was refused. Choose the files again once corrected."), problems
+    transaction under one writer's lock: a file or link that is refused (``check_evidence``),
+    or any refusal of the record, saves nothing. Files stored before a later failure leave
+    storage again."""
+    checked = check_evidence(files, links)
+    with _unstored_on_failure() as stored, transaction.atomic():
+        locks = lock_for_writing(assessment)  # held until commit: the record and its evidence
+        repeated = (
+            record is None
+            and form_key is not None
+            and Record.objects.filter(assessment=assessment, form_key=form_key).exists()
         )
-    stored: list[Evidence] = []
-    try:
-        with transaction.atomic():
-            lock_for_writing(assessment)  # the same writer's lock save_record takes: held until commit
-            repeated = (
-                record is None
-                and form_key is not None
-                and Record.objects.filter(assessment=assessment, form_key=form_key).exists()
-            )
-            saved = save_record(
-                assessment, item_code, fact_name, user=user, record=record, version=version, form_key=form_key, **fields
-            )
-            if repeated:
-                return RecordWithEvidence(saved, [], [])
-            for upload in files:
-                stored.append(add_file_evidence(assessment, upload, user=user, records=[saved]))
-            added = [
-                add_link_evidence(assessment, link.url, user=user, title=link.title, records=[saved]) for link in links
-            ]
-    except BaseException:
-        _unstore(stored)
-        raise
+        saved = save_record(
+            assessment,
+            item_code,
+            fact_name,
+            user=user,
+            record=record,
+            version=version,
+            form_key=form_key,
+            locks=locks,
+            **fields,
+        )
+        if repeated:
+            return RecordWithEvidence(saved, [], [])
+        _files, added = _add_evidence(locks, assessment, checked, user=user, records=[saved], stored=stored)
     return RecordWithEvidence(saved, stored, added)
-
-
-def _unstore(stored: Sequence[Evidence]) -> None:
-    """The files of evidence rows a failed transaction rolled back: they must leave storage too."""
-    for evidence in stored:
-        evidence.file.storage.delete(evidence.file.name)
-
-
-def add_files_evidence(
-    assessment: Assessment, uploads: Sequence[UploadedFile], *, user: Any, records: Sequence[Record], title: str = ""
-) -> list[Evidence]:
-    """Several files for the same records at once, all or none: one refused file (named, with the
-    reason) adds none of them. One file is ``add_file_evidence`` itself."""
-    if len(uploads) == 1:
-        return [add_file_evidence(assessment, uploads[0], user=user, records=records, title=title)]
-    problems = _evidence_problems(uploads, [])
-    if problems:
-        raise EvidenceRejected(
-            _("Nothing was saved: a file or link was refused. Choose the files again once corrected."), problems
-        )
-    stored: list[Evidence] = []
-    try:
-        with transaction.atomic():
-            for upload in uploads:
-                stored.append(add_file_evidence(assessment, upload, user=user, records=records, title=title))
-    except BaseException:
-        _unstore(stored)
-        raise
-    return stored
 
 
 def _remove_evidence(evidence: Evidence) -> None:

@@ -16,7 +16,7 @@ from pramern.organizations.models import Section
 from pramern.review.models import DeadlineExtension, Override, Verdict
 from pramern.review.verdicts import VerifiedRound, verified_scores
 from pramern.review.visibility import verified_rounds_visible
-from pramern.scoring import ScoreResult
+from pramern.scoring import ItemResult, ScoreResult
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.scoring.model import Item
 
@@ -90,10 +90,18 @@ class Workspace:
         """Items claiming points in the round with no evidence for the evaluator to see: they
         will not be verified."""
         result = self.scores.by_round[round_code]
-        return [r.item for r in result.items.values() if r.points > 0 and not self.evidence_counts.get(r.item.code)]
+        return [
+            r.item for r in result.items.values() if unsupported_claim(r, bool(self.evidence_counts.get(r.item.code)))
+        ]
 
     def can_change(self, record: Record) -> bool:
         return not self.locks.date_locked(record.date)
+
+
+def unsupported_claim(result: ItemResult, has_evidence: bool) -> bool:
+    """Whether an item's result claims points with no evidence for the evaluator to see (they
+    will not be verified): the one rule behind the submit page's list and the home page's chips."""
+    return result.points > 0 and not has_evidence
 
 
 def load_workspace(assessment: Assessment, *, with_verified: bool = False) -> Workspace:

@@ -17,7 +17,7 @@ from pramern.assessments.workspace import Workspace, load_workspace
 from pramern.frameworks.models import Framework
 from pramern.organizations.models import Unit
 from pramern.organizations.permissions import Access
-from pramern.reports.data import TotalsRow, UnitRef, settled_figure, unit_totals
+from pramern.reports.data import TotalsRow, UnitRef, settled_figure, shared_ranks, unit_totals
 from pramern.review.visibility import verified_visible_in_state
 from pramern.scoring import ScoreResult, format_points
 from pramern.scoring.model import Dimension, Round
@@ -172,15 +172,9 @@ def _ranked(
             continue
         shown = verified_visible_in_state(access, current.unit.unit_id, current.state)
         score, verified_basis = settled_figure(current.state, current.self_total, _if(shown, current.verified_total))
-        chosen.append((by_round, current, shown, verified_basis, score))
-    # verified figures before unverified ones of the same value; then the unit's code
-    chosen.sort(key=lambda t: (-t[4], not t[3], t[1].unit.code))
+        chosen.append(((by_round, current, shown), score, verified_basis, current.unit.code))
     rows = []
-    rank = 0
-    previous: Decimal | None = None
-    for position, (by_round, current, shown, verified_basis, score) in enumerate(chosen, start=1):
-        if score != previous:
-            rank, previous = position, score
+    for rank, (by_round, current, shown), score, verified_basis in shared_ranks(chosen):
         # The change from the first round to the chosen one (none when the first is chosen).
         first = by_round.get(first_code) if round_code != first_code else None
         first_figure, first_verified = (None, False) if first is None else _figure(access, first)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -55,15 +58,34 @@ class Section(models.Model):
         return self.name_th
 
 
+#: People in the order every list of them takes.
+BY_NAME = ("user__first_name", "user__last_name", "user__username")
+
+
 class RoleQuerySet(models.QuerySet["Role"]):
+    """Who holds which role; ``people()`` turns any of these into the people themselves."""
+
     def of_unit(self, unit_id: int) -> RoleQuerySet:
-        """The unit's own people (its officers and directors, active accounts), with the person:
-        who may be given an item, and who submits."""
+        """The unit's own people (its officers and directors, active accounts), with the person,
+        by name: who may be given an item, who submits, who is told of the unit's round."""
         return (
             self.filter(unit_id=unit_id, kind__in=Role.UNIT_KINDS, user__is_active=True)
             .select_related("user")
-            .order_by("user__first_name", "user__username", "kind")
+            .order_by(*BY_NAME, "kind")
         )
+
+    def holding(self, kinds: Iterable[str]) -> RoleQuerySet:
+        """The office-wide roles of these kinds (evaluators, executives…) of active accounts, with
+        the person, by name."""
+        return self.filter(kind__in=list(kinds), user__is_active=True).select_related("user").order_by(*BY_NAME, "kind")
+
+    def centre(self) -> RoleQuerySet:
+        """The Evaluation Centre's people (evaluators and administrators): who may be assigned a unit."""
+        return self.holding([Role.Kind.EVALUATOR, Role.Kind.ADMINISTRATOR])
+
+    def people(self) -> list[Any]:
+        """Each person holding these roles, once, in the roles' order (one query)."""
+        return list({role.user_id: role.user for role in self}.values())
 
 
 class Role(models.Model):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -147,9 +147,19 @@ def settled_figure(state: str, self_value: T, verified_value: T | None) -> tuple
     return self_value, False
 
 
-def ranking_basis(row: RoundRow) -> tuple[Decimal, bool]:
-    """(the figure a unit is ranked by, whether it is verified): ``settled_figure`` of its totals."""
-    return settled_figure(row.state, row.self_total, row.verified_total)
+def shared_ranks(entries: Iterable[tuple[T, Decimal, bool, str]]) -> list[tuple[int, T, Decimal, bool]]:
+    """(rank, entry, score, verified) for each (entry, score, verified, unit code), highest score
+    first: a verified figure before an unverified one of the same value, then by unit code; equal
+    scores share a rank (1, 2, 2, 4)."""
+    ordered = sorted(entries, key=lambda e: (-e[1], not e[2], e[3]))
+    out = []
+    rank = 0
+    previous: Decimal | None = None
+    for position, (entry, score, verified, _code) in enumerate(ordered, start=1):
+        if score != previous:
+            rank, previous = position, score
+        out.append((rank, entry, score, verified))
+    return out
 
 
 @dataclass(frozen=True)
@@ -164,22 +174,18 @@ class RankedScores:
 
 
 def rank_units(scores: list[UnitScores], round_code: str) -> list[RankedScores]:
-    """Units by ``ranking_basis``, highest first (a verified figure before an unverified one of
-    the same value; equal figures share a rank), then units without a card for the round."""
+    """Units by ``settled_figure`` of their totals in ``shared_ranks`` order, then units without a
+    card for the round."""
     scored = []
     for unit_scores_ in scores:
         row = unit_scores_.rounds.get(round_code)
         if row is not None:
-            score, verified = ranking_basis(row)
-            scored.append((unit_scores_, row, score, verified))
-    scored.sort(key=lambda t: (-t[2], not t[3], t[0].unit.code))
-    out = []
-    previous: Decimal | None = None
-    rank = 0
-    for position, (unit_scores_, row, score, verified) in enumerate(scored, start=1):
-        if score != previous:
-            rank, previous = position, score
-        out.append(RankedScores(unit_scores_, row, rank, score, verified))
+            score, verified = settled_figure(row.state, row.self_total, row.verified_total)
+            scored.append(((unit_scores_, row), score, verified, unit_scores_.unit.code))
+    out = [
+        RankedScores(unit_scores_, row, rank, score, verified)
+        for rank, (unit_scores_, row), score, verified in shared_ranks(scored)
+    ]
     out.extend(RankedScores(s, None, None, None, False) for s in scores if round_code not in s.rounds)
     return out
 
@@ -221,25 +227,31 @@ class TotalsRow:
 
 
 def unit_totals(
-    framework: Framework, *, kinds: list[str] | None = None, region: int | None = None
+    framework: Framework,
+    *,
+    kinds: list[str] | None = None,
+    region: int | None = None,
+    assessments: Sequence[Assessment] | None = None,
 ) -> dict[int, dict[str, TotalsRow]]:
-    """assessment id -> round code -> totals; two light queries, none of the per-item detail."""
-    assessments = Assessment.objects.filter(framework=framework)
-    if kinds:
-        assessments = assessments.filter(unit__kind__in=kinds)
-    if region is not None:
-        assessments = assessments.filter(unit__region=region)
-    units = {
-        pk: UnitRef(pk, code, name, short, unit_id)
-        for pk, code, name, short, unit_id in assessments.values_list(
-            "pk", "unit__code", "unit__name_th", "unit__short_name", "unit_id"
-        )
-    }
+    """assessment id -> round code -> totals; two light queries, none of the per-item detail.
+    ``assessments`` (read with their units): these instead of the framework's of ``kinds`` and
+    ``region``, in one query (the score cards)."""
+    if assessments is None:
+        chosen = Assessment.objects.filter(framework=framework)
+        if kinds:
+            chosen = chosen.filter(unit__kind__in=kinds)
+        if region is not None:
+            chosen = chosen.filter(unit__region=region)
+        rows = list(chosen.values_list("pk", "unit__code", "unit__name_th", "unit__short_name", "unit_id"))
+        cards = ScoreCard.objects.filter(assessment__in=chosen)
+    else:
+        rows = [(a.pk, a.unit.code, a.unit.name_th, a.unit.short_name, a.unit_id) for a in assessments]
+        cards = ScoreCard.objects.filter(assessment_id__in=[a.pk for a in assessments])
+    units = {pk: UnitRef(pk, code, name, short, unit_id) for pk, code, name, short, unit_id in rows}
     out: dict[int, dict[str, TotalsRow]] = {pk: {} for pk in units}
-    cards = ScoreCard.objects.filter(assessment__in=assessments).values_list(
+    for assessment_id, code, state, self_total, verified_total, self_dims, verified_dims in cards.values_list(
         "assessment_id", "round_code", "state", "self_total", "verified_total", "self_dimensions", "verified_dimensions"
-    )
-    for assessment_id, code, state, self_total, verified_total, self_dims, verified_dims in cards:
+    ):
         out[assessment_id][code] = TotalsRow(
             units[assessment_id], state, self_total, verified_total, self_dims, verified_dims
         )

@@ -9,9 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -26,19 +24,6 @@ from pramern.organizations.permissions import access_for
 from pramern.review.models import Comment, ReminderSent
 from pramern.ui.text import bedate, tr
 
-
-def unit_people(assessment: Assessment) -> list[Any]:
-    """The unit's officers and directors who are active."""
-    User = get_user_model()
-    people = User.objects.filter(roles__unit=assessment.unit, roles__kind__in=Role.UNIT_KINDS, is_active=True)
-    return list(people.distinct().order_by("pk"))
-
-
-def people_with_role(kind: str) -> list[Any]:
-    """The active people with an office-wide role (evaluators, executives…)."""
-    return list(get_user_model().objects.filter(roles__kind=kind, is_active=True).distinct().order_by("pk"))
-
-
 #: Who is told of each step of a unit's round: the unit's people, or people with an office-wide role.
 NOTIFIED: dict[str, tuple[str, ...]] = {
     "submit": (Role.Kind.EVALUATOR,),
@@ -52,16 +37,15 @@ NOTIFIED: dict[str, tuple[str, ...]] = {
 
 def notified_people(assessment: Assessment, action: str) -> list[Any]:
     """The active people ``state_changed`` tells when a round of ``assessment`` takes ``action``,
-    by user name: the one rule behind the notifications and the confirmation pages that say who
-    is told (one query)."""
+    by name: the one rule behind the notifications and the confirmation pages that say who is
+    told (one query)."""
     groups = NOTIFIED.get(action, ())
     if not groups:
         return []
-    query = Q(roles__kind__in=[g for g in groups if g != "unit"])
+    roles = Role.objects.holding(g for g in groups if g != "unit")
     if "unit" in groups:
-        query |= Q(roles__unit=assessment.unit, roles__kind__in=Role.UNIT_KINDS)
-    people = get_user_model().objects.filter(query, is_active=True).distinct()
-    return list(people.order_by("username"))
+        roles = Role.objects.of_unit(assessment.unit_id) | roles
+    return roles.people()
 
 
 def state_changed(unit_round: UnitRound, action: str, *, reason: str = "", reopening: Reopening | None = None) -> int:
@@ -154,7 +138,9 @@ def comment_added(comment: Comment) -> int:
     evaluators when the unit wrote, the unit's people when the Centre wrote; returns emails sent."""
     assessment = comment.assessment
     from_unit = access_for(comment.author).can_edit(assessment.unit_id)
-    others = people_with_role(Role.Kind.EVALUATOR) if from_unit else unit_people(assessment)
+    others = (
+        Role.objects.holding([Role.Kind.EVALUATOR]) if from_unit else Role.objects.of_unit(assessment.unit_id)
+    ).people()
     recipients = [u for u in others if u.pk != comment.author_id]
     link = reverse("workspace:item", args=[assessment.pk, comment.item_code])
 
@@ -213,7 +199,7 @@ def send_deadline_reminders(today: dt.date | None = None) -> int:
 
             sent += deliver(
                 "deadline",
-                unit_people(assessment),
+                Role.objects.of_unit(assessment.unit_id).people(),
                 compose,
                 link=reverse("workspace:home", args=[assessment.pk]),
                 assessment=assessment,

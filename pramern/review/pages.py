@@ -17,11 +17,11 @@ from django.db.models import QuerySet
 from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
 from pramern.assessments.rounds import Reopening, RoundStatus, lock_state
 from pramern.assessments.workspace import Workspace, load_workspace
+from pramern.organizations.models import Role
 from pramern.organizations.permissions import access_for
 from pramern.review import notifications, services, verdicts
 from pramern.review.changes import ChangesSinceReturn, ItemChanges, changes_since_return
 from pramern.review.models import Assignment, Comment, Verdict
-from pramern.review.queue import centre_people
 from pramern.scoring import ItemResult, ScoreResult
 from pramern.scoring.model import FactSpec, Item
 
@@ -134,7 +134,7 @@ def unit_round_page(assessment: Assessment, round_code: str, user: Any) -> UnitR
         can_review=status.state == UnitRound.State.IN_REVIEW and not in_conflict,
         evaluator=assignment.evaluator if assignment is not None else None,
         can_assign=can_assign,
-        centre_people=centre_people() if can_assign else [],
+        centre_people=Role.objects.centre().people() if can_assign else [],
     )
 
 

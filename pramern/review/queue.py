@@ -12,14 +12,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils import timezone
 
 from pramern.assessments.models import Assessment, Record, UnitRound
 from pramern.assessments.rounds import state_label
 from pramern.assessments.years import FiscalYear
-from pramern.organizations.models import Role
 from pramern.organizations.permissions import Access
 from pramern.review import verdicts
 from pramern.review.models import Assignment
@@ -71,13 +69,6 @@ class Queue:
     mine: int  # rounds assigned to the reader that wait for the Centre
 
 
-def centre_people() -> list[Any]:
-    """The active evaluators and administrators, by name: who may be assigned a unit (one query)."""
-    kinds = [Role.Kind.EVALUATOR, Role.Kind.ADMINISTRATOR]
-    users = get_user_model().objects.filter(roles__kind__in=kinds, is_active=True).distinct()
-    return list(users.order_by("first_name", "last_name", "username"))
-
-
 def has_assignments(user: Any) -> bool:
     """Whether ``user`` is assigned any unit (then "my queue" is their default)."""
     return Assignment.objects.filter(evaluator=user).exists()
@@ -100,7 +91,7 @@ def review_queue(
     """The rounds of the units of ``years`` (only the year ``year_key`` names when given), filtered
     by round, by state ("queue": waiting for the Centre), by assigned evaluator, by records of a
     dimension still to review and by having any; the rounds waiting longest first. ``people``: the
-    Centre's (``centre_people``), offered as assignees. Three queries, whatever the units, rounds
+    Centre's (``Role.objects.centre()``), offered as assignees. Three queries, whatever the units, rounds
     and years."""
     day = today or timezone.localdate()
     chosen = [y for y in years if not year_key or y.key == year_key]

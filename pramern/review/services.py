@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from pramern.assessments.models import Assessment, Record, UnitRound
-from pramern.assessments.rounds import LockState, RoundStatus, lock_state, state_label
+from pramern.assessments.rounds import LockState, RoundStatus, lock_state
 from pramern.assessments.scores import Scores, compute_scores
 from pramern.assessments.services import scores_changed
 from pramern.audit.services import display_name, log_action
@@ -126,17 +126,29 @@ class Transition:
     actors: str  # director | unit (officer or director) | centre (``reviews``: not a member) | administrator
     label: Any
     needs_reason: bool = False
+    #: A step the person cannot take back: it goes through a confirmation page. The unit's
+    #: (submit, resubmit) is its submit page; the Centre's is ``review:step``, which says
+    #: ``done`` once the step is taken.
+    irreversible: bool = False
+    done: Any = ""
 
     @property
-    def irreversible(self) -> bool:
-        """A step the person cannot take back: it goes through a confirmation page."""
-        return self.action in IRREVERSIBLE
+    def confirmed_by_centre(self) -> bool:
+        """Whether the Centre's confirmation page (``review:step``) takes this step."""
+        return self.irreversible and self.actors in (CENTRE, ADMINISTRATOR)
 
 
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in (
-        Transition("submit", frozenset({State.DRAFT}), State.SUBMITTED, UNIT_DIRECTOR, gettext_lazy("submit")),
+        Transition(
+            "submit",
+            frozenset({State.DRAFT}),
+            State.SUBMITTED,
+            UNIT_DIRECTOR,
+            gettext_lazy("submit"),
+            irreversible=True,
+        ),
         Transition(
             "start_review",
             frozenset({State.SUBMITTED, State.RESUBMITTED}),
@@ -151,10 +163,35 @@ TRANSITIONS: dict[str, Transition] = {
             CENTRE,
             gettext_lazy("return for revision"),
             needs_reason=True,
+            irreversible=True,
+            done=gettext_lazy("The round was returned to the unit for revision."),
         ),
-        Transition("resubmit", frozenset({State.RETURNED}), State.RESUBMITTED, UNIT_PEOPLE, gettext_lazy("resubmit")),
-        Transition("verify", frozenset({State.IN_REVIEW}), State.VERIFIED, CENTRE, gettext_lazy("verify")),
-        Transition("publish", frozenset({State.VERIFIED}), State.PUBLISHED, CENTRE, gettext_lazy("publish")),
+        Transition(
+            "resubmit",
+            frozenset({State.RETURNED}),
+            State.RESUBMITTED,
+            UNIT_PEOPLE,
+            gettext_lazy("resubmit"),
+            irreversible=True,
+        ),
+        Transition(
+            "verify",
+            frozenset({State.IN_REVIEW}),
+            State.VERIFIED,
+            CENTRE,
+            gettext_lazy("verify"),
+            irreversible=True,
+            done=gettext_lazy("The round is verified."),
+        ),
+        Transition(
+            "publish",
+            frozenset({State.VERIFIED}),
+            State.PUBLISHED,
+            CENTRE,
+            gettext_lazy("publish"),
+            irreversible=True,
+            done=gettext_lazy("The verified results are published."),
+        ),
         Transition(
             "reopen",
             frozenset({State.PUBLISHED}),
@@ -162,12 +199,11 @@ TRANSITIONS: dict[str, Transition] = {
             ADMINISTRATOR,
             gettext_lazy("reopen"),
             needs_reason=True,
+            irreversible=True,
+            done=gettext_lazy("The round is reopened for review: its published results are withdrawn."),
         ),
     )
 }
-
-#: Steps that go through a confirmation page saying what will happen and who is told.
-IRREVERSIBLE = frozenset({"submit", "resubmit", "return", "verify", "publish", "reopen"})
 
 
 def allowed_actor(transition: Transition, user: Any, unit_id: int) -> bool:
@@ -235,7 +271,8 @@ def refused_actions(unit_round_state: str, user: Any, unit_id: int, locks: LockS
 
 def step_refusal(step: Transition, user: Any, assessment: Assessment, locks: LockState, round_code: str) -> str:
     """Why ``user`` may not take ``step`` on this round now ("" when they may), in the active
-    language: the round's state, who may, the other rounds (``order_refusal``)."""
+    language: the round's state, who may, a submission's deadline and later rounds, the other
+    rounds (``order_refusal``)."""
     status = locks.status(round_code)
     if status.state not in step.sources:
         return _("%(round)s is %(state)s: it cannot be %(action)s now.") % {
@@ -247,6 +284,16 @@ def step_refusal(step: Transition, user: Any, assessment: Assessment, locks: Loc
         return conflict_message(assessment)
     if not allowed_actor(step, user, assessment.unit_id):
         return _("You may not %(action)s this round.") % {"action": step.label}
+    if step.action == "submit":
+        if status.round_closed:
+            return status.reason
+        if status.past_deadline:
+            return _("The deadline for %(round)s (%(date)s) has passed.") % {
+                "round": tr(status.round.title),
+                "date": bedate(status.deadline),
+            }
+        if any(s.submitted for s in locks.rounds if s.round.index > status.round.index):
+            return _("A later round has already been submitted.")
     return order_refusal(step, locks, round_code)
 
 
@@ -282,32 +329,15 @@ def _transition(
     Assessment.objects.select_for_update().get(pk=assessment.pk)  # one transition at a time
     locks = lock_state(assessment, today=today)
     status = locks.status(round_code)
-    unit_round, _created = UnitRound.objects.get_or_create(assessment=assessment, round_code=round_code)
-    if unit_round.state not in step.sources:
-        raise ReviewError(
-            _("%(round)s is %(state)s: it cannot be %(action)s now.")
-            % {"round": tr(status.round.title), "state": state_label(unit_round.state), "action": step.label}
-        )
-    if not allowed_actor(step, user, assessment.unit_id):
-        raise ReviewError(_("You may not %(action)s this round.") % {"action": step.label})
+    refusal = step_refusal(step, user, assessment, locks, round_code)
+    if refusal:
+        raise ReviewError(refusal)
     if step.needs_reason and not reason.strip():
         if action == "reopen":
             raise ReviewError(_("Give the reason for reopening: the unit and the Evaluation Centre are told it."))
         raise ReviewError(_("Give the reason, so that the unit knows what to revise."))
-    if action == "submit":
-        if status.round_closed:
-            raise ReviewError(status.reason)
-        if status.past_deadline:
-            raise ReviewError(
-                _("The deadline for %(round)s (%(date)s) has passed.")
-                % {"round": tr(status.round.title), "date": bedate(status.deadline)}
-            )
-        if any(s.submitted for s in locks.rounds if s.round.index > status.round.index):
-            raise ReviewError(_("A later round has already been submitted."))
+    unit_round, _created = UnitRound.objects.get_or_create(assessment=assessment, round_code=round_code)
     later = [s for s in locks.rounds if s.round.index > status.round.index]
-    refusal = order_refusal(step, locks, round_code)
-    if refusal:
-        raise ReviewError(refusal)
     waiting = awaiting_verdict(assessment, round_code).count() if action == "verify" else 0
     if waiting and not unreviewed_confirmed:
         raise ReviewError(

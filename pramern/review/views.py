@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pramern.assessments import years
@@ -22,6 +22,7 @@ from pramern.assessments.models import Assessment, Record
 from pramern.audit.history import CSV_HEADER, History, assessment_history, csv_rows
 from pramern.audit.services import display_name
 from pramern.errors import UserError
+from pramern.organizations.models import Role
 from pramern.organizations.permissions import require_administrator, require_centre
 from pramern.reports.exporters import csv_text
 from pramern.review import services
@@ -41,7 +42,6 @@ from pramern.review.pages import item_review_page, step_confirmation, unit_round
 from pramern.review.queue import (
     ALL,
     MINE,
-    centre_people,
     dimension_choices,
     has_assignments,
     queue_rounds,
@@ -72,7 +72,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     a verdict; an evaluator who is assigned units sees theirs first ("my queue")."""
     access = require_centre(request)
     offered = [y for y in years.offered(years.installed_years()) if y.assessed]
-    people = centre_people()
+    people = Role.objects.centre().people()
     filters = QueueFilterForm(
         request.GET,
         rounds=[code for code, _title in queue_rounds(offered)],
@@ -181,7 +181,8 @@ def _unit_round_post(request: HttpRequest, assessment: Assessment, round_code: s
         messages.success(request, _("The deadline was extended."))
     else:
         step = TransitionForm(request.POST).cleaned()
-        if step["action"] in services.IRREVERSIBLE:
+        taken = services.TRANSITIONS.get(step["action"])
+        if taken is not None and taken.irreversible:
             raise ConfirmFirst(step["action"])
         services.transition(
             assessment,
@@ -194,9 +195,6 @@ def _unit_round_post(request: HttpRequest, assessment: Assessment, round_code: s
         messages.success(request, _("Done."))
 
 
-CONFIRMED_STEPS = ("return", "verify", "publish", "reopen")
-
-
 @login_required
 def step(request: HttpRequest, pk: int, round_code: str, action: str) -> HttpResponse:
     """The confirmation page of an irreversible step of the Centre: what will happen, to which
@@ -204,7 +202,8 @@ def step(request: HttpRequest, pk: int, round_code: str, action: str) -> HttpRes
     if action == "reopen":
         require_administrator(request)
     assessment = _assessment(request, pk)
-    if action not in CONFIRMED_STEPS or not assessment.framework.compiled().has_round(round_code):
+    taken = services.TRANSITIONS.get(action)
+    if taken is None or not taken.confirmed_by_centre or not assessment.framework.compiled().has_round(round_code):
         raise Http404("No such step or round")
     error = None
     if request.method == "POST":
@@ -223,18 +222,10 @@ def step(request: HttpRequest, pk: int, round_code: str, action: str) -> HttpRes
         except UserError as exc:
             error = exc
         else:
-            messages.success(request, STEP_DONE[action])
+            messages.success(request, taken.done)
             return redirect("review:unit", pk=assessment.pk, round_code=round_code)
     page = step_confirmation(assessment, round_code, action, request.user)
     return render(request, "review/step.html", {**vars(page), "error": error}, status=400 if error else 200)
-
-
-STEP_DONE = {
-    "return": gettext_lazy("The round was returned to the unit for revision."),
-    "verify": gettext_lazy("The round is verified."),
-    "publish": gettext_lazy("The verified results are published."),
-    "reopen": gettext_lazy("The round is reopened for review: its published results are withdrawn."),
-}
 
 
 @login_required

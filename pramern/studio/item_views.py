@@ -1,6 +1,6 @@
 """The studio's item editor and tree (administrators and framework editors only).
 
-Each view: ``_draft`` (login, ``require_framework_editor``, the draft; a published draft refuses
+Each view: ``editable_draft`` (login, ``require_framework_editor``, the draft; a published draft refuses
 changes with 403) → one read model (``item_page``) or one workflow (``editing.edit_draft`` with an
 edit of ``pramern.studio.edits``) → render or redirect. A refused edit keeps what was typed.
 """
@@ -50,7 +50,7 @@ from pramern.studio.item_page import (
 from pramern.studio.models import FrameworkDraft
 
 
-def _draft(request: HttpRequest, pk: int) -> FrameworkDraft:
+def editable_draft(request: HttpRequest, pk: int) -> FrameworkDraft:
     """The draft for the studio's editors; a change (POST) to a published draft is refused."""
     require_framework_editor(request)
     draft = get_object_or_404(FrameworkDraft, pk=pk)
@@ -71,7 +71,7 @@ def _base(request: HttpRequest) -> int | None:
     return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
-def _save(
+def save_edit(
     request: HttpRequest, draft: FrameworkDraft, summary: str, change: Callable[[Document], Document]
 ) -> UserError | None:
     """Apply and save one edit; the refusal, if any (the caller shows it with what was typed)."""
@@ -93,14 +93,14 @@ def _item_url(draft: FrameworkDraft, code: str) -> str:
 @login_required
 def item(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """An item of a draft: its texts (saved here), facts, lines and the draft's validation."""
-    draft = _draft(request, pk)
+    draft = editable_draft(request, pk)
     page = _page(draft, code)
     error = None
     if request.method == "POST":
         form = ItemTextsForm.for_item(page.item, request.POST)
         if form.is_valid():
             summary = _("%(code)s: edit the item's texts") % {"code": code}
-            error = _save(request, draft, summary, lambda doc: edits.set_texts(doc, code, **form.values()))
+            error = save_edit(request, draft, summary, lambda doc: edits.set_texts(doc, code, **form.values()))
             if error is None:
                 return redirect(_item_url(draft, code))
     else:
@@ -114,7 +114,7 @@ def item(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 @login_required
 def line_edit(request: HttpRequest, pk: int, code: str, line: str | None = None) -> HttpResponse:
     """Add (``line`` None) or edit a scoring line, with the condition builder and live check."""
-    draft = _draft(request, pk)
+    draft = editable_draft(request, pk)
     page = _page(draft, code)
     current = next((row.data for row in page.lines if row.id == line), None)
     if line is not None and current is None:
@@ -145,10 +145,10 @@ def line_edit(request: HttpRequest, pk: int, code: str, line: str | None = None)
             new = form.line()
             if line is None:
                 summary = _("%(code)s: add scoring line %(line)s") % {"code": code, "line": new["id"]}
-                error = _save(request, draft, summary, lambda doc: edits.add_line(doc, code, new))
+                error = save_edit(request, draft, summary, lambda doc: edits.add_line(doc, code, new))
             else:
                 summary = _("%(code)s: edit scoring line %(line)s") % {"code": code, "line": line}
-                error = _save(request, draft, summary, lambda doc: edits.update_line(doc, code, line, new))
+                error = save_edit(request, draft, summary, lambda doc: edits.update_line(doc, code, line, new))
             if error is None:
                 return redirect(_item_url(draft, code))
     else:
@@ -199,7 +199,7 @@ def _case_rows(page: ItemPage, row: Any, bound: LineTestForm | None) -> list[dic
 @require_POST
 def line_test(request: HttpRequest, pk: int, code: str, line: str) -> HttpResponse:
     """Add (``index`` blank), edit or remove (``action=remove``) one of a line's example cases."""
-    draft = _draft(request, pk)
+    draft = editable_draft(request, pk)
     page = _page(draft, code)
     row = next((row for row in page.lines if row.id == line), None)
     if row is None:
@@ -209,7 +209,7 @@ def line_test(request: HttpRequest, pk: int, code: str, line: str) -> HttpRespon
     names = {"code": code, "line": line, "index": index}
     if request.POST.get("action") == "remove" and index is not None:
         summary = _("%(code)s: line %(line)s: remove test %(index)s") % names
-        error = _save(request, draft, summary, lambda doc: edits.remove_line_test(doc, code, line, index))
+        error = save_edit(request, draft, summary, lambda doc: edits.remove_line_test(doc, code, line, index))
         if error is not None:
             messages.error(request, error.message)
         return redirect(_line_url(draft, code, line))
@@ -221,10 +221,10 @@ def line_test(request: HttpRequest, pk: int, code: str, line: str) -> HttpRespon
         case = form.case()
         if index is None:
             summary = _("%(code)s: line %(line)s: add a test") % names
-            error = _save(request, draft, summary, lambda doc: edits.add_line_test(doc, code, line, case))
+            error = save_edit(request, draft, summary, lambda doc: edits.add_line_test(doc, code, line, case))
         else:
             summary = _("%(code)s: line %(line)s: edit test %(index)s") % names
-            error = _save(request, draft, summary, lambda doc: edits.update_line_test(doc, code, line, index, case))
+            error = save_edit(request, draft, summary, lambda doc: edits.update_line_test(doc, code, line, index, case))
         if error is None:
             return redirect(_line_url(draft, code, line))
         form.add_error(None, error.message)
@@ -310,7 +310,7 @@ def check_condition(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 
 def _draft_for_reading(request: HttpRequest, pk: int) -> FrameworkDraft:
-    """Like ``_draft`` for a POST that changes nothing (the live check works on published drafts too)."""
+    """Like ``editable_draft`` for a POST that changes nothing (the live check works on published drafts too)."""
     require_framework_editor(request)
     return get_object_or_404(FrameworkDraft, pk=pk)
 
@@ -318,9 +318,9 @@ def _draft_for_reading(request: HttpRequest, pk: int) -> FrameworkDraft:
 @login_required
 @require_POST
 def line_remove(request: HttpRequest, pk: int, code: str, line: str) -> HttpResponse:
-    draft = _draft(request, pk)
+    draft = editable_draft(request, pk)
     summary = _("%(code)s: remove scoring line %(line)s") % {"code": code, "line": line}
-    error = _save(request, draft, summary, lambda doc: edits.remove_line(doc, code, line))
+    error = save_edit(request, draft, summary, lambda doc: edits.remove_line(doc, code, line))
     if error is not None:
         messages.error(request, error.message)
     return redirect(_item_url(draft, code))
@@ -329,10 +329,10 @@ def line_remove(request: HttpRequest, pk: int, code: str, line: str) -> HttpResp
 @login_required
 @require_POST
 def line_move(request: HttpRequest, pk: int, code: str, line: str) -> HttpResponse:
-    draft = _draft(request, pk)
+    draft = editable_draft(request, pk)
     offset = -1 if request.POST.get("direction") == "up" else 1
     summary = _("%(code)s: move scoring line %(line)s") % {"code": code, "line": line}
-    error = _save(request, draft, summary, lambda doc: edits.move_line(doc, code, line, offset))
+    error = save_edit(request, draft, summary, lambda doc: edits.move_line(doc, code, line, offset))
     if error is not None:
         messages.error(request, error.message)
     return redirect(_item_url(draft, code))
@@ -344,7 +344,7 @@ def line_move(request: HttpRequest, pk: int, code: str, line: str) -> HttpRespon
 @login_required
 def fact_edit(request: HttpRequest, pk: int, code: str, name: str | None = None) -> HttpResponse:
     """Add (``name`` None) or edit a fact: type, labels, help, fields and options."""
-    draft = _draft(request, pk)
+    draft = editable_draft(request, pk)
     page = _page(draft, code)
     facts = page.item.get("facts") or {}
     if name is not None and name not in facts:
@@ -366,7 +366,7 @@ def fact_edit(request: HttpRequest, pk: int, code: str, name: str | None = None)
                 summary = _("%(code)s: add fact %(name)s") % {"code": code, "name": new_name}
             else:
                 summary = _("%(code)s: edit fact %(name)s") % {"code": code, "name": name}
-            error = _save(request, draft, summary, change)
+            error = save_edit(request, draft, summary, change)
             if error is None:
                 return redirect(_item_url(draft, code))
     else:
@@ -380,9 +380,9 @@ def fact_edit(request: HttpRequest, pk: int, code: str, name: str | None = None)
 @login_required
 @require_POST
 def fact_remove(request: HttpRequest, pk: int, code: str, name: str) -> HttpResponse:
-    draft = _draft(request, pk)
+    draft = editable_draft(request, pk)
     summary = _("%(code)s: remove fact %(name)s") % {"code": code, "name": name}
-    error = _save(request, draft, summary, lambda doc: edits.remove_fact(doc, code, name))
+    error = save_edit(request, draft, summary, lambda doc: edits.remove_fact(doc, code, name))
     if error is not None:
         messages.error(request, error.message)
     return redirect(_item_url(draft, code))
@@ -394,7 +394,7 @@ def fact_remove(request: HttpRequest, pk: int, code: str, name: str) -> HttpResp
 @login_required
 def tree(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft's dimensions, sub-dimensions and items with the tree's operations."""
-    draft = _draft(request, pk)
+    draft = editable_draft(request, pk)
     return render(request, "studio/item/tree.html", tree_context(draft))
 
 
@@ -419,7 +419,7 @@ def _tree_url(draft: FrameworkDraft, code: str | None = None) -> str:
 @login_required
 @require_POST
 def tree_add(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = _draft(request, pk)
+    draft = editable_draft(request, pk)
     document = revision_state(draft)[1]
     form = AddNodeForm(request.POST, parents=parent_choices(document))
     if form.is_valid():
@@ -440,7 +440,7 @@ def tree_add(request: HttpRequest, pk: int) -> HttpResponse:
             summary = _("%(code)s: add a dimension") % {"code": code}
         else:
             summary = _("%(code)s: add under %(parent)s") % {"code": code, "parent": parent}
-        error = _save(request, draft, summary, change)
+        error = save_edit(request, draft, summary, change)
         if error is None:
             return redirect(_tree_url(draft, code))
         form.add_error(None, error.message)
@@ -451,7 +451,7 @@ def tree_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def node(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """A dimension's or sub-dimension's code, titles and points."""
-    draft = _draft(request, pk)
+    draft = editable_draft(request, pk)
     document = revision_state(draft)[1]
     try:
         place = edits.locate(document, code)
@@ -470,7 +470,7 @@ def node(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                 return edits.set_code(edits.set_texts(doc, code, **values), code, data["code"])
 
             summary = _("%(code)s: edit its titles and points") % {"code": code}
-            error = _save(request, draft, summary, change)
+            error = save_edit(request, draft, summary, change)
             if error is None:
                 return redirect(_tree_url(draft, data["code"]))
     else:
@@ -482,7 +482,7 @@ def node(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def tree_move(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = _draft(request, pk)
+    draft = editable_draft(request, pk)
     form = MoveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose what to move and where."))
@@ -490,11 +490,11 @@ def tree_move(request: HttpRequest, pk: int) -> HttpResponse:
     code, direction, parent = (form.cleaned_data[key] for key in ("code", "direction", "parent"))
     if direction == "to":
         summary = _("%(code)s: move under %(parent)s") % {"code": code, "parent": parent}
-        error = _save(request, draft, summary, lambda doc: edits.move(doc, code, parent_code=parent or None))
+        error = save_edit(request, draft, summary, lambda doc: edits.move(doc, code, parent_code=parent or None))
     else:
         summary = _("%(code)s: move up") if direction == "up" else _("%(code)s: move down")
         summary = summary % {"code": code}
-        error = _save(request, draft, summary, lambda doc: edits.move_by(doc, code, -1 if direction == "up" else 1))
+        error = save_edit(request, draft, summary, lambda doc: edits.move_by(doc, code, -1 if direction == "up" else 1))
     if error is not None:
         messages.error(request, error.message)
     return redirect(_tree_url(draft, code))
@@ -503,11 +503,11 @@ def tree_move(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def tree_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = _draft(request, pk)
+    draft = editable_draft(request, pk)
     form = CodeForm(request.POST)
     code = form.cleaned_data["code"] if form.is_valid() else ""
     summary = _("%(code)s: remove") % {"code": code}
-    error = _save(request, draft, summary, lambda doc: edits.remove(doc, code))
+    error = save_edit(request, draft, summary, lambda doc: edits.remove(doc, code))
     if error is not None:
         messages.error(request, error.message)
     return redirect(_tree_url(draft))
@@ -516,11 +516,11 @@ def tree_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def tree_renumber(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = _draft(request, pk)
+    draft = editable_draft(request, pk)
     form = CodeForm(request.POST)
     parent = (form.cleaned_data["code"] if form.is_valid() else "") or None
     summary = _("%(code)s: renumber its items") % {"code": parent} if parent else _("Renumber the dimensions")
-    error = _save(request, draft, summary, lambda doc: edits.renumber(doc, parent))
+    error = save_edit(request, draft, summary, lambda doc: edits.renumber(doc, parent))
     if error is not None:
         messages.error(request, error.message)
     return redirect(_tree_url(draft, parent))

@@ -1,28 +1,19 @@
 """The predecessor page of a draft (administrators and framework editors only): which installed
 framework it succeeds and where that framework's items and facts went, saved as the draft's
-``previous:`` through ``editing.edit_draft`` (a new revision, audited) like every other edit."""
+``previous:`` through ``item_views.save_edit`` (a new revision, audited) like every other edit."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from pramern.errors import UserError
-from pramern.organizations.permissions import require_framework_editor
 from pramern.studio import edits
-from pramern.studio.editing import edit_draft
-from pramern.studio.models import FrameworkDraft
+from pramern.studio.item_views import editable_draft, save_edit
 from pramern.studio.predecessor import predecessor_page
-
-
-def _base(request: HttpRequest) -> int | None:
-    value = request.POST.get("base", "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 @login_required
@@ -30,10 +21,7 @@ def _base(request: HttpRequest) -> int | None:
 def predecessor(request: HttpRequest, pk: int) -> HttpResponse:
     """Choose the predecessor and map its items and facts (GET ``?framework=code@version`` shows
     another one's rows; POST ``action=save`` saves, any other POST shows the rows again)."""
-    require_framework_editor(request)
-    draft = get_object_or_404(FrameworkDraft.objects.select_related("based_on"), pk=pk)
-    if request.method == "POST" and not draft.is_editable:
-        raise PermissionDenied("A published draft cannot be changed")
+    draft = editable_draft(request, pk)
     posted = request.method == "POST"
     source = request.POST if posted else request.GET
     page = predecessor_page(draft, draft.document(), source.get("framework"), request.POST if posted else None)
@@ -48,14 +36,8 @@ def predecessor(request: HttpRequest, pk: int) -> HttpResponse:
             summary = (
                 _("Predecessor %(key)s and its item mapping") % {"key": page.key} if entry else _("No predecessor")
             )
-            try:
-                edit_draft(
-                    draft, request.user, summary, lambda doc: edits.set_previous(doc, entry), base=_base(request)
-                )
-            except UserError as exc:
-                error = exc
-            else:
-                messages.success(request, _("Saved: %(summary)s") % {"summary": summary})
+            error = save_edit(request, draft, summary, lambda doc: edits.set_previous(doc, entry))
+            if error is None:
                 return redirect("studio:predecessor", pk=draft.pk)
     context = {"draft": draft, "page": page, "error": error, "base": draft.current_revision().number}
     return render(request, "studio/predecessor.html", context, status=400 if error else 200)

@@ -1,10 +1,16 @@
-"""The home and item pages read the database a fixed number of times, however much is recorded."""
+"""The home and item pages read the database a fixed number of times, however much is recorded;
+a record saved with its files and links takes the writer's lock once."""
 
 from __future__ import annotations
 
-from django.core.files.uploadedfile import SimpleUploadedFile
+import datetime as dt
 
-from pramern.assessments.services import add_file_evidence, add_link_evidence
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from pramern.assessments.services import NewLink, add_file_evidence, add_link_evidence, save_record_with_evidence
+from tests.assessments.test_evidence import PDF_BYTES, PNG_BYTES
 from tests.factories import page_queries, record
 
 
@@ -44,3 +50,28 @@ def test_the_item_page_query_count_does_not_grow(client, world):
     # attach), 15 the item's history, 16 the item's comments, 17 its assignment, 18 the unit's
     # people (whom the item can be given to), 19 the bell's unread count (the header)
     assert empty == 19
+
+
+def test_a_record_with_three_files_and_two_links_takes_the_lock_once(world):
+    files = [SimpleUploadedFile(n, b) for n, b in (("a.pdf", PDF_BYTES), ("b.png", PNG_BYTES), ("c.pdf", PDF_BYTES))]
+    links = [NewLink("https://example.go.th/1", "หนึ่ง"), NewLink("https://example.go.th/2")]
+    record(world.a, "1.2.2", "followups", "2024-03-01")  # the compiled framework and sections are warm
+    with CaptureQueriesContext(connection) as queries:
+        save_record_with_evidence(
+            world.a,
+            "1.2.2",
+            "followups",
+            date=dt.date(2024, 3, 15),
+            data={},
+            files=files,
+            links=links,
+            user=world.alice,
+        )
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum('FROM "assessments_unitround"' in q for q in sql) == 1  # the round locks, read once
+    # 1 savepoint, 2-5 the writer's lock (assessment row, round schedules, unit rounds, deadline
+    # extensions), 6 save_record's savepoint, 7 the fact's other records, 8 sections (the fact's
+    # rules), 9-11 the record inserted in its own savepoint, 12 its audit entry, 13 release,
+    # 14-18 the five evidence rows, 19 their links to the record (one insert), 20-29 an audit
+    # entry each with the records it supports, 30 the verdicts to withdraw (once), 31 release
+    assert len(sql) == 31

@@ -105,7 +105,7 @@ def test_a_failure_after_the_files_were_stored_removes_them(world, settings, mon
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services, "add_link_evidence", broken)
+    monkeypatch.setattr(services, "_log_evidence", broken)  # after the files are in storage
     with pytest.raises(RuntimeError):
         save(world, files=[SimpleUploadedFile("ดี.pdf", PDF_BYTES)], links=[NewLink("https://example.go.th/")])
     assert not Record.objects.exists() and not Evidence.objects.exists()
