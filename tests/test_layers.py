@@ -50,6 +50,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.frameworks.document",
             "pramern.search.text",  # issue 11: search text normalised (Thai)
             "pramern.help.glossary",  # issue 11: the glossary's terms
+            "pramern.accounts.citizen_id",  # issue 12: citizen IDs checked and hashed (ThaiD)
         ],
     ),
     (
@@ -94,6 +95,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.assessments.opening",  # issue 10: opening a new year
             "pramern.assessments.carryover",  # issue 10: copying last year's records
             "pramern.assessments.importing",  # issue 11: import with a preview and a confirmation
+            "pramern.accounts.oidc",  # issue 12: OpenID Connect login (backend, matching, logout)
         ],
     ),
     (
@@ -143,6 +145,9 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.studio.dryrun_views",  # issue 10: the dry run page
             "pramern.studio.dryrun_forms",  # issue 10: its form
             "pramern.studio.predecessor_views",  # issue 11: the predecessor page
+            "pramern.accounts.oidc_views",  # issue 12: OpenID Connect pages
+            "pramern.accounts.templatetags",
+            "pramern.accounts.templatetags.*",  # issue 12: the login page's OpenID Connect button
         ],
     ),
 ]

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from pramern.accounts import views
+from pramern.accounts import oidc_views, views
 
 # Django's names (no namespace): its views and the admin's login template look them up.
 urlpatterns = [
@@ -17,6 +17,9 @@ urlpatterns = [
     path("reset/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="password_reset_confirm"),
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("invitation/<uidb64>/<token>/", views.InvitationView.as_view(), name="invitation"),
+    path("oidc/login/", oidc_views.LoginStartView.as_view(), name="oidc_login"),
+    path("oidc/callback/", oidc_views.callback, name="oidc_callback"),
+    path("oidc/pending/", oidc_views.PendingView.as_view(), name="oidc_pending"),
     # The admin's login page offers "forgotten your password?" when this name exists; the admin's own
     # password change gives way to the site's (audited, in the site's look).
     path("admin/password_reset/", RedirectView.as_view(pattern_name="password_reset"), name="admin_password_reset"),
