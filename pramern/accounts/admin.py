@@ -28,8 +28,8 @@ if admin.site.is_registered(AccessAttempt):  # AXES_ENABLE_ADMIN
 
 
 class CitizenIDForm(forms.ModelForm):  # type: ignore[type-arg]
-    """The citizen ID is typed, checked and hashed; it is never shown back (not even to correct it:
-    a mistyped ID is replaced by typing it again)."""
+    """The citizen ID is typed, checked and hashed; once saved it is never shown back (a wrong one
+    is replaced by typing it again). A refused one stays in the field, to be mended."""
 
     citizen_id = forms.CharField(
         label=_("Citizen ID (13 digits)"),

@@ -319,6 +319,21 @@ def _refused(reason: str) -> LoginError:
     return LoginError(reason, messages[reason] % {"provider": name})
 
 
+def _http_refusal(response: requests.Response | None) -> LoginError:
+    """A refusal by the token (or key) endpoint: a spent or expired code is the person's to retry;
+    a refused client (a wrong secret) is the administrator's to mend; a failing server, unreachable."""
+    status = response.status_code if response is not None else 0
+    if status >= 500 or status == 0:
+        return _unreachable()
+    try:
+        error = response.json().get("error") if response is not None else None
+    except ValueError:
+        error = None
+    if error == "invalid_grant":
+        return _refused("code")
+    return LoginError("misconfigured", _("Logging in this way is not set up completely. Tell the administrator."))
+
+
 def complete_login(request: HttpRequest) -> str:
     """Finish a login at the callback: the state checked and used up, the code exchanged (with
     the PKCE verifier), the ID token verified (signature, nonce, issuer, audience), the person
@@ -343,9 +358,8 @@ def complete_login(request: HttpRequest) -> str:
     try:
         user = OIDCBackend().authenticate(request, nonce=started["nonce"], code_verifier=started["code_verifier"])
     except HTTPError as exc:
-        status = exc.response.status_code if exc.response is not None else 0
         logger.warning("OpenID Connect token or key request failed: %s", exc)
-        raise (_refused("code") if 400 <= status < 500 else _unreachable()) from exc
+        raise _http_refusal(exc.response) from exc
     except RequestException as exc:
         logger.warning("OpenID Connect provider unreachable: %s", exc)
         raise _unreachable() from exc
