@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.generic import TemplateView, View
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
@@ -53,10 +54,14 @@ class PendingView(TemplateView):
 
 
 class LogoutView(auth_views.LogoutView):
-    """Django's logout; then, for a person who logged in through OpenID Connect, the provider's
-    logout page (which comes back to the login page)."""
+    """Django's logout; then, for a person who logged in through OpenID Connect, a page that goes
+    on to the provider's logout page (which comes back to the login page). Not a redirect: the
+    Content-Security-Policy (form-action 'self') stops a form's redirect to another site."""
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         at_provider = oidc.end_session_url(request)  # read before the session ends
         response = super().post(request, *args, **kwargs)
-        return HttpResponseRedirect(at_provider) if at_provider else response
+        if not at_provider:
+            return response
+        context = {"end_session_url": at_provider, "provider": settings.PRAMERN_OIDC_NAME}
+        return render(request, "registration/oidc_logged_out.html", context)
