@@ -65,7 +65,6 @@ class CitizenIDAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     form = CitizenIDForm
     list_display = ["user", "registered_at"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
-    autocomplete_fields = ["user"]
 
     def save_model(self, request: HttpRequest, obj: CitizenID, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
