@@ -16,6 +16,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from pramern.accounts.ldapconfig import directory_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -181,6 +183,20 @@ AXES_LOCKOUT_CALLABLE = "pramern.accounts.views.locked_out"
 #: 1). 0 (the default) trusts no such header: behind a proxy every login would then come from it.
 TRUSTED_PROXIES = envint("PRAMERN_TRUSTED_PROXIES", 0)
 AXES_CLIENT_IP_CALLABLE = "pramern.accounts.throttling.client_address"
+# Directory login (LDAP / Active Directory), off unless PRAMERN_LDAP_URL is set: server
+# (PRAMERN_LDAP_URL, _START_TLS, _CA_FILE, _TIMEOUT), service account (_BIND_DN, _BIND_PASSWORD or
+# _BIND_PASSWORD_FILE), people (_USER_SEARCH_BASE + _USER_SEARCH_FILTER, or _USER_DN_TEMPLATE;
+# _FIRST_NAME_ATTRIBUTE, _LAST_NAME_ATTRIBUTE, _EMAIL_ATTRIBUTE), groups (_GROUP_SEARCH_BASE,
+# _GROUP_SEARCH_FILTER, _GROUP_TYPE; _EVALUATOR_GROUP, _EXECUTIVE_GROUP, _ADMINISTRATOR_GROUP,
+# _FRAMEWORK_EDITOR_GROUP give office-wide roles; _DISABLED_GROUP refuses its members) and
+# PRAMERN_LDAP_CREATE_USERS (false: only people Pramern knows log in). docs/identity.md explains each.
+# The directory backend sits after axes (which counts its failures too) and before the local
+# accounts, which keep working beside it (and while the directory is down).
+_directory = directory_settings(os.environ)
+globals().update(_directory)
+if _directory["DIRECTORY_LOGIN"]:
+    AUTHENTICATION_BACKENDS.insert(1, "pramern.accounts.directory.DirectoryBackend")
+
 #: An invitation link (to set the first password of a person the import created) works this many
 #: days; reset links keep Django's PASSWORD_RESET_TIMEOUT (3 days).
 INVITATION_DAYS = envint("PRAMERN_INVITATION_DAYS", 14)

@@ -40,6 +40,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.*.demo_data",
             "pramern.accounts.tokens",
             "pramern.accounts.throttling",
+            "pramern.accounts.ldapconfig",  # issue 12: directory login settings (read by settings.py)
             "pramern.reports.printing",
             "pramern.frameworks.workbook",  # issue 10: the authoring workbook (framework <-> xlsx)
             "pramern.studio.conditions",  # issue 10: the condition builder
@@ -90,6 +91,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.review.notifications",
             "pramern.accounts.invitations",
             "pramern.accounts.signals",
+            "pramern.accounts.directory",  # issue 12: directory login; roles from directory groups
             "pramern.organizations.importers",
             "pramern.studio.editing",  # issue 10: an edit of a draft saved as a revision
             "pramern.assessments.opening",  # issue 10: opening a new year

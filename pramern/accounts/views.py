@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import timezone
 
-from pramern.accounts.forms import PasswordResetForm
+from pramern.accounts.forms import LoginForm, PasswordResetForm
 from pramern.accounts.throttling import lock_ends
 from pramern.accounts.tokens import invitation_token_generator
 from pramern.audit.services import log_action
@@ -29,6 +29,16 @@ def locked_out(
     minutes = max(1, math.ceil((ends - timezone.now()).total_seconds() / 60))
     context = {"time": f"{timezone.localtime(ends):%H:%M}", "minutes": minutes}
     return render(request, "registration/locked_out.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page with Pramern's form: a clear message for each way a login fails, and
+    the organisation (directory) account named when directory login is on."""
+
+    form_class = LoginForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(directory_login=settings.DIRECTORY_LOGIN, **kwargs)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
