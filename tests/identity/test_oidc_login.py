@@ -262,3 +262,8 @@ def test_the_discovery_document_is_fetched_once(client, oidc_settings):
     cache.set(key, {**cached, "authorization_endpoint": "https://idp.example/authorize"})
     assert start(client).startswith("https://idp.example/authorize?")
     cache.clear()
+
+
+def test_a_next_address_on_another_site_is_ignored(client, oidc_settings, somchai):
+    response = round_trip(client, "somchai", next_url="https://evil.example/")
+    assert response.status_code == 302 and response["Location"] == "/"
