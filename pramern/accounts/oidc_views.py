@@ -34,7 +34,7 @@ class LoginStartView(OIDCAuthenticationRequestView):  # type: ignore[misc]
             messages.error(request, error.message)
             return redirect("login")
         self.OIDC_RP_CLIENT_ID = oidc.library_setting("OIDC_RP_CLIENT_ID")
-        return super().get(request)  # type: ignore[no-any-return]
+        return super().get(request)
 
 
 def callback(request: HttpRequest) -> HttpResponse:
