@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "pramern.ui.middleware.SecurityHeadersMiddleware",  # CSP; no-store when logged in
     "pramern.ui.middleware.UploadGuardMiddleware",  # before CSRF's process_view reads any body
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pramern.accounts.middleware.SessionActivityMiddleware",  # idle timeout; a session's last use
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a refused login into the lockout page
 ]
@@ -325,6 +326,10 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 #: A log-in lasts a working day (Django's default is two weeks).
 SESSION_COOKIE_AGE = envint("PRAMERN_SESSION_HOURS", 12) * 3600
+#: Minutes without a request after which a log-in ends (the next request goes to the log-in page,
+#: which says why); 0 turns the idle timeout off. PRAMERN_SESSION_HOURS stays the absolute limit,
+#: counted from the log-in. Activity is noted at most once a minute (pramern/accounts/middleware.py).
+IDLE_MINUTES = envint("PRAMERN_IDLE_MINUTES", 60)
 #: PRAMERN_HTTPS=true behind HTTPS (the production setting): secure cookies, redirects to HTTPS,
 #: HSTS, and the proxy's X-Forwarded-Proto trusted. PRAMERN_CSRF_TRUSTED_ORIGINS: the site's
 #: https:// origin(s) when a proxy changes the host.
