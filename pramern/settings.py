@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "pramern.notifications",
     "pramern.search",
     "pramern.help",
+    "pramern.privacy",
     "huey.contrib.djhuey",
 ]
 
@@ -275,6 +276,9 @@ FILE_UPLOAD_HANDLERS = [
 ]
 #: Largest evidence file accepted, in megabytes (also the most any upload may carry).
 EVIDENCE_MAX_MB = envint("PRAMERN_EVIDENCE_MAX_MB", 100)
+#: Fiscal years of evidence files kept (the current one included); older years' files may be purged
+#: by the Evaluation Centre (pramern/privacy, docs/privacy.md). Records and scores are kept.
+EVIDENCE_RETENTION_YEARS = envint("PRAMERN_EVIDENCE_RETENTION_YEARS", 5)
 #: Records of one fact shown per page of an item (the workspace and the review item page).
 RECORDS_PER_PAGE = envint("PRAMERN_RECORDS_PER_PAGE", 50)
 #: Form fields besides files (a record's note is at most 5,000 characters): 1 MB, refused by length unread.

@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("pramern.notifications.urls")),
     path("", include("pramern.search.urls")),
     path("", include("pramern.help.urls")),
+    path("", include("pramern.privacy.urls")),
     path("", include("pramern.assessments.urls")),
 ]

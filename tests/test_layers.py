@@ -83,6 +83,8 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.reports.retention",
             "pramern.reports.tasks",
             "pramern.reports.unit_records",  # issue 11: a unit's records as an Excel workbook
+            "pramern.privacy.mydata",  # issue 12: a person's own data (PDPA)
+            "pramern.privacy.retention",  # issue 12: evidence retention, the purge report
         ],
     ),
     (
@@ -98,6 +100,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.assessments.opening",  # issue 10: opening a new year
             "pramern.assessments.carryover",  # issue 10: copying last year's records
             "pramern.assessments.importing",  # issue 11: import with a preview and a confirmation
+            "pramern.privacy.erasure",  # issue 12: a departed person's erasure (PDPA)
             "pramern.accounts.sessions",  # issue 12: signed-in sessions noted and ended
             "pramern.accounts.oidc",  # issue 12: OpenID Connect login (backend, matching, logout)
         ],

@@ -98,3 +98,20 @@ def test_people_without_the_admin_cannot_register_citizen_ids(client, world):
     response = client.post("/admin/accounts/citizenid/add/", {"user": world.alice.pk, "citizen_id": PID})
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert not CitizenID.objects.exists()
+
+
+def test_erasure_deletes_her_links_and_citizen_id_and_my_data_shows_links_only(client, world):
+    from pramern.accounts.models import OIDCLink
+
+    hashed = citizen_id.pid_hash(PID)
+    CitizenID.objects.create(user=world.alice, pid_hash=hashed)
+    OIDCLink.objects.create(user=world.alice, issuer="https://idp.example", subject="thaid-7f3a9c21")
+    client.force_login(world.alice)
+    mine = client.post("/privacy/my-data/download/")
+    assert mine.status_code == 200
+    text = b"".join(mine.streaming_content if mine.streaming else [mine.content]).decode()
+    assert "thaid-7f3a9c21" in text and hashed not in text and PID not in text
+    client.force_login(world.adam)
+    assert client.post(f"/privacy/erase/{world.alice.pk}/").status_code == 302
+    assert not OIDCLink.objects.filter(user=world.alice).exists()
+    assert not CitizenID.objects.filter(user=world.alice).exists()
