@@ -121,7 +121,11 @@ STEPS: list[Step] = [
         gettext_lazy("links to an identity provider (OpenID Connect)"),
         lambda u: OIDCLink.objects.filter(user=u),
     ),
-    Step("citizen_id", gettext_lazy("registered citizen ID (its keyed hash)"), lambda u: CitizenID.objects.filter(user=u)),
+    Step(
+        "citizen_id",
+        gettext_lazy("registered citizen ID (its keyed hash)"),
+        lambda u: CitizenID.objects.filter(user=u),
+    ),
     Step(
         "pending_imports",
         gettext_lazy("imports waiting for confirmation"),
