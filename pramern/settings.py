@@ -37,6 +37,17 @@ def envlist(name: str, default: str) -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
 
+def env_secret(name: str) -> str:
+    """A secret from ``NAME`` or, kept out of the environment, from the file ``NAME_FILE`` names."""
+    path = os.environ.get(f"{name}_FILE", "")
+    if path:
+        try:
+            return Path(path).read_text().strip()
+        except OSError as exc:
+            raise RuntimeError(f"{name}_FILE: cannot read {path} ({exc})") from None
+    return os.environ.get(name, "")
+
+
 def secret_key(path: Path) -> str:
     """PRAMERN_SECRET_KEY, or a key made for this installation on first start and kept in
     ``path`` (readable by its owner only): no two installations share a key, and none is
@@ -158,7 +169,12 @@ AUTH_PASSWORD_VALIDATORS = [
 # Keyed on the pair: an office behind one address is not locked by one person's typing, and
 # nobody elsewhere can lock a known user name out. An administrator unlocks early by deleting the
 # attempt in the admin (Axes › Access attempts). Every authenticate() call must pass the request.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    # Never authenticates a password: it keeps the sessions of people who logged in through OpenID Connect.
+    "pramern.accounts.oidc.OIDCBackend",
+]
 AXES_FAILURE_LIMIT = envint("PRAMERN_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("PRAMERN_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -186,6 +202,45 @@ if _directory["DIRECTORY_LOGIN"]:
 #: An invitation link (to set the first password of a person the import created) works this many
 #: days; reset links keep Django's PASSWORD_RESET_TIMEOUT (3 days).
 INVITATION_DAYS = envint("PRAMERN_INVITATION_DAYS", 14)
+
+# OpenID Connect login (ThaiD, Entra ID, Keycloak; docs/identity.md), off unless an issuer is set.
+# The provider's endpoints and keys come from ISSUER/.well-known/openid-configuration (cached).
+PRAMERN_OIDC_ISSUER = os.environ.get("PRAMERN_OIDC_ISSUER", "")
+PRAMERN_OIDC_CLIENT_ID = os.environ.get("PRAMERN_OIDC_CLIENT_ID", "")
+PRAMERN_OIDC_CLIENT_SECRET = env_secret("PRAMERN_OIDC_CLIENT_SECRET")
+PRAMERN_OIDC_SCOPES = os.environ.get("PRAMERN_OIDC_SCOPES", "openid profile email")
+#: The provider's name on the login button: "เข้าสู่ระบบด้วย ThaiD".
+PRAMERN_OIDC_NAME = os.environ.get("PRAMERN_OIDC_NAME", "ThaiD")
+#: How the client proves itself at the token endpoint: client_secret_basic or client_secret_post.
+PRAMERN_OIDC_TOKEN_AUTH = os.environ.get("PRAMERN_OIDC_TOKEN_AUTH", "client_secret_basic")
+#: Someone the provider vouches for but Pramern does not know: "refuse", or "pending" (an inactive
+#: account without roles is made for an administrator to approve).
+PRAMERN_OIDC_UNKNOWN_PEOPLE = os.environ.get("PRAMERN_OIDC_UNKNOWN_PEOPLE", "refuse")
+#: The claim holding a Thai citizen ID (ThaiD: pid), matched by its keyed hash only; "" for none.
+PRAMERN_OIDC_PID_CLAIM = os.environ.get("PRAMERN_OIDC_PID_CLAIM", "pid")
+#: Match a first login to an existing account by e-mail, only when the provider says it verified it.
+PRAMERN_OIDC_MATCH_EMAIL = envbool("PRAMERN_OIDC_MATCH_EMAIL", "false")
+PRAMERN_OIDC_TIMEOUT = envint("PRAMERN_OIDC_TIMEOUT", 10)
+PRAMERN_OIDC_DISCOVERY_SECONDS = envint("PRAMERN_OIDC_DISCOVERY_SECONDS", 3600)
+#: The key of the citizen IDs' hashes (HMAC-SHA256). Keep it apart from the database and its
+#: backups: with it, a hash can be tested against every possible ID.
+PRAMERN_PID_HASH_KEY = env_secret("PRAMERN_PID_HASH_KEY")
+if PRAMERN_OIDC_UNKNOWN_PEOPLE not in ("refuse", "pending"):
+    raise RuntimeError("PRAMERN_OIDC_UNKNOWN_PEOPLE must be refuse or pending")
+if PRAMERN_OIDC_ISSUER and not PRAMERN_OIDC_CLIENT_ID:
+    raise RuntimeError("PRAMERN_OIDC_ISSUER is set: set PRAMERN_OIDC_CLIENT_ID too")
+if (
+    os.environ.get("PRAMERN_ENV") == "production"
+    and PRAMERN_OIDC_ISSUER
+    and PRAMERN_OIDC_PID_CLAIM
+    and len(PRAMERN_PID_HASH_KEY) < 32
+):
+    raise RuntimeError(
+        "OpenID Connect matches citizen IDs (PRAMERN_OIDC_PID_CLAIM): set PRAMERN_PID_HASH_KEY "
+        "(32 characters or more, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`) "
+        'or PRAMERN_OIDC_PID_CLAIM="" to match no citizen ID'
+    )
+
 
 # Thai first, English available (the language switch in the header).
 LANGUAGE_CODE = "th"

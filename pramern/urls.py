@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from pramern.accounts import oidc_views
 from pramern.accounts import views as accounts_views
 
 admin.site.site_header = _("Pramern administration")
@@ -15,7 +15,7 @@ urlpatterns = [
     path("", include("pramern.accounts.urls")),  # before admin/: it holds admin/password_reset/
     path("admin/", admin.site.urls),
     path("login/", accounts_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", oidc_views.LogoutView.as_view(), name="logout"),  # at the OpenID Connect provider too
     path("", include("pramern.frameworks.urls")),
     path("", include("pramern.studio.urls")),
     path("", include("pramern.review.urls")),

@@ -52,6 +52,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.search.text",  # issue 11: search text normalised (Thai)
             "pramern.help.glossary",  # issue 11: the glossary's terms
             "pramern.accounts.devices",  # issue 12: a device in plain words from its User-Agent
+            "pramern.accounts.citizen_id",  # issue 12: citizen IDs checked and hashed (ThaiD)
         ],
     ),
     (
@@ -101,6 +102,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.assessments.importing",  # issue 11: import with a preview and a confirmation
             "pramern.privacy.erasure",  # issue 12: a departed person's erasure (PDPA)
             "pramern.accounts.sessions",  # issue 12: signed-in sessions noted and ended
+            "pramern.accounts.oidc",  # issue 12: OpenID Connect login (backend, matching, logout)
         ],
     ),
     (
@@ -153,6 +155,9 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.studio.predecessor_views",  # issue 11: the predecessor page
             "pramern.accounts.middleware",  # issue 12: idle timeout, a session's last use
             "pramern.accounts.session_views",  # issue 12: the sessions page
+            "pramern.accounts.oidc_views",  # issue 12: OpenID Connect pages
+            "pramern.accounts.templatetags",
+            "pramern.accounts.templatetags.*",  # issue 12: the login page's OpenID Connect button
         ],
     ),
 ]

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from pramern.accounts import session_views, views
+from pramern.accounts import oidc_views, session_views, views
 
 # Django's names (no namespace): its views and the admin's login template look them up.
 urlpatterns = [
@@ -21,6 +21,9 @@ urlpatterns = [
     path("account/sessions/", session_views.sessions, name="sessions"),
     path("account/sessions/<int:pk>/end/", session_views.end, name="session-end"),
     path("account/sessions/end-others/", session_views.end_others, name="sessions-end-others"),
+    path("oidc/login/", oidc_views.LoginStartView.as_view(), name="oidc_login"),
+    path("oidc/callback/", oidc_views.callback, name="oidc_callback"),
+    path("oidc/pending/", oidc_views.PendingView.as_view(), name="oidc_pending"),
     # The admin's login page offers "forgotten your password?" when this name exists; the admin's own
     # password change gives way to the site's (audited, in the site's look).
     path("admin/password_reset/", RedirectView.as_view(pattern_name="password_reset"), name="admin_password_reset"),

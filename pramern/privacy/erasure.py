@@ -24,7 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pramern.accounts.models import SignedInSession
+from pramern.accounts.models import CitizenID, OIDCLink, SignedInSession
 from pramern.accounts.sessions import session_store
 from pramern.assessments.models import PendingImport
 from pramern.audit.models import AuditEntry
@@ -115,6 +115,17 @@ STEPS: list[Step] = [
         _delete_signed_in,
     ),
     Step("sessions", gettext_lazy("other live sessions"), _sessions),
+    # issue 12: oidc
+    Step(
+        "oidc_links",
+        gettext_lazy("links to an identity provider (OpenID Connect)"),
+        lambda u: OIDCLink.objects.filter(user=u),
+    ),
+    Step(
+        "citizen_id",
+        gettext_lazy("registered citizen ID (its keyed hash)"),
+        lambda u: CitizenID.objects.filter(user=u),
+    ),
     Step(
         "pending_imports",
         gettext_lazy("imports waiting for confirmation"),

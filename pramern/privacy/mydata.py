@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from pramern.accounts.models import SignedInSession
+from pramern.accounts.models import OIDCLink, SignedInSession
 from pramern.assessments.models import Evidence, ItemAssignment, Record
 from pramern.audit.models import AuditEntry
 from pramern.notifications.models import EmailChoice, Notification
@@ -130,6 +130,14 @@ def _signed_in(user: Any) -> list[dict[str, Any]]:
     ]
 
 
+def _identity_links(user: Any) -> list[dict[str, Any]]:
+    """issue 12: the person's links to identity providers (never the citizen ID's hash)."""
+    return [
+        {"provider": link.issuer, "subject": link.subject, "linked": link.created_at, "last_login": link.last_login_at}
+        for link in OIDCLink.objects.filter(user=user).order_by("created_at")
+    ]
+
+
 def _settings(user: Any) -> dict[str, Any]:
     return {
         "email_choices": {c.kind: c.email for c in EmailChoice.objects.filter(user=user).order_by("kind")},
@@ -151,6 +159,7 @@ SECTIONS: list[Section] = [
     Section("item_assignments", _assignments),
     Section("notifications", _notifications),
     Section("signed_in_sessions", _signed_in),
+    Section("identity_links", _identity_links),
     Section("audit_log", _audit),
 ]
 
