@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/two-factor/", include("pramern.accounts.twofactor_urls")),
     path("", include("pramern.frameworks.urls")),
     path("", include("pramern.studio.urls")),
     path("", include("pramern.review.urls")),
