@@ -105,21 +105,30 @@ def secret_text(device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+def may_replace(request: HttpRequest) -> bool:
+    """Whether the person may set up a new phone in place of their authenticator: they have one
+    and this session has passed the second factor (the enrolment page is open before it)."""
+    return has_second_factor(request.user) and session_passed(request)
+
+
 def enrol(request: HttpRequest, device: TOTPDevice, code: str) -> list[str]:
-    """Confirm ``device`` with the first code the app shows; returns the new recovery codes. The
-    session counts as verified from then on."""
+    """Confirm ``device`` with the first code the app shows (replacing the authenticator of a
+    verified session: a new phone); returns the new recovery codes. The session counts as verified
+    from then on."""
     user = request.user
     if device.user_id != user.pk or device.confirmed:
         raise TwoFactorError(_("This set-up has already been used. Start again."))
-    if has_second_factor(user):
+    replacing = has_second_factor(user)
+    if replacing and not session_passed(request):
         raise TwoFactorError(_("Two-factor authentication is already on for your account."))
     _check_code(device, normalized(code), user, "enrolment")
     with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         codes = _new_recovery_codes(user)
-        log_action("pramern.two_factor.enrolled", user, actor=user, data={"recovery_codes": len(codes)})
+        data = {"recovery_codes": len(codes), "replaced": replacing}
+        log_action("pramern.two_factor.enrolled", user, actor=user, data=data)
     django_otp.login(request, device)
     return codes
 

@@ -51,7 +51,8 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 def setup(request: HttpRequest) -> HttpResponse:
     next_url = _next(request)
-    if twofactor.has_second_factor(request.user):
+    replace = bool(request.GET.get("replace") or request.POST.get("replace"))
+    if twofactor.has_second_factor(request.user) and not (replace and twofactor.may_replace(request)):
         return redirect(next_url)
     device = twofactor.pending_authenticator(request.user)
     error = ""
@@ -73,6 +74,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         "qr": qr_data_uri(device.config_url),
         "secret": twofactor.secret_text(device),
         "required": twofactor.is_required(request.user),
+        "replace": replace,
         "next": next_url,
     }
     return render(request, "two_factor/setup.html", context)

@@ -334,3 +334,40 @@ def test_directory_and_oidc_logins_are_trusted_only_under_the_setting(world, set
     settings.TRUST_EXTERNAL_MFA = True
     assert external.get("/review/").status_code == 200
     assert password.get("/review/")["Location"].startswith(SETUP)  # a local password is not trusted
+
+
+def test_a_verified_evaluator_moves_to_a_new_phone_and_the_old_one_stops_working(world):
+    old, old_codes = enrolled(world.eve)
+    client = verified(world.eve)
+    assert f"{SETUP}?replace=1&amp;next={ACCOUNT}" in client.get(ACCOUNT).content.decode()
+    key = secret_on(client.get(f"{SETUP}?replace=1&next={ACCOUNT}").content.decode())
+    assert key != old.bin_key
+    response = client.post(SETUP, {"code": code_for(key), "replace": "1", "next": ACCOUNT})
+    assert response["Location"].startswith(CODES)
+    assert list(TOTPDevice.objects.filter(user=world.eve).values_list("confirmed", flat=True)) == [True]
+    assert TOTPDevice.objects.get(user=world.eve).bin_key == key
+    assert AuditEntry.objects.get(action="pramern.two_factor.enrolled").data["replaced"] is True
+    later = logged_in(world.eve)
+    assert WRONG in later.post(VERIFY, {"code": code_for(old.bin_key, ahead=1)}).content.decode()
+    later = logged_in(world.eve)
+    assert WRONG in later.post(VERIFY, {"code": old_codes[0]}).content.decode()
+
+
+def test_an_unverified_session_cannot_replace_the_authenticator(world):
+    old, _ = enrolled(world.eve)
+    client = logged_in(world.eve)  # password only
+    response = client.get(f"{SETUP}?replace=1&next=/review/")
+    assert response["Location"] == "/review/"  # ... which sends it to the verification step
+    assert client.get("/review/")["Location"].startswith(VERIFY)
+    pending = TOTPDevice.objects.create(user=world.eve, confirmed=False)
+    response = client.post(SETUP, {"code": code_for(pending.bin_key), "replace": "1"})
+    assert response.status_code == 302 and not response["Location"].startswith(CODES)
+    assert list(TOTPDevice.objects.filter(user=world.eve, confirmed=True)) == [old]
+    assert not AuditEntry.objects.filter(action="pramern.two_factor.enrolled").exists()
+
+
+def test_the_step_returns_only_to_pages_of_this_site(world):
+    device, _ = enrolled(world.alice)
+    client = logged_in(world.alice)
+    response = client.post(VERIFY, {"code": code_for(device.bin_key), "next": "https://evil.example/"})
+    assert response["Location"] == "/"
