@@ -17,6 +17,7 @@ from pramern.accounts import twofactor
 #: URL names a person may open before passing the second factor.
 OPEN_NAMES = (
     "logout",
+    "admin:logout",
     "login",
     "set_language",
     "two_factor:setup",

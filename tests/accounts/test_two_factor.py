@@ -97,6 +97,9 @@ def test_an_administrator_is_sent_to_enrolment_and_so_is_staff_at_the_admin_site
     assert response.status_code == 302
     assert response["Location"] == f"{SETUP}?{urlencode({'next': '/admin/'})}"
     assert logged_in(staff).get("/admin/auth/user/")["Location"].startswith(SETUP)
+    leaving = logged_in(staff)
+    assert leaving.post("/admin/logout/")["Location"] == "/login/"  # the admin's own log-out stays open
+    assert leaving.get("/admin/")["Location"].startswith("/admin/login/")
 
 
 def test_the_step_pages_logout_and_language_stay_open_and_fragments_wait(world):
