@@ -16,6 +16,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from pramern.accounts.ldapconfig import directory_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -88,6 +90,7 @@ INSTALLED_APPS = [
     "pramern.notifications",
     "pramern.search",
     "pramern.help",
+    "pramern.privacy",
     "huey.contrib.djhuey",
 ]
 
@@ -103,7 +106,8 @@ MIDDLEWARE = [
     "pramern.ui.middleware.SecurityHeadersMiddleware",  # CSP; no-store when logged in
     "pramern.ui.middleware.UploadGuardMiddleware",  # before CSRF's process_view reads any body
     "django.contrib.messages.middleware.MessageMiddleware",
-    "pramern.accounts.middleware.TwoFactorMiddleware",  # enrolment or verification before any page
+    "pramern.accounts.middleware.SessionActivityMiddleware",  # idle timeout; a session's last use
+    "pramern.accounts.twofactor_middleware.TwoFactorMiddleware",  # enrolment or verification before any page
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a refused login into the lockout page
 ]
@@ -170,6 +174,20 @@ AXES_LOCKOUT_CALLABLE = "pramern.accounts.views.locked_out"
 #: 1). 0 (the default) trusts no such header: behind a proxy every login would then come from it.
 TRUSTED_PROXIES = envint("PRAMERN_TRUSTED_PROXIES", 0)
 AXES_CLIENT_IP_CALLABLE = "pramern.accounts.throttling.client_address"
+# Directory login (LDAP / Active Directory), off unless PRAMERN_LDAP_URL is set: server
+# (PRAMERN_LDAP_URL, _START_TLS, _CA_FILE, _TIMEOUT), service account (_BIND_DN, _BIND_PASSWORD or
+# _BIND_PASSWORD_FILE), people (_USER_SEARCH_BASE + _USER_SEARCH_FILTER, or _USER_DN_TEMPLATE;
+# _FIRST_NAME_ATTRIBUTE, _LAST_NAME_ATTRIBUTE, _EMAIL_ATTRIBUTE), groups (_GROUP_SEARCH_BASE,
+# _GROUP_SEARCH_FILTER, _GROUP_TYPE; _EVALUATOR_GROUP, _EXECUTIVE_GROUP, _ADMINISTRATOR_GROUP,
+# _FRAMEWORK_EDITOR_GROUP give office-wide roles; _DISABLED_GROUP refuses its members) and
+# PRAMERN_LDAP_CREATE_USERS (false: only people Pramern knows log in). docs/identity.md explains each.
+# The directory backend sits after axes (which counts its failures too) and before the local
+# accounts, which keep working beside it (and while the directory is down).
+_directory = directory_settings(os.environ)
+globals().update(_directory)
+if _directory["DIRECTORY_LOGIN"]:
+    AUTHENTICATION_BACKENDS.insert(1, "pramern.accounts.directory.DirectoryBackend")
+
 # Two-factor authentication (docs/identity.md): TOTP authenticator apps and recovery codes (django-otp).
 # Required for evaluators, administrators and staff (the admin site); optional for everyone else.
 #: Directory (LDAP) and OpenID Connect logins count as multi-factor when the directory or the
@@ -222,6 +240,9 @@ FILE_UPLOAD_HANDLERS = [
 ]
 #: Largest evidence file accepted, in megabytes (also the most any upload may carry).
 EVIDENCE_MAX_MB = envint("PRAMERN_EVIDENCE_MAX_MB", 100)
+#: Fiscal years of evidence files kept (the current one included); older years' files may be purged
+#: by the Evaluation Centre (pramern/privacy, docs/privacy.md). Records and scores are kept.
+EVIDENCE_RETENTION_YEARS = envint("PRAMERN_EVIDENCE_RETENTION_YEARS", 5)
 #: Records of one fact shown per page of an item (the workspace and the review item page).
 RECORDS_PER_PAGE = envint("PRAMERN_RECORDS_PER_PAGE", 50)
 #: Form fields besides files (a record's note is at most 5,000 characters): 1 MB, refused by length unread.
@@ -273,6 +294,10 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 #: A log-in lasts a working day (Django's default is two weeks).
 SESSION_COOKIE_AGE = envint("PRAMERN_SESSION_HOURS", 12) * 3600
+#: Minutes without a request after which a log-in ends (the next request goes to the log-in page,
+#: which says why); 0 turns the idle timeout off. PRAMERN_SESSION_HOURS stays the absolute limit,
+#: counted from the log-in. Activity is noted at most once a minute (pramern/accounts/middleware.py).
+IDLE_MINUTES = envint("PRAMERN_IDLE_MINUTES", 60)
 #: PRAMERN_HTTPS=true behind HTTPS (the production setting): secure cookies, redirects to HTTPS,
 #: HSTS, and the proxy's X-Forwarded-Proto trusted. PRAMERN_CSRF_TRUSTED_ORIGINS: the site's
 #: https:// origin(s) when a proxy changes the host.

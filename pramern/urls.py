@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from pramern.accounts import views as accounts_views
+
 admin.site.site_header = _("Pramern administration")
 admin.site.site_title = _("Pramern")
 admin.site.index_title = _("Organisation, people, frameworks and rounds")
@@ -12,7 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("pramern.accounts.urls")),  # before admin/: it holds admin/password_reset/
     path("admin/", admin.site.urls),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", accounts_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/two-factor/", include("pramern.accounts.twofactor_urls")),
     path("", include("pramern.frameworks.urls")),
@@ -23,5 +25,6 @@ urlpatterns = [
     path("", include("pramern.notifications.urls")),
     path("", include("pramern.search.urls")),
     path("", include("pramern.help.urls")),
+    path("", include("pramern.privacy.urls")),
     path("", include("pramern.assessments.urls")),
 ]

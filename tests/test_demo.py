@@ -14,14 +14,17 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from pramern.assessments.adapter import load_scoring_assessment
-from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
+from pramern.assessments.demo_data import ASSIGNMENTS, THREADS
+from pramern.assessments.models import Assessment, Evidence, ItemAssignment, Record, UnitRound
 from pramern.assessments.rounds import lock_state
 from pramern.assessments.scores import compute_scores
 from pramern.assessments.services import add_file_evidence, save_record
 from pramern.audit.models import AuditEntry
 from pramern.errors import WorkspaceError
 from pramern.frameworks.models import Framework, RoundSchedule
+from pramern.notifications.models import EmailChoice, Notification
 from pramern.organizations.models import Role, Section, Unit
+from pramern.review.models import Comment
 from pramern.studio.models import DraftRevision, FrameworkDraft
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -54,6 +57,10 @@ def counts() -> dict[str, object]:
         AuditEntry,
         FrameworkDraft,
         DraftRevision,
+        ItemAssignment,
+        Comment,
+        Notification,
+        EmailChoice,
     ]
     return {model.__name__: model.objects.count() for model in models} | {
         "deadlines": list(RoundSchedule.objects.order_by("round_code").values_list("submission_deadline", flat=True))
@@ -204,3 +211,45 @@ def test_the_demos_submission_is_audited_as_the_directors_own_submission_is(clie
         return {name: getattr(entry, name) for name in fields} | {"data": entry.data | {"round": "?"}}
 
     assert shape(demo_entry) == shape(real_entry)
+
+
+def test_the_demo_gives_items_and_notifies_through_the_services(client, django_capture_on_commit_callbacks, mailoutbox):
+    """Assignments, comments and the rounds' steps go through the pages' services (audited like
+    theirs), and the notifications they send once committed reach the demo people's inboxes."""
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo()
+    bapp = Assessment.objects.get(unit__code="oae-bapp")
+    officer = get_user_model().objects.get(username="officer")
+    mine = set(ItemAssignment.objects.filter(assessment=bapp, assignee=officer).values_list("item_code", flat=True))
+    assert mine == {"4.2.3", "7.3", "2.2"}
+    assert all(a.assigned_by.username == "director" for a in ItemAssignment.objects.filter(assessment=bapp))
+    given = sum(len(items) for items in ASSIGNMENTS.values())
+    assert ItemAssignment.objects.count() == given
+    assert AuditEntry.objects.filter(action="pramern.item.assigned").count() == given  # assign_item's own entry
+    assert AuditEntry.objects.filter(action="pramern.comment.added").count() == len(THREADS) == Comment.objects.count()
+
+    def kinds(username: str) -> set[str]:
+        return set(Notification.objects.filter(recipient__username=username).values_list("kind", flat=True))
+
+    assert kinds("officer") == {"comment"}  # the evaluator's questions on 2.1 and 4.2.3
+    assert kinds("director-rao01") == {"return", "comment"}  # R6 returned, and why
+    assert kinds("officer2") == {"verify", "publish"}
+    assert kinds("executive") == {"publish"}
+    assert {"submit", "comment"} <= kinds("evaluator")  # the sign-offs and the officer's answer
+    submitted_rounds = UnitRound.objects.exclude(submitted_at=None).count()
+    assert Notification.objects.filter(recipient__username="evaluator", kind="submit").count() == submitted_rounds
+    # inbox only: the demo accounts' email is off (example.go.th addresses), and nothing was sent
+    assert mailoutbox == [] and not Notification.objects.filter(emailed=True).exists()
+    assert not EmailChoice.objects.filter(user=officer, email=True).exists()
+
+    client.force_login(officer)
+    home = client.get(f"/a/{bapp.pk}/").content.decode()
+    my_items = home.split('id="my-items"')[1].split("</section>")[0]
+    assert "(3)" in my_items and f'href="/a/{bapp.pk}/items/4.2.3/"' in my_items
+    inbox = client.get("/inbox/").content.decode()
+    assert "ความเห็นใหม่ในตัวชี้วัด 2.1 ของ สำนักวิจัยเศรษฐกิจการเกษตร" in inbox
+
+    before = counts()
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo()
+    assert counts() == before  # a second run assigns, comments and notifies nothing again

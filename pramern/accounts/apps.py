@@ -7,4 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Log-ins and passwords")
 
     def ready(self) -> None:
-        from pramern.accounts import signals  # noqa: F401  (connects the lockout receiver)
+        # the receivers: the lockout's; issue 12: log-in, log-out and deactivation (sessions)
+        from pramern.accounts import sessions, signals  # noqa: F401

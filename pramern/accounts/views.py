@@ -14,7 +14,8 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import timezone
 
-from pramern.accounts.forms import PasswordResetForm
+from pramern.accounts.forms import LoginForm, PasswordResetForm
+from pramern.accounts.sessions import ROW, end_all_sessions, end_other_sessions
 from pramern.accounts.throttling import lock_ends
 from pramern.accounts.tokens import invitation_token_generator
 from pramern.audit.services import log_action
@@ -31,10 +32,22 @@ def locked_out(
     return render(request, "registration/locked_out.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
 
 
+class LoginView(auth_views.LoginView):
+    """Django's login page with Pramern's form: a clear message for each way a login fails, and
+    the organisation (directory) account named when directory login is on."""
+
+    form_class = LoginForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(directory_login=settings.DIRECTORY_LOGIN, **kwargs)
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         log_action("pramern.password.changed", form.user, actor=form.user)
+        # Django's session hash already shuts the other devices out; their sessions go too.
+        end_other_sessions(form.user, keep=self.request.session.get(ROW), actor=form.user, reason="password_changed")
         return response
 
 
@@ -58,6 +71,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         log_action(self.audit_action, form.user, actor=form.user)
         AxesProxyHandler.reset_attempts(username=form.user.get_username())
+        end_all_sessions(form.user, actor=form.user, reason="password_reset")
         return response
 
 

@@ -27,4 +27,6 @@ def get_evidence_for_user(request: HttpRequest, pk: int) -> Evidence:
     check_unit(request, evidence.assessment.unit_id)
     if evidence.kind != Evidence.Kind.FILE:
         raise Http404("Not a file")
+    if evidence.purged_at is not None:
+        raise Http404("The file was removed under the evidence retention policy")
     return evidence

@@ -401,3 +401,39 @@ def review_of(target: str, index: int, data: dict[str, Any]) -> Review | None:
     if "claimed" in data:  # a judgement item: the evaluator's value is the verdict
         return Review(value=str(max(0, float(data["claimed"]) - 0.5)))
     return Review("accepted")
+
+
+# --------------------------------------------------------------------------- assignments and threads
+
+#: The items each unit's director gives to its people at the start of the year, before any
+#: sign-off ("my items" on the unit's home): unit -> (item, the assignee's role).
+ASSIGNMENTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "oae-bapp": (("4.2.3", "officer"), ("7.3", "officer"), ("2.2", "officer"), ("2.1", "director")),
+    "oae-ict": (("5.3", "officer"), ("6.4", "officer"), ("7.8", "officer")),
+    "oae-sec": (("3.1", "officer"), ("6.1", "officer")),
+    "oae-rao-02": (("1.1.1", "officer"), ("2.2", "officer")),
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    """A comment in an item's thread, by the unit's officer or the Centre's evaluator."""
+
+    unit: str
+    item: str
+    author: str  # "officer" (of the unit) or "evaluator"
+    body: str
+
+
+#: Written in this order, after the sign-offs and reviews: each tells the other side (inbox).
+THREADS: tuple[Message, ...] = (
+    Message(
+        "oae-bapp",
+        "2.1",
+        "evaluator",
+        "แผนปฏิบัติราชการที่บันทึกไว้เป็นฉบับที่ ผอ. ลงนามแล้วหรือไม่ หากใช่ โปรดแนบไฟล์ฉบับลงนามก่อนส่งรอบ 12 เดือน",
+    ),
+    Message("oae-bapp", "2.1", "officer", "เป็นฉบับที่ ผอ. ลงนามแล้วค่ะ จะแนบไฟล์ฉบับลงนามภายในสัปดาห์นี้"),
+    Message("oae-bapp", "4.2.3", "evaluator", "ข้อ 4.2.3 ยังไม่มีรายการ หากมีการแลกเปลี่ยนเรียนรู้แล้ว โปรดบันทึกพร้อมหลักฐาน"),
+    Message("oae-rao-01", "1.1.2", "evaluator", "รอบ 6 เดือนส่งคืนให้แก้ไข: บันทึกการติดตามครั้งที่ 1 ยังไม่มีหลักฐานที่ ผอ. ลงนาม"),
+)

@@ -235,6 +235,9 @@ class Evidence(models.Model):
     records = models.ManyToManyField(Record, verbose_name=_("records"), related_name="evidence", blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.PROTECT)
     created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    #: When the stored file was removed under the evidence retention policy (``pramern.privacy``):
+    #: the row stays (the records and scores it supported are kept), without a file to download.
+    purged_at = models.DateTimeField(_("file removed (retention) at"), null=True, blank=True, editable=False)
 
     objects = EvidenceQuerySet.as_manager()
 
@@ -249,8 +252,10 @@ class Evidence(models.Model):
     @property
     def previewable(self) -> bool:
         """PDFs and images can be shown inline (to people allowed to see them)."""
-        return self.kind == self.Kind.FILE and (
-            self.content_type == "application/pdf" or self.content_type.startswith("image/")
+        return (
+            self.kind == self.Kind.FILE
+            and not self.purged_at
+            and (self.content_type == "application/pdf" or self.content_type.startswith("image/"))
         )
 
     def snapshot(self) -> dict[str, Any]:

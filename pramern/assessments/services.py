@@ -739,6 +739,23 @@ def purge_evidence(evidence: Evidence, *, reason: str, user: Any, only_if_orphan
     return True
 
 
+def log_evidence_download(evidence: Evidence, *, user: Any, inline: bool) -> None:
+    """Who opened which evidence file, and when (PDPA: evidence may name people). Kept out of the
+    assessment's history (no ``assessment_id``): a download changes nothing there, and the review
+    page previews files on every visit. The entry names the unit's assessment in its data."""
+    log_action(
+        "pramern.evidence.downloaded",
+        evidence,
+        actor=user,
+        data={
+            "assessment": evidence.assessment_id,
+            "name": evidence.original_name,
+            "sha256": evidence.sha256,
+            "inline": inline,
+        },
+    )
+
+
 # --------------------------------------------------------------------------- import / export
 
 

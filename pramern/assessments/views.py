@@ -70,6 +70,7 @@ from pramern.assessments.services import (
     detach_evidence,
     effective_staff_counts,
     export_document,
+    log_evidence_download,
     save_record_with_evidence,
 )
 from pramern.assessments.workspace import Workspace, load_workspace
@@ -593,13 +594,16 @@ def _serve(evidence: Evidence, *, inline: bool) -> FileResponse:
 
 @login_required
 def evidence_download(request: HttpRequest, evidence_pk: int) -> FileResponse:
-    return _serve(get_evidence_for_user(request, evidence_pk), inline=False)
+    evidence = get_evidence_for_user(request, evidence_pk)
+    log_evidence_download(evidence, user=request.user, inline=False)
+    return _serve(evidence, inline=False)
 
 
 @login_required
 def evidence_view(request: HttpRequest, evidence_pk: int) -> FileResponse:
     """PDFs and images inline, for people allowed to see them; anything else downloads."""
     evidence = get_evidence_for_user(request, evidence_pk)
+    log_evidence_download(evidence, user=request.user, inline=evidence.previewable)
     return _serve(evidence, inline=evidence.previewable)
 
 

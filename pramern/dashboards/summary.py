@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils.translation import gettext
 
@@ -17,13 +17,15 @@ from pramern.assessments.workspace import Workspace, load_workspace
 from pramern.frameworks.models import Framework
 from pramern.organizations.models import Unit
 from pramern.organizations.permissions import Access
-from pramern.reports.data import TotalsRow, UnitRef, unit_totals
+from pramern.reports.data import TotalsRow, UnitRef, settled_figure, unit_totals
 from pramern.review.visibility import verified_visible_in_state
 from pramern.scoring import ScoreResult, format_points
 from pramern.scoring.model import Dimension, Round
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.scoring.numbers import json_number
 from pramern.ui.text import tr
+
+T = TypeVar("T")
 
 BUCKET = 10  # points per bar of the distribution
 
@@ -42,10 +44,14 @@ class RankedUnit:
     self_total: Decimal
     verified_total: Decimal | None  # None: not shown to this reader (or its review has not begun)
     #: What the unit is ranked by: its verified total once the round is settled (verified or
-    #: published) and this reader may see it, else its self-assessed total, marked unverified.
+    #: published) and this reader may see it, else its self-assessed total, marked unverified
+    #: (``reports.data.settled_figure``). The heat map's points follow the same basis.
     score: Decimal
     verified_basis: bool
-    first: Decimal | None  # the first round's total; None when the first round is the chosen one
+    #: The first round's total by the same rule (None when the first round is the chosen one),
+    #: whether that figure is verified, and the change from it to ``score``.
+    first: Decimal | None
+    first_verified: bool
     change: Decimal | None
     heat: list[tuple[str, int]]  # per dimension: (points formatted, share of the dimension's max in %)
 
@@ -121,7 +127,12 @@ def dashboard(
             ],
             "distribution": [[d.label, d.self_count, d.verified_count] for d in distribution],
             "progress": [[str(label), count] for _value, label, count in progress],
-            "change": [[_name(r.unit), json_number(r.first or 0), json_number(r.self_total)] for r in charted]
+            # [name, first verified, first unverified, chosen verified, chosen unverified]: each
+            # round's bar is its verified total where settled and shown, else its claim, apart
+            "change": [
+                [_name(r.unit), *_split(r.first or Decimal(0), r.first_verified), *_split(r.score, r.verified_basis)]
+                for r in charted
+            ]
             if round_code != codes[0]
             else None,
             # labels as data (json_script), never typed into a script: a title with ' or & stays as it is
@@ -141,6 +152,11 @@ def _name(unit: UnitRef) -> str:
     return unit.short_name or unit.name_th
 
 
+def _split(figure: Decimal, verified: bool) -> list[int | float | None]:
+    """A figure as the charts' two series: [verified, None] or [None, self-assessed]."""
+    return [json_number(figure), None] if verified else [None, json_number(figure)]
+
+
 def _ranked(
     compiled: CompiledFramework, access: Access, totals: dict[int, dict[str, TotalsRow]], round_code: str
 ) -> list[RankedUnit]:
@@ -155,8 +171,7 @@ def _ranked(
         if current is None:
             continue
         shown = verified_visible_in_state(access, current.unit.unit_id, current.state)
-        verified_basis = shown and current.state in UnitRound.SETTLED
-        score = current.verified_total if verified_basis else current.self_total
+        score, verified_basis = settled_figure(current.state, current.self_total, _if(shown, current.verified_total))
         chosen.append((by_round, current, shown, verified_basis, score))
     # verified figures before unverified ones of the same value; then the unit's code
     chosen.sort(key=lambda t: (-t[4], not t[3], t[1].unit.code))
@@ -168,6 +183,11 @@ def _ranked(
             rank, previous = position, score
         # The change from the first round to the chosen one (none when the first is chosen).
         first = by_round.get(first_code) if round_code != first_code else None
+        first_figure, first_verified = (None, False) if first is None else _figure(access, first)
+        # the heat map's points: by the rule the total follows (the basis is the same)
+        dimensions, _basis = settled_figure(
+            current.state, current.self_dimensions, _if(shown, current.verified_dimensions)
+        )
         rows.append(
             RankedUnit(
                 rank=rank,
@@ -178,16 +198,27 @@ def _ranked(
                 verified_total=current.verified_total if shown else None,
                 score=score,
                 verified_basis=verified_basis,
-                first=first.self_total if first else None,
-                change=(current.self_total - first.self_total) if first else None,
+                first=first_figure,
+                first_verified=first_verified,
+                change=(score - first_figure) if first_figure is not None else None,
                 heat=[
                     (format_points(p), int(100 * p / top) if top else 0)
                     for code, top in dimension_max
-                    for p in [Decimal(current.self_dimensions.get(code, "0"))]
+                    for p in [Decimal(dimensions.get(code, "0"))]
                 ],
             )
         )
     return rows
+
+
+def _if(shown: bool, value: T) -> T | None:
+    return value if shown else None
+
+
+def _figure(access: Access, row: TotalsRow) -> tuple[Decimal, bool]:
+    """A round's total as the ranking shows it to ``access``, and whether it is verified."""
+    shown = verified_visible_in_state(access, row.unit.unit_id, row.state)
+    return settled_figure(row.state, row.self_total, _if(shown, row.verified_total))
 
 
 def _distribution(compiled: CompiledFramework, rows: list[RankedUnit]) -> list[Bucket]:

@@ -66,20 +66,24 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
 # with html.escape; the other values are numbers formatted by us.
 
 
+def _figure(text: str, verified: bool, unverified: str) -> str:
+    """A figure as the ranking shows it: as it is when verified, else with the marker the legend
+    explains ("*") and, for screen readers, the words "not verified yet" (``unverified``, escaped)."""
+    if verified:
+        return text
+    marker = '<span class="unverified" aria-hidden="true">*</span>'
+    return f'{text}{marker}<span class="visually-hidden"> ({unverified})</span>'
+
+
 def _ranking_rows(rows: list[summary.RankedUnit]) -> SafeString:
     unverified = escape(_("not verified yet"))
     out = []
     for r in rows:
         verified = format_points(r.verified_total) if r.verified_total is not None else "–"
-        first = format_points(r.first) if r.first is not None else ""
+        first = "" if r.first is None else _figure(format_points(r.first), r.first_verified, unverified)
         change = "" if r.change is None else ("+" if r.change > 0 else "") + format_points(r.change)
-        if r.verified_basis:
-            score = f'<td class="num basis verified">{format_points(r.score)}</td>'
-        else:  # the marker the legend explains, and its words for screen readers
-            score = (
-                f'<td class="num basis">{format_points(r.score)}<span class="unverified" aria-hidden="true">*</span>'
-                f'<span class="visually-hidden"> ({unverified})</span></td>'
-            )
+        basis = "basis verified" if r.verified_basis else "basis"
+        score = f'<td class="num {basis}">{_figure(format_points(r.score), r.verified_basis, unverified)}</td>'
         out.append(
             f'<tr><td class="num">{r.rank}</td><td><a href="/a/{int(r.unit.assessment_id)}/scorecard/">'
             f'{escape(r.unit.name_th)}</a></td>{score}<td class="num">{format_points(r.self_total)}</td>'
@@ -90,12 +94,21 @@ def _ranking_rows(rows: list[summary.RankedUnit]) -> SafeString:
 
 
 def _heatmap_rows(rows: list[summary.RankedUnit]) -> SafeString:
+    """Each unit's points per dimension on the ranking's basis. Self-assessed points carry the
+    ranking's marker as a class (its "*" drawn by pramern.css, a few bytes a cell on a page of
+    1,000 rows) and the unit's name the words "not verified yet" for screen readers, once a row."""
+    unverified = escape(_("not verified yet"))
     out = []
     for r in rows:
+        mark, words = (
+            ("", "")
+            if r.verified_basis
+            else (" unverified-cell", f'<span class="visually-hidden"> ({unverified})</span>')
+        )
         cells = "".join(
             # the share in steps of 5 % as a class (pramern.css): the CSP allows no style attribute
-            f'<td class="num heat s{round(share / 5)}">{points}</td>'
+            f'<td class="num heat s{round(share / 5)}{mark}">{points}</td>'
             for points, share in r.heat
         )
-        out.append(f"<tr><td>{escape(r.unit.short_name or r.unit.name_th)}</td>{cells}</tr>")
+        out.append(f"<tr><td>{escape(r.unit.short_name or r.unit.name_th)}{words}</td>{cells}</tr>")
     return mark_safe("\n".join(out))

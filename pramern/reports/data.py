@@ -6,13 +6,15 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from pramern.assessments.models import Assessment, UnitRound
 from pramern.frameworks.models import Framework
 from pramern.organizations.models import Unit
 from pramern.reports.models import ScoreCard
 from pramern.scoring.model import Item
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -135,13 +137,19 @@ UNVERIFIED_LEGEND_TH = (
 )
 
 
+def settled_figure(state: str, self_value: T, verified_value: T | None) -> tuple[T, bool]:
+    """(the figure reports show, whether it is verified): the verified figure once the round is
+    settled (verified or published) and the reader may see it (``verified_value`` is not None),
+    else the self-assessed one, which reports mark as not verified. The one rule for every
+    figure shown under it: totals, dimensions, items, the lines an explanation reads."""
+    if verified_value is not None and state in UnitRound.SETTLED:
+        return verified_value, True
+    return self_value, False
+
+
 def ranking_basis(row: RoundRow) -> tuple[Decimal, bool]:
-    """(the figure a unit is ranked by, whether it is verified): its verified total once the round
-    is settled (verified or published) and the row carries it (the reader may see it), else its
-    self-assessed total, which reports mark as not verified."""
-    if row.verified_total is not None and row.state in UnitRound.SETTLED:
-        return row.verified_total, True
-    return row.self_total, False
+    """(the figure a unit is ranked by, whether it is verified): ``settled_figure`` of its totals."""
+    return settled_figure(row.state, row.self_total, row.verified_total)
 
 
 @dataclass(frozen=True)

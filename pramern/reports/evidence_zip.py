@@ -44,7 +44,7 @@ def evidence_zip_size(assessment: Assessment, round_code: str) -> ZipSize:
     links it lists: one query, read before the ZIP is asked for."""
     cutoff = assessment.framework.compiled().round(round_code).cutoff
     in_round = Record.objects.filter(assessment=assessment, date__lte=cutoff).values("evidence")
-    is_file = Q(kind=Evidence.Kind.FILE)
+    is_file = Q(kind=Evidence.Kind.FILE, purged_at__isnull=True)  # a purged file is not in the ZIP
     totals = Evidence.objects.filter(pk__in=in_round).aggregate(
         files=Count("pk", filter=is_file),
         bytes=Sum("size", filter=is_file),
@@ -134,6 +134,8 @@ def build_evidence_zip(
                 elif evidence.kind == Evidence.Kind.LINK:
                     where, name = evidence.url, evidence.title or evidence.url
                     links.append((record.item_code, name, evidence.url))
+                elif evidence.purged_at is not None:  # removed under the retention policy
+                    name, where = evidence.original_name, "ลบไฟล์แล้วตามนโยบายการเก็บรักษาหลักฐาน"
                 else:
                     name = evidence.original_name
                     if evidence.pk not in written:  # one file, however many records it supports

@@ -38,6 +38,7 @@ from pramern.reports.data import (
     UnitScores,
     explain,
     rank_units,
+    settled_figure,
     unit_scores,
 )
 from pramern.scoring.model import Round
@@ -192,13 +193,12 @@ class RankingExporter(ListExporter):
             if row is None:
                 yield [None, unit.code, unit.name_th, None, None, None, None, None]
                 continue
-            basis = VERIFIED_BASIS_TH if ranked.verified_basis else f"{UNVERIFIED_MARK} {UNVERIFIED_BASIS_TH}"
             yield [
                 ranked.rank,
                 unit.code,
                 unit.name_th,
                 ranked.score,
-                basis,
+                _basis(ranked.verified_basis),
                 row.self_total,
                 row.verified_total,
                 states.get(row.state, row.state),
@@ -206,7 +206,10 @@ class RankingExporter(ListExporter):
 
 
 class ItemScoresExporter(ListExporter):
-    """One row per unit and item: points in every round and the final round's explanation."""
+    """One row per unit and item: points in every round and the final round's explanation, then,
+    per round, the points reports show (``settled_figure``: verified where the round is settled
+    and the reader may see it) and where they come from, self-assessed ones marked "*" as in the
+    ranking. The explanation reads the final round's lines on the same basis."""
 
     verbose_name = "คะแนนรายข้อของทุกหน่วยงาน"
     sheet_title = "คะแนนรายข้อ"
@@ -216,7 +219,10 @@ class ItemScoresExporter(ListExporter):
         columns = ["รหัสหน่วยงาน", "หน่วยงาน", "ด้าน", "ข้อ", "รายการประเมิน", "คะแนนเต็ม"]
         for rnd in self.compiled.rounds:
             columns += [f"{rnd.title.th} ประเมินตนเอง", f"{rnd.title.th} ตรวจรับรอง"]
-        return [*columns, f"คำอธิบายคะแนน {final.title.th}", f"สถานะ {final.title.th}"]
+        columns += [f"คำอธิบายคะแนน {final.title.th}", f"สถานะ {final.title.th}"]
+        for rnd in self.compiled.rounds:
+            columns += [f"คะแนน {rnd.title.th}", f"ที่มาของคะแนน {rnd.title.th}"]
+        return columns
 
     def rows(self) -> Iterator[list[Any]]:
         rounds = self.compiled.rounds
@@ -231,20 +237,33 @@ class ItemScoresExporter(ListExporter):
             last = scores.rounds.get(final.code)
             for dimension_code, item in items:
                 row: list[Any] = [unit.code, unit.name_th, dimension_code, item.code, item.title.th, item.max_points]
+                reported: list[Any] = []
                 for card in cards:
                     if card is None:
                         row += [None, None]
-                    else:
-                        row += [card.self_items.get(item.code), card.verified_items.get(item.code)]
+                        reported += [None, None]
+                        continue
+                    self_points, verified_points = card.self_items.get(item.code), card.verified_items.get(item.code)
+                    row += [self_points, verified_points]
+                    shown = verified_points if card.verified_total is not None else None
+                    figure, verified = settled_figure(card.state, self_points, shown)
+                    reported += [figure, _basis(verified) if figure is not None else None]
                 if last is None or item.code not in last.self_lines:
                     row += [None, None]
                 else:
-                    key = (item.code, tuple(last.self_lines[item.code]))
+                    shown_lines = last.verified_lines.get(item.code) if last.verified_total is not None else None
+                    lines, _verified = settled_figure(last.state, last.self_lines[item.code], shown_lines)
+                    key = (item.code, tuple(lines))
                     text = explanations.get(key)
                     if text is None:
                         text = explanations[key] = explain(item, list(key[1]), language="th", round_index=final.index)
                     row += [text, states.get(last.state, last.state)]
-                yield row
+                yield row + reported
+
+
+def _basis(verified: bool) -> str:
+    """Where a reported figure comes from, in the ranking's words and with its marker."""
+    return VERIFIED_BASIS_TH if verified else f"{UNVERIFIED_MARK} {UNVERIFIED_BASIS_TH}"
 
 
 class DimensionSummaryExporter(ListExporter):

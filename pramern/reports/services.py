@@ -51,3 +51,10 @@ def _request(kind: str, subject: str, params: dict[str, Any], filename: str, use
     log_action("pramern.report.requested", job, actor=user, data={"kind": job.kind, **job.params})
     transaction.on_commit(lambda: run_report_job(str(job.pk)))
     return job
+
+
+def log_download(job: ReportJob, *, user: Any) -> None:
+    """An evidence ZIP's download is logged like each evidence file's (PDPA: evidence may name
+    people); other reports (scores) are not personal data and are not logged per download."""
+    if job.kind == ReportJob.Kind.EVIDENCE_ZIP:
+        log_action("pramern.evidence.zip_downloaded", job, actor=user, data={"kind": job.kind, **job.params})

@@ -117,6 +117,7 @@ def job_download(request: HttpRequest, job_id: str) -> FileResponse:
     found = _job_for_user(request, job_id)
     if found.status != ReportJob.Status.DONE or not found.file:
         raise Http404("Not ready")
+    services.log_download(found, user=request.user)
     response = FileResponse(found.file.open("rb"), as_attachment=True, filename=found.filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response

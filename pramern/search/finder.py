@@ -34,6 +34,18 @@ LIMIT = 20
 #: Shorter queries find too much to be useful (and pg_trgm needs three characters).
 MIN_LENGTH = 2
 
+#: Per kind of result: (fields matched word by word as substrings, fields also matched by trigram
+#: word similarity on PostgreSQL). Migration search/0002_trigram_indexes indexes these columns
+#: (GIN, gin_trgm_ops) and lists them by model; tests/search/test_trigram_indexes.py keeps the two
+#: in step.
+FIELDS: dict[str, tuple[list[str], list[str]]] = {
+    "units": (["name_th", "name_en", "short_name", "code"], ["name_th", "name_en"]),
+    "items": (["title_th", "title_en", "code"], ["title_th", "title_en"]),
+    "records": (["title", "note"], ["title", "note"]),
+    "evidence": (["title", "original_name", "url"], ["title", "original_name"]),
+    "comments": (["body"], ["body"]),
+}
+
 
 @dataclass(frozen=True)
 class Results:
@@ -96,8 +108,7 @@ def search(query: str, access: Access) -> Results:
         query=phrase,
         units=_matching(
             of_units(Unit.objects.filter(is_active=True), "pk"),
-            ["name_th", "name_en", "short_name", "code"],
-            ["name_th", "name_en"],
+            *FIELDS["units"],
             words,
             phrase,
             ["code"],
@@ -106,8 +117,7 @@ def search(query: str, access: Access) -> Results:
             FrameworkItem.objects.filter(kind=FrameworkItem.Kind.ITEM)
             .select_related("framework")
             .defer("framework__source"),
-            ["title_th", "title_en", "code"],
-            ["title_th", "title_en"],
+            *FIELDS["items"],
             words,
             phrase,
             ["-framework__code", "-framework__version", "position"],
@@ -116,8 +126,7 @@ def search(query: str, access: Access) -> Results:
             of_units(
                 Record.objects.select_related(*in_assessment).defer("assessment__framework__source"), "assessment__unit"
             ),
-            ["title", "note"],
-            ["title", "note"],
+            *FIELDS["records"],
             words,
             phrase,
             ["-date", "-id"],
@@ -127,8 +136,7 @@ def search(query: str, access: Access) -> Results:
                 Evidence.objects.select_related(*in_assessment).defer("assessment__framework__source"),
                 "assessment__unit",
             ),
-            ["title", "original_name", "url"],
-            ["title", "original_name"],
+            *FIELDS["evidence"],
             words,
             phrase,
             ["-created_at", "-id"],
@@ -138,8 +146,7 @@ def search(query: str, access: Access) -> Results:
                 Comment.objects.select_related(*in_assessment, "author").defer("assessment__framework__source"),
                 "assessment__unit",
             ),
-            ["body"],
-            ["body"],
+            *FIELDS["comments"],
             words,
             phrase,
             ["-created_at", "-id"],

@@ -83,16 +83,30 @@
       }));
     }
     if (charts.change) {
+      /* two bars a unit (the first round, the chosen one), each its verified total where that
+         round is verified (full colour) else its self-assessed total (pale, "not verified yet"):
+         [name, first verified, first unverified, chosen verified, chosen unverified] */
+      const series = (column, round, verified, colour) => ({
+        label: round + " · " + (verified ? charts.labels.verified : charts.labels.unverified),
+        data: charts.change.map((r) => r[column]),
+        stack: round,
+        backgroundColor: verified ? colour : "#d9dee5",
+        borderColor: colour,
+        borderWidth: verified ? 0 : 1,
+        skipNull: true,
+      });
       draw("chart-change", () => ({
         type: "bar",
         data: {
           labels: charts.change.map((r) => wrap(r[0], 14)),
           datasets: [
-            { label: charts.labels.first, data: charts.change.map((r) => r[1]), backgroundColor: palette[2] },
-            { label: charts.labels.last, data: charts.change.map((r) => r[2]), backgroundColor: palette[0] },
+            series(1, charts.labels.first, true, palette[2]),
+            series(2, charts.labels.first, false, palette[2]),
+            series(3, charts.labels.last, true, palette[0]),
+            series(4, charts.labels.last, false, palette[0]),
           ],
         },
-        options: { indexAxis: "y" },
+        options: { indexAxis: "y", scales: { x: { stacked: true }, y: { stacked: true } } },
       }));
     }
     if (charts.dimensions) {

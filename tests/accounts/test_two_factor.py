@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from pramern.accounts import twofactor
 from pramern.audit.models import AuditEntry
 from pramern.notifications.models import Notification
+from pramern.privacy.erasure import erase_person
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.identity, pytest.mark.django_db, pytest.mark.usefixtures("two_factor_enforced")]
@@ -374,3 +375,11 @@ def test_the_step_returns_only_to_pages_of_this_site(world):
     client = logged_in(world.alice)
     response = client.post(VERIFY, {"code": code_for(device.bin_key), "next": "https://evil.example/"})
     assert response["Location"] == "/"
+
+
+def test_erasing_a_departed_person_deletes_their_second_factor(world):
+    _, codes = enrolled(world.alice)
+    removed = erase_person(world.alice, user=world.adam)
+    assert (removed["authenticators"], removed["recovery_codes"]) == (1, 1 + len(codes))  # the codes' rows too
+    assert not TOTPDevice.objects.filter(user=world.alice).exists()
+    assert not StaticToken.objects.filter(token__in=codes).exists()

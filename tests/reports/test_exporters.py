@@ -84,11 +84,15 @@ def test_the_workbook_has_thai_sheets_with_frozen_thai_headers(scored):
         "รอบ 12 เดือน ตรวจรับรอง",
         "คำอธิบายคะแนน รอบ 12 เดือน",
         "สถานะ รอบ 12 เดือน",
+        "คะแนน รอบ 6 เดือน",
+        "ที่มาของคะแนน รอบ 6 เดือน",
+        "คะแนน รอบ 12 เดือน",
+        "ที่มาของคะแนน รอบ 12 เดือน",
     ]
     assert all(c.font.b for c in items[1])
     assert items.freeze_panes == "A2"
     assert book[DIMENSIONS].freeze_panes == "A2"
-    assert items.auto_filter.ref == "A1:L83"  # header + 2 units × 41 items
+    assert items.auto_filter.ref == "A1:P83"  # header + 2 units × 41 items
 
 
 def test_every_unit_has_a_row_per_item_with_its_thai_name_and_the_item_title(scored):

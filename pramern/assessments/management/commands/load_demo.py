@@ -6,6 +6,13 @@ assessment is filled only when this command creates it, so a second run changes 
 submissions) and fills them again; it also sets the demo password again. The audit log keeps
 its entries: it is append-only.
 
+Everything goes through the pages' own services: the director's sign-offs and the Centre's review
+(``review.services.transition``), item assignments (``assign_item``), comments (``add_comment``).
+So the demo's people find notifications in their inbox (a submission tells the evaluators, a
+return, verification or publication the unit, a comment the other side), made once the command's
+transaction commits. The demo accounts' email is off for every kind (``set_email_choices``, when
+an account is created or ``--reset``): example.go.th addresses, inbox only.
+
 Every account gets one password, ``pramern-demo``: for a demo database only, never a real server.
 """
 
@@ -25,6 +32,7 @@ from django.utils import timezone
 
 from pramern.assessments.adapter import load_scoring_assessment
 from pramern.assessments.demo_data import (
+    ASSIGNMENTS,
     DEMO_PASSWORD,
     DRAFT_AUTHOR,
     EMPTY,
@@ -36,6 +44,7 @@ from pramern.assessments.demo_data import (
     ROLE_LABELS,
     SIGNED_AT,
     STAGES,
+    THREADS,
     Stage,
     deadlines,
     draft_plan,
@@ -46,14 +55,15 @@ from pramern.assessments.demo_data import (
 )
 from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
 from pramern.assessments.scores import compute_scores
-from pramern.assessments.services import add_link_evidence
+from pramern.assessments.services import add_link_evidence, assign_item
 from pramern.audit.services import log_action
 from pramern.frameworks.models import Framework, RoundSchedule
 from pramern.frameworks.services import FrameworkConflict, install_framework_file
+from pramern.notifications.services import set_email_choices
 from pramern.organizations.demo_units import DEMO_UNITS, DemoUnit
 from pramern.organizations.models import Role, Section, Unit
 from pramern.reports.scorecards import refresh_later
-from pramern.review.services import assign_evaluator, set_verdict, set_verified_value, transition
+from pramern.review.services import add_comment, assign_evaluator, set_verdict, set_verified_value, transition
 from pramern.scoring import AssessmentError, FrameworkError
 from pramern.scoring.loader import format_points
 from pramern.studio.models import FrameworkDraft
@@ -234,11 +244,14 @@ def load_people(units: dict[str, Unit], *, reset: bool) -> dict[str, Any]:
                 "is_active": True,
             },
         )
+        Role.objects.get_or_create(user=user, kind=person.role, unit=units[person.unit] if person.unit else None)
         if created or reset:
             hashed = hashed or make_password(DEMO_PASSWORD)
             user.password = hashed
             user.save(update_fields=["password"])
-        Role.objects.get_or_create(user=user, kind=person.role, unit=units[person.unit] if person.unit else None)
+            # example.go.th addresses: the demo's notifications go to the inbox only (each person
+            # may turn email on in their settings; the console backend then prints it)
+            set_email_choices(user, {})
         users[person.username] = user
     return users
 
@@ -285,9 +298,11 @@ def fill(assessment: Assessment, demo: DemoUnit, stage: Stage, users: dict[str, 
                 records=[record],
                 deadlines=open_deadlines,
             )
+    assign(assessment, demo, users)
     submit(assessment, demo, stage, users, today)
     if stage.review:
         review_r6(assessment, stage.review, users["evaluator"])
+    write_thread(assessment, demo, users)
 
 
 def submit(assessment: Assessment, demo: DemoUnit, stage: Stage, users: dict[str, Any], today: dt.date) -> None:
@@ -299,8 +314,8 @@ def submit(assessment: Assessment, demo: DemoUnit, stage: Stage, users: dict[str
     if signed and director is None:
         raise CommandError(f"{demo.code}: a submitted stage needs a director in PEOPLE")
     for round_code, day in signed:
-        # The demo sends no emails (notify=False).
-        unit_round = transition(assessment, round_code, "submit", user=director, today=day, notify=False)
+        # The Centre's evaluators are told (inbox), after the commit, as for any submission.
+        unit_round = transition(assessment, round_code, "submit", user=director, today=day)
         at = timezone.make_aware(dt.datetime.combine(day, SIGNED_AT))
         UnitRound.objects.filter(pk=unit_round.pk).update(submitted_at=at, state_changed_at=at)
 
@@ -310,7 +325,7 @@ def review_r6(assessment: Assessment, target: str, evaluator: Any) -> None:
     steps = REVIEW_STEPS[target]
     cutoff = assessment.framework.compiled().round("R6").cutoff
     records = list(assessment.records.filter(date__lte=cutoff).order_by("item_code", "date"))
-    transition(assessment, "R6", steps[0], user=evaluator, notify=False)
+    transition(assessment, "R6", steps[0], user=evaluator)
     for index, record in enumerate(records):
         review = review_of(target, index, record.data)
         if review is None:
@@ -321,7 +336,30 @@ def review_r6(assessment: Assessment, target: str, evaluator: Any) -> None:
             set_verdict(record, review.verdict, reason=review.reason, user=evaluator)
     for action in steps[1:]:
         reason = RETURN_REASON if action == "return" else ""
-        transition(assessment, "R6", action, user=evaluator, reason=reason, notify=False)
+        transition(assessment, "R6", action, user=evaluator, reason=reason)  # the unit is told (inbox)
+
+
+def assign(assessment: Assessment, demo: DemoUnit, users: dict[str, Any]) -> None:
+    """The director gives a few items to the unit's people, through the item page's own service
+    (``assign_item``: its checks and audit), before any round is signed off."""
+    director = _user_of(demo.code, "director", users)
+    for item_code, role in ASSIGNMENTS.get(demo.code, ()):
+        assignee = _user_of(demo.code, role, users)
+        if director is None or assignee is None:
+            raise CommandError(f"{demo.code}: an assignment needs the unit's director and {role} in PEOPLE")
+        assign_item(assessment, item_code, assignee.pk, user=director)
+
+
+def write_thread(assessment: Assessment, demo: DemoUnit, users: dict[str, Any]) -> None:
+    """The unit's comments of ``demo_data.THREADS`` through the item thread's own service
+    (``add_comment``: its checks and audit), each telling the other side once committed."""
+    for message in THREADS:
+        if message.unit != demo.code:
+            continue
+        author = users["evaluator"] if message.author == "evaluator" else _user_of(demo.code, message.author, users)
+        if author is None:
+            raise CommandError(f"{demo.code}: a comment needs the unit's {message.author} in PEOPLE")
+        add_comment(assessment, message.item, message.body, user=author)
 
 
 def validate(

@@ -1,0 +1,200 @@
+"""Erasing a departed person's personal data (PDPA right to erasure), by an administrator.
+
+The account stays (records, comments, verdicts and the audit log point at it) but is deactivated
+and pseudonymised: "ผู้ใช้ที่ลบแล้ว #<id>". Their personal extras are deleted, step by step
+(``STEPS``: the one list to extend when a model keeps something about a person), and in the audit
+log their name and e-mail are replaced by the pseudonym (``audit.services.pseudonymise``, the one
+documented exception to the append-only log); every entry stays, in its order, otherwise as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from pramern.accounts.models import SignedInSession
+from pramern.accounts.sessions import session_store
+from pramern.assessments.models import PendingImport
+from pramern.audit.models import AuditEntry
+from pramern.audit.services import display_name, log_action, pseudonymise
+from pramern.errors import UserError
+from pramern.notifications.models import EmailChoice, Notification
+from pramern.organizations.models import Role
+from pramern.organizations.permissions import access_for
+from pramern.reports.models import ReportJob
+
+#: How an erased person is named everywhere ("ผู้ใช้ที่ลบแล้ว #12"); their user name becomes "erased-12".
+PSEUDONYM = "ผู้ใช้ที่ลบแล้ว #{pk}"
+USERNAME = "erased-{pk}"
+
+
+def pseudonym_of(user: Any) -> str:
+    return PSEUDONYM.format(pk=user.pk)
+
+
+def is_erased(user: Any) -> bool:
+    return bool(user.get_username() == USERNAME.format(pk=user.pk))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One kind of personal extra that erasure deletes: its name on the confirmation page, the
+    rows it would delete (counted there) and how they are deleted (returns how many)."""
+
+    key: str
+    label: Promise
+    rows: Callable[[Any], QuerySet[Any]]
+    delete: Callable[[QuerySet[Any]], int] = lambda rows: rows.delete()[0]
+
+
+def _sessions(user: Any) -> QuerySet[Session]:
+    """The person's live sessions in the database store that have no signed-in row (made before the
+    sessions were listed): Django keeps the user id inside each session's data."""
+    live = Session.objects.filter(expire_date__gt=timezone.now())
+    ids = [s.pk for s in live.iterator() if s.get_decoded().get("_auth_user_id") == str(user.pk)]
+    return Session.objects.filter(pk__in=ids)
+
+
+def _delete_signed_in(rows: QuerySet[SignedInSession]) -> int:
+    """The devices on the person's sessions page: each logged out (its session deleted in whichever
+    store is configured), then its row (browser and address) deleted, without an audit entry that
+    would copy those addresses into the log."""
+    for key in rows.values_list("session_key", flat=True):
+        session_store(key).delete()
+    return int(rows.delete()[0])
+
+
+def _report_jobs(user: Any) -> QuerySet[ReportJob]:
+    return ReportJob.objects.filter(requested_by=user)
+
+
+def _delete_report_jobs(rows: QuerySet[ReportJob]) -> int:
+    """Their reports go, and the files of those reports leave storage after the commit."""
+    files = [(job.file.storage, job.file.name) for job in rows if job.file.name]
+    deleted = rows.delete()[0]
+    for storage, name in files:
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+    return deleted
+
+
+#: What erasure deletes, in this order, before the account is pseudonymised. Other apps' models
+#: that keep something about a person add a step here (see docs/privacy.md, "Erasure").
+STEPS: list[Step] = [
+    Step("roles", gettext_lazy("roles (what the person may do)"), lambda u: Role.objects.filter(user=u)),
+    Step(
+        "notifications", gettext_lazy("notifications (the inbox)"), lambda u: Notification.objects.filter(recipient=u)
+    ),
+    Step("email_choices", gettext_lazy("notification settings"), lambda u: EmailChoice.objects.filter(user=u)),
+    Step(
+        "login_attempts",
+        gettext_lazy("login throttling records"),
+        lambda u: AccessAttempt.objects.filter(username=u.get_username()),
+    ),
+    Step("login_log", gettext_lazy("login records"), lambda u: AccessLog.objects.filter(username=u.get_username())),
+    Step(
+        "login_failures",
+        gettext_lazy("failed login records"),
+        lambda u: AccessFailureLog.objects.filter(username=u.get_username()),
+    ),
+    Step(
+        "signed_in_sessions",
+        gettext_lazy("signed-in devices (browser and address)"),
+        lambda u: SignedInSession.objects.filter(user=u),
+        _delete_signed_in,
+    ),
+    Step("sessions", gettext_lazy("other live sessions"), _sessions),
+    Step(
+        "pending_imports",
+        gettext_lazy("imports waiting for confirmation"),
+        lambda u: PendingImport.objects.filter(user=u),
+    ),
+    Step("report_jobs", gettext_lazy("requested reports and their files"), _report_jobs, _delete_report_jobs),
+    # issue 12 (two-factor): the authenticator's secret and the recovery codes (their tokens go with them)
+    Step("authenticators", gettext_lazy("two-factor authenticator apps"), lambda u: TOTPDevice.objects.filter(user=u)),
+    Step("recovery_codes", gettext_lazy("two-factor recovery codes"), lambda u: StaticDevice.objects.filter(user=u)),
+]
+
+
+@dataclass(frozen=True)
+class ErasurePlan:
+    """What the confirmation page says will happen."""
+
+    person: Any
+    name: str
+    pseudonym: str
+    counts: list[tuple[Step, int]]
+    audit_entries: int  # entries the person acted in
+
+
+def check_erasure(person: Any, *, user: Any) -> None:
+    """Only an administrator erases; never themselves, never twice."""
+    if not access_for(user).is_administrator:
+        raise PermissionDenied(_("Only an administrator erases a person's data."))
+    if person.pk == user.pk:
+        raise UserError(_("You cannot erase your own account; ask another administrator."))
+    if is_erased(person):
+        raise UserError(_("This person's data has already been erased."))
+
+
+def erasure_plan(person: Any, *, user: Any) -> ErasurePlan:
+    check_erasure(person, user=user)
+    return ErasurePlan(
+        person,
+        display_name(person),
+        pseudonym_of(person),
+        [(step, step.rows(person).count()) for step in STEPS],
+        AuditEntry.objects.filter(actor=person).count(),
+    )
+
+
+@transaction.atomic
+def erase_person(person: Any, *, user: Any) -> dict[str, int]:
+    """Deactivate and pseudonymise ``person``, delete their personal extras (``STEPS``) and
+    pseudonymise their name and e-mail in the audit log; the erasure is logged under the
+    pseudonym. Returns how many rows each step deleted and how many audit entries changed."""
+    person = get_user_model().objects.select_for_update().get(pk=person.pk)
+    check_erasure(person, user=user)
+    old_display, old_full = display_name(person), person.get_full_name().strip()
+    old_username, old_email = person.get_username(), person.email.strip()
+    removed = {step.key: step.delete(step.rows(person)) for step in STEPS}
+
+    pseudonym = pseudonym_of(person)
+    person.username = USERNAME.format(pk=person.pk)
+    person.first_name, person.last_name, person.email = pseudonym, "", ""
+    person.is_active = person.is_staff = person.is_superuser = False
+    person.set_unusable_password()
+    person.save()
+    person.groups.clear()
+    person.user_permissions.clear()
+
+    new_display = display_name(person)
+    replacements = {old_display: new_display}
+    # A name of one or two letters would match inside other words: only whole names are replaced.
+    if len(old_full) >= 3:
+        replacements[old_full] = pseudonym
+    if old_email:
+        replacements[old_email] = pseudonym
+    entries = pseudonymise(
+        person.pk, new_display, replacements, exact={old_username: person.username, old_full: pseudonym}
+    )
+    log_action(
+        "pramern.privacy.person_erased",
+        person,
+        actor=user,
+        data={"pseudonym": pseudonym, "removed": removed, "audit_entries_pseudonymised": entries},
+    )
+    return {**removed, "audit_entries": entries}
