@@ -9,7 +9,7 @@ import re
 from urllib.parse import urlencode
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
 from django.core import mail
 from django.test import Client
 from django_otp.oath import totp
@@ -21,6 +21,10 @@ from pramern.audit.models import AuditEntry
 from pramern.notifications.models import Notification
 from pramern.privacy.erasure import erase_person
 from tests.factories import PASSWORD
+from tests.identity import ldap_server
+from tests.identity.directory import log_in as directory_log_in
+from tests.identity.directory import use_directory
+from tests.identity.ldap_fixtures import directory_env, ldap_directory  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.identity, pytest.mark.django_db, pytest.mark.usefixtures("two_factor_enforced")]
 
@@ -383,3 +387,18 @@ def test_erasing_a_departed_person_deletes_their_second_factor(world):
     assert (removed["authenticators"], removed["recovery_codes"]) == (1, 1 + len(codes))  # the codes' rows too
     assert not TOTPDevice.objects.filter(user=world.alice).exists()
     assert not StaticToken.objects.filter(token__in=codes).exists()
+
+
+def test_a_real_directory_login_is_trusted_as_multi_factor_only_under_the_setting(
+    world,
+    settings,
+    client,
+    directory_env,  # noqa: F811
+):
+    """Against the real slapd of tests/identity: somchai, in the directory's evaluators group."""
+    use_directory(settings, {**directory_env, "PRAMERN_LDAP_EVALUATOR_GROUP": ldap_server.group_dn("evaluators")})
+    assert directory_log_in(client, "somchai", "somchai-pass").status_code == 302
+    assert client.session[BACKEND_SESSION_KEY] == "pramern.accounts.directory.DirectoryBackend"
+    assert client.get("/review/")["Location"].startswith(SETUP)  # an evaluator, the setting off
+    settings.TRUST_EXTERNAL_MFA = True
+    assert client.get("/review/").status_code == 200
