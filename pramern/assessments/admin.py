@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pramern.assessments.forms import staff_count_fields, staff_counts_of, staff_initial
-from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
+from pramern.assessments.models import Assessment, Evidence, ItemAssignment, Record, UnitRound
 from pramern.assessments.rounds import lock_state
 from pramern.assessments.services import (
     change_staff_counts,
@@ -283,3 +283,22 @@ class UnitRoundAdmin(ReadOnlyAdmin):
 
     list_display = ("assessment_label", "round_code", "state", "submitted_at", "submitted_by", "self_total")
     list_filter = ("round_code", "state")
+
+
+@admin.register(ItemAssignment)
+class ItemAssignmentAdmin(ReadOnlyAdmin):
+    """Items are given to a unit's people on the item's page (``services.assign_item``), which
+    checks who may give and receive them and audits it; here they are only looked up."""
+
+    list_display = ("assessment_label", "item_code", "assignee", "assigned_by", "assigned_at")
+    list_filter = ("assessment__framework", "item_code")
+    list_select_related = ("assessment__unit", "assessment__framework", "assignee", "assigned_by")
+    search_fields = (
+        "assessment__unit__name_th",
+        "assessment__unit__code",
+        "item_code",
+        "assignee__username",
+        "assignee__first_name",
+        "assignee__last_name",
+    )
+    ordering = ("assessment__unit__code", "item_code")

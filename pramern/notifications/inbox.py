@@ -1,9 +1,11 @@
-"""The inbox page's read model: a person's newest notifications and how many are unread."""
+"""The inbox page's read model: a person's newest notifications and how many are unread; the bell."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from django.utils.functional import cached_property
 
 from pramern.notifications.models import Notification
 
@@ -27,3 +29,20 @@ def inbox_page(user: Any) -> Inbox:
 def unread_count(user: Any) -> int:
     """How many notifications of ``user`` are unread (the bell): one query."""
     return Notification.objects.filter(recipient=user).unread().count()
+
+
+class Bell:
+    """The header's bell: ``unread`` is counted (one query) the first time a template reads it, so
+    a page that does not show the bell (a signed-out reader, an htmx fragment) pays nothing. A page
+    that has counted already (the inbox) passes its count."""
+
+    def __init__(self, user: Any, *, unread: int | None = None) -> None:
+        self._user = user
+        if unread is not None:
+            self.__dict__["unread"] = unread
+
+    @cached_property
+    def unread(self) -> int:
+        if not getattr(self._user, "is_authenticated", False):
+            return 0
+        return unread_count(self._user)

@@ -5,7 +5,6 @@ from pramern.notifications import views
 app_name = "notifications"
 urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
-    path("inbox/count/", views.bell, name="count"),
     path("inbox/<int:pk>/read/", views.read, name="read"),
     path("inbox/read-all/", views.read_all, name="read-all"),
     path("inbox/settings/", views.email_settings, name="settings"),

@@ -15,18 +15,14 @@ from django.views.decorators.http import require_POST
 
 from pramern.notifications import services
 from pramern.notifications.forms import EmailChoicesForm
-from pramern.notifications.inbox import inbox_page, unread_count
+from pramern.notifications.inbox import Bell, inbox_page
 
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    return render(request, "notifications/inbox.html", {"inbox": inbox_page(request.user)})
-
-
-@login_required
-def bell(request: HttpRequest) -> HttpResponse:
-    """The unread count in the header (loaded by htmx, so that pages pay no query for it)."""
-    return render(request, "notifications/_bell_count.html", {"unread": unread_count(request.user)})
+    page = inbox_page(request.user)
+    # the header's bell shows the count the page has read already
+    return render(request, "notifications/inbox.html", {"inbox": page, "bell": Bell(request.user, unread=page.unread)})
 
 
 @login_required

@@ -17,9 +17,11 @@ from django.db.models import QuerySet
 from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
 from pramern.assessments.rounds import Reopening, RoundStatus, lock_state
 from pramern.assessments.workspace import Workspace, load_workspace
+from pramern.organizations.permissions import access_for
 from pramern.review import notifications, services, verdicts
 from pramern.review.changes import ChangesSinceReturn, ItemChanges, changes_since_return
-from pramern.review.models import Comment, Verdict
+from pramern.review.models import Assignment, Comment, Verdict
+from pramern.review.queue import centre_people
 from pramern.scoring import ItemResult, ScoreResult
 from pramern.scoring.model import FactSpec, Item
 
@@ -61,6 +63,9 @@ class UnitRoundPage:
     reopening: Reopening  # which records returning this round reopens, although later rounds are closed
     changes: ChangesSinceReturn | None  # what the unit changed since the round's latest return
     can_review: bool  # the reader may give verdicts here now (the round is in review, no conflict)
+    evaluator: Any | None  # the person of the Centre the unit's assessment is assigned to
+    can_assign: bool  # the reader may change that here (as on the queue: an administrator, no conflict)
+    centre_people: list[Any]  # whom it may be assigned to (read only when the reader may assign)
 
 
 def round_changes(workspace: Workspace, round_code: str, *, item_code: str = "") -> ChangesSinceReturn | None:
@@ -98,6 +103,8 @@ def unit_round_page(assessment: Assessment, round_code: str, user: Any) -> UnitR
     changes = round_changes(workspace, round_code)
     order = (assessment.unit_id, workspace.locks, round_code)  # what the other rounds allow
     in_conflict = conflict(user, assessment)
+    can_assign = access_for(user).is_administrator and not in_conflict
+    assignment = Assignment.objects.filter(assessment=assessment).select_related("evaluator").first()
     return UnitRoundPage(
         ws=workspace,
         assessment=assessment,
@@ -125,6 +132,9 @@ def unit_round_page(assessment: Assessment, round_code: str, user: Any) -> UnitR
         reopening=workspace.locks.reopened_by_return(round_code),
         changes=changes,
         can_review=status.state == UnitRound.State.IN_REVIEW and not in_conflict,
+        evaluator=assignment.evaluator if assignment is not None else None,
+        can_assign=can_assign,
+        centre_people=centre_people() if can_assign else [],
     )
 
 

@@ -54,6 +54,18 @@ def _assessment(request: HttpRequest, pk: int) -> Assessment:
     return get_object_or_404(Assessment.objects.with_unit(), pk=pk)
 
 
+#: The session key of an assignment the queue or a unit's round page refused: the page that
+#: posted it shows the choice again, with the reason, at its form (once).
+REFUSED_ASSIGNMENT = "pramern.review.refused_assignment"
+
+
+def _refused_assignment(request: HttpRequest) -> dict[str, object] | None:
+    """The assignment refused just before this page (its unit's assessment, the person chosen as
+    posted, why), taken out of the session so that it shows once."""
+    refused = request.session.pop(REFUSED_ASSIGNMENT, None)
+    return refused if isinstance(refused, dict) else None
+
+
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Units' rounds across years and rounds: days waiting, the assigned evaluator, records without
@@ -87,7 +99,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         unreviewed_only=request.GET.get("unreviewed") == "1",
         people=people,
     )
-    return render(request, "review/queue.html", {**vars(page), "here": request.get_full_path()})
+    context = {**vars(page), "here": request.get_full_path(), "refused_assignment": _refused_assignment(request)}
+    return render(request, "review/queue.html", context)
 
 
 @login_required
@@ -109,6 +122,12 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         services.assign_evaluator(assessment, evaluator, user=request.user)
     except UserError as exc:
         messages.error(request, f"{assessment.unit.name}: {exc.message}")
+        # the page the form was on shows the person chosen again, with the reason beside it
+        request.session[REFUSED_ASSIGNMENT] = {
+            "assessment": assessment.pk,
+            "evaluator": str(request.POST.get("evaluator", ""))[:20],
+            "message": str(exc.message),
+        }
     else:
         if evaluator is None:
             messages.success(request, _("%(unit)s is no longer assigned.") % {"unit": assessment.unit.name})
@@ -144,7 +163,12 @@ def unit_round(request: HttpRequest, pk: int, round_code: str) -> HttpResponse:
             error = exc
         else:
             return redirect("review:unit", pk=assessment.pk, round_code=round_code)
-    context = {**vars(unit_round_page(assessment, round_code, request.user)), "error": error}
+    context = {
+        **vars(unit_round_page(assessment, round_code, request.user)),
+        "error": error,
+        "refused_assignment": _refused_assignment(request),
+        "here": request.path,
+    }
     return render(request, "review/unit.html", context, status=400 if error else 200)
 
 

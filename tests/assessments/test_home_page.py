@@ -228,8 +228,9 @@ def test_the_home_reads_a_bounded_number_of_queries(client, world, django_assert
     client.get(f"/a/{world.a.pk}/")  # the compiled framework, once per process
     # 1 session, 2 user, 3 roles, 4 assessment+unit+framework, 5 records, 6 sections, 7 unit
     # rounds, 8 round schedules, 9 deadline extensions, 10 evidence counts, 11 verdicts,
-    # 12 overrides, 13 the unit's people, 14 assignments, 15 evidence supporting no record
-    with django_assert_max_num_queries(15):
+    # 12 overrides, 13 the unit's people, 14 assignments, 15 evidence supporting no record,
+    # 16 the bell's unread count (the header)
+    with django_assert_max_num_queries(16):
         page = client.get(f"/a/{world.a.pk}/?mine=1").content.decode()
     assert page.count("เหตุผล ") == 12
     assert page.count('data-state="none"') == 4  # only the four items given to alice are listed

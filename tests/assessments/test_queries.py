@@ -28,8 +28,8 @@ def test_the_home_page_query_count_does_not_grow(client, world):
     # 7 unit rounds, 8 round schedules, 9 deadline extensions, 10 evidence counts per item,
     # 11 verdicts, 12 overrides, 13 the unit's people (who submits, whom items are given to),
     # 14 the item assignments with their assignees, 15 evidence supporting no record (shown to
-    # the unit's people)
-    assert empty == 15
+    # the unit's people), 16 the bell's unread count (the header)
+    assert empty == 16
 
 
 def test_the_item_page_query_count_does_not_grow(client, world):
@@ -42,5 +42,5 @@ def test_the_item_page_query_count_does_not_grow(client, world):
     assert page_queries(client, url) == empty
     # the home page's first twelve, then 13 evidence of the item's records, 14 all evidence (to
     # attach), 15 the item's history, 16 the item's comments, 17 its assignment, 18 the unit's
-    # people (whom the item can be given to)
-    assert empty == 18
+    # people (whom the item can be given to), 19 the bell's unread count (the header)
+    assert empty == 19

@@ -4,11 +4,13 @@ break between words; progress bars are not clipped. On a desktop the menu is the
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from pramern.assessments.services import add_file_evidence, add_link_evidence
 from pramern.reports.scorecards import refresh
 from tests.browser.steps import log_in
 from tests.browser.thai_lines import mid_word_breaks
-from tests.factories import open_rounds
+from tests.factories import open_rounds, record
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -102,6 +104,63 @@ def test_thai_lines_break_only_between_words(page, live_server, world, persona, 
         if broken := mid_word_breaks(page):
             found[path] = broken
     assert found == {}
+
+
+LONG_FILE = "รายงานผลการดำเนินงานตามแผนปฏิบัติงานประจำปีงบประมาณของสำนักวิจัยเศรษฐกิจการเกษตร.pdf"
+LONG_URL = "https://www.oae.go.th/assets/portals/1/files/" + "a1b2c3d4e5" * 8 + "/report.pdf"
+BREAK_ALL = "(selector) => document.querySelectorAll(selector).forEach((e) => { e.style.wordBreak = 'break-all'; })"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_thai_file_names_break_between_words_in_the_evidence_library(page, live_server, world, width):
+    """Long Thai file names and record titles wrap between words; a long URL wraps too (it has no
+    words) rather than widening the page."""
+    rec = record(
+        world.a,
+        "1.2.2",
+        "followups",
+        "2024-03-15",
+        title="การติดตามผลการดำเนินงานตามแผนปฏิบัติงานประจำปีของสำนัก",
+        presented_to_director=True,
+    )
+    add_file_evidence(world.a, SimpleUploadedFile(LONG_FILE, PDF), user=world.alice, records=[rec])
+    add_link_evidence(world.a, LONG_URL, user=world.alice, title="รายงานการประชุมคณะทำงานแผนปฏิบัติงาน", records=[rec])
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, live_server, "alice")
+    page.goto(f"{live_server.url}/a/{world.a.pk}/evidence/")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    table = page.locator("table.library")
+    assert table.get_by_text(LONG_FILE).first.is_visible()
+    assert mid_word_breaks(page, "table.library") == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.evaluate(BREAK_ALL, "table.library td")  # told to break anywhere, the measure must see it
+    assert mid_word_breaks(page, "table.library") != []
+
+
+def test_thai_file_names_break_between_words_in_the_chosen_files_list(page, live_server, world, tmp_path):
+    """The files picked for a record are listed by name (evidence.js): a long Thai name wraps
+    between words at 390 px."""
+    files = [tmp_path / LONG_FILE, tmp_path / "ภาพถ่ายการประชุมติดตามผลการดำเนินงานตามแผนปฏิบัติงาน.png"]
+    for path in files:
+        path.write_bytes(PDF)
+    page.set_viewport_size({"width": 390, "height": 900})
+    log_in(page, live_server, "alice")
+    page.goto(f"{live_server.url}/a/{world.a.pk}/items/1.2.2/")
+    page.click("#fact-followups details.add summary")
+    form = page.locator("#fact-followups form.record-form")
+    form.locator("input[type=file]").set_input_files([str(path) for path in files])
+    chosen = form.locator(".chosen-files li")
+    assert chosen.count() == 2
+    page.evaluate("document.fonts.ready.then(() => true)")
+    lines = chosen.first.evaluate(
+        "li => Math.round(li.getBoundingClientRect().height / parseFloat(getComputedStyle(li).lineHeight))"
+    )
+    assert lines >= 2  # the name is long enough to wrap on a phone: the measure below has breaks to judge
+    assert mid_word_breaks(page, "#fact-followups .chosen-files") == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.evaluate(BREAK_ALL, "#fact-followups .chosen-files li")
+    assert mid_word_breaks(page, "#fact-followups .chosen-files") != []
 
 
 def test_the_measure_sees_a_word_broken_in_two(page, live_server, world):

@@ -112,8 +112,8 @@ def test_the_dashboard_query_count_does_not_grow_with_units(client, world):
         refresh(assessment(extra, world.framework))
     with CaptureQueriesContext(connection) as ten_units:
         assert "หน่วยงานทดสอบ 7" in client.get("/dashboard/").content.decode()
-    # session, user, roles, framework, assessments with units, score cards
-    assert len(ten_units) == len(two_units) == 6
+    # session, user, roles, framework, assessments with units, score cards, the bell's unread count (the header)
+    assert len(ten_units) == len(two_units) == 7
 
 
 def test_the_scorecard_shows_dimensions_rounds_and_open_lines(client, world):

@@ -67,3 +67,41 @@ def test_help_needs_a_login_and_is_open_to_every_role(client, world, url):
     for user in (world.alice, world.bob, world.eve, world.xena, world.adam):
         client.force_login(user)
         assert client.get(url).status_code == 200
+
+
+def _item_with_assumptions(world):
+    return next(item for item in world.framework.compiled().items if item.assumptions)
+
+
+def _help_url(world, code):
+    return f"/help/{world.framework.code}/{world.framework.version}/items/{code}/"
+
+
+def test_the_workspace_item_page_links_to_the_items_help_in_one_click(client, world):
+    item = _item_with_assumptions(world)
+    client.force_login(world.alice)
+    page = client.get(f"/a/{world.a.pk}/items/{item.code}/").content.decode()
+    assert f'<a href="{_help_url(world, item.code)}">ความช่วยเหลือของข้อนี้' in page
+    Contact.objects.create(name_th="คุณสมศรี ผู้ประสานงาน", email="eval@oae.go.th", position=1)
+    help_page = client.get(_help_url(world, item.code)).content.decode()
+    assert f"{item.code} {item.title.th}" in help_page
+    assert item.guidance.th.strip().splitlines()[0] in help_page
+    assert "คำถามที่พบบ่อย" in help_page and item.assumptions[0].text.th.strip().splitlines()[0] in help_page
+    assert "คุณสมศรี ผู้ประสานงาน" in help_page and 'href="/help/glossary/"' in help_page
+
+
+def test_an_items_help_says_when_the_framework_assumes_nothing(client, world):
+    item = next(item for item in world.framework.compiled().items if not item.assumptions)
+    client.force_login(world.bob)
+    page = client.get(_help_url(world, item.code)).content.decode()
+    assert "เกณฑ์ไม่ได้กำหนดข้อสมมติสำหรับข้อนี้" in page
+
+
+def test_an_items_help_needs_a_login_and_a_real_item(client, world):
+    url = _help_url(world, _item_with_assumptions(world).code)
+    assert client.get(url)["Location"].startswith("/login/")
+    for user in (world.alice, world.bob, world.eve, world.xena, world.adam):
+        client.force_login(user)
+        assert client.get(url).status_code == 200
+    assert client.get(_help_url(world, "9.9.9")).status_code == 404
+    assert client.get("/help/no-such/1/items/1.2.2/").status_code == 404

@@ -7,6 +7,8 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from pramern.assessments.models import UnitRound
 from pramern.assessments.rounds import lock_state
@@ -114,23 +116,59 @@ def test_a_kind_added_later_lands_in_the_inbox_and_emails_by_default(world):
     assert sent == 1 and _inbox_of(world.alice) == ["reopen"]
 
 
+def _bell(page):
+    """The header's bell link (outside the site menu)."""
+    header = page.split('<header class="site">')[1].split("</header>")[0]
+    assert header.index('class="bell"') < header.index("<details")  # shown on phones too, not in the menu
+    return header.split('<a class="bell"')[1].split("</a>")[0]
+
+
 def test_the_bell_counts_unread_and_the_inbox_marks_read(client, world, django_capture_on_commit_callbacks):
     _return_r6(world, django_capture_on_commit_callbacks)
     deliver("deadline", [world.alice], lambda: ("ใกล้กำหนดส่ง", ""), link="/")
     _login(client, world.alice)
-    assert 'id="bell-count">2<' in client.get("/inbox/count/").content.decode()
+    bell = _bell(client.get("/help/").content.decode())
+    assert 'aria-label="การแจ้งเตือน 2 รายการยังไม่อ่าน"' in bell and 'id="bell-count">2<' in bell
     page = client.get("/inbox/").content.decode()
     assert "ยังไม่อ่าน 2 รายการ" in page and "รอบ 6 เดือน ของ สำนักวิจัยเศรษฐกิจการเกษตร ถูกส่งกลับให้แก้ไข" in page
+    assert 'id="bell-count">2<' in _bell(page)
     returned = Notification.objects.get(recipient=world.alice, kind="return")
     response = client.post(f"/inbox/{returned.pk}/read/", {"open": "1"})
     assert response.status_code == 302 and response["Location"] == f"/a/{world.a.pk}/"
     returned.refresh_from_db()
     assert returned.read_at is not None
-    assert 'id="bell-count">1<' in client.get("/inbox/count/").content.decode()
+    assert 'aria-label="การแจ้งเตือน 1 รายการยังไม่อ่าน"' in _bell(client.get("/help/").content.decode())
     client.post("/inbox/read-all/")
     assert Notification.objects.filter(recipient=world.alice, read_at__isnull=True).count() == 0
-    assert 'id="bell-count"></span>' in client.get("/inbox/count/").content.decode()
+    bell = _bell(client.get("/help/").content.decode())
+    assert 'aria-label="การแจ้งเตือน"' in bell and "bell-count" not in bell
     assert "ยังไม่อ่าน 0 รายการ" in client.get("/inbox/").content.decode()
+
+
+def test_the_bell_is_counted_by_the_page_in_one_query_without_a_second_request(client, world):
+    deliver("deadline", [world.alice], lambda: ("ใกล้กำหนดส่ง", ""), link="/")
+    _login(client, world.alice)
+    page = client.get("/help/").content.decode()
+    assert "hx-get" not in page.split("</header>")[0]  # no request of its own after the page
+    assert client.get("/inbox/count/").status_code == 404
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/help/")
+    counts = [q["sql"] for q in captured if "notifications_notification" in q["sql"]]
+    assert len(counts) == 1 and "COUNT(" in counts[0]
+
+
+def test_an_english_reader_hears_the_bell_in_english(client, world):
+    deliver("deadline", [world.alice], lambda: ("ใกล้กำหนดส่ง", ""), link="/")
+    _login(client, world.alice)
+    client.cookies["django_language"] = "en"
+    assert 'aria-label="Notifications: 1 unread"' in _bell(client.get("/help/").content.decode())
+
+
+def test_a_signed_out_page_has_no_bell_and_counts_nothing(client, world):
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/login/").content.decode()
+    assert 'class="bell"' not in page
+    assert not [q for q in captured if "notifications_notification" in q["sql"]]
 
 
 def test_nobody_reads_or_marks_another_persons_notifications(client, world, django_capture_on_commit_callbacks):
@@ -144,7 +182,7 @@ def test_nobody_reads_or_marks_another_persons_notifications(client, world, djan
     assert alices.read_at is None
 
 
-@pytest.mark.parametrize("url", ["/inbox/", "/inbox/count/", "/inbox/settings/"])
+@pytest.mark.parametrize("url", ["/inbox/", "/inbox/settings/"])
 def test_anonymous_people_are_sent_to_log_in(client, world, url):
     response = client.get(url)
     assert response.status_code == 302 and response["Location"].startswith("/login/")
@@ -164,7 +202,8 @@ def test_the_inbox_takes_a_fixed_number_of_queries(client, world):
     few = page_queries(client, "/inbox/")
     for n in range(20):
         deliver("deadline", [world.alice], lambda n=n: (f"แจ้งเตือน {n}", ""), link="/")
-    # session, user, roles (the header), the entries with their units, the unread count, the total
+    # session, user, roles (the header), the entries with their units, the unread count (the page's,
+    # which the bell shows too), the total
     assert page_queries(client, "/inbox/") == few == 6
 
 

@@ -190,6 +190,7 @@ def test_the_changes_cost_two_queries_whatever_was_changed(client, world, resubm
         edit(world, added, title=f"ครั้งที่ {day}")
     transition(world.a, "R6", "resubmit", user=world.alice)
     assert [page_queries(client, url) for url in pages] == before
-    # the round page: 12 as before (tests/review/test_queries.py) + 13 the return and resubmission
-    # entries + 14 the entries since the return; the item page: 14 + 2
-    assert before == [14, 16]
+    # the round page: 14 as before (tests/review/test_queries.py, with the bell's count and the
+    # assigned evaluator) + 15 the return and resubmission entries + 16 the entries since the
+    # return; the item page: 15 + 2
+    assert before == [16, 17]

@@ -137,5 +137,6 @@ def test_the_search_takes_a_fixed_number_of_queries(client, world, found):
         Record.objects.create(
             assessment=world.b, item_code="1.2.2", fact="followups", date=dt.date(2024, 3, 1), title=f"แผนปฏิบัติงาน {n}"
         )
-    # session, user, roles; units, items, records, evidence, comments (each with what it shows)
-    assert page_queries(client, "/search/?q=แผนปฏิบัติงาน") == few == 8
+    # session, user, roles; units, items, records, evidence, comments (each with what it shows);
+    # the bell's unread count (the header)
+    assert page_queries(client, "/search/?q=แผนปฏิบัติงาน") == few == 9
