@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",  # TrigramWordSimilarity for search (pramern/search): used only on PostgreSQL
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "pramern.ui",
     "pramern.accounts",
     "pramern.audit",
@@ -110,10 +113,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a second factor this session
     "pramern.ui.middleware.SecurityHeadersMiddleware",  # CSP; no-store when logged in
     "pramern.ui.middleware.UploadGuardMiddleware",  # before CSRF's process_view reads any body
     "django.contrib.messages.middleware.MessageMiddleware",
     "pramern.accounts.middleware.SessionActivityMiddleware",  # idle timeout; a session's last use
+    "pramern.accounts.twofactor_middleware.TwoFactorMiddleware",  # enrolment or verification before any page
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a refused login into the lockout page
 ]
@@ -199,6 +204,20 @@ globals().update(_directory)
 if _directory["DIRECTORY_LOGIN"]:
     AUTHENTICATION_BACKENDS.insert(1, "pramern.accounts.directory.DirectoryBackend")
 
+# Two-factor authentication (docs/identity.md): TOTP authenticator apps and recovery codes (django-otp).
+# Required for evaluators, administrators and staff (the admin site); optional for everyone else.
+#: Directory (LDAP) and OpenID Connect logins count as multi-factor when the directory or the
+#: identity provider enforces its own (PRAMERN_TRUST_EXTERNAL_MFA=true): no second code in Pramern.
+TRUST_EXTERNAL_MFA = envbool("PRAMERN_TRUST_EXTERNAL_MFA", "false")
+#: The authentication backends TRUST_EXTERNAL_MFA trusts (the session's backend is compared).
+EXTERNAL_MFA_BACKENDS = ["pramern.accounts.directory.DirectoryBackend", "pramern.accounts.oidc.OIDCBackend"]
+#: The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = os.environ.get("PRAMERN_OTP_ISSUER", "Pramern")
+#: Wrong codes wait 1, 2, 4, 8 ... seconds before the next try (per device; django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+#: Recovery codes made at enrolment (each works once).
+RECOVERY_CODES = 10
 #: An invitation link (to set the first password of a person the import created) works this many
 #: days; reset links keep Django's PASSWORD_RESET_TIMEOUT (3 days).
 INVITATION_DAYS = envint("PRAMERN_INVITATION_DAYS", 14)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("login/", accounts_views.LoginView.as_view(), name="login"),
     path("logout/", oidc_views.LogoutView.as_view(), name="logout"),  # at the OpenID Connect provider too
+    path("account/two-factor/", include("pramern.accounts.twofactor_urls")),
     path("", include("pramern.frameworks.urls")),
     path("", include("pramern.studio.urls")),
     path("", include("pramern.review.urls")),

@@ -1,11 +1,18 @@
-"""Settings of the server that tests/live.py starts: the real settings, except that background
-jobs are queued in the test's own file (never in var/huey.sqlite3) and left there. No consumer
-runs, so a job the server queues stays queued, and the test can read the queue."""
+"""Settings of the server that tests/live.py starts: the real settings, except that the tests'
+log-ins count as multi-factor and that background jobs are queued in the test's own file (never
+in var/huey.sqlite3) and left there. No consumer runs, so a job the server queues stays queued,
+and the test can read the queue."""
 
 import os
 
 from pramern.settings import *  # noqa: F403
+from pramern.settings import AUTHENTICATION_BACKENDS as _BACKENDS
+from pramern.settings import EXTERNAL_MFA_BACKENDS as _EXTERNAL
 from pramern.settings import HUEY as _HUEY
+
+# As in the suite (tests/conftest.py, test_settings): the tests' log-ins count as multi-factor.
+TRUST_EXTERNAL_MFA = True
+EXTERNAL_MFA_BACKENDS = [*_EXTERNAL, *_BACKENDS]
 
 HUEY = {
     "name": _HUEY["name"],

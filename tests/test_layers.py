@@ -51,6 +51,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.frameworks.document",
             "pramern.search.text",  # issue 11: search text normalised (Thai)
             "pramern.help.glossary",  # issue 11: the glossary's terms
+            "pramern.accounts.qr",  # issue 12: the two-factor enrolment's QR code (SVG)
             "pramern.accounts.devices",  # issue 12: a device in plain words from its User-Agent
             "pramern.accounts.citizen_id",  # issue 12: citizen IDs checked and hashed (ThaiD)
         ],
@@ -100,6 +101,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.assessments.opening",  # issue 10: opening a new year
             "pramern.assessments.carryover",  # issue 10: copying last year's records
             "pramern.assessments.importing",  # issue 11: import with a preview and a confirmation
+            "pramern.accounts.twofactor",  # issue 12: two-factor enrolment, verification, reset
             "pramern.privacy.erasure",  # issue 12: a departed person's erasure (PDPA)
             "pramern.accounts.sessions",  # issue 12: signed-in sessions noted and ended
             "pramern.accounts.oidc",  # issue 12: OpenID Connect login (backend, matching, logout)
@@ -145,6 +147,9 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.*.management.commands",
             "pramern.ui.admin_base",
             "pramern.ui.middleware",
+            "pramern.accounts.twofactor_middleware",  # issue 12: two-factor before any page
+            "pramern.accounts.twofactor_views",  # issue 12: two-factor pages
+            "pramern.accounts.twofactor_urls",
             "pramern.ui.context_processors",
             "pramern.ui.templatetags",
             "pramern.ui.templatetags.*",

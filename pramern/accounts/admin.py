@@ -1,6 +1,7 @@
 """django-axes' admin with Thai column headers (its ``status`` column has no label of its own), the
 user list's action that ends all of a person's sessions (issue 12), citizen IDs (typed, hashed,
-never shown back) and OpenID Connect links (issue 12)."""
+never shown back) and OpenID Connect links (issue 12), and no django-otp devices: a second factor
+is reset on the site, audited and told (pramern/accounts/twofactor.py), never deleted unseen."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pramern.accounts import citizen_id
 from pramern.accounts.models import CitizenID, OIDCLink
@@ -123,3 +126,10 @@ class OIDCLinkAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def delete_model(self, request: HttpRequest, obj: OIDCLink) -> None:
         log_action("pramern.oidc.unlinked", obj.user, actor=request.user, data={"issuer": obj.issuer})
         super().delete_model(request, obj)
+
+
+# ---- issue 12: twofactor ----------------------------------------------------------------------------
+
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)

@@ -54,6 +54,8 @@ KINDS: dict[str, Kind] = {
         ),
         Kind("comment", _("A new comment in an item's thread"), False, frozenset({UNIT, EVALUATORS})),
         Kind("deadline", _("A round's submission deadline is near"), True, frozenset({UNIT})),
+        # issue 12: a security notice, always by email too (no audience: never offered to switch off)
+        Kind("two_factor_reset", _("Your two-factor authentication was reset"), True, frozenset()),
     )
 }
 

@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pramern.accounts.models import CitizenID, OIDCLink, SignedInSession
 from pramern.accounts.sessions import session_store
@@ -132,6 +134,9 @@ STEPS: list[Step] = [
         lambda u: PendingImport.objects.filter(user=u),
     ),
     Step("report_jobs", gettext_lazy("requested reports and their files"), _report_jobs, _delete_report_jobs),
+    # issue 12 (two-factor): the authenticator's secret and the recovery codes (their tokens go with them)
+    Step("authenticators", gettext_lazy("two-factor authenticator apps"), lambda u: TOTPDevice.objects.filter(user=u)),
+    Step("recovery_codes", gettext_lazy("two-factor recovery codes"), lambda u: StaticDevice.objects.filter(user=u)),
 ]
 
 

@@ -88,4 +88,10 @@
   document.addEventListener("htmx:load", function (event) {
     if (event.target instanceof Element) fitTables(event.target);
   });
+
+  /* issue 12: a button that prints the page (the recovery codes) */
+  document.addEventListener("click", function (event) {
+    const button = event.target instanceof Element ? event.target.closest("[data-print]") : null;
+    if (button) window.print();
+  });
 })();
