@@ -160,6 +160,10 @@ class Command(BaseCommand):
             table.append((person.username, DEMO_PASSWORD, f"{th} / {en}", where))
         self.stdout.write(_table(table))
         self.stdout.write("Accounts that existed before keep their own password unless load_demo --reset is used.")
+        self.stdout.write(
+            "evaluator และ admin ต้องตั้งค่าการยืนยันสองขั้นตอน (แอป authenticator) เมื่อเข้าสู่ระบบครั้งแรก"
+            " / evaluator and admin set up two-factor (an authenticator app) at their first login."
+        )
 
 
 # --------------------------------------------------------------------------- steps
