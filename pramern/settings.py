@@ -176,7 +176,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # attempt in the admin (Axes › Access attempts). Every authenticate() call must pass the request.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Local passwords (Django's ModelBackend), refused for accounts the directory manages.
+    "pramern.accounts.backends.LocalAccountBackend",
     # Never authenticates a password: it keeps the sessions of people who logged in through OpenID Connect.
     "pramern.accounts.oidc.OIDCBackend",
 ]

@@ -96,6 +96,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.accounts.invitations",
             "pramern.accounts.signals",
             "pramern.accounts.directory",  # issue 12: directory login; roles from directory groups
+            "pramern.accounts.backends",  # issue 12: local passwords, not for directory accounts
             "pramern.organizations.importers",
             "pramern.studio.editing",  # issue 10: an edit of a draft saved as a revision
             "pramern.assessments.opening",  # issue 10: opening a new year

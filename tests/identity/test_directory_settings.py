@@ -96,7 +96,7 @@ def test_settings_put_the_directory_after_axes_and_before_local_accounts():
     assert json.loads(out.stdout) == [
         "axes.backends.AxesStandaloneBackend",
         "pramern.accounts.directory.DirectoryBackend",
-        "django.contrib.auth.backends.ModelBackend",
+        "pramern.accounts.backends.LocalAccountBackend",  # ModelBackend, not for directory accounts
         "pramern.accounts.oidc.OIDCBackend",  # issue 12 (OpenID Connect): never takes a password
     ]
 
