@@ -54,6 +54,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.accounts.qr",  # issue 12: the two-factor enrolment's QR code (SVG)
             "pramern.accounts.devices",  # issue 12: a device in plain words from its User-Agent
             "pramern.accounts.citizen_id",  # issue 12: citizen IDs checked and hashed (ThaiD)
+            "pramern.envsettings",  # issue 12: settings read from the environment (settings.py, ldapconfig)
         ],
     ),
     (
