@@ -193,14 +193,16 @@ def erase_person(person: Any, *, user: Any) -> dict[str, int]:
     person.user_permissions.clear()
 
     new_display = display_name(person)
-    replacements = {old_display: new_display}
-    # A name of one or two letters would match inside other words: only whole names are replaced.
-    if len(old_full) >= 3:
-        replacements[old_full] = pseudonym
+    # Only whole copies of the person's own strings change (Thai names share prefixes; one
+    # address may end another), never text that merely contains them: audit.services.pseudonymise.
+    names = {old_display: new_display, old_username: person.username}
+    if old_full:
+        names.setdefault(old_full, pseudonym)
     if old_email:
-        replacements[old_email] = pseudonym
+        names.setdefault(old_email, pseudonym)
+    subject = (person._meta.label_lower, str(person.pk))
     entries = pseudonymise(
-        person.pk, new_display, replacements, exact={old_username: person.username, old_full: pseudonym}
+        person.pk, new_display, names, emails={old_email: pseudonym} if old_email else None, subject=subject
     )
     log_action(
         "pramern.privacy.person_erased",

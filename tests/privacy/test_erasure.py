@@ -11,12 +11,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 
 from pramern.accounts.models import SignedInSession
+from pramern.accounts.sessions import end_all_sessions
 from pramern.audit.models import AppendOnlyError, AuditEntry
 from pramern.audit.services import log_action
 from pramern.notifications.models import EmailChoice, Notification
 from pramern.organizations.models import Role
 from pramern.review.services import add_comment
-from tests.factories import PASSWORD, record
+from tests.factories import PASSWORD, person, record
 
 pytestmark = pytest.mark.identity
 
@@ -168,3 +169,53 @@ def test_the_admin_action_leads_to_the_confirmation_page(client, world, departed
     client.force_login(world.adam)
     response = client.post("/admin/auth/user/", {"action": "erase_personal_data", "_selected_action": [departed.pk]})
     assert response.status_code == 302 and response["Location"] == f"/privacy/erase/{departed.pk}/"
+
+
+@pytest.fixture
+def namesake(world, departed):
+    """Alicia: her name begins with alice's ("อลิส ใจดี" + "งาม") and alice's e-mail ends hers."""
+    alicia = person("alicia", "officer", world.unit_a, first_name="อลิส", last_name="ใจดีงาม", email="malice.j@oae.go.th")
+    rec = record(world.a, "1.2.3", "followups", "2024-03-16")
+    add_comment(world.a, "1.2.3", "ของ alicia", user=alicia)
+    log_action("pramern.test.mine", alicia, actor=alicia, data={"email": "malice.j@oae.go.th", "name": "อลิส ใจดีงาม"})
+    log_action(
+        "pramern.test.told",
+        rec,
+        actor=world.dan,
+        data={"to": "อลิส ใจดีงาม (alicia)", "cc": "malice.j@oae.go.th, x@y.th", "note": "ส่ง อลิส ใจดีงาม แล้ว"},
+    )
+    SignedInSession.objects.create(user=alicia, session_key="s-alicia", user_agent="Firefox/1", address="10.9.9.9")
+    end_all_sessions(alicia, actor=world.adam, reason="administrator")
+    return alicia
+
+
+def test_erasure_leaves_a_namesakes_entries_byte_identical(client, world, departed, namesake):
+    """Regression (review S3): a plain substring replace turned alicia's "อลิส ใจดีงาม (alicia)"
+    into "ผู้ใช้ที่ลบแล้ว #1งาม (alicia)" and her malice.j@ into "mผู้ใช้ที่ลบแล้ว..."."""
+    # Her own entry naming alice's address inside a sentence is still found (bounded).
+    log_action("pramern.test.cc", departed, actor=world.dan, data={"cc": "alice.j@oae.go.th, malice.j@oae.go.th."})
+    mentions_namesake = AuditEntry.objects.filter(actor=namesake) | AuditEntry.objects.filter(
+        action__in=["pramern.test.told", "pramern.session.ended_all"]
+    )
+    theirs = sorted(mentions_namesake.values_list("pk", flat=True))
+    before = {row[0]: row for row in log_rows() if row[0] in theirs}
+    assert len(before) >= 4
+    erase(client, world, departed)
+    after = {row[0]: row for row in log_rows() if row[0] in theirs}
+    assert after == before
+    pseudonym = f"ผู้ใช้ที่ลบแล้ว #{departed.pk}"
+    cc = AuditEntry.objects.get(action="pramern.test.cc")
+    assert cc.data == {"cc": f"{pseudonym}, malice.j@oae.go.th."}
+
+
+def test_erasure_empties_addresses_and_browsers_in_entries_about_her(client, world, departed, namesake):
+    """Regression (review S3b): session entries copy the device's address and browser."""
+    SignedInSession.objects.create(user=departed, session_key="s-alice", user_agent="Chrome/9", address="10.1.1.1")
+    end_all_sessions(departed, actor=world.adam, reason="administrator")
+    erase(client, world, departed)
+    hers = AuditEntry.objects.get(action="pramern.session.ended_all", object_id=str(departed.pk))
+    assert hers.data["sessions"][0]["address"] == "" and hers.data["sessions"][0]["user_agent"] == ""
+    assert hers.data["count"] == 1 and hers.data["sessions"][0]["signed_in"]
+    others = AuditEntry.objects.get(action="pramern.session.ended_all", object_id=str(namesake.pk))
+    assert others.data["sessions"][0]["address"] == "10.9.9.9"
+    assert "10.1.1.1" not in str(log_rows()) and "Chrome/9" not in str(log_rows())
