@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from pramern.accounts.models import OIDCLink, SignedInSession
@@ -106,12 +107,21 @@ def _assignments(user: Any) -> list[dict[str, Any]]:
 
 
 def _audit(user: Any) -> list[dict[str, Any]]:
+    """Every entry the person acted in. Where the object is another person (an administrator's
+    work on people: roles, sessions ended, two-factor resets), that person's data stays out: the
+    object's name and the details are withheld, the action, time and object type are kept."""
+    person_type, own_id = get_user_model()._meta.label_lower, str(user.pk)
     rows = AuditEntry.objects.filter(actor=user).order_by("created", "id")
-    return [
-        {"when": e.created, "action": e.action, "object_type": e.object_type, "object_id": e.object_id,
-         "object": e.object_repr, "details": e.data, "assessment": e.assessment_id, "item": e.item_code}
-        for e in rows.iterator(chunk_size=2000)
-    ]  # fmt: skip
+    entries = []
+    for e in rows.iterator(chunk_size=2000):
+        other = e.object_type == person_type and e.object_id != own_id
+        entries.append(
+            {"when": e.created, "action": e.action, "object_type": e.object_type,
+             "object_id": "" if other else e.object_id, "object": "" if other else e.object_repr,
+             "details": {} if other else e.data, "assessment": e.assessment_id, "item": e.item_code,
+             **({"withheld": True} if other else {})}
+        )  # fmt: skip
+    return entries
 
 
 def _notifications(user: Any) -> list[dict[str, Any]]:

@@ -6,7 +6,10 @@ import json
 
 import pytest
 
+from pramern.accounts.models import SignedInSession
+from pramern.accounts.sessions import end_all_sessions
 from pramern.audit.models import AuditEntry
+from pramern.audit.services import log_action
 from pramern.notifications.models import EmailChoice, Notification
 from pramern.review.services import add_comment
 from tests.factories import record
@@ -83,3 +86,21 @@ def test_my_data_needs_a_login_and_a_post(client, world):
     assert client.get("/privacy/my-data/download/").status_code == 405
     page = client.get("/privacy/my-data/").content.decode()
     assert "ดาวน์โหลดข้อมูลของฉัน" in page
+
+
+def test_an_administrators_data_withholds_the_people_they_acted_on(client, world, activity):
+    """Regression (review C1): the export carried every entry the administrator acted in,
+    with other people's names and their devices' addresses and browsers."""
+    SignedInSession.objects.create(user=world.alice, session_key="s-alice", user_agent="Chrome/9", address="10.1.1.1")
+    end_all_sessions(world.alice, actor=world.adam, reason="administrator")
+    log_action("pramern.test.own", world.adam, actor=world.adam, data={"note": "ของฉันเอง"})
+    client.force_login(world.adam)
+    _, data = download(client)
+    text = json.dumps(data, ensure_ascii=False)
+    for other in ("อลิส", "alice", "10.1.1.1", "Chrome/9"):
+        assert other not in text
+    ended = [e for e in data["audit_log"] if e["action"] == "pramern.session.ended_all"]
+    assert len(ended) == 1 and ended[0]["object_type"] == "auth.user" and ended[0]["when"]
+    assert ended[0]["withheld"] is True and ended[0]["details"] == {} and ended[0]["object"] == ""
+    own = [e for e in data["audit_log"] if e["action"] == "pramern.test.own"]
+    assert own[0]["details"] == {"note": "ของฉันเอง"} and own[0]["object"] == "adam"
