@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, QuerySet, Sum
+from django.utils import timezone
 
 from pramern.assessments.models import Evidence
 from pramern.frameworks.models import Framework
@@ -72,7 +73,8 @@ def stored_files() -> QuerySet[Evidence]:
 
 def retention_preview(today: dt.date | None = None) -> RetentionPreview:
     """What the retention page shows: per fiscal year, its stored files (count and size)."""
-    today = today or dt.date.today()
+    # The fiscal year turns at midnight of 1 October in Thailand, not on the server's (UTC) clock.
+    today = today or timezone.localdate()
     current, keep = fiscal_year_of(today), retention_years()
     years = framework_years()
     totals: dict[int, tuple[int, int]] = {}

@@ -9,10 +9,12 @@ import zipfile
 
 import openpyxl
 import pytest
+from django.utils import timezone
 
 from pramern.assessments.models import Evidence
 from pramern.audit.models import AuditEntry
 from pramern.privacy.models import EvidencePurge, PurgedFile
+from pramern.privacy.retention import retention_preview
 from pramern.reports.evidence_zip import build_evidence_zip, evidence_zip_size
 from pramern.reports.models import ReportJob
 from pramern.thaidates import fiscal_year_of
@@ -161,3 +163,21 @@ def test_the_evidence_zip_download_is_logged(client, world, years, django_captur
     assert zipfile.is_zipfile(io.BytesIO(b"".join(download.streaming_content)))
     entry = AuditEntry.objects.get(action="pramern.evidence.zip_downloaded")
     assert entry.actor == world.alice and entry.data["kind"] == "evidence_zip"
+
+
+@pytest.mark.parametrize(
+    ("utc", "day", "year"),
+    [
+        # 30 Sep 2025 17:30 UTC is already 1 Oct 2025 00:30 in Bangkok: FY2569 has begun.
+        (dt.datetime(2025, 9, 30, 17, 30, tzinfo=dt.UTC), dt.date(2025, 10, 1), 2569),
+        # 30 Sep 2025 16:30 UTC is 23:30 in Bangkok: still FY2568.
+        (dt.datetime(2025, 9, 30, 16, 30, tzinfo=dt.UTC), dt.date(2025, 9, 30), 2568),
+    ],
+)
+def test_the_fiscal_year_turns_on_bangkok_time(world, settings, monkeypatch, utc, day, year):
+    """Regression (review C3): the preview read the server's date (dt.date.today()), not
+    Thailand's; it reads Django's clock in TIME_ZONE (Asia/Bangkok)."""
+    assert settings.TIME_ZONE == "Asia/Bangkok"
+    monkeypatch.setattr(timezone, "now", lambda: utc)
+    preview = retention_preview()
+    assert (preview.today, preview.current_year) == (day, year)
