@@ -18,5 +18,10 @@ from pramern.accounts.models import is_directory_managed
 class LocalAccountBackend(ModelBackend):
     """Listed in AUTHENTICATION_BACKENDS instead of ``django.contrib.auth.backends.ModelBackend``."""
 
-    def user_can_authenticate(self, user: Any) -> bool:
-        return super().user_can_authenticate(user) and not is_directory_managed(user)
+    def authenticate(self, request: Any, username: Any = None, password: Any = None, **kwargs: Any) -> Any:
+        # Checked at login only, not in user_can_authenticate: Django calls that for every request's
+        # session too (get_user), which would cost every page a query.
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None and is_directory_managed(user):
+            return None
+        return user
