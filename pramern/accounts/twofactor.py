@@ -27,6 +27,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from pramern.accounts.sessions import end_all_sessions
 from pramern.audit.services import log_action
 from pramern.errors import UserError
 from pramern.notifications.services import deliver
@@ -62,7 +63,8 @@ def authenticator(user: Any) -> TOTPDevice | None:
 
 
 def has_second_factor(user: Any) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """Whether the person has a confirmed authenticator app."""
+    return authenticator(user) is not None
 
 
 def trusted_external_login(request: HttpRequest) -> bool:
@@ -238,12 +240,14 @@ def turn_off(request: HttpRequest) -> None:
 
 
 def reset(person: Any, actor: Any) -> int:
-    """An administrator removes ``person``'s second factor (a lost phone): their sessions stop
-    counting as verified, they enrol again at their next page (if required) and are told.
+    """An administrator removes ``person``'s second factor (a lost or stolen phone): every session
+    of theirs ends (whoever holds one must log in again, and cannot enrol an app of their own in
+    it), they enrol again after their next log-in (if required) and are told.
     Returns how many devices were removed. The caller has checked that ``actor`` administers."""
     with transaction.atomic():
         removed = _delete_devices(person)
         log_action("pramern.two_factor.reset", person, actor=actor, data={"devices": removed})
+        end_all_sessions(person, actor=actor, reason="two_factor_reset")
         transaction.on_commit(lambda: _tell_reset(person))
     return removed
 

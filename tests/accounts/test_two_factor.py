@@ -282,8 +282,26 @@ def test_an_administrator_resets_a_persons_second_factor_audited_and_told(world,
     notice = Notification.objects.get(recipient=world.eve)
     assert notice.kind == "two_factor_reset" and notice.link == ACCOUNT
     assert [m.to for m in mail.outbox] == [["eve@oae.go.th"]]
-    # Eve's session no longer counts as verified: she enrols again before any page.
-    assert eve.get("/review/")["Location"].startswith(SETUP)
+    # Eve's session has ended (a reset follows a lost or stolen phone: whoever holds the session
+    # must not enrol an app of their own in it). She logs in again, then enrols before any page.
+    assert eve.get("/review/")["Location"].startswith("/login/")
+    assert "_auth_user_id" not in eve.session
+    assert AuditEntry.objects.get(action="pramern.session.ended_all").data["reason"] == "two_factor_reset"
+    assert logged_in(world.eve).get("/review/")["Location"].startswith(SETUP)
+
+
+def test_a_reset_ends_every_session_of_the_person_verified_or_not(world):
+    """S2: a second, unverified session (the thief's, say) ends too: it cannot reach enrolment."""
+    phone = verified(world.eve)
+    stolen = logged_in(world.eve)
+    assert stolen.get("/review/")["Location"].startswith(VERIFY)
+    admin = verified(world.adam)
+    assert admin.post(f"{PEOPLE}{world.eve.pk}/reset/")["Location"].startswith(PEOPLE)
+    for client in (phone, stolen):
+        assert client.get(SETUP)["Location"].startswith("/login/")
+        assert client.get("/review/")["Location"].startswith("/login/")
+    assert not TOTPDevice.objects.filter(user=world.eve).exists()  # nobody enrolled in them
+    assert admin.get(PEOPLE).status_code == 200  # the administrator's own session goes on
 
 
 def test_the_reset_is_refused_to_anyone_but_an_administrator(world, client):
