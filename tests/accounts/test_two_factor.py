@@ -420,3 +420,37 @@ def test_a_real_directory_login_is_trusted_as_multi_factor_only_under_the_settin
     assert client.get("/review/")["Location"].startswith(SETUP)  # an evaluator, the setting off
     settings.TRUST_EXTERNAL_MFA = True
     assert client.get("/review/").status_code == 200
+
+
+# ---- under a script prefix (S7) ----------------------------------------------------------------
+
+
+@pytest.fixture
+def script_prefix(settings):
+    """The site served under /pramern (FORCE_SCRIPT_NAME, as behind a proxy's sub-path)."""
+    from django.urls import clear_script_prefix, set_script_prefix
+
+    settings.FORCE_SCRIPT_NAME = "/pramern"
+    set_script_prefix("/pramern/")
+    yield "/pramern"
+    clear_script_prefix()
+
+
+def test_the_steps_stay_open_under_a_script_prefix(world, script_prefix):
+    """The step pages are told apart by their view, not by a reversed path (which has the prefix
+    that path_info has not): the enrolment and verification pages open, others send to them."""
+    evaluator = logged_in(world.eve)  # no device: enrolment
+    response = evaluator.get("/review/")
+    assert response["Location"] == f"{script_prefix}{SETUP}?" + urlencode({"next": f"{script_prefix}/review/"})
+    assert evaluator.get(SETUP).status_code == 200
+    language = evaluator.post("/i18n/setlang/", {"language": "en", "next": "/help/"})
+    assert SETUP not in language.get("Location", "")  # open: not sent to enrolment
+    device, _ = enrolled(world.alice)
+    officer = logged_in(world.alice)  # a device, an unverified session: verification
+    assert officer.get(f"/a/{world.a.pk}/")["Location"].startswith(f"{script_prefix}{VERIFY}")
+    assert officer.get(VERIFY).status_code == 200
+    response = officer.post(VERIFY, {"code": code_for(device.bin_key, ahead=1), "next": f"{script_prefix}/"})
+    assert response["Location"] == f"{script_prefix}/"
+    assert officer.get(f"/a/{world.a.pk}/").status_code == 200
+    assert officer.post("/logout/").status_code == 302
+    assert "_auth_user_id" not in officer.session
