@@ -2,8 +2,9 @@
 the verification step after a login, recovery codes, turning it off and an administrator's reset.
 
 A session has passed the second factor when django-otp verified one of the person's devices in it
-(``request.user.is_verified()``), or when it was opened through the directory or OpenID Connect
-and ``TRUST_EXTERNAL_MFA`` is on. Every change and every verification is audited.
+(``request.user.is_verified()``), or when its login is trusted as multi-factor: the directory
+under ``DIRECTORY_TRUSTED_AS_MFA``, OpenID Connect under ``OIDC_TRUSTED_AS_MFA`` (with the ID
+token's ``amr``/``acr`` showing a second factor). Every change and every verification is audited.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from pramern.accounts import oidc
 from pramern.accounts.sessions import end_all_sessions
 from pramern.audit.services import log_action
 from pramern.errors import UserError
@@ -67,12 +69,30 @@ def has_second_factor(user: Any) -> bool:
     return authenticator(user) is not None
 
 
+DIRECTORY_BACKEND = "pramern.accounts.directory.DirectoryBackend"
+
+
 def trusted_external_login(request: HttpRequest) -> bool:
-    """The session was opened through the directory or OpenID Connect, and those logins are
-    trusted as multi-factor (``TRUST_EXTERNAL_MFA``)."""
-    return bool(settings.TRUST_EXTERNAL_MFA) and request.session.get(BACKEND_SESSION_KEY) in set(
-        settings.EXTERNAL_MFA_BACKENDS
-    )
+    """The session's login counts as multi-factor: a directory login under
+    ``DIRECTORY_TRUSTED_AS_MFA``; an OpenID Connect login under ``OIDC_TRUSTED_AS_MFA`` whose ID
+    token showed a second factor (``oidc_login_showed_mfa``); a backend in ``MFA_TRUSTED_BACKENDS``."""
+    backend = request.session.get(BACKEND_SESSION_KEY)
+    if backend == DIRECTORY_BACKEND:
+        return bool(settings.DIRECTORY_TRUSTED_AS_MFA)
+    if backend == oidc.BACKEND:
+        return bool(settings.OIDC_TRUSTED_AS_MFA) and oidc_login_showed_mfa(request.session.get(oidc.SESSION_MFA))
+    return backend in set(settings.MFA_TRUSTED_BACKENDS)
+
+
+def oidc_login_showed_mfa(claims: Any) -> bool:
+    """Whether an OpenID Connect login's ``{"amr": [...], "acr": "..."}`` shows a second factor:
+    an ``amr`` in ``OIDC_MFA_AMR`` or the ``acr`` in ``OIDC_MFA_ACR``; with both settings empty,
+    any login of the provider does."""
+    wanted_amr, wanted_acr = set(settings.OIDC_MFA_AMR), set(settings.OIDC_MFA_ACR)
+    if not wanted_amr and not wanted_acr:
+        return True
+    claims = claims if isinstance(claims, dict) else {}
+    return bool(wanted_amr & set(claims.get("amr") or [])) or (claims.get("acr") or "") in wanted_acr
 
 
 def session_passed(request: HttpRequest) -> bool:

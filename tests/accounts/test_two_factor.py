@@ -35,7 +35,6 @@ ACCOUNT = "/account/two-factor/"
 PEOPLE = "/account/two-factor/people/"
 WRONG = "ไม่ถูกต้อง"  # "That code is not right" in Thai
 THROTTLED = "รหัสผิดหลายครั้ง"  # "Too many wrong codes" in Thai
-STAND_IN = "tests.accounts.external_backend.DirectoryStandIn"
 
 
 def code_for(key: bytes, ahead: int = 0) -> str:
@@ -340,26 +339,54 @@ def test_another_person_cannot_see_or_reset_your_devices(world):
 # ---- trusted external logins -------------------------------------------------------------------
 
 
-def test_directory_and_oidc_logins_are_trusted_only_under_the_setting(world, settings):
+DIRECTORY = "pramern.accounts.directory.DirectoryBackend"
+OIDC = "pramern.accounts.oidc.OIDCBackend"
+
+
+def test_directory_and_oidc_logins_are_trusted_each_under_its_own_setting(world, settings):
+    """S4: an LDAP bind is one factor; the directory and OpenID Connect are trusted separately, and
+    an OpenID Connect login only when its ID token's amr/acr shows a second factor."""
     from pramern import settings as production
 
-    assert production.TRUST_EXTERNAL_MFA is False
-    assert production.EXTERNAL_MFA_BACKENDS == [
-        "pramern.accounts.directory.DirectoryBackend",
-        "pramern.accounts.oidc.OIDCBackend",
-    ]
-    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, STAND_IN]
-    settings.EXTERNAL_MFA_BACKENDS = [STAND_IN]
+    assert (production.DIRECTORY_TRUSTED_AS_MFA, production.OIDC_TRUSTED_AS_MFA) == (False, False)
+    assert (production.OIDC_MFA_AMR, production.OIDC_MFA_ACR, production.MFA_TRUSTED_BACKENDS) == (
+        ["mfa", "otp"],
+        [],
+        [],
+    )
+    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, DIRECTORY, OIDC]
 
-    external = Client()
-    external.force_login(world.eve, backend=STAND_IN)
-    password = Client()
-    password.force_login(world.eve, backend="django.contrib.auth.backends.ModelBackend")
+    def client_of(backend: str, mfa: dict | None = None) -> Client:
+        client = Client()
+        client.force_login(world.eve, backend=backend)
+        if mfa is not None:
+            session = client.session
+            session["pramern_oidc_mfa"] = mfa
+            session.save()
+        return client
 
-    assert external.get("/review/")["Location"].startswith(SETUP)  # the setting is off
-    settings.TRUST_EXTERNAL_MFA = True
-    assert external.get("/review/").status_code == 200
-    assert password.get("/review/")["Location"].startswith(SETUP)  # a local password is not trusted
+    def passes(client: Client) -> bool:
+        response = client.get("/review/")
+        assert response.status_code == 200 or response["Location"].startswith(SETUP)
+        return response.status_code == 200
+
+    directory = client_of(DIRECTORY)
+    with_otp = client_of(OIDC, {"amr": ["pwd", "otp"], "acr": ""})
+    password_only = client_of(OIDC, {"amr": ["pwd"], "acr": "urn:loa:1"})
+    no_claims = client_of(OIDC)
+    password = client_of("django.contrib.auth.backends.ModelBackend")
+    everyone = (directory, with_otp, password_only, no_claims, password)
+    assert not any(passes(c) for c in everyone)  # production: nothing trusted
+
+    settings.OIDC_TRUSTED_AS_MFA = True
+    assert [passes(c) for c in everyone] == [False, True, False, False, False]
+    settings.OIDC_MFA_ACR = ["urn:loa:1"]
+    assert [passes(c) for c in everyone] == [False, True, True, False, False]
+    settings.OIDC_MFA_AMR, settings.OIDC_MFA_ACR = [], []  # a provider that enforces it for all
+    assert [passes(c) for c in everyone] == [False, True, True, True, False]
+
+    settings.OIDC_TRUSTED_AS_MFA, settings.DIRECTORY_TRUSTED_AS_MFA = False, True
+    assert [passes(c) for c in everyone] == [True, False, False, False, False]
 
 
 def test_a_verified_evaluator_moves_to_a_new_phone_and_the_old_one_stops_working(world):
@@ -418,7 +445,9 @@ def test_a_real_directory_login_is_trusted_as_multi_factor_only_under_the_settin
     assert directory_log_in(client, "somchai", "somchai-pass").status_code == 302
     assert client.session[BACKEND_SESSION_KEY] == "pramern.accounts.directory.DirectoryBackend"
     assert client.get("/review/")["Location"].startswith(SETUP)  # an evaluator, the setting off
-    settings.TRUST_EXTERNAL_MFA = True
+    settings.OIDC_TRUSTED_AS_MFA = True  # the other switch: still asked
+    assert client.get("/review/")["Location"].startswith(SETUP)
+    settings.DIRECTORY_TRUSTED_AS_MFA = True
     assert client.get("/review/").status_code == 200
 
 
