@@ -374,7 +374,7 @@ def test_directory_and_oidc_logins_are_trusted_each_under_its_own_setting(world,
     with_otp = client_of(OIDC, {"amr": ["pwd", "otp"], "acr": ""})
     password_only = client_of(OIDC, {"amr": ["pwd"], "acr": "urn:loa:1"})
     no_claims = client_of(OIDC)
-    password = client_of("django.contrib.auth.backends.ModelBackend")
+    password = client_of("pramern.accounts.backends.LocalAccountBackend")
     everyone = (directory, with_otp, password_only, no_claims, password)
     assert not any(passes(c) for c in everyone)  # production: nothing trusted
 

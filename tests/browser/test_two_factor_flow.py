@@ -5,13 +5,12 @@ desktop and phone widths, with axe on the enrolment and verification pages."""
 
 from __future__ import annotations
 
-import base64
 import re
 
 import pytest
 from django_otp.oath import totp
 
-from tests.browser.steps import log_out
+from tests.browser.steps import log_in_with, log_out, secret_shown
 from tests.factories import PASSWORD
 
 pytestmark = [
@@ -22,14 +21,6 @@ pytestmark = [
 ]
 
 
-def log_in_for(page, live_server, path, username):
-    page.goto(f"{live_server.url}{path}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-
-
 @pytest.mark.parametrize("width", [1366, 390])
 def test_an_evaluator_enrols_at_first_login_and_lands_on_the_review_queue(
     page, live_server, world, width, assert_accessible
@@ -37,7 +28,7 @@ def test_an_evaluator_enrols_at_first_login_and_lands_on_the_review_queue(
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{live_server.url}/review/")
     assert "/login/" in page.url
-    log_in_for(page, live_server, page.url.removeprefix(live_server.url), "eve")
+    log_in_with(page, live_server, "eve", PASSWORD, page.url.removeprefix(live_server.url))
 
     page.wait_for_url(re.compile(r"/account/two-factor/setup/\?next=%2Freview%2F$"))
     assert page.locator("h1").inner_text() == "ตั้งค่าการยืนยันตัวตนสองขั้นตอน"
@@ -47,8 +38,7 @@ def test_an_evaluator_enrols_at_first_login_and_lands_on_the_review_queue(
     assert box is not None and box["x"] + box["width"] <= width
     assert_accessible(page)
 
-    typed = page.locator("#secret").inner_text().replace(" ", "")
-    key = base64.b32decode(typed + "=" * (-len(typed) % 8))
+    key = secret_shown(page)
     page.fill("#id_code", "000000" if f"{totp(key):06d}" != "000000" else "111111")
     page.click("main button[type=submit].primary")
     page.wait_for_load_state()
@@ -67,7 +57,7 @@ def test_an_evaluator_enrols_at_first_login_and_lands_on_the_review_queue(
     assert "/account/two-factor/" not in page.url
 
     log_out(page)
-    log_in_for(page, live_server, "/login/?next=/review/", "eve")
+    log_in_with(page, live_server, "eve", PASSWORD, "/login/?next=/review/")
     page.wait_for_url(re.compile(r"/account/two-factor/verify/"))
     assert page.locator("h1").inner_text() == "ยืนยันตัวตนขั้นที่สอง"
     assert_accessible(page)
