@@ -198,11 +198,18 @@ if _directory["DIRECTORY_LOGIN"]:
 
 # Two-factor authentication (docs/identity.md): TOTP authenticator apps and recovery codes (django-otp).
 # Required for evaluators, administrators and staff (the admin site); optional for everyone else.
-#: Directory (LDAP) and OpenID Connect logins count as multi-factor when the directory or the
-#: identity provider enforces its own (PRAMERN_TRUST_EXTERNAL_MFA=true): no second code in Pramern.
-TRUST_EXTERNAL_MFA = envbool("PRAMERN_TRUST_EXTERNAL_MFA", "false")
-#: The authentication backends TRUST_EXTERNAL_MFA trusts (the session's backend is compared).
-EXTERNAL_MFA_BACKENDS = ["pramern.accounts.directory.DirectoryBackend", "pramern.accounts.oidc.OIDCBackend"]
+#: A directory (LDAP) login counts as multi-factor (PRAMERN_TRUST_DIRECTORY_MFA=true): only where the
+#: directory's bind itself asks for a second factor (a plain LDAP bind is one factor: a password).
+DIRECTORY_TRUSTED_AS_MFA = envbool("PRAMERN_TRUST_DIRECTORY_MFA", "false")
+#: An OpenID Connect login counts as multi-factor (PRAMERN_TRUST_OIDC_MFA=true) when its ID token
+#: says so: an ``amr`` claim with one of PRAMERN_OIDC_MFA_AMR, or an ``acr`` in PRAMERN_OIDC_MFA_ACR.
+#: Both empty: every login from the provider is trusted (a provider that enforces it for everyone).
+OIDC_TRUSTED_AS_MFA = envbool("PRAMERN_TRUST_OIDC_MFA", "false")
+OIDC_MFA_AMR = envlist("PRAMERN_OIDC_MFA_AMR", "mfa,otp")
+OIDC_MFA_ACR = envlist("PRAMERN_OIDC_MFA_ACR", "")
+#: Further authentication backends whose logins count as multi-factor (none in production; the
+#: test suite lists its password backends here, see docs/decisions.md).
+MFA_TRUSTED_BACKENDS: list[str] = []
 #: The name authenticator apps show beside the account.
 OTP_TOTP_ISSUER = os.environ.get("PRAMERN_OTP_ISSUER", "Pramern")
 #: Wrong codes wait 1, 2, 4, 8 ... seconds before the next try (per device; django-otp's throttling).

@@ -45,22 +45,32 @@ def test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
     settings.WHITENOISE_AUTOREFRESH = True
     # Two-factor (issue 12): the suite's evaluators and administrators log in with
-    # client.force_login, client.login or the browser's log-in page and go straight to their pages.
-    # Every log-in path of the tests is trusted as multi-factor, through the production setting
-    # that trusts directory and OpenID Connect logins (TRUST_EXTERNAL_MFA). Two-factor's own
-    # tests ask for ``two_factor_enforced``, which puts the production settings back.
-    settings.TRUST_EXTERNAL_MFA = True
-    settings.EXTERNAL_MFA_BACKENDS = [*settings.EXTERNAL_MFA_BACKENDS, *settings.AUTHENTICATION_BACKENDS]
+    # client.force_login, client.login or the browser's log-in page and go straight to their pages:
+    # every log-in path of the tests counts as multi-factor (MFA_TRUSTED_BACKENDS, and the directory
+    # and OpenID Connect trusted). Two-factor's own tests ask for ``two_factor_enforced``, which puts
+    # the production settings back; tests/accounts/test_two_factor_coverage.py walks every page
+    # under them (docs/decisions.md).
+    settings.DIRECTORY_TRUSTED_AS_MFA = True
+    settings.OIDC_TRUSTED_AS_MFA = True
+    settings.OIDC_MFA_AMR = []
+    settings.OIDC_MFA_ACR = []
+    settings.MFA_TRUSTED_BACKENDS = list(settings.AUTHENTICATION_BACKENDS)
 
 
 @pytest.fixture
 def two_factor_enforced(settings):
-    """Two-factor as in production: no log-in is trusted as multi-factor (TRUST_EXTERNAL_MFA off,
-    the default), so evaluators and administrators must enrol and verify."""
+    """Two-factor as in production: no log-in is trusted as multi-factor (the directory and OpenID
+    Connect untrusted, the defaults), so evaluators and administrators must enrol and verify."""
     from pramern import settings as production
 
-    settings.TRUST_EXTERNAL_MFA = False
-    settings.EXTERNAL_MFA_BACKENDS = list(production.EXTERNAL_MFA_BACKENDS)
+    for name in (
+        "DIRECTORY_TRUSTED_AS_MFA",
+        "OIDC_TRUSTED_AS_MFA",
+        "OIDC_MFA_AMR",
+        "OIDC_MFA_ACR",
+        "MFA_TRUSTED_BACKENDS",
+    ):
+        setattr(settings, name, getattr(production, name))
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -7,12 +7,13 @@ import os
 
 from pramern.settings import *  # noqa: F403
 from pramern.settings import AUTHENTICATION_BACKENDS as _BACKENDS
-from pramern.settings import EXTERNAL_MFA_BACKENDS as _EXTERNAL
 from pramern.settings import HUEY as _HUEY
 
 # As in the suite (tests/conftest.py, test_settings): the tests' log-ins count as multi-factor.
-TRUST_EXTERNAL_MFA = True
-EXTERNAL_MFA_BACKENDS = [*_EXTERNAL, *_BACKENDS]
+DIRECTORY_TRUSTED_AS_MFA = True
+OIDC_TRUSTED_AS_MFA = True
+OIDC_MFA_AMR: list[str] = []
+MFA_TRUSTED_BACKENDS = list(_BACKENDS)
 
 HUEY = {
     "name": _HUEY["name"],

@@ -42,6 +42,8 @@ logger = logging.getLogger(__name__)
 BACKEND = "pramern.accounts.oidc.OIDCBackend"
 #: The session remembers the provider a person logged in through, to log them out there too.
 SESSION_ISSUER = "pramern_oidc_issuer"
+#: Session data: the login's ``amr`` and ``acr`` claims from the ID token (two-factor's trust).
+SESSION_MFA = "pramern_oidc_mfa"
 #: Seconds of clock difference tolerated between Pramern and the provider on an ID token's times.
 LEEWAY = 60
 
@@ -197,6 +199,11 @@ class OIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
 
     def get_or_create_user(self, access_token: str, id_token: str, payload: dict[str, Any]) -> Any:
         claims = dict(payload)
+        amr = payload.get("amr")
+        self.login_mfa = {
+            "amr": [str(v) for v in amr] if isinstance(amr, list) else [],
+            "acr": str(payload.get("acr") or ""),
+        }
         if self.OIDC_OP_USER_ENDPOINT:
             userinfo = self.get_userinfo(access_token, id_token, payload)
             if userinfo.get("sub") != payload.get("sub"):
@@ -356,7 +363,8 @@ def complete_login(request: HttpRequest) -> str:
     if not request.GET.get("code"):
         raise _refused("code")
     try:
-        user = OIDCBackend().authenticate(request, nonce=started["nonce"], code_verifier=started["code_verifier"])
+        backend = OIDCBackend()
+        user = backend.authenticate(request, nonce=started["nonce"], code_verifier=started["code_verifier"])
     except HTTPError as exc:
         logger.warning("OpenID Connect token or key request failed: %s", exc)
         raise _http_refusal(exc.response) from exc
@@ -376,6 +384,7 @@ def complete_login(request: HttpRequest) -> str:
     next_url = request.session.get("oidc_login_next")
     auth.login(request, user, backend=BACKEND)
     request.session[SESSION_ISSUER] = issuer
+    request.session[SESSION_MFA] = getattr(backend, "login_mfa", {"amr": [], "acr": ""})
     OIDCLink.objects.filter(user=user, issuer=issuer).update(last_login_at=timezone.now())
     log_action("pramern.oidc.login", user, actor=user, data={"issuer": issuer})
     return str(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))

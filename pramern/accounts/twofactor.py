@@ -2,8 +2,9 @@
 the verification step after a login, recovery codes, turning it off and an administrator's reset.
 
 A session has passed the second factor when django-otp verified one of the person's devices in it
-(``request.user.is_verified()``), or when it was opened through the directory or OpenID Connect
-and ``TRUST_EXTERNAL_MFA`` is on. Every change and every verification is audited.
+(``request.user.is_verified()``), or when its login is trusted as multi-factor: the directory
+under ``DIRECTORY_TRUSTED_AS_MFA``, OpenID Connect under ``OIDC_TRUSTED_AS_MFA`` (with the ID
+token's ``amr``/``acr`` showing a second factor). Every change and every verification is audited.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from pramern.accounts import oidc
+from pramern.accounts.sessions import end_all_sessions
 from pramern.audit.services import log_action
 from pramern.errors import UserError
 from pramern.notifications.services import deliver
@@ -62,15 +65,34 @@ def authenticator(user: Any) -> TOTPDevice | None:
 
 
 def has_second_factor(user: Any) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """Whether the person has a confirmed authenticator app."""
+    return authenticator(user) is not None
+
+
+DIRECTORY_BACKEND = "pramern.accounts.directory.DirectoryBackend"
 
 
 def trusted_external_login(request: HttpRequest) -> bool:
-    """The session was opened through the directory or OpenID Connect, and those logins are
-    trusted as multi-factor (``TRUST_EXTERNAL_MFA``)."""
-    return bool(settings.TRUST_EXTERNAL_MFA) and request.session.get(BACKEND_SESSION_KEY) in set(
-        settings.EXTERNAL_MFA_BACKENDS
-    )
+    """The session's login counts as multi-factor: a directory login under
+    ``DIRECTORY_TRUSTED_AS_MFA``; an OpenID Connect login under ``OIDC_TRUSTED_AS_MFA`` whose ID
+    token showed a second factor (``oidc_login_showed_mfa``); a backend in ``MFA_TRUSTED_BACKENDS``."""
+    backend = request.session.get(BACKEND_SESSION_KEY)
+    if backend == DIRECTORY_BACKEND:
+        return bool(settings.DIRECTORY_TRUSTED_AS_MFA)
+    if backend == oidc.BACKEND:
+        return bool(settings.OIDC_TRUSTED_AS_MFA) and oidc_login_showed_mfa(request.session.get(oidc.SESSION_MFA))
+    return backend in set(settings.MFA_TRUSTED_BACKENDS)
+
+
+def oidc_login_showed_mfa(claims: Any) -> bool:
+    """Whether an OpenID Connect login's ``{"amr": [...], "acr": "..."}`` shows a second factor:
+    an ``amr`` in ``OIDC_MFA_AMR`` or the ``acr`` in ``OIDC_MFA_ACR``; with both settings empty,
+    any login of the provider does."""
+    wanted_amr, wanted_acr = set(settings.OIDC_MFA_AMR), set(settings.OIDC_MFA_ACR)
+    if not wanted_amr and not wanted_acr:
+        return True
+    claims = claims if isinstance(claims, dict) else {}
+    return bool(wanted_amr & set(claims.get("amr") or [])) or (claims.get("acr") or "") in wanted_acr
 
 
 def session_passed(request: HttpRequest) -> bool:
@@ -238,12 +260,14 @@ def turn_off(request: HttpRequest) -> None:
 
 
 def reset(person: Any, actor: Any) -> int:
-    """An administrator removes ``person``'s second factor (a lost phone): their sessions stop
-    counting as verified, they enrol again at their next page (if required) and are told.
+    """An administrator removes ``person``'s second factor (a lost or stolen phone): every session
+    of theirs ends (whoever holds one must log in again, and cannot enrol an app of their own in
+    it), they enrol again after their next log-in (if required) and are told.
     Returns how many devices were removed. The caller has checked that ``actor`` administers."""
     with transaction.atomic():
         removed = _delete_devices(person)
         log_action("pramern.two_factor.reset", person, actor=actor, data={"devices": removed})
+        end_all_sessions(person, actor=actor, reason="two_factor_reset")
         transaction.on_commit(lambda: _tell_reset(person))
     return removed
 

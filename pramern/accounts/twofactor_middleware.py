@@ -5,12 +5,12 @@ verification step. Logging out, changing language, static files and the steps th
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, get_script_prefix, resolve, reverse
 
 from pramern.accounts import twofactor
 
@@ -31,12 +31,6 @@ STEP_NAMES = {"enrol": "two_factor:setup", "verify": "two_factor:verify"}
 class TwoFactorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self._open: frozenset[str] | None = None
-
-    def open_paths(self) -> frozenset[str]:
-        if self._open is None:  # reversed on first use: the URLconf is not loaded at start-up
-            self._open = frozenset(reverse(name) for name in OPEN_NAMES)
-        return self._open
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.user.is_authenticated or self.is_open(request.path_info):
@@ -52,5 +46,20 @@ class TwoFactorMiddleware:
             target += "?" + urlencode({"next": request.get_full_path()})
         return redirect(target)
 
-    def is_open(self, path: str) -> bool:
-        return path in self.open_paths() or path.startswith("/" + settings.STATIC_URL.lstrip("/"))
+    @staticmethod
+    def is_open(path_info: str) -> bool:
+        """Whether the page at ``path_info`` (the path without the site's script prefix) is open
+        before the second factor: its resolved view name is one of OPEN_NAMES, or it is a static
+        file. Names, not reversed paths, so that it holds under FORCE_SCRIPT_NAME (reverse() adds
+        the prefix, path_info has none)."""
+        static = urlsplit(settings.STATIC_URL).path
+        script = get_script_prefix()
+        if static.startswith(script):  # Django prefixes a relative STATIC_URL with the script name
+            static = "/" + static[len(script) :]
+        if path_info.startswith("/" + static.lstrip("/")):
+            return True
+        try:
+            match = resolve(path_info)
+        except Resolver404:
+            return False
+        return match.view_name in OPEN_NAMES

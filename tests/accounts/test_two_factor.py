@@ -35,7 +35,6 @@ ACCOUNT = "/account/two-factor/"
 PEOPLE = "/account/two-factor/people/"
 WRONG = "ไม่ถูกต้อง"  # "That code is not right" in Thai
 THROTTLED = "รหัสผิดหลายครั้ง"  # "Too many wrong codes" in Thai
-STAND_IN = "tests.accounts.external_backend.DirectoryStandIn"
 
 
 def code_for(key: bytes, ahead: int = 0) -> str:
@@ -282,8 +281,26 @@ def test_an_administrator_resets_a_persons_second_factor_audited_and_told(world,
     notice = Notification.objects.get(recipient=world.eve)
     assert notice.kind == "two_factor_reset" and notice.link == ACCOUNT
     assert [m.to for m in mail.outbox] == [["eve@oae.go.th"]]
-    # Eve's session no longer counts as verified: she enrols again before any page.
-    assert eve.get("/review/")["Location"].startswith(SETUP)
+    # Eve's session has ended (a reset follows a lost or stolen phone: whoever holds the session
+    # must not enrol an app of their own in it). She logs in again, then enrols before any page.
+    assert eve.get("/review/")["Location"].startswith("/login/")
+    assert "_auth_user_id" not in eve.session
+    assert AuditEntry.objects.get(action="pramern.session.ended_all").data["reason"] == "two_factor_reset"
+    assert logged_in(world.eve).get("/review/")["Location"].startswith(SETUP)
+
+
+def test_a_reset_ends_every_session_of_the_person_verified_or_not(world):
+    """S2: a second, unverified session (the thief's, say) ends too: it cannot reach enrolment."""
+    phone = verified(world.eve)
+    stolen = logged_in(world.eve)
+    assert stolen.get("/review/")["Location"].startswith(VERIFY)
+    admin = verified(world.adam)
+    assert admin.post(f"{PEOPLE}{world.eve.pk}/reset/")["Location"].startswith(PEOPLE)
+    for client in (phone, stolen):
+        assert client.get(SETUP)["Location"].startswith("/login/")
+        assert client.get("/review/")["Location"].startswith("/login/")
+    assert not TOTPDevice.objects.filter(user=world.eve).exists()  # nobody enrolled in them
+    assert admin.get(PEOPLE).status_code == 200  # the administrator's own session goes on
 
 
 def test_the_reset_is_refused_to_anyone_but_an_administrator(world, client):
@@ -322,26 +339,54 @@ def test_another_person_cannot_see_or_reset_your_devices(world):
 # ---- trusted external logins -------------------------------------------------------------------
 
 
-def test_directory_and_oidc_logins_are_trusted_only_under_the_setting(world, settings):
+DIRECTORY = "pramern.accounts.directory.DirectoryBackend"
+OIDC = "pramern.accounts.oidc.OIDCBackend"
+
+
+def test_directory_and_oidc_logins_are_trusted_each_under_its_own_setting(world, settings):
+    """S4: an LDAP bind is one factor; the directory and OpenID Connect are trusted separately, and
+    an OpenID Connect login only when its ID token's amr/acr shows a second factor."""
     from pramern import settings as production
 
-    assert production.TRUST_EXTERNAL_MFA is False
-    assert production.EXTERNAL_MFA_BACKENDS == [
-        "pramern.accounts.directory.DirectoryBackend",
-        "pramern.accounts.oidc.OIDCBackend",
-    ]
-    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, STAND_IN]
-    settings.EXTERNAL_MFA_BACKENDS = [STAND_IN]
+    assert (production.DIRECTORY_TRUSTED_AS_MFA, production.OIDC_TRUSTED_AS_MFA) == (False, False)
+    assert (production.OIDC_MFA_AMR, production.OIDC_MFA_ACR, production.MFA_TRUSTED_BACKENDS) == (
+        ["mfa", "otp"],
+        [],
+        [],
+    )
+    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, DIRECTORY, OIDC]
 
-    external = Client()
-    external.force_login(world.eve, backend=STAND_IN)
-    password = Client()
-    password.force_login(world.eve, backend="pramern.accounts.backends.LocalAccountBackend")
+    def client_of(backend: str, mfa: dict | None = None) -> Client:
+        client = Client()
+        client.force_login(world.eve, backend=backend)
+        if mfa is not None:
+            session = client.session
+            session["pramern_oidc_mfa"] = mfa
+            session.save()
+        return client
 
-    assert external.get("/review/")["Location"].startswith(SETUP)  # the setting is off
-    settings.TRUST_EXTERNAL_MFA = True
-    assert external.get("/review/").status_code == 200
-    assert password.get("/review/")["Location"].startswith(SETUP)  # a local password is not trusted
+    def passes(client: Client) -> bool:
+        response = client.get("/review/")
+        assert response.status_code == 200 or response["Location"].startswith(SETUP)
+        return response.status_code == 200
+
+    directory = client_of(DIRECTORY)
+    with_otp = client_of(OIDC, {"amr": ["pwd", "otp"], "acr": ""})
+    password_only = client_of(OIDC, {"amr": ["pwd"], "acr": "urn:loa:1"})
+    no_claims = client_of(OIDC)
+    password = client_of("pramern.accounts.backends.LocalAccountBackend")
+    everyone = (directory, with_otp, password_only, no_claims, password)
+    assert not any(passes(c) for c in everyone)  # production: nothing trusted
+
+    settings.OIDC_TRUSTED_AS_MFA = True
+    assert [passes(c) for c in everyone] == [False, True, False, False, False]
+    settings.OIDC_MFA_ACR = ["urn:loa:1"]
+    assert [passes(c) for c in everyone] == [False, True, True, False, False]
+    settings.OIDC_MFA_AMR, settings.OIDC_MFA_ACR = [], []  # a provider that enforces it for all
+    assert [passes(c) for c in everyone] == [False, True, True, True, False]
+
+    settings.OIDC_TRUSTED_AS_MFA, settings.DIRECTORY_TRUSTED_AS_MFA = False, True
+    assert [passes(c) for c in everyone] == [True, False, False, False, False]
 
 
 def test_a_verified_evaluator_moves_to_a_new_phone_and_the_old_one_stops_working(world):
@@ -400,5 +445,41 @@ def test_a_real_directory_login_is_trusted_as_multi_factor_only_under_the_settin
     assert directory_log_in(client, "somchai", "somchai-pass").status_code == 302
     assert client.session[BACKEND_SESSION_KEY] == "pramern.accounts.directory.DirectoryBackend"
     assert client.get("/review/")["Location"].startswith(SETUP)  # an evaluator, the setting off
-    settings.TRUST_EXTERNAL_MFA = True
+    settings.OIDC_TRUSTED_AS_MFA = True  # the other switch: still asked
+    assert client.get("/review/")["Location"].startswith(SETUP)
+    settings.DIRECTORY_TRUSTED_AS_MFA = True
     assert client.get("/review/").status_code == 200
+
+
+# ---- under a script prefix (S7) ----------------------------------------------------------------
+
+
+@pytest.fixture
+def script_prefix(settings):
+    """The site served under /pramern (FORCE_SCRIPT_NAME, as behind a proxy's sub-path)."""
+    from django.urls import clear_script_prefix, set_script_prefix
+
+    settings.FORCE_SCRIPT_NAME = "/pramern"
+    set_script_prefix("/pramern/")
+    yield "/pramern"
+    clear_script_prefix()
+
+
+def test_the_steps_stay_open_under_a_script_prefix(world, script_prefix):
+    """The step pages are told apart by their view, not by a reversed path (which has the prefix
+    that path_info has not): the enrolment and verification pages open, others send to them."""
+    evaluator = logged_in(world.eve)  # no device: enrolment
+    response = evaluator.get("/review/")
+    assert response["Location"] == f"{script_prefix}{SETUP}?" + urlencode({"next": f"{script_prefix}/review/"})
+    assert evaluator.get(SETUP).status_code == 200
+    language = evaluator.post("/i18n/setlang/", {"language": "en", "next": "/help/"})
+    assert SETUP not in language.get("Location", "")  # open: not sent to enrolment
+    device, _ = enrolled(world.alice)
+    officer = logged_in(world.alice)  # a device, an unverified session: verification
+    assert officer.get(f"/a/{world.a.pk}/")["Location"].startswith(f"{script_prefix}{VERIFY}")
+    assert officer.get(VERIFY).status_code == 200
+    response = officer.post(VERIFY, {"code": code_for(device.bin_key, ahead=1), "next": f"{script_prefix}/"})
+    assert response["Location"] == f"{script_prefix}/"
+    assert officer.get(f"/a/{world.a.pk}/").status_code == 200
+    assert officer.post("/logout/").status_code == 302
+    assert "_auth_user_id" not in officer.session

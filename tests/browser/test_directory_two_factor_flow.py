@@ -1,7 +1,7 @@
 """A directory evaluator's first login with two-factor enforced (issue 12), in Chromium against the
 real slapd of tests/identity: somchai, an evaluator only through the directory's evaluators group,
 logs in with his directory password, is sent to enrolment (directory logins are not trusted as
-multi-factor: TRUST_EXTERNAL_MFA off, as in production), enrols with the code an authenticator app
+multi-factor: DIRECTORY_TRUSTED_AS_MFA off, as in production), enrols with the code an authenticator app
 would compute from the secret shown, sees his recovery codes and lands on the review queue; his
 next login asks for a code instead of enrolling again. At desktop and phone widths.
 
@@ -54,7 +54,7 @@ def test_a_directory_evaluator_enrols_at_first_login_and_verifies_at_the_next(
     browser_page = request.getfixturevalue(page_fixture)
     assert browser_page.viewport_size["width"] == width
     use_directory(settings, {**directory_env, "PRAMERN_LDAP_EVALUATOR_GROUP": ldap_server.group_dn("evaluators")})
-    assert settings.TRUST_EXTERNAL_MFA is False  # the directory login must not count as the second factor
+    assert settings.DIRECTORY_TRUSTED_AS_MFA is False  # the directory login must not count as the second factor
     assert not get_user_model().objects.filter(username="somchai").exists()  # his first login
 
     browser_page.goto(f"{live_server.url}{QUEUE}")

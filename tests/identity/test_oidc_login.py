@@ -267,3 +267,12 @@ def test_the_discovery_document_is_fetched_once(client, oidc_settings):
 def test_a_next_address_on_another_site_is_ignored(client, oidc_settings, somchai):
     response = round_trip(client, "somchai", next_url="https://evil.example/")
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_the_login_keeps_the_id_tokens_amr_and_acr_for_two_factor(client, oidc_settings, somchai):
+    """S4: two-factor trusts an OpenID Connect login only on what its ID token says (amr/acr); the
+    login leaves them in the session (this provider asserts no second factor)."""
+    assert round_trip(client, "somchai").status_code == 302
+    kept = client.session["pramern_oidc_mfa"]
+    assert set(kept) == {"amr", "acr"} and isinstance(kept["amr"], list) and isinstance(kept["acr"], str)
+    assert not {"mfa", "otp"} & set(kept["amr"])
