@@ -36,6 +36,7 @@ from pramern.accounts import citizen_id
 from pramern.accounts.models import CitizenID, OIDCLink
 from pramern.audit.services import log_action
 from pramern.errors import UserError
+from pramern.organizations.models import Role
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,13 @@ BACKEND = "pramern.accounts.oidc.OIDCBackend"
 SESSION_ISSUER = "pramern_oidc_issuer"
 #: Seconds of clock difference tolerated between Pramern and the provider on an ID token's times.
 LEEWAY = 60
+#: Roles whose holders are never matched by e-mail address at a first login (S5).
+OFFICE_WIDE_ROLES = (
+    Role.Kind.EVALUATOR,
+    Role.Kind.ADMINISTRATOR,
+    Role.Kind.EXECUTIVE,
+    Role.Kind.FRAMEWORK_EDITOR,
+)
 
 
 class LoginError(UserError):
@@ -245,6 +253,11 @@ def _matching_account(issuer: str, claims: dict[str, Any]) -> tuple[Any, str]:
             get_user_model()
             .objects.filter(email__iexact=email, is_active=True)
             .exclude(oidc_links__issuer=issuer)  # already someone else's at this provider
+            # An e-mail address at the provider proves too little for an account with power
+            # across the office: those are linked by an administrator, or by citizen ID.
+            .exclude(is_staff=True)
+            .exclude(is_superuser=True)
+            .exclude(roles__kind__in=OFFICE_WIDE_ROLES)
             .order_by("pk")[:2]
         )
         if len(users) == 1:
@@ -373,7 +386,7 @@ def complete_login(request: HttpRequest) -> str:
             raise AwaitingApproval()
         raise _refused("disabled")
     issuer = provider_metadata()["issuer"]
-    next_url = request.session.get("oidc_login_next")
+    next_url = request.session.pop("oidc_login_next", None)  # this attempt's only
     auth.login(request, user, backend=BACKEND)
     request.session[SESSION_ISSUER] = issuer
     OIDCLink.objects.filter(user=user, issuer=issuer).update(last_login_at=timezone.now())
