@@ -33,7 +33,7 @@ from mozilla_django_oidc.utils import import_from_settings
 from requests.exceptions import HTTPError, RequestException
 
 from pramern.accounts import citizen_id
-from pramern.accounts.models import CitizenID, OIDCLink
+from pramern.accounts.models import CITIZEN_ID_SUBJECT, CitizenID, OIDCLink
 from pramern.audit.services import log_action
 from pramern.errors import UserError
 from pramern.organizations.models import Role
@@ -221,7 +221,7 @@ def _subject(sub: str) -> str:
         if not citizen_id.hashing_configured():
             message = _("Logging in this way is not set up completely. Tell the administrator.")
             raise LoginError("misconfigured", message)
-        return "pid-hmac:" + citizen_id.pid_hash(candidate)
+        return CITIZEN_ID_SUBJECT + citizen_id.pid_hash(candidate)
     return sub
 
 
