@@ -17,12 +17,14 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from pramern.accounts.ldapconfig import directory_settings
+from pramern.envsettings import env_bool, env_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def envbool(name: str, default: str) -> bool:
-    return os.environ.get(name, default).strip().lower() in ("1", "true", "yes", "on")
+    """A yes/no variable; a value that is neither stops the server (pramern/envsettings.py)."""
+    return env_bool(name, default)
 
 
 def envint(name: str, default: int) -> int:
@@ -35,17 +37,6 @@ def envint(name: str, default: int) -> int:
 
 def envlist(name: str, default: str) -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
-
-
-def env_secret(name: str) -> str:
-    """A secret from ``NAME`` or, kept out of the environment, from the file ``NAME_FILE`` names."""
-    path = os.environ.get(f"{name}_FILE", "")
-    if path:
-        try:
-            return Path(path).read_text().strip()
-        except OSError as exc:
-            raise RuntimeError(f"{name}_FILE: cannot read {path} ({exc})") from None
-    return os.environ.get(name, "")
 
 
 def secret_key(path: Path) -> str:
@@ -176,7 +167,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # attempt in the admin (Axes › Access attempts). Every authenticate() call must pass the request.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Local passwords (Django's ModelBackend), refused for accounts the directory manages.
+    "pramern.accounts.backends.LocalAccountBackend",
     # Never authenticates a password: it keeps the sessions of people who logged in through OpenID Connect.
     "pramern.accounts.oidc.OIDCBackend",
 ]

@@ -54,6 +54,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.accounts.qr",  # issue 12: the two-factor enrolment's QR code (SVG)
             "pramern.accounts.devices",  # issue 12: a device in plain words from its User-Agent
             "pramern.accounts.citizen_id",  # issue 12: citizen IDs checked and hashed (ThaiD)
+            "pramern.envsettings",  # issue 12: settings read from the environment (settings.py, ldapconfig)
         ],
     ),
     (
@@ -96,6 +97,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.accounts.invitations",
             "pramern.accounts.signals",
             "pramern.accounts.directory",  # issue 12: directory login; roles from directory groups
+            "pramern.accounts.backends",  # issue 12: local passwords, not for directory accounts
             "pramern.organizations.importers",
             "pramern.studio.editing",  # issue 10: an edit of a draft saved as a revision
             "pramern.assessments.opening",  # issue 10: opening a new year

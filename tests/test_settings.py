@@ -83,3 +83,30 @@ def test_sqlite_queues_writers_and_postgresql_keeps_its_defaults(tmp_path, monke
     assert "journal_mode=WAL" in options["init_command"]
     postgres = settings_at_start(monkeypatch, {"DATABASE_URL": "postgres://pramern@127.0.0.1:5432/pramern"})
     assert postgres.DATABASES["default"].get("OPTIONS", {}) == {}
+
+
+# ---- issue 12: fixdir (one reading rule for every variable: pramern/envsettings.py) -------------
+
+
+def test_a_secret_file_is_read_alike_for_every_secret(monkeypatch, tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text(" two words \nsecond line\r\n")  # all of it but the line break at its end
+    started = settings_at_start(
+        monkeypatch,
+        {
+            "PRAMERN_OIDC_CLIENT_SECRET_FILE": str(secret),
+            "PRAMERN_LDAP_URL": "ldap://127.0.0.1:1",
+            "PRAMERN_LDAP_USER_SEARCH_BASE": "ou=people,dc=pramern,dc=test",
+            "PRAMERN_LDAP_BIND_DN": "cn=reader,dc=pramern,dc=test",
+            "PRAMERN_LDAP_BIND_PASSWORD_FILE": str(secret),
+        },
+    )
+    assert started.PRAMERN_OIDC_CLIENT_SECRET == started.AUTH_LDAP_BIND_PASSWORD == " two words \nsecond line"
+
+
+@pytest.mark.parametrize("name", ["PRAMERN_HTTPS", "PRAMERN_LDAP_START_TLS"])
+def test_a_yes_no_variable_that_is_neither_stops_the_server(monkeypatch, name):
+    env = {"PRAMERN_LDAP_URL": "ldap://127.0.0.1:1", "PRAMERN_LDAP_USER_SEARCH_BASE": "ou=people,dc=pramern,dc=test"}
+    with pytest.raises(RuntimeError, match=name):
+        settings_at_start(monkeypatch, {**env, name: "ture"})
+    assert settings_at_start(monkeypatch, {**env, name: " Off "}).SECURE_SSL_REDIRECT is False

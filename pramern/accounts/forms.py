@@ -14,11 +14,15 @@ from pramern.accounts.directory import Outcome, directory_outcome
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Django's form, except that people who have no password yet may ask for a link too: in
-    Pramern that means an imported person whose invitation expired, not an account kept elsewhere."""
+    Pramern that means an imported person whose invitation expired. Accounts kept elsewhere get
+    no link: those the directory manages and those linked to OpenID Connect (their password is
+    the directory's or the provider's; a local one would be a way in that bypasses it)."""
 
     def get_users(self, email: str) -> Iterator[Any]:
         email_field = get_user_model().get_email_field_name()
-        for user in get_user_model()._default_manager.filter(**{f"{email_field}__iexact": email, "is_active": True}):
+        people = get_user_model()._default_manager.filter(**{f"{email_field}__iexact": email, "is_active": True})
+        people = people.filter(directory_account__isnull=True, oidc_links__isnull=True).distinct()
+        for user in people:
             if _folded(getattr(user, email_field)) == _folded(email):
                 yield user
 

@@ -24,6 +24,8 @@ from django_auth_ldap.config import (
     PosixGroupType,
 )
 
+from pramern.envsettings import env_bool, env_secret
+
 #: PRAMERN_LDAP_GROUP_TYPE: how a group names its members, and the default group search filter.
 GROUP_TYPES: dict[str, tuple[Any, str]] = {
     "groupOfNames": (GroupOfNamesType, "(objectClass=groupOfNames)"),  # OpenLDAP: member: <person's DN>
@@ -39,32 +41,8 @@ GROUP_TYPES: dict[str, tuple[Any, str]] = {
 ROLE_KINDS = ("evaluator", "executive", "administrator", "framework_editor")
 
 
-def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
-    value = env.get(name, "").strip().lower()
-    if not value:
-        return default
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off"):
-        return False
-    raise RuntimeError(f"{name} must be true or false, not {value!r}")
-
-
 def _text(env: Mapping[str, str], name: str, default: str = "") -> str:
     return env.get(name, "").strip() or default
-
-
-def _password(env: Mapping[str, str]) -> str:
-    """PRAMERN_LDAP_BIND_PASSWORD, or the first line of the file PRAMERN_LDAP_BIND_PASSWORD_FILE
-    (a secret mounted by the service manager, never in the environment or the code)."""
-    path = _text(env, "PRAMERN_LDAP_BIND_PASSWORD_FILE")
-    if not path:
-        return env.get("PRAMERN_LDAP_BIND_PASSWORD", "")
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise RuntimeError(f"PRAMERN_LDAP_BIND_PASSWORD_FILE: cannot read {path} ({exc})") from exc
-    return lines[0] if lines else ""
 
 
 def directory_settings(env: Mapping[str, str]) -> dict[str, Any]:
@@ -75,7 +53,7 @@ def directory_settings(env: Mapping[str, str]) -> dict[str, Any]:
         return {"DIRECTORY_LOGIN": False, "PRAMERN_LDAP_ROLE_GROUPS": {}}
     if not all(part.startswith(("ldap://", "ldaps://")) for part in url.split()):
         raise RuntimeError(f"PRAMERN_LDAP_URL must start with ldap:// or ldaps://, not {url!r}")
-    start_tls = _bool(env, "PRAMERN_LDAP_START_TLS", False)
+    start_tls = env_bool("PRAMERN_LDAP_START_TLS", False, env)
     if start_tls and url.startswith("ldaps://"):
         raise RuntimeError("PRAMERN_LDAP_START_TLS is for ldap:// URLs; ldaps:// is encrypted already")
     try:
@@ -101,7 +79,7 @@ def directory_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "AUTH_LDAP_START_TLS": start_tls,
         "AUTH_LDAP_CONNECTION_OPTIONS": options,
         "AUTH_LDAP_BIND_DN": _text(env, "PRAMERN_LDAP_BIND_DN"),
-        "AUTH_LDAP_BIND_PASSWORD": _password(env),
+        "AUTH_LDAP_BIND_PASSWORD": env_secret("PRAMERN_LDAP_BIND_PASSWORD", env),
         # Without a service account, the person's own bind reads their entry and groups.
         "AUTH_LDAP_BIND_AS_AUTHENTICATING_USER": not _text(env, "PRAMERN_LDAP_BIND_DN"),
         "AUTH_LDAP_USER_ATTR_MAP": {
@@ -110,7 +88,7 @@ def directory_settings(env: Mapping[str, str]) -> dict[str, Any]:
             "email": _text(env, "PRAMERN_LDAP_EMAIL_ATTRIBUTE", "mail"),
         },
         "AUTH_LDAP_ALWAYS_UPDATE_USER": True,  # names and e-mail follow the directory at every login
-        "AUTH_LDAP_NO_NEW_USERS": not _bool(env, "PRAMERN_LDAP_CREATE_USERS", False),
+        "AUTH_LDAP_NO_NEW_USERS": not env_bool("PRAMERN_LDAP_CREATE_USERS", False, env),
         "AUTH_LDAP_CACHE_TIMEOUT": 0,  # a moved or disabled person is seen at their next login
     }
 

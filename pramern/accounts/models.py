@@ -118,3 +118,34 @@ class CitizenID(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+# ---- issue 12: directory-managed accounts (security review S1) ----------------------------------
+
+
+class DirectoryAccount(models.Model):
+    """The mark of an account managed by the directory (LDAP / Active Directory): made at its first
+    directory login, which also makes its local password unusable. A marked account logs in only
+    through the directory (pramern.accounts.backends refuses its local password), gets no password
+    reset link, and is never the break-glass administrator (pramern.accounts.directory)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="directory_account",
+        verbose_name=_("person"),
+    )
+    first_login_at = models.DateTimeField(_("first directory login"), default=timezone.now)
+    last_login_at = models.DateTimeField(_("last directory login"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("directory account")
+        verbose_name_plural = _("directory accounts")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+def is_directory_managed(user: Any) -> bool:
+    """True if ``user`` has logged in through the directory (their account is the directory's)."""
+    return bool(user.pk) and DirectoryAccount.objects.filter(user_id=user.pk).exists()

@@ -336,7 +336,7 @@ def test_directory_and_oidc_logins_are_trusted_only_under_the_setting(world, set
     external = Client()
     external.force_login(world.eve, backend=STAND_IN)
     password = Client()
-    password.force_login(world.eve, backend="django.contrib.auth.backends.ModelBackend")
+    password.force_login(world.eve, backend="pramern.accounts.backends.LocalAccountBackend")
 
     assert external.get("/review/")["Location"].startswith(SETUP)  # the setting is off
     settings.TRUST_EXTERNAL_MFA = True

@@ -58,6 +58,8 @@ def test_the_service_password_may_come_from_a_file(tmp_path):
     secret.write_text("from-the-file\n")
     env = {**SEARCH, "PRAMERN_LDAP_BIND_PASSWORD": "ignored", "PRAMERN_LDAP_BIND_PASSWORD_FILE": str(secret)}
     assert directory_settings(env)["AUTH_LDAP_BIND_PASSWORD"] == "from-the-file"
+    secret.write_text(" two words \nsecond line\n")  # pramern/envsettings.py's rule: all but the end's line break
+    assert directory_settings(env)["AUTH_LDAP_BIND_PASSWORD"] == " two words \nsecond line"
     with pytest.raises(RuntimeError, match="PRAMERN_LDAP_BIND_PASSWORD_FILE"):
         directory_settings({**env, "PRAMERN_LDAP_BIND_PASSWORD_FILE": str(tmp_path / "missing")})
 
@@ -96,7 +98,7 @@ def test_settings_put_the_directory_after_axes_and_before_local_accounts():
     assert json.loads(out.stdout) == [
         "axes.backends.AxesStandaloneBackend",
         "pramern.accounts.directory.DirectoryBackend",
-        "django.contrib.auth.backends.ModelBackend",
+        "pramern.accounts.backends.LocalAccountBackend",  # ModelBackend, not for directory accounts
         "pramern.accounts.oidc.OIDCBackend",  # issue 12 (OpenID Connect): never takes a password
     ]
 

@@ -248,7 +248,7 @@ def test_logout_ends_the_session_here_and_then_at_the_provider(client, oidc_sett
 def test_a_password_login_logs_out_here_only(client, oidc_settings, somchai):
     somchai.set_password("a-long-password-1")
     somchai.save()
-    client.force_login(somchai, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(somchai, backend="pramern.accounts.backends.LocalAccountBackend")
     response = client.post("/logout/")
     assert response["Location"] == "/login/"
 

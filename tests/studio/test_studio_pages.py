@@ -164,8 +164,8 @@ def test_the_index_takes_the_same_queries_for_one_draft_or_many(client, world, f
         services.save_revision(more, document, world.adam)
     # session, user, roles (access); the drafts with their frameworks and people; their revisions
     # with their authors; the installed frameworks (the clone form's choices, read twice by the
-    # form's rendering, and the list)
-    assert one == 8
+    # form's rendering, and the list); the bell's unread count (the header)
+    assert one == 9
     assert page_queries(client, "/studio/") == one
 
 
