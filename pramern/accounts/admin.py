@@ -12,6 +12,7 @@ from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,7 @@ from pramern.accounts import citizen_id
 from pramern.accounts.models import CitizenID, OIDCLink
 from pramern.accounts.sessions import end_all_sessions
 from pramern.audit.services import log_action
+from pramern.privacy.admin import erase_personal_data
 
 if admin.site.is_registered(AccessAttempt):  # AXES_ENABLE_ADMIN
 
@@ -35,12 +37,13 @@ if admin.site.is_registered(AccessAttempt):  # AXES_ENABLE_ADMIN
     admin.site.register(AccessAttempt, ThaiAccessAttemptAdmin)
 
 
-# ---- issue 12: sessions -------------------------------------------------------------------------
-# The user list gains an action: end all of a person's sessions (e.g. when they leave). Whatever
-# admin class holds the user model is extended, not replaced, so other changes to it stay.
+# ---- issue 12: the people admin --------------------------------------------------------------
+# The project's one admin of people: Django's, with every action on people in one list (ending
+# all of a person's sessions; erasing a departed person's data, from pramern/privacy) and the
+# approval of an account a first OpenID Connect login made audited. Other apps add no actions to
+# it behind its back: a new action on people is imported and listed here.
 
 User = get_user_model()
-_RegisteredUserAdmin = type(admin.site.get_model_admin(User))
 
 
 @admin.action(description=_("Log out everywhere (end all sessions)"), permissions=["change"])
@@ -53,12 +56,20 @@ def end_all_sessions_of(modeladmin: admin.ModelAdmin[Any], request: HttpRequest,
     )
 
 
-class SessionsUserAdmin(_RegisteredUserAdmin):  # type: ignore[misc,valid-type]
-    actions = [*(_RegisteredUserAdmin.actions or ()), end_all_sessions_of]
+class PeopleAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
+    actions = [end_all_sessions_of, erase_personal_data]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and obj.is_active and "is_active" in form.changed_data and obj.last_login is None:
+            # An account a first OpenID Connect login made ("pending" policy), approved.
+            for link in OIDCLink.objects.filter(user=obj, created_pending=True):
+                log_action("pramern.oidc.approved", obj, actor=request.user, data={"issuer": link.issuer})
 
 
-admin.site.unregister(User)
-admin.site.register(User, SessionsUserAdmin)
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, PeopleAdmin)
 
 
 # ---- issue 12: oidc ---------------------------------------------------------------------------------
@@ -110,6 +121,15 @@ class CitizenIDAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         elif not change or "user" in form.changed_data:
             log_action("pramern.citizen_id.registered", obj.user, actor=request.user)
 
+    def delete_model(self, request: HttpRequest, obj: CitizenID) -> None:
+        log_action("pramern.citizen_id.deleted", obj.user, actor=request.user)  # never the hash
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CitizenID]) -> None:
+        for registered in queryset.select_related("user"):
+            log_action("pramern.citizen_id.deleted", registered.user, actor=request.user)
+        super().delete_queryset(request, queryset)
+
 
 @admin.register(OIDCLink)
 class OIDCLinkAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -118,14 +138,24 @@ class OIDCLinkAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["user", "issuer", "created_at", "last_login_at", "created_pending"]
     list_filter = ["issuer", "created_pending"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
-    readonly_fields = ["user", "issuer", "subject", "created_pending", "created_at", "last_login_at"]
+    readonly_fields = ["user", "issuer", "shown_subject", "created_pending", "created_at", "last_login_at"]
+    fields = readonly_fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    @admin.display(description=_("subject at the provider"))
+    def shown_subject(self, obj: OIDCLink) -> str:
+        return obj.shown_subject
+
     def delete_model(self, request: HttpRequest, obj: OIDCLink) -> None:
         log_action("pramern.oidc.unlinked", obj.user, actor=request.user, data={"issuer": obj.issuer})
         super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[OIDCLink]) -> None:
+        for link in queryset.select_related("user"):
+            log_action("pramern.oidc.unlinked", link.user, actor=request.user, data={"issuer": link.issuer})
+        super().delete_queryset(request, queryset)
 
 
 # ---- issue 12: twofactor ----------------------------------------------------------------------------

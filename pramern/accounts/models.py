@@ -66,6 +66,10 @@ class SignedInSession(models.Model):
 # ---- issue 12: oidc ---------------------------------------------------------------------------------
 
 
+#: How a subject that is a citizen ID is kept: its keyed hash after this prefix.
+CITIZEN_ID_SUBJECT = "pid-hmac:"
+
+
 class OIDCLink(models.Model):
     """A person's account at an OpenID Connect provider (issuer + subject) tied to their Pramern
     account: made at their first login, found again at every later one."""
@@ -88,6 +92,14 @@ class OIDCLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.issuer}"
+
+    @property
+    def shown_subject(self) -> str:
+        """The subject as it may be shown (the administration, a person's own data): a citizen
+        ID's keyed hash never is."""
+        if self.subject.startswith(CITIZEN_ID_SUBJECT):
+            return str(_("(a citizen ID, not shown)"))
+        return self.subject
 
 
 class CitizenID(models.Model):

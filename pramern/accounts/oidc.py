@@ -33,9 +33,10 @@ from mozilla_django_oidc.utils import import_from_settings
 from requests.exceptions import HTTPError, RequestException
 
 from pramern.accounts import citizen_id
-from pramern.accounts.models import CitizenID, OIDCLink
+from pramern.accounts.models import CITIZEN_ID_SUBJECT, CitizenID, OIDCLink
 from pramern.audit.services import log_action
 from pramern.errors import UserError
+from pramern.organizations.models import Role
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,13 @@ SESSION_ISSUER = "pramern_oidc_issuer"
 SESSION_MFA = "pramern_oidc_mfa"
 #: Seconds of clock difference tolerated between Pramern and the provider on an ID token's times.
 LEEWAY = 60
+#: Roles whose holders are never matched by e-mail address at a first login (S5).
+OFFICE_WIDE_ROLES = (
+    Role.Kind.EVALUATOR,
+    Role.Kind.ADMINISTRATOR,
+    Role.Kind.EXECUTIVE,
+    Role.Kind.FRAMEWORK_EDITOR,
+)
 
 
 class LoginError(UserError):
@@ -220,7 +228,7 @@ def _subject(sub: str) -> str:
         if not citizen_id.hashing_configured():
             message = _("Logging in this way is not set up completely. Tell the administrator.")
             raise LoginError("misconfigured", message)
-        return "pid-hmac:" + citizen_id.pid_hash(candidate)
+        return CITIZEN_ID_SUBJECT + citizen_id.pid_hash(candidate)
     return sub
 
 
@@ -252,6 +260,11 @@ def _matching_account(issuer: str, claims: dict[str, Any]) -> tuple[Any, str]:
             get_user_model()
             .objects.filter(email__iexact=email, is_active=True)
             .exclude(oidc_links__issuer=issuer)  # already someone else's at this provider
+            # An e-mail address at the provider proves too little for an account with power
+            # across the office: those are linked by an administrator, or by citizen ID.
+            .exclude(is_staff=True)
+            .exclude(is_superuser=True)
+            .exclude(roles__kind__in=OFFICE_WIDE_ROLES)
             .order_by("pk")[:2]
         )
         if len(users) == 1:
@@ -381,7 +394,7 @@ def complete_login(request: HttpRequest) -> str:
             raise AwaitingApproval()
         raise _refused("disabled")
     issuer = provider_metadata()["issuer"]
-    next_url = request.session.get("oidc_login_next")
+    next_url = request.session.pop("oidc_login_next", None)  # this attempt's only
     auth.login(request, user, backend=BACKEND)
     request.session[SESSION_ISSUER] = issuer
     request.session[SESSION_MFA] = getattr(backend, "login_mfa", {"amr": [], "acr": ""})

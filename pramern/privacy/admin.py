@@ -1,12 +1,11 @@
-"""The erasure of a departed person, offered as an action on people in the administration (it
-leads to the confirmation page), and the evidence purges, read-only."""
+"""The erasure of a departed person, an action on people in the administration (listed by
+pramern/accounts/admin.py; it leads to the confirmation page), and the evidence purges, read-only."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -25,10 +24,8 @@ def erase_personal_data(modeladmin: Any, request: HttpRequest, queryset: QuerySe
     return HttpResponseRedirect(reverse("privacy:erase", args=[queryset.get().pk]))
 
 
-# The people admin is Django's (or an app's, registered before this one in INSTALLED_APPS): the
-# action is added to whichever is registered.
-_people = admin.site.get_model_admin(get_user_model())
-_people.actions = [*(_people.actions or []), erase_personal_data]
+# The action is listed on the people admin by pramern/accounts/admin.py (the one place that
+# defines it), not added here.
 
 
 @admin.register(EvidencePurge)

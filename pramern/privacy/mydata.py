@@ -143,7 +143,12 @@ def _signed_in(user: Any) -> list[dict[str, Any]]:
 def _identity_links(user: Any) -> list[dict[str, Any]]:
     """issue 12: the person's links to identity providers (never the citizen ID's hash)."""
     return [
-        {"provider": link.issuer, "subject": link.subject, "linked": link.created_at, "last_login": link.last_login_at}
+        {
+            "provider": link.issuer,
+            "subject": link.shown_subject,  # a citizen ID's hash is not shown
+            "linked": link.created_at,
+            "last_login": link.last_login_at,
+        }
         for link in OIDCLink.objects.filter(user=user).order_by("created_at")
     ]
 
