@@ -326,7 +326,7 @@ def people(query: str = "", limit: int = 100) -> QuerySet[Any]:
     """Active people for the administrators' list (matching ``query`` by user name or name), with
     ``two_factor_on`` and ``two_factor_required`` annotated, enrolled and required people first."""
     users = get_user_model().objects.filter(is_active=True)
-    query = query.strip()
+    query = query.replace("\x00", "").strip()  # PostgreSQL refuses NUL in a text parameter
     if query:
         users = users.filter(
             Q(username__icontains=query) | Q(first_name__icontains=query) | Q(last_name__icontains=query)
