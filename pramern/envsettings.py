@@ -58,6 +58,9 @@ def s3_storage_options(env: Mapping[str, str] | None = None) -> dict[str, object
     bucket = env.get("PRAMERN_S3_BUCKET", "").strip()
     if not bucket:
         raise RuntimeError("PRAMERN_S3_BUCKET is not set")
+    timeout = env.get("PRAMERN_S3_TIMEOUT", "").strip() or "5"
+    if not timeout.isdigit() or int(timeout) < 1:
+        raise RuntimeError(f"PRAMERN_S3_TIMEOUT must be a whole number of seconds, not {timeout!r}")
     return {
         "bucket_name": bucket,
         "endpoint_url": env.get("PRAMERN_S3_ENDPOINT_URL", "").strip() or None,
@@ -70,8 +73,8 @@ def s3_storage_options(env: Mapping[str, str] | None = None) -> dict[str, object
         "querystring_expire": 300,
         # A bucket that is down fails in seconds with a clear error, not after minutes of retries.
         "client_config": Config(
-            connect_timeout=int(env.get("PRAMERN_S3_TIMEOUT", "").strip() or 5),
-            read_timeout=int(env.get("PRAMERN_S3_TIMEOUT", "").strip() or 5) * 6,
+            connect_timeout=int(timeout),
+            read_timeout=int(timeout) * 6,
             retries={"max_attempts": 2, "mode": "standard"},
             signature_version="s3v4",
             s3={"addressing_style": env.get("PRAMERN_S3_ADDRESSING_STYLE", "").strip() or "path"},
