@@ -2,6 +2,7 @@
 
 - ``DATABASE_URL``: SQLite in ``var/`` by default; ``postgres://user@host:5432/name`` in production.
 - ``PRAMERN_DEBUG``, ``PRAMERN_SECRET_KEY``, ``PRAMERN_ALLOWED_HOSTS`` (comma-separated).
+- ``PRAMERN_ENV=production``: a deployment (the block at the end; docs/operations.md).
 """
 
 from __future__ import annotations
@@ -39,14 +40,21 @@ def envlist(name: str, default: str) -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
 
-def secret_key(path: Path) -> str:
-    """PRAMERN_SECRET_KEY, or a key made for this installation on first start and kept in
-    ``path`` (readable by its owner only): no two installations share a key, and none is
-    written in the code. The file appears whole (written aside, then moved into place), so a
-    second process starting at the same moment never reads half a key."""
-    key = os.environ.get("PRAMERN_SECRET_KEY", "")
-    if key:
+def secret_key(path: Path, *, required: bool = False) -> str:
+    """PRAMERN_SECRET_KEY (or the file PRAMERN_SECRET_KEY_FILE names), or, unless ``required``
+    (a deployment: every host must sign with the same key), a key made for this installation on
+    first start and kept in ``path`` (readable by its owner only): no two installations share a
+    key, and none is written in the code. The file appears whole (written aside, then moved into
+    place), so a second process starting at the same moment never reads half a key."""
+    key = env_secret("PRAMERN_SECRET_KEY")
+    if key.strip():
         return key
+    if required:
+        raise RuntimeError(
+            "Pramern runs as a deployment (PRAMERN_ENV=production, or PRAMERN_DEBUG off with a database "
+            "server): set PRAMERN_SECRET_KEY, or PRAMERN_SECRET_KEY_FILE to a file holding it, the same "
+            "on every host (make one: python3 -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
     try:
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -63,7 +71,6 @@ def secret_key(path: Path) -> str:
 
 
 DEBUG = envbool("PRAMERN_DEBUG", "false")
-SECRET_KEY = secret_key(BASE_DIR / "var" / "secret_key")
 ALLOWED_HOSTS = envlist("PRAMERN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 INSTALLED_APPS = [
@@ -97,6 +104,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pramern.operations.middleware.RequestIdMiddleware",  # X-Request-ID, in every log record
+    "pramern.operations.middleware.HealthMiddleware",  # /healthz, /readyz: before HTTPS, hosts, sessions
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -373,9 +382,42 @@ if envbool("PRAMERN_HTTPS", "true" if os.environ.get("PRAMERN_ENV") == "producti
     SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # other sites of the department may not be HTTPS yet
 CSRF_TRUSTED_ORIGINS = envlist("PRAMERN_CSRF_TRUSTED_ORIGINS", "")
 
+# ---- A deployment (issue 13: docs/operations.md) ------------------------------------------------
+#: PRAMERN_ENV=production: several web processes, maybe on several hosts, behind a proxy.
+PRODUCTION = os.environ.get("PRAMERN_ENV") == "production"
+#: Every host signs sessions and links with one key, so a deployment must be given it; so must a
+#: server that does not debug and keeps its data in a database server (other hosts may share it).
+#: Only the embedded default (SQLite, one machine) makes its own key in var/secret_key.
+SECRET_KEY = secret_key(
+    BASE_DIR / "var" / "secret_key",
+    required=PRODUCTION or (not DEBUG and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"),
+)
+if PRODUCTION:  # static files from `manage.py collectstatic` (STATIC_ROOT), names hashed, cached for ever
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+    WHITENOISE_USE_FINDERS = False
+#: What `manage.py check --deploy` may say of a deployment, each for a reason (tests/test_deploy_check.py).
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS for subdomains, and the browsers' preload list: other sites of the department may not
+    # be HTTPS yet; the department's web team decides for its whole domain, not Pramern.
+    "security.W005",
+    "security.W021",
+]
+#: PRAMERN_LOG_FORMAT=json: one JSON object a line (time, level, logger, message, request_id);
+#: otherwise plain text. Every record carries the request's id (pramern/operations/requestid.py).
+LOG_FORMAT = os.environ.get("PRAMERN_LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in ("text", "json"):
+    raise RuntimeError(f"PRAMERN_LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "pramern.operations.requestid.RequestIdFilter"}},
+    "formatters": {"json": {"()": "pramern.operations.requestid.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("PRAMERN_LOG_LEVEL", "WARNING")},
 }

@@ -55,6 +55,9 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.accounts.devices",  # issue 12: a device in plain words from its User-Agent
             "pramern.accounts.citizen_id",  # issue 12: citizen IDs checked and hashed (ThaiD)
             "pramern.envsettings",  # issue 12: settings read from the environment (settings.py, ldapconfig)
+            "pramern.operations",  # issue 13: operations (request ids, JSON logs, readiness checks)
+            "pramern.operations.requestid",
+            "pramern.operations.health",
         ],
     ),
     (
@@ -161,6 +164,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.studio.dryrun_forms",  # issue 10: its form
             "pramern.studio.predecessor_views",  # issue 11: the predecessor page
             "pramern.accounts.middleware",  # issue 12: idle timeout, a session's last use
+            "pramern.operations.middleware",  # issue 13: request ids, /healthz and /readyz
             "pramern.accounts.session_views",  # issue 12: the sessions page
             "pramern.accounts.oidc_views",  # issue 12: OpenID Connect pages
             "pramern.accounts.templatetags",

@@ -13,9 +13,9 @@ from pramern.settings import BASE_DIR
 
 def settings_at_start(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> UserSettingsHolder:
     """The settings Django starts with when pramern/settings.py is run afresh in an environment
-    saying ``env`` and no other PRAMERN_ variable (it reads the environment as it runs), over
+    saying ``env`` and no other PRAMERN_ variable (nor DATABASE_URL) (it reads the environment as it runs), over
     Django's defaults: what a fresh process would see, without starting one."""
-    for name in [k for k in os.environ if k.startswith("PRAMERN_")]:
+    for name in [k for k in os.environ if k.startswith("PRAMERN_") or k == "DATABASE_URL"]:
         monkeypatch.delenv(name)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -81,7 +81,9 @@ def test_sqlite_queues_writers_and_postgresql_keeps_its_defaults(tmp_path, monke
     options = sqlite.DATABASES["default"]["OPTIONS"]
     assert options["transaction_mode"] == "IMMEDIATE" and options["timeout"] == 20
     assert "journal_mode=WAL" in options["init_command"]
-    postgres = settings_at_start(monkeypatch, {"DATABASE_URL": "postgres://pramern@127.0.0.1:5432/pramern"})
+    postgres = settings_at_start(
+        monkeypatch, {"DATABASE_URL": "postgres://pramern@127.0.0.1:5432/pramern", "PRAMERN_SECRET_KEY": "k" * 50}
+    )
     assert postgres.DATABASES["default"].get("OPTIONS", {}) == {}
 
 
@@ -110,3 +112,68 @@ def test_a_yes_no_variable_that_is_neither_stops_the_server(monkeypatch, name):
     with pytest.raises(RuntimeError, match=name):
         settings_at_start(monkeypatch, {**env, name: "ture"})
     assert settings_at_start(monkeypatch, {**env, name: " Off "}).SECURE_SSL_REDIRECT is False
+
+
+# ---- issue 13: prod (a deployment is given its secret key; the embedded default makes its own) ---
+
+KEY = "a-key-every-host-shares-" + "x" * 30
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"PRAMERN_ENV": "production"},
+        {"DATABASE_URL": "postgres://pramern@127.0.0.1:5432/pramern"},  # no PRAMERN_DEBUG: off
+        {"PRAMERN_ENV": "production", "PRAMERN_DEBUG": "true", "PRAMERN_SECRET_KEY": "  "},
+    ],
+)
+def test_a_deployment_without_a_secret_key_refuses_to_start(monkeypatch, env):
+    with pytest.raises(RuntimeError) as refused:
+        settings_at_start(monkeypatch, env)
+    message = str(refused.value)
+    assert "set PRAMERN_SECRET_KEY, or PRAMERN_SECRET_KEY_FILE" in message
+    assert "the same on every host" in message
+
+
+def test_a_deployment_reads_its_key_from_the_environment_or_a_mounted_file(monkeypatch, tmp_path):
+    mounted = tmp_path / "secret_key"
+    mounted.write_text(KEY + "\n")
+    from_file = settings_at_start(
+        monkeypatch, {"PRAMERN_ENV": "production", "PRAMERN_SECRET_KEY_FILE": str(mounted), "PRAMERN_SECRET_KEY": "no"}
+    )
+    assert from_file.SECRET_KEY == KEY  # the file wins, its line break dropped
+    on_postgres = settings_at_start(
+        monkeypatch, {"DATABASE_URL": "postgres://pramern@127.0.0.1:5432/pramern", "PRAMERN_SECRET_KEY": KEY}
+    )
+    assert on_postgres.SECRET_KEY == KEY
+    missing = tmp_path / "not-mounted"
+    with pytest.raises(RuntimeError, match=f"PRAMERN_SECRET_KEY_FILE: cannot read {missing}"):
+        settings_at_start(monkeypatch, {"PRAMERN_ENV": "production", "PRAMERN_SECRET_KEY_FILE": str(missing)})
+
+
+def test_the_embedded_default_and_a_debugging_server_keep_making_their_own_key(monkeypatch, tmp_path):
+    kept = BASE_DIR / "var" / "secret_key"
+    embedded = settings_at_start(monkeypatch, {})  # SQLite in var/, no key given
+    assert embedded.SECRET_KEY == kept.read_text().strip() and len(embedded.SECRET_KEY) >= 50
+    sqlite_elsewhere = settings_at_start(monkeypatch, {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    assert sqlite_elsewhere.SECRET_KEY == embedded.SECRET_KEY  # SQLite is one machine's
+    debugging = settings_at_start(
+        monkeypatch, {"DATABASE_URL": "postgres://pramern@127.0.0.1:5432/pramern", "PRAMERN_DEBUG": "true"}
+    )
+    assert debugging.SECRET_KEY == embedded.SECRET_KEY
+    from pramern.settings import secret_key
+
+    made = tmp_path / "var" / "secret_key"
+    assert secret_key(made) == made.read_text()  # made when not required
+
+
+def test_a_deployment_serves_collected_hashed_static_files(monkeypatch):
+    production = settings_at_start(monkeypatch, {"PRAMERN_ENV": "production", "PRAMERN_SECRET_KEY": KEY})
+    assert production.STORAGES["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert production.WHITENOISE_USE_FINDERS is False
+    assert production.MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") == (
+        production.MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+    )
+    embedded = settings_at_start(monkeypatch, {})  # `make run`: no collectstatic needed
+    assert embedded.STORAGES["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedStaticFilesStorage"
+    assert embedded.WHITENOISE_USE_FINDERS is True
