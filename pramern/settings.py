@@ -402,6 +402,8 @@ SILENCED_SYSTEM_CHECKS = [
     "security.W005",
     "security.W021",
 ]
+#: Seconds each of /readyz's checks (database, Redis, storage) may take (pramern/operations/health.py).
+READY_TIMEOUT = envint("PRAMERN_READY_TIMEOUT", 3)
 #: PRAMERN_LOG_FORMAT=json: one JSON object a line (time, level, logger, message, request_id);
 #: otherwise plain text. Every record carries the request's id (pramern/operations/requestid.py).
 LOG_FORMAT = os.environ.get("PRAMERN_LOG_FORMAT", "text").strip().lower()

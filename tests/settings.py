@@ -11,4 +11,4 @@ import secrets
 
 os.environ.setdefault("PRAMERN_SECRET_KEY", secrets.token_urlsafe(50))
 
-from pramern.settings import *  # noqa: E402, F403
+from pramern.settings import *  # noqa: F403

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 
@@ -80,16 +81,18 @@ def _run(check: Callable[[], None], result: Future[None]) -> None:
 
 def readiness(timeout: float | None = None) -> dict[str, str]:
     """Each check's outcome: "ok", "timeout" or the error's class name. The checks run at once,
-    each in a thread of its own; one that hangs is left to finish (its own timeouts end it)."""
+    each in a thread of its own, all within ``timeout`` (PRAMERN_READY_TIMEOUT) and half a second;
+    one that hangs is left to finish (its client's own timeouts end it)."""
     timeout = float(getattr(settings, "READY_TIMEOUT", TIMEOUT) if timeout is None else timeout)
     running: dict[str, Future[None]] = {}
     for name, check in checks(timeout).items():
         running[name] = Future()
         threading.Thread(target=_run, args=(check, running[name]), name=f"readyz-{name}", daemon=True).start()
     outcome = {}
+    deadline = time.monotonic() + timeout + 0.5  # a client's own timeout (Redis) reports first
     for name, result in running.items():
         try:
-            result.result(timeout=timeout)
+            result.result(timeout=max(0.0, deadline - time.monotonic()))
         except TimeoutError:
             outcome[name] = "timeout"
             logger.warning("readyz: %s did not answer within %s s", name, timeout)

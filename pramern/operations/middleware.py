@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from pramern.operations import health, requestid
@@ -24,13 +25,19 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = requestid.from_header(request.headers.get("X-Request-ID"))
         request.id = request_id  # type: ignore[attr-defined]
-        token = requestid.CURRENT.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            requestid.CURRENT.reset(token)
+        # Kept until the response is closed (request_finished): Django logs a 4xx/5xx response
+        # after the middlewares have returned it.
+        requestid.CURRENT.set(request_id)
+        response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
+
+
+def forget_request_id(**kwargs: object) -> None:
+    requestid.CURRENT.set("")
+
+
+request_finished.connect(forget_request_id, dispatch_uid="pramern.operations.forget_request_id")
 
 
 class HealthMiddleware:
