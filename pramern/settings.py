@@ -393,7 +393,7 @@ SECRET_KEY = secret_key(
     required=PRODUCTION or (not DEBUG and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"),
 )
 if PRODUCTION:  # static files from `manage.py collectstatic` (STATIC_ROOT), names hashed, cached for ever
-    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+    STORAGES["staticfiles"] = {"BACKEND": "pramern.ui.staticstorage.CollectedStaticFiles"}
     WHITENOISE_USE_FINDERS = False
 #: What `manage.py check --deploy` may say of a deployment, each for a reason (tests/test_deploy_check.py).
 SILENCED_SYSTEM_CHECKS = [

@@ -33,6 +33,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.ui.text",
             "pramern.ui.converters",
             "pramern.ui.uploads",
+            "pramern.ui.staticstorage",  # issue 13: a deployment's collected static files
             "pramern.ui.compilemessages",
             "pramern.ui.django_strings",
             "pramern.assessments.filetypes",

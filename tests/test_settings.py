@@ -169,7 +169,7 @@ def test_the_embedded_default_and_a_debugging_server_keep_making_their_own_key(m
 
 def test_a_deployment_serves_collected_hashed_static_files(monkeypatch):
     production = settings_at_start(monkeypatch, {"PRAMERN_ENV": "production", "PRAMERN_SECRET_KEY": KEY})
-    assert production.STORAGES["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert production.STORAGES["staticfiles"]["BACKEND"] == "pramern.ui.staticstorage.CollectedStaticFiles"
     assert production.WHITENOISE_USE_FINDERS is False
     assert production.MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") == (
         production.MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
