@@ -278,7 +278,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("PRAMERN_STATIC_ROOT", BASE_DIR / "var" / "static"))  # collectstatic's
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -350,10 +350,12 @@ HUEY = {
 #: Hours a finished report (evidence ZIP, consolidated PDF) stays downloadable; then
 #: `manage.py delete_expired_reports` (hourly, from cron) deletes its file.
 REPORT_RESULT_HOURS = envint("PRAMERN_REPORT_RESULT_HOURS", 24)
-#: Chromium renders the PDF reports (its text layer keeps Thai intact); each process keeps one
-#: running (through Playwright) unless PRAMERN_PDF_WARM_BROWSER=false.
+#: Chromium renders the PDF reports (its text layer keeps Thai intact); the report worker keeps
+#: one running (through Playwright) unless PRAMERN_PDF_WARM_BROWSER=false. Web processes keep none:
+#: a PDF asked for in a page is one Chromium run, at most PRAMERN_PDF_WEB_SLOTS at once per host.
 CHROMIUM = os.environ.get("PRAMERN_CHROMIUM", "/usr/bin/chromium")
 PDF_WARM_BROWSER = envbool("PRAMERN_PDF_WARM_BROWSER", "true")
+PDF_WEB_SLOTS = envint("PRAMERN_PDF_WEB_SLOTS", 2)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 #: Scripts and styles only from Pramern's own static files: no inline code in any template

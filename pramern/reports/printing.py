@@ -21,10 +21,16 @@ What was verified on Chromium 156.0.8078.108:
   there as a stray word. ``line-height: 1.6`` keeps the marks inside the line box.
 - Chromium writes D-Bus complaints to stderr on servers without a session bus, and Debian's
   launcher script a "[: ...: unexpected operator" line: both harmless, filtered from errors.
-- A cold start costs 0.6-1 s (a one-line page takes as long), so each process keeps one
-  Chromium running and prints through it with Playwright (``_WarmPrinter``: a unit's
-  scorecard in 0.4-0.6 s); without Playwright, or with ``PDF_WARM_BROWSER = False``, every PDF
-  is one ``chromium --print-to-pdf`` run. The layout itself is cheap (1,028 pages in ~20 s).
+- A cold start costs 0.6-1 s (a one-line page takes as long), so the report worker (and any
+  process but a web one) keeps one Chromium running and prints through it with Playwright
+  (``_WarmPrinter``: a unit's scorecard in 0.4-0.6 s); without Playwright, or with
+  ``PDF_WARM_BROWSER = False``, every PDF is one ``chromium --print-to-pdf`` run. The layout
+  itself is cheap (1,028 pages in ~20 s).
+- A web process (``pramern.wsgi`` calls ``print_in_web_process()``) never keeps a Chromium: a
+  kept one costs ~150 MB per worker, times workers. The PDFs asked for in a page (one unit's score
+  card, a framework's guideline) are one Chromium run each, at most ``PDF_WEB_SLOTS`` at once on
+  the host (a slot is a lock file); the long ones (the consolidated report, the evidence ZIP) are
+  jobs of the report worker (``reports.tasks``).
 
 What to print (the report templates and their data) is ``reports.pdf``'s job.
 """
@@ -32,6 +38,8 @@ What to print (the report templates and their data) is ``reports.pdf``'s job.
 from __future__ import annotations
 
 import atexit
+import contextlib
+import fcntl
 import logging
 import os
 import queue
@@ -40,6 +48,8 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
+from collections.abc import Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
@@ -240,9 +250,50 @@ def _warm_printer_available() -> bool:
     return True
 
 
+_in_web_process = False
+
+
+def print_in_web_process() -> None:
+    """This process serves web requests: each PDF is one Chromium run in a host-wide slot, and
+    no Chromium is kept running (called by ``pramern.wsgi``)."""
+    global _in_web_process
+    _in_web_process = True
+
+
+@contextlib.contextmanager
+def _host_slot(timeout: float) -> Iterator[None]:
+    """One of the host's ``PDF_WEB_SLOTS`` print slots (an exclusive lock on a file, released
+    when the process holding it ends, however it ends), waited for up to ``timeout`` seconds."""
+    slots = max(1, int(getattr(settings, "PDF_WEB_SLOTS", 2)))
+    folder = Path(tempfile.gettempdir()) / f"pramern-pdf-slots-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    deadline = time.monotonic() + timeout
+    while True:
+        for number in range(slots):
+            fd = os.open(folder / f"slot-{number}", os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue
+            try:
+                yield
+            finally:
+                os.close(fd)  # releases the lock
+            return
+        if time.monotonic() >= deadline:
+            raise PdfError(f"Every PDF printer of this server was busy for {timeout:.0f} s: try again in a moment")
+        time.sleep(0.05)
+
+
 def html_to_pdf(html: str, *, timeout: float = TIMEOUT) -> bytes:
-    """The PDF Chromium prints from ``html`` (A4 and margins come from the page's CSS): by the
-    process's warm Chromium when Playwright is installed, else by one Chromium run."""
+    """The PDF Chromium prints from ``html`` (A4 and margins come from the page's CSS): in a web
+    process by one Chromium run in a host-wide slot; elsewhere by the process's warm Chromium
+    when Playwright is installed, else by one Chromium run."""
+    if _in_web_process:
+        _chromium()  # a clear PdfError when Chromium is missing, before waiting for a slot
+        with _host_slot(timeout):
+            return _cli_pdf(html, timeout=timeout)
     if not _warm_printer_available():
         return _cli_pdf(html, timeout=timeout)
     _chromium()  # a clear PdfError when Chromium is missing

@@ -79,3 +79,52 @@ def test_the_web_process_does_not_import_playwright():
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[]"
+
+
+# ---- issue 13: prod (web processes keep no Chromium; their PDFs print in bounded one-off runs) ---
+
+
+@pytest.fixture
+def web_process(monkeypatch, settings, tmp_path):
+    """This process as a web process (pramern.wsgi), with slots of its own for the test."""
+    from pramern.reports import printing
+
+    monkeypatch.setattr(printing, "_in_web_process", True)
+    monkeypatch.setattr(printing.tempfile, "gettempdir", lambda: str(tmp_path))
+    settings.PDF_WARM_BROWSER = True  # as configured for the worker: a web process still keeps none
+    return tmp_path / f"pramern-pdf-slots-{os.getuid()}"
+
+
+@pytest.mark.browser
+def test_a_web_process_prints_without_keeping_a_chromium(tools, web_process, tmp_path):
+    import psutil
+
+    from pramern.reports import printing
+
+    printing.close_printer()  # an earlier test's warm Chromium, if any
+    pdf = html_to_pdf("<p>ทดสอบ</p>")
+    assert pdf.startswith(b"%PDF")
+    assert printing._PRINTER.thread is None  # the warm printer never started
+    assert [p.name() for p in psutil.Process().children(recursive=True) if "chrom" in p.name()] == []
+
+
+def test_a_web_process_waits_for_a_free_slot_and_no_longer(web_process, settings):
+    import fcntl
+
+    settings.PDF_WEB_SLOTS = 1
+    settings.CHROMIUM = shutil.which("false")  # reaches Chromium only through a free slot
+    web_process.mkdir(mode=0o700)
+    with open(web_process / "slot-0", "w") as taken:  # another web process is printing
+        fcntl.flock(taken, fcntl.LOCK_EX)
+        with pytest.raises(PdfError, match="Every PDF printer of this server was busy for 0 s"):
+            html_to_pdf("<p>ทดสอบ</p>", timeout=0.3)
+    with pytest.raises(PdfError, match=r"failed to print the PDF \(exit 1\)"):  # the slot is free again
+        html_to_pdf("<p>ทดสอบ</p>", timeout=0.3)
+
+
+def test_the_wsgi_application_is_a_web_process():
+    code = "import pramern.wsgi; from pramern.reports import printing, tasks; print(printing._in_web_process)"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "pramern.settings", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "True"
