@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
+import secrets
 import tempfile
 import time
 from pathlib import Path
@@ -20,6 +21,8 @@ def setup_django(database_url: str = "") -> str:
     os.environ["DATABASE_URL"] = database_url or f"sqlite:///{scratch}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pramern.settings")
     os.environ["PRAMERN_MEDIA_ROOT"] = f"{scratch}/media"
+    # PostgreSQL without PRAMERN_DEBUG is a deployment: it is given its key (docs/operations.md).
+    os.environ.setdefault("PRAMERN_SECRET_KEY", secrets.token_urlsafe(50))
     import django
 
     django.setup()
