@@ -48,26 +48,26 @@ CONTRACT_VARIABLES = {
 #: Commands of issue 13's backup part (pramern/operations), named here before it is merged; the
 #: same rule: once they exist, empty this set and drop the xfail below.
 CONTRACT_COMMANDS = {"backup", "restore"}
-ENVIRONMENT_CALLS = {"get", "env_bool", "envbool", "envint", "envlist", "env_secret", "_text", "getenv"}
 
 
 def variables_read() -> set[str]:
-    """Every PRAMERN_ variable the readers ask the environment for: string arguments of the
-    environment helpers, NAME_FILE beside each env_secret(NAME), and the directory's role groups."""
+    """Every PRAMERN_ variable the readers ask the environment for: each name passed to a function
+    (os.environ.get, envint, env_secret ...), NAME_FILE beside each env_secret(NAME), and the
+    directory's role groups (the one name made at run time)."""
     names: set[str] = set()
     for path in filter(Path.exists, READERS):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue
             function = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-            if function not in ENVIRONMENT_CALLS:
-                continue
             for argument in node.args:
-                if isinstance(argument, ast.Constant) and str(argument.value).startswith("PRAMERN_"):
+                if isinstance(argument, ast.Constant) and re.fullmatch(r"PRAMERN_[A-Z0-9_]+", str(argument.value)):
                     names.add(argument.value)
                     if function == "env_secret":
                         names.add(f"{argument.value}_FILE")
-                elif isinstance(argument, ast.JoinedStr) and ast.unparse(argument).startswith("f'PRAMERN_"):
+                elif isinstance(argument, ast.JoinedStr) and re.fullmatch(
+                    r"f'PRAMERN_[A-Z0-9_]*\{[^}]+\}[A-Z0-9_]*'", ast.unparse(argument)
+                ):
                     # The one name made at run time: f"PRAMERN_LDAP_{kind.upper()}_GROUP".
                     assert ast.unparse(argument) == "f'PRAMERN_LDAP_{kind.upper()}_GROUP'", ast.unparse(argument)
                     names.update(f"PRAMERN_LDAP_{kind.upper()}_GROUP" for kind in ROLE_KINDS)
