@@ -330,6 +330,34 @@ def test_systemd_analyze_finds_nothing_wrong_with_the_units(tmp_path):
     assert (result.returncode, result.stdout + result.stderr) == (0, "")
 
 
+@pytest.mark.skipif(shutil.which("systemd-tmpfiles") is None, reason="needs systemd-sysusers and systemd-tmpfiles")
+def test_sysusers_and_tmpfiles_make_the_user_and_the_folders_the_units_write(tmp_path):
+    (tmp_path / "etc" / "sysusers.d").mkdir(parents=True)
+    (tmp_path / "etc" / "tmpfiles.d").mkdir()
+    (tmp_path / "opt" / "pramern").mkdir(parents=True)
+    for name in ("passwd", "group"):
+        shutil.copy(f"/etc/{name}", tmp_path / "etc" / name)
+    shutil.copy(DEPLOY / "systemd" / "pramern.sysusers", tmp_path / "etc" / "sysusers.d" / "pramern.conf")
+    shutil.copy(DEPLOY / "systemd" / "pramern.tmpfiles", tmp_path / "etc" / "tmpfiles.d" / "pramern.conf")
+    for tool in ("systemd-sysusers", "systemd-tmpfiles --create"):
+        subprocess.run(
+            [*tool.split(), f"--root={tmp_path}", "pramern.conf"], check=True, capture_output=True, timeout=60
+        )
+    [user] = [
+        line.split(":")
+        for line in (tmp_path / "etc" / "passwd").read_text().splitlines()
+        if line.startswith("pramern:")
+    ]
+    assert (user[5], user[6]) == ("/var/lib/pramern", "/usr/sbin/nologin")
+    uid = int(user[2])
+    for folder in ("/var/lib/pramern", "/opt/pramern/var", "/var/backups/pramern"):
+        made = (tmp_path / folder.lstrip("/")).stat()
+        assert (made.st_uid, made.st_mode & 0o777) == (uid, 0o750), folder
+        assert any(folder in paths for paths in unit("pramern-backup.service")["Service.ReadWritePaths"])
+    secrets = (tmp_path / "etc" / "pramern" / "secrets").stat()
+    assert (secrets.st_uid, secrets.st_gid, secrets.st_mode & 0o777) == (0, uid, 0o750)
+
+
 # ---- deploy/healthcheck.py
 
 
