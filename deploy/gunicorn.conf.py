@@ -59,7 +59,7 @@ max_requests_jitter = 100
 preload_app = _yes("PRAMERN_WEB_PRELOAD", True)
 # The workers' heartbeat files in memory: a slow or full disk never makes the arbiter kill them.
 SHM = "/dev/shm"  # noqa: S108 - gunicorn makes each file with mkstemp and unlinks it at once
-worker_tmp_dir = SHM if os.path.isdir(SHM) else None
+worker_tmp_dir = SHM if os.path.isdir(SHM) and os.access(SHM, os.W_OK) else None
 # Requests and errors to stdout/stderr, for the service manager's journal or the container's log.
 accesslog = "-"
 errorlog = "-"

@@ -112,10 +112,15 @@ def test_the_database_password_may_come_from_a_file(tmp_path, monkeypatch):
     secret = tmp_path / "db_password"
     secret.write_text("pass word:/@\n")  # a URL could not carry these unescaped
     url = "postgres://pramern@db.example.go.th:5432/pramern"
-    from_file = settings_at_start(monkeypatch, {"DATABASE_URL": url, "PRAMERN_DATABASE_PASSWORD_FILE": str(secret)})
+    key = {"PRAMERN_SECRET_KEY": "k" * 50}  # a database server without debugging is a deployment
+    from_file = settings_at_start(
+        monkeypatch, {"DATABASE_URL": url, "PRAMERN_DATABASE_PASSWORD_FILE": str(secret), **key}
+    )
     assert from_file.DATABASES["default"]["PASSWORD"] == "pass word:/@"
     assert from_file.DATABASES["default"]["USER"] == "pramern"
-    in_url = settings_at_start(monkeypatch, {"DATABASE_URL": "postgres://pramern:in-url@db.example.go.th/pramern"})
+    in_url = settings_at_start(
+        monkeypatch, {"DATABASE_URL": "postgres://pramern:in-url@db.example.go.th/pramern", **key}
+    )
     assert in_url.DATABASES["default"]["PASSWORD"] == "in-url"
 
 
