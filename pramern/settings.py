@@ -401,7 +401,7 @@ SECRET_KEY = secret_key(
 if PRODUCTION:  # static files from `manage.py collectstatic` (STATIC_ROOT), names hashed, cached for ever
     STORAGES["staticfiles"] = {"BACKEND": "pramern.ui.staticstorage.CollectedStaticFiles"}
     WHITENOISE_USE_FINDERS = False
-#: What `manage.py check --deploy` may say of a deployment, each for a reason (tests/test_deploy_check.py).
+#: What `manage.py check --deploy` may say of a deployment, each for a reason (tests/operations/test_deploy_check.py).
 SILENCED_SYSTEM_CHECKS = [
     # HSTS for subdomains, and the browsers' preload list: other sites of the department may not
     # be HTTPS yet; the department's web team decides for its whole domain, not Pramern.
