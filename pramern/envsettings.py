@@ -48,11 +48,15 @@ def env_secret(name: str, env: Mapping[str, str] | None = None) -> str:
         raise RuntimeError(f"{name}_FILE: cannot read {path} ({exc})") from None
 
 
+MB = 1024 * 1024
+
+
 def s3_storage_options(env: Mapping[str, str] | None = None) -> dict[str, object]:
     """django-storages' S3 options from the PRAMERN_S3_* variables (settings.py uses them when
     PRAMERN_S3_BUCKET is set). Objects are private (the bucket's own policy, no ACL sent), never
     overwritten (a second file of the same name gets a new name), and read back by Pramern."""
-    from botocore.config import Config  # only with object storage: boto is not loaded otherwise
+    from boto3.s3.transfer import TransferConfig  # only with object storage: boto is not loaded otherwise
+    from botocore.config import Config
 
     env = os.environ if env is None else env
     bucket = env.get("PRAMERN_S3_BUCKET", "").strip()
@@ -61,6 +65,8 @@ def s3_storage_options(env: Mapping[str, str] | None = None) -> dict[str, object
     timeout = env.get("PRAMERN_S3_TIMEOUT", "").strip() or "5"
     if not timeout.isdigit() or int(timeout) < 1:
         raise RuntimeError(f"PRAMERN_S3_TIMEOUT must be a whole number of seconds, not {timeout!r}")
+    transfer = TransferConfig(multipart_threshold=8 * MB, multipart_chunksize=8 * MB, max_concurrency=2)
+    transfer.max_in_memory_upload_chunks = 2  # s3transfer's setting, not one of boto3's arguments
     return {
         "bucket_name": bucket,
         "endpoint_url": env.get("PRAMERN_S3_ENDPOINT_URL", "").strip() or None,
@@ -71,6 +77,13 @@ def s3_storage_options(env: Mapping[str, str] | None = None) -> dict[str, object
         "file_overwrite": False,
         "querystring_auth": True,
         "querystring_expire": 300,
+        # Uploads go to the bucket in parts of 8 MB read from the upload's temporary file, at most
+        # two parts in memory and in flight (boto's default: ten), so a 100 MB upload does not
+        # grow a web process by more than about 20 MB.
+        "transfer_config": transfer,
+        # Anything read through django-storages' own S3File (not the downloads, which stream the
+        # object's body: pramern/filestore.py) spools to a temporary file past 2 MB, not memory.
+        "max_memory_size": 2 * MB,
         # A bucket that is down fails in seconds with a clear error, not after minutes of retries.
         "client_config": Config(
             connect_timeout=int(timeout),

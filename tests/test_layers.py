@@ -71,6 +71,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.assessments.adapter",
             "pramern.assessments.sections",
             "pramern.assessments.links",
+            "pramern.filestore",  # issue 13: files through the storage API (disk or S3 bucket)
         ],
     ),
     ("rounds and locks", ["pramern.assessments.rounds"]),

@@ -21,6 +21,7 @@ def test_options_from_the_environment(tmp_path):
         }
     )
     config = options.pop("client_config")
+    transfer = options.pop("transfer_config")
     assert options == {
         "bucket_name": "pramern-evidence",
         "endpoint_url": "http://127.0.0.1:9000",
@@ -31,7 +32,14 @@ def test_options_from_the_environment(tmp_path):
         "file_overwrite": False,
         "querystring_auth": True,
         "querystring_expire": 300,
+        "max_memory_size": 2 * 1024 * 1024,
     }
+    # uploads in 8 MB parts, at most two in memory at once (a 100 MB upload stays small)
+    assert (transfer.multipart_chunksize, transfer.max_concurrency, transfer.max_in_memory_upload_chunks) == (
+        8 * 1024 * 1024,
+        2,
+        2,
+    )
     assert (config.connect_timeout, config.read_timeout) == (3, 18)
     assert config.s3 == {"addressing_style": "path"}
 

@@ -28,6 +28,7 @@ from pramern.assessments.rounds import lock_for_writing
 from pramern.assessments.services import scores_changed
 from pramern.audit.services import log_action
 from pramern.errors import WorkspaceError
+from pramern.filestore import StorageUnavailable, delete_files, open_stored, storage_answers, store_unavailable_message
 from pramern.organizations.permissions import access_for
 from pramern.scoring import AssessmentError, parse_assessment
 from pramern.scoring.mapping import ItemMapping, mapping_for
@@ -63,13 +64,32 @@ def previous_assessment(assessment: Assessment) -> Assessment | None:
     return Assessment.objects.previous_for(assessment.unit, assessment.framework)
 
 
-@transaction.atomic
 def carry_over(assessment: Assessment, picks: Sequence[CarryPick], *, user: Any) -> list[Record]:
     """Copy the picked records of the unit's previous assessment into ``assessment`` as new
     records (with their evidence when asked), all or nothing: ``CarryOverError`` lists every
     problem (no successor item, a date outside this year's window, copied already, a record
-    this year's fact does not accept) and nothing is copied. Audited per record. Only the
+    this year's fact does not accept, a file storage that does not answer) and nothing is
+    copied: files copied before a failure leave storage again. Audited per record. Only the
     unit's own people (``PermissionDenied``)."""
+    stored: list[Evidence] = []
+    try:
+        with storage_answers(store_unavailable_message()):
+            return _carry_over(assessment, picks, user=user, stored=stored)
+    except BaseException as exc:
+        delete_files(
+            [(e.file.storage, e.file.name) for e in stored],
+            about=assessment,
+            reason="copied for a carry-over that failed",
+        )
+        if isinstance(exc, StorageUnavailable):
+            raise CarryOverError(exc.message) from exc
+        raise
+
+
+@transaction.atomic
+def _carry_over(
+    assessment: Assessment, picks: Sequence[CarryPick], *, user: Any, stored: list[Evidence]
+) -> list[Record]:
     if not access_for(user).can_edit(assessment.unit_id):
         raise PermissionDenied(_("Only the unit's own people copy its records."))
     if not picks:
@@ -143,7 +163,9 @@ def carry_over(assessment: Assessment, picks: Sequence[CarryPick], *, user: Any)
     for pick, source, copy in planned:
         copy.save()
         brought = (
-            _copy_evidence(assessment, evidence[source.pk], copy, user, files, links) if pick.with_evidence else []
+            _copy_evidence(assessment, evidence[source.pk], copy, user, files, links, stored)
+            if pick.with_evidence
+            else []
         )
         log_action(
             "pramern.record.copied",
@@ -201,10 +223,12 @@ def _copy_evidence(
     user: Any,
     files: dict[str, Evidence],
     links: dict[str, Evidence],
+    stored: list[Evidence],
 ) -> list[dict[str, Any]]:
     """Last year's evidence of a record, now supporting its copy: a link becomes (or reuses) this
     assessment's link of that URL; a file is copied into storage once (or reuses this
-    assessment's file of the same SHA-256). Returns what each became, for the audit."""
+    assessment's file of the same SHA-256), streamed, and joins ``stored``. Returns what each
+    became, for the audit."""
     out = []
     for source in sources:
         if source.kind == Evidence.Kind.LINK:
@@ -233,10 +257,14 @@ def _copy_evidence(
                     title=source.title,
                     uploaded_by=user,
                 )
-                # Written to storage before the change commits: it comes after every check, so
-                # only a database failure could leave the file unreferenced.
-                with source.file.open("rb") as content:
+                # Written to storage before the change commits, after every check; a failure
+                # after it takes it out of storage again (``carry_over``).
+                content = open_stored(source.file)
+                try:
                     target.file.save(posixpath.basename(source.file.name), File(content), save=False)
+                finally:
+                    content.close()
+                stored.append(target)
                 target.save()
             files[source.sha256 or f"evidence-{source.pk}"] = target
         target.records.add(record)

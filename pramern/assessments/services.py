@@ -26,6 +26,13 @@ from pramern.assessments.models import Assessment, Evidence, ItemAssignment, Rec
 from pramern.assessments.rounds import LockState, lock_for_writing, lock_state
 from pramern.audit.services import log_action
 from pramern.errors import WorkspaceError
+from pramern.filestore import (
+    StorageUnavailable,
+    delete_files,
+    delete_files_after_commit,
+    storage_answers,
+    store_unavailable_message,
+)
 from pramern.organizations.models import Role
 from pramern.organizations.permissions import access_for
 from pramern.reports.scorecards import refresh_later
@@ -535,8 +542,12 @@ def _unstored_on_failure() -> Iterator[list[Evidence]]:
     try:
         yield stored
     except BaseException:
-        for evidence in stored:
-            evidence.file.storage.delete(evidence.file.name)
+        for evidence in stored:  # a storage that is down now leaves it: logged and audited
+            delete_files(
+                [(evidence.file.storage, evidence.file.name)],
+                about=evidence.assessment,
+                reason="stored for a change that failed",
+            )
         raise
 
 
@@ -572,7 +583,11 @@ def _add_evidence(
             title=title.strip()[:300],
             uploaded_by=user,
         )
-        evidence.file.save(kind.extension, upload, save=False)  # streamed to storage in chunks
+        try:  # streamed to storage in parts, from the upload's temporary file
+            with storage_answers(store_unavailable_message()):
+                evidence.file.save(kind.extension, upload, save=False)
+        except StorageUnavailable as exc:  # shown at the files, with what was typed kept
+            raise EvidenceRejected(exc.message) from exc
         files.append(evidence)
         evidence.save()
     links = [
@@ -740,8 +755,7 @@ def _remove_evidence(evidence: Evidence) -> None:
     committed, so that a change that fails keeps its file."""
     storage, name = evidence.file.storage, evidence.file.name
     evidence.delete()
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
+    delete_files_after_commit([(storage, name)], about=evidence.assessment, reason="evidence deleted")
 
 
 @transaction.atomic

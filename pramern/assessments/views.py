@@ -10,7 +10,7 @@ import yaml
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -76,6 +76,7 @@ from pramern.assessments.services import (
 from pramern.assessments.workspace import Workspace, load_workspace
 from pramern.audit.models import AuditEntry
 from pramern.errors import UserError, WorkspaceError
+from pramern.filestore import StorageUnavailable, open_stored, storage_unavailable_page, stored_file_response
 from pramern.organizations.models import Unit
 from pramern.organizations.permissions import access_for, check_unit, require_administrator
 from pramern.reports.exporters import XLSX_CONTENT_TYPE
@@ -579,9 +580,18 @@ def evidence_reuse(request: HttpRequest, pk: int, evidence_pk: int) -> HttpRespo
     return render(request, "assessments/evidence_reuse.html", context, status=400 if writing else 200)
 
 
-def _serve(evidence: Evidence, *, inline: bool) -> FileResponse:
-    response = FileResponse(
-        evidence.file.open("rb"),
+def _serve(request: HttpRequest, evidence: Evidence, *, inline: bool) -> HttpResponse:
+    """The file streamed from storage in chunks, after the caller's access check, and the
+    download logged; a storage that does not answer is a 503 page, a file not there a 404."""
+    try:
+        stored = open_stored(evidence.file)
+    except StorageUnavailable as exc:
+        return storage_unavailable_page(request, exc)
+    except FileNotFoundError as exc:
+        raise Http404("The file is not in storage") from exc
+    log_evidence_download(evidence, user=request.user, inline=inline)
+    response = stored_file_response(
+        stored,
         as_attachment=not inline,
         filename=evidence.original_name or f"evidence-{evidence.pk}",
         content_type=evidence.content_type if inline else "application/octet-stream",
@@ -593,18 +603,15 @@ def _serve(evidence: Evidence, *, inline: bool) -> FileResponse:
 
 
 @login_required
-def evidence_download(request: HttpRequest, evidence_pk: int) -> FileResponse:
-    evidence = get_evidence_for_user(request, evidence_pk)
-    log_evidence_download(evidence, user=request.user, inline=False)
-    return _serve(evidence, inline=False)
+def evidence_download(request: HttpRequest, evidence_pk: int) -> HttpResponse:
+    return _serve(request, get_evidence_for_user(request, evidence_pk), inline=False)
 
 
 @login_required
-def evidence_view(request: HttpRequest, evidence_pk: int) -> FileResponse:
+def evidence_view(request: HttpRequest, evidence_pk: int) -> HttpResponse:
     """PDFs and images inline, for people allowed to see them; anything else downloads."""
     evidence = get_evidence_for_user(request, evidence_pk)
-    log_evidence_download(evidence, user=request.user, inline=evidence.previewable)
-    return _serve(evidence, inline=evidence.previewable)
+    return _serve(request, evidence, inline=evidence.previewable)
 
 
 # --------------------------------------------------------------------------- submission

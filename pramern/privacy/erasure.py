@@ -32,6 +32,7 @@ from pramern.assessments.models import PendingImport
 from pramern.audit.models import AuditEntry
 from pramern.audit.services import display_name, log_action, pseudonymise
 from pramern.errors import UserError
+from pramern.filestore import delete_files_after_commit
 from pramern.notifications.models import EmailChoice, Notification
 from pramern.organizations.models import Role
 from pramern.organizations.permissions import access_for
@@ -84,10 +85,10 @@ def _report_jobs(user: Any) -> QuerySet[ReportJob]:
 
 def _delete_report_jobs(rows: QuerySet[ReportJob]) -> int:
     """Their reports go, and the files of those reports leave storage after the commit."""
-    files = [(job.file.storage, job.file.name) for job in rows if job.file.name]
+    jobs = [job for job in rows if job.file.name]
     deleted = rows.delete()[0]
-    for storage, name in files:
-        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+    for job in jobs:  # a file the storage keeps is logged and audited on its (deleted) job
+        delete_files_after_commit([(job.file.storage, job.file.name)], about=job, reason="erasure of a person")
     return deleted
 
 

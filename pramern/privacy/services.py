@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from pramern.assessments.models import Evidence
 from pramern.audit.services import log_action
 from pramern.errors import UserError
+from pramern.filestore import delete_files_after_commit
 from pramern.organizations.permissions import access_for
 from pramern.privacy.models import EvidencePurge, PurgedFile
 from pramern.privacy.mydata import counts, my_data, my_data_json
@@ -38,7 +39,8 @@ def check_purger(user: Any) -> None:
 def purge_evidence_years(years: list[int], *, user: Any, today: dt.date | None = None) -> EvidencePurge:
     """Remove the stored evidence files of ``years`` (each older than the retention), keeping a
     row per file (``PurgedFile``) and marking each evidence row purged: records, verdicts and
-    scores stay. Files leave storage (Django's storage API) once the change is committed."""
+    scores stay. Files leave storage (Django's storage API) once the change is committed; any the
+    storage keeps are listed on the purge's page (``files_left_in_storage``)."""
     check_purger(user)
     preview = retention_preview(today)
     allowed = {y.year for y in preview.purgeable}
@@ -91,10 +93,6 @@ def purge_evidence_years(years: list[int], *, user: Any, today: dt.date | None =
         actor=user,
         data={"years": years, "retention_years": purge.retention_years, "files": purge.files, "size": purge.size},
     )
-
-    def remove_files() -> None:
-        for storage, name in stored:
-            storage.delete(name)
-
-    transaction.on_commit(remove_files)
+    # A file the storage keeps is logged and audited on the purge; its page lists it.
+    delete_files_after_commit(stored, about=purge, actor=user, reason="purge of old fiscal years")
     return purge

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pramern.errors import UserError
+from pramern.filestore import files_left_in_storage
 from pramern.help.models import Contact
 from pramern.organizations.permissions import require_administrator, require_centre
 from pramern.privacy import erasure, services
@@ -100,7 +101,8 @@ def retention(request: HttpRequest) -> HttpResponse:
 def purge(request: HttpRequest, pk: int) -> HttpResponse:
     require_centre(request)
     found = get_object_or_404(EvidencePurge.objects.select_related("purged_by"), pk=pk)
-    return render(request, "privacy/purge.html", {"purge": found, "files": found.purged_files.all()})
+    context = {"purge": found, "files": found.purged_files.all(), "left": files_left_in_storage(found)}
+    return render(request, "privacy/purge.html", context)
 
 
 @login_required

@@ -13,6 +13,7 @@ from typing import IO
 from django.db.models import Count, Q, Sum
 
 from pramern.assessments.models import Assessment, Evidence, Record
+from pramern.filestore import stored_chunks
 from pramern.reports.exporters import csv_text
 from pramern.review.models import Verdict
 from pramern.thaidates import thai_date
@@ -140,8 +141,8 @@ def build_evidence_zip(
                     name = evidence.original_name
                     if evidence.pk not in written:  # one file, however many records it supports
                         path = f"{record.item_code}/{evidence.pk}-{_safe(evidence.original_name)}"
-                        with evidence.file.open("rb") as source, archive.open(path, "w") as target:
-                            for chunk in source.chunks():
+                        with archive.open(path, "w") as target:
+                            for chunk in stored_chunks(evidence.file):
                                 target.write(chunk)
                         written[evidence.pk] = path
                         files += 1

@@ -4,14 +4,12 @@ result of the same report replaces it; its file leaves storage, its row stays (`
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from django.db import transaction
 
 from pramern.audit.services import log_action
+from pramern.filestore import delete_files
 from pramern.reports.models import ReportJob
-
-logger = logging.getLogger(__name__)
 
 
 def expire(job: ReportJob, *, reason: str) -> bool:
@@ -28,11 +26,9 @@ def expire(job: ReportJob, *, reason: str) -> bool:
             job,
             data={"kind": job.kind, **job.params, "was": job.status, "file": name, "reason": reason},
         )
-    if name:
-        try:
-            job.file.storage.delete(name)
-        except OSError:  # the row already says expired: the download is gone either way
-            logger.exception("Could not delete the expired report file %s", name)
+    # The row already says expired (the download is gone either way); a file the storage keeps
+    # is logged and audited (``delete_files``).
+    delete_files([(job.file.storage, name)], about=job, reason=f"report expired: {reason}")
     job.status, job.file.name = ReportJob.Status.EXPIRED, ""
     return True
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from huey.contrib.djhuey import db_task, on_shutdown
 
 from pramern.assessments.models import Assessment
+from pramern.filestore import delete_files
 from pramern.frameworks.models import Framework
 from pramern.reports.evidence_zip import build_evidence_zip
 from pramern.reports.models import ReportJob
@@ -70,7 +71,7 @@ def run_report_job(job_id: str) -> None:
         file=job.file.name, status=ReportJob.Status.DONE, progress=100, finished_at=timezone.now()
     )
     if not done:  # expired while it ran (it ran longer than results are kept): nobody gets the file
-        job.file.storage.delete(job.file.name)
+        delete_files([(job.file.storage, job.file.name)], about=job, reason="report expired while it was built")
         return
     replace_older_results(job)
 

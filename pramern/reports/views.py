@@ -6,12 +6,13 @@ import io
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pramern.assessments import years
 from pramern.assessments.access import get_assessment_for_user
+from pramern.filestore import StorageUnavailable, open_stored, storage_unavailable_page, stored_file_response
 from pramern.frameworks.models import Framework
 from pramern.organizations.permissions import require_office_wide
 from pramern.reports import services
@@ -113,11 +114,17 @@ def my_jobs(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def job_download(request: HttpRequest, job_id: str) -> FileResponse:
+def job_download(request: HttpRequest, job_id: str) -> HttpResponse:
     found = _job_for_user(request, job_id)
     if found.status != ReportJob.Status.DONE or not found.file:
         raise Http404("Not ready")
+    try:
+        stored = open_stored(found.file)
+    except StorageUnavailable as exc:
+        return storage_unavailable_page(request, exc)
+    except FileNotFoundError as exc:
+        raise Http404("The file is not in storage") from exc
     services.log_download(found, user=request.user)
-    response = FileResponse(found.file.open("rb"), as_attachment=True, filename=found.filename)
+    response = stored_file_response(stored, as_attachment=True, filename=found.filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response

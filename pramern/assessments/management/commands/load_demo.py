@@ -57,6 +57,7 @@ from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
 from pramern.assessments.scores import compute_scores
 from pramern.assessments.services import add_link_evidence, assign_item
 from pramern.audit.services import log_action
+from pramern.filestore import delete_files
 from pramern.frameworks.models import Framework, RoundSchedule
 from pramern.frameworks.services import FrameworkConflict, install_framework_file
 from pramern.notifications.services import set_email_choices
@@ -95,7 +96,7 @@ class Command(BaseCommand):
                 demo_assessments = Assessment.objects.filter(framework=framework, unit__in=units.values())
                 # Deleting rows leaves uploaded files behind: remove those someone added while trying the demo.
                 for evidence in Evidence.objects.filter(assessment__in=demo_assessments, kind=Evidence.Kind.FILE):
-                    evidence.file.delete(save=False)
+                    delete_files([(evidence.file.storage, evidence.file.name)], about=evidence, reason="demo reset")
                 deleted = demo_assessments.delete()[0]
                 self.stdout.write(f"--reset: deleted {deleted} rows of demo assessments")
             filled = 0
