@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gzip
 import hashlib
 import importlib.metadata
 import json
@@ -34,7 +35,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage, storages
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.migrations.loader import MigrationLoader
 
 from pramern.envsettings import s3_storage_options
@@ -75,14 +76,14 @@ def bucket_storage(bucket: str) -> Storage:
     return S3Storage(**{**options, "bucket_name": bucket})
 
 
-def archive_name(now: dt.datetime, *, gzip: bool) -> str:
-    return f"pramern-backup-{now.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}.tar" + (".gz" if gzip else "")
+def archive_name(now: dt.datetime, *, compress: bool) -> str:
+    return f"pramern-backup-{now.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}.tar" + (".gz" if compress else "")
 
 
-def output_location(output: str, now: dt.datetime, *, gzip: bool) -> Location:
+def output_location(output: str, now: dt.datetime, *, compress: bool) -> Location:
     """Where ``backup --output`` writes: a folder (an existing one, or a text ending in ``/``)
     or an ``s3://bucket/prefix/`` gets a dated name inside it; anything else is the name."""
-    name = archive_name(now, gzip=gzip)
+    name = archive_name(now, compress=compress)
     if output.startswith("s3://"):
         bucket, _, key = output.removeprefix("s3://").partition("/")
         if not bucket:
@@ -227,7 +228,9 @@ def known_migrations() -> set[tuple[str, str]]:
 
 def safe_object_name(name: str) -> bool:
     """A storage name that stays inside the storage (no absolute path, no ``..``)."""
-    return bool(name) and not name.startswith("/") and ".." not in posixpath.normpath(name).split("/") and "\\" not in name
+    return (
+        bool(name) and not name.startswith("/") and ".." not in posixpath.normpath(name).split("/") and "\\" not in name
+    )
 
 
 # ---- backup
@@ -253,15 +256,19 @@ def _add(tar: tarfile.TarFile, name: str, stream: IO[bytes], size: int, mtime: f
 
 
 def make_backup(
-    output: str, *, gzip: bool = False, now: dt.datetime | None = None, progress: Callable[[str], None] | None = None
+    output: str,
+    *,
+    compress: bool = False,
+    now: dt.datetime | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> BackupResult:
     """Write one archive of this installation to ``output`` (see ``output_location``): the
     database copy, every object it refers to, the manifest. A file the database names but
     storage lacks is left out and listed (``missing``, and in the manifest): the archive still
     holds everything else."""
     now = now or dt.datetime.now(dt.UTC)
-    gzip = gzip or output.endswith((".gz", ".tgz"))
-    location = output_location(output, now, gzip=gzip)
+    compress = compress or output.endswith((".gz", ".tgz"))
+    location = output_location(output, now, compress=compress)
     database = database_for(connection)
     storage = storages["default"]
     say = progress or (lambda text: None)
@@ -273,7 +280,14 @@ def make_backup(
         members: list[Member] = []
         missing: list[str] = []
         say(f"Writing {location.text}: the database and {len(snapshot.files)} objects")
-        with writing(location) as out, tarfile.open(fileobj=out, mode="w|gz" if gzip else "w|") as tar:
+        with (
+            writing(location) as out,
+            # Level 6, not tarfile's 9: most evidence (PDF, JPEG) is compressed already.
+            gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6, mtime=int(stamp))
+            if compress
+            else contextlib.nullcontext(out) as sink,
+            tarfile.open(fileobj=sink, mode="w|") as tar,
+        ):
             with dump.open("rb") as stream:
                 members.append(_add(tar, database.member, stream, dump.stat().st_size, stamp))
             for name in snapshot.files:
@@ -399,7 +413,13 @@ def check_target(manifest: dict[str, Any], *, replace: bool) -> list[str]:
             f"Refused: the archive was made by a newer Pramern ({manifest.get('pramern_version')}): this code lacks "
             f"its migrations {', '.join(f'{a}.{n}' for a, n in unknown)}. Install that version, then restore."
         )
-    in_use = tables_with_rows(connection)
+    try:
+        in_use = tables_with_rows(connection)
+    except DatabaseError as exc:
+        raise BackupError(
+            f"Cannot open the database {connection.settings_dict['NAME']} ({str(exc).strip()}): create it, empty, "
+            "and give DATABASE_URL; nothing was changed."
+        ) from None
     if in_use and not replace:
         raise BackupError(
             f"Refused: the database {connection.settings_dict['NAME']} is not empty (rows in {', '.join(in_use[:5])}"

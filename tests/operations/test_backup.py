@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.metadata
 import io
 import json
 import os
@@ -184,7 +185,7 @@ def test_a_backup_restored_into_an_empty_installation_is_identical(world, tmp_pa
     assert names == [member, *objects, "manifest.json"]
     assert [m["name"] for m in manifest["members"]] == [member, *objects]
     assert manifest["database"] == {"vendor": connection.vendor, "member": member}
-    assert manifest["pramern_version"] == "0.1.0"
+    assert manifest["pramern_version"] == importlib.metadata.version("pramern")
     assert manifest["migrations"]["audit"][0] == "0001_initial"
     assert manifest["missing_objects"] == []
 

@@ -31,7 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         say = self.stdout.write if options["verbosity"] > 1 else None
         try:
-            result = make_backup(options["output"], gzip=options["gzip"], now=dt.datetime.now(dt.UTC), progress=say)
+            result = make_backup(options["output"], compress=options["gzip"], now=dt.datetime.now(dt.UTC), progress=say)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         for name in result.missing:
