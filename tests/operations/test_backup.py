@@ -290,6 +290,22 @@ def test_an_archive_of_a_newer_pramern_is_refused(world, tmp_path):
         call_command("restore", str(tmp_path / "newer.tar"))
 
 
+@pytest.mark.slow
+def test_a_database_that_cannot_be_opened_is_named(world, tmp_path):
+    member = "database.pgdump" if connection.vendor == "postgresql" else "database.sqlite3"
+    write_archive(tmp_path / "a.tar", {member: b"a database"}, vendor=connection.vendor)
+    if connection.vendor == "postgresql":
+        name = f"restore_missing_{uuid.uuid4().hex[:8]}"
+        url = urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}").geturl()
+    else:
+        name = str(tmp_path / "no-such-folder" / "pramern.sqlite3")
+        url = f"sqlite:///{name}"
+    done = manage("restore", str(tmp_path / "a.tar"), env={"DATABASE_URL": url, "PRAMERN_MEDIA_ROOT": str(tmp_path)})
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"CommandError: Cannot open the database {name} (")
+    assert done.stderr.endswith("): create it, empty, and give DATABASE_URL; nothing was changed.\n")
+
+
 def test_a_file_missing_from_storage_is_named_and_the_rest_kept(world, tmp_path):
     seed_one_file(world)
     gone = Evidence.objects.get()
