@@ -21,6 +21,7 @@ import datetime as dt
 import gzip
 import hashlib
 import importlib.metadata
+import io
 import json
 import os
 import posixpath
@@ -117,6 +118,8 @@ def writing(location: Location) -> Iterator[IO[bytes]]:
             # Readable by its owner only: the archive holds personal data (docs/backup.md).
             with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as stream:
                 yield stream
+                stream.flush()
+                os.fsync(stream.fileno())  # on disk before it takes the archive's name
             os.replace(partial, location.path)
         finally:
             partial.unlink(missing_ok=True)
@@ -170,7 +173,7 @@ def open_object(storage: Storage, name: str) -> tuple[IO[bytes], int]:
     from botocore.exceptions import ClientError  # only with object storage: boto is slow to import
 
     try:
-        got = bucket.Object(storage._normalize_name(name)).get()  # type: ignore[attr-defined]
+        got = bucket.Object(storage._normalize_name(name)).get()  # the key of ``name`` (its location prefix)
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
             raise FileNotFoundError(name) from None
@@ -312,19 +315,9 @@ def make_backup(
             text = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
             info = tarfile.TarInfo(MANIFEST)
             info.size, info.mtime, info.mode = len(text), int(stamp), 0o600
-            tar.addfile(info, _BytesReader(text))
+            tar.addfile(info, io.BytesIO(text))
     objects = [m for m in members if m.name.startswith(OBJECTS)]
     return BackupResult(location.text, database.vendor, len(objects), sum(m.size for m in members), missing)
-
-
-class _BytesReader:
-    def __init__(self, data: bytes) -> None:
-        self.data = memoryview(data)
-
-    def read(self, size: int = -1) -> bytes:
-        size = len(self.data) if size < 0 else size
-        chunk, self.data = self.data[:size], self.data[size:]
-        return bytes(chunk)
 
 
 # ---- restore
