@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import tarfile
+import tracemalloc
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -226,6 +227,32 @@ def test_a_backup_in_a_bucket_restores_into_another_bucket(world, tmp_path, scra
     assert done.returncode == 0, done.stderr
     assert server.keys(restored_bucket) == evidence_keys
     assert_restored(scratch, bucket_storage(restored_bucket))
+
+
+@pytest.mark.slow
+def test_a_large_object_streams_from_the_bucket_into_the_archive(world, tmp_path, s3_storage):
+    """A 24 MB evidence file in the bucket is never held whole in memory while it is archived
+    (django-storages' own S3 file would read all of it first)."""
+    content = os.urandom(24 * 1024 * 1024)
+    name = storages["default"].save(f"evidence/{world.a.pk}/large", ContentFile(content))
+    Evidence.objects.create(
+        assessment=world.a,
+        kind="file",
+        file=name,
+        original_name="ภาพถ่ายทางอากาศ.png",
+        size=len(content),
+        uploaded_by=world.alice,
+    )
+    tracemalloc.start()
+    try:
+        call_command("backup", output=str(tmp_path / "a.tar"), stdout=io.StringIO())
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 6 * 1024 * 1024, f"peak {peak:,} bytes"
+    with tarfile.open(tmp_path / "a.tar") as tar:
+        archived = tar.extractfile(f"objects/{name}").read()
+    assert hashlib.sha256(archived).hexdigest() == hashlib.sha256(content).hexdigest()
 
 
 def test_a_tampered_archive_is_refused_naming_the_member(world, tmp_path):
