@@ -81,19 +81,24 @@ def archive_name(now: dt.datetime, *, compress: bool) -> str:
     return f"pramern-backup-{now.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}.tar" + (".gz" if compress else "")
 
 
+#: How an archive's name ends; an ``--output`` ending otherwise is a folder or a prefix.
+ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz")
+
+
 def output_location(output: str, now: dt.datetime, *, compress: bool) -> Location:
-    """Where ``backup --output`` writes: a folder (an existing one, or a text ending in ``/``)
-    or an ``s3://bucket/prefix/`` gets a dated name inside it; anything else is the name."""
+    """Where ``backup --output`` writes: a name ending in .tar, .tar.gz or .tgz is the archive's;
+    anything else is a folder (made if need be) or an ``s3://bucket/prefix``, and the archive gets
+    a dated name inside it."""
     name = archive_name(now, compress=compress)
     if output.startswith("s3://"):
         bucket, _, key = output.removeprefix("s3://").partition("/")
         if not bucket:
-            raise BackupError(f"{output}: name a bucket, e.g. s3://pramern-backups/nightly/")
-        if not key or key.endswith("/"):
-            key += name
+            raise BackupError(f"{output}: name a bucket, e.g. s3://pramern-backups/nightly")
+        if not key.endswith(ARCHIVE_SUFFIXES):
+            key = f"{key.rstrip('/')}/{name}".lstrip("/")
         return Location(output, storage=bucket_storage(bucket), key=key)
     path = Path(output)
-    if output.endswith(("/", os.sep)) or path.is_dir():
+    if not output.endswith(ARCHIVE_SUFFIXES):
         path = path / name
     return Location(str(path), path=path)
 

@@ -164,7 +164,7 @@ def archives_in(folder: Path) -> list[Path]:
 def test_a_backup_restored_into_an_empty_installation_is_identical(world, tmp_path, scratch):
     seed(world)
     out = io.StringIO()
-    call_command("backup", output=f"{tmp_path / 'archives'}/", stdout=out)
+    call_command("backup", output=str(tmp_path / "archives"), stdout=out)  # a folder, made
 
     (archive,) = archives_in(tmp_path / "archives")
     assert archive.name.startswith("pramern-backup-") and archive.name.endswith("Z.tar")
@@ -212,7 +212,7 @@ def test_a_backup_in_a_bucket_restores_into_another_bucket(world, tmp_path, scra
     server, evidence_bucket = s3_storage
     seed(world)
     backups = server.create_bucket()
-    call_command("backup", output=f"s3://{backups}/nightly/", gzip=True, stdout=io.StringIO())
+    call_command("backup", output=f"s3://{backups}/nightly", gzip=True, stdout=io.StringIO())  # a prefix
 
     (key,) = server.keys(backups)
     assert key.startswith("nightly/pramern-backup-") and key.endswith("Z.tar.gz")

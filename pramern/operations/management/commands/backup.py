@@ -20,10 +20,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--output",
-            default=str(Path(settings.BASE_DIR) / "var" / "backups") + "/",
+            default=str(Path(settings.BASE_DIR) / "var" / "backups"),
             help=(
-                "a folder (the archive gets a dated name inside it), a file name, or s3://bucket/prefix/ "
-                "(the PRAMERN_S3_* endpoint and credentials); default var/backups/"
+                "a folder or s3://bucket/prefix (the PRAMERN_S3_* endpoint and credentials): the archive gets a "
+                "dated name inside it; or the archive's own name, ending in .tar, .tar.gz or .tgz; default var/backups"
             ),
         )
         parser.add_argument("--gzip", action="store_true", help="compress the archive (also when --output ends in .gz)")
