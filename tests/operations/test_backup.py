@@ -292,6 +292,27 @@ def test_a_database_in_use_is_not_overwritten(world, tmp_path):
     assert Evidence.objects.count() == 1
 
 
+@pytest.mark.slow
+def test_storage_holding_another_file_under_an_archived_name_is_not_overwritten(world, tmp_path, scratch):
+    seed_one_file(world)
+    call_command("backup", output=str(tmp_path / "a.tar"), stdout=io.StringIO())
+    name = Evidence.objects.get().file.name
+    media = tmp_path / "restored-media"
+    (media / name).parent.mkdir(parents=True)
+    (media / name).write_bytes(b"another file")
+
+    done = manage(
+        "restore", str(tmp_path / "a.tar"), env={"DATABASE_URL": scratch.url, "PRAMERN_MEDIA_ROOT": str(media)}
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"CommandError: Refused: storage already holds {name} with other content; nothing was changed. "
+        "Restore into empty storage (a new bucket or folder).\n"
+    )
+    assert (media / name).read_bytes() == b"another file"
+    assert table_rows(scratch.connection) == {}  # the database untouched (SQLite: an empty file; PostgreSQL: no table)
+
+
 def test_an_archive_of_another_database_vendor_is_refused(world, tmp_path):
     other = "sqlite" if connection.vendor == "postgresql" else "postgresql"
     names = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
