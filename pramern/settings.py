@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "pramern.search",
     "pramern.help",
     "pramern.privacy",
+    "pramern.operations",  # manage.py backup / restore (docs/backup.md)
     "huey.contrib.djhuey",
 ]
 

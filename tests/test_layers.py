@@ -112,6 +112,8 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.privacy.erasure",  # issue 12: a departed person's erasure (PDPA)
             "pramern.accounts.sessions",  # issue 12: signed-in sessions noted and ended
             "pramern.accounts.oidc",  # issue 12: OpenID Connect login (backend, matching, logout)
+            "pramern.operations.databases",  # issue 13: a consistent database copy and its restore
+            "pramern.operations.backup",  # issue 13: backups and their restore (the whole installation)
         ],
     ),
     (
