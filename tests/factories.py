@@ -84,6 +84,15 @@ def page_queries(client: Any, url: str) -> int:
     return len(captured)
 
 
+def cold_page_queries(client: Any, url: str) -> int:
+    """``page_queries`` with nothing cached: the queries of the page computed (the cached path's
+    are counted in tests/reports/test_caching.py)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    return page_queries(client, url)
+
+
 def import_and_confirm(client: Any, assessment_pk: int, upload: Any) -> Any:
     """Upload a file to import, open its preview and confirm it, as a person would (issue 11):
     the upload's answer when it is refused, else the confirmation's."""

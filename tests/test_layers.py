@@ -67,6 +67,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.assessments.adapter",
             "pramern.assessments.sections",
             "pramern.assessments.links",
+            "pramern.reports.caching",  # issue 13: cached page data, keyed by assessment revisions
         ],
     ),
     ("rounds and locks", ["pramern.assessments.rounds"]),
