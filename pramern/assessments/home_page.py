@@ -6,10 +6,14 @@ reader. Built on ``workspace.load_workspace`` in a fixed number of queries."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from pramern.assessments.models import Assessment, Evidence, ItemAssignment, Record, UnitRound
@@ -20,7 +24,7 @@ from pramern.organizations.permissions import access_for
 from pramern.review import visibility
 from pramern.review.models import Verdict
 from pramern.review.verdicts import VerifiedRound
-from pramern.scoring import ItemResult, LineResult, ScoreResult
+from pramern.scoring import ItemResult, LineResult, ScoreResult, format_points
 from pramern.scoring.model import Item
 
 #: Verdicts the unit must act on: shown in red with the Centre's reason.
@@ -76,6 +80,25 @@ class ItemChip:
     max_points: Decimal
     state: ChipState
     assignee: Any | None  # the unit's person looking after the item (None: nobody)
+    url: str = ""  # the item's page
+
+    @property
+    def html(self) -> SafeString:
+        """The chip: made here rather than by an include per item (41 of them on the home page)."""
+        state = self.state
+        return mark_safe(
+            f'<span class="chip {state.css}" data-item="{escape(self.item.code)}" data-state="{state.code}">'
+            f'<span aria-hidden="true">{state.icon}</span> <span class="points">{format_points(self.points)} / '
+            f"{format_points(self.max_points)}</span> · {escape(state.text)}</span>"
+        )
+
+
+def item_urls(assessment: Assessment, items: Iterable[Item]) -> dict[str, str]:
+    """Item code -> the address of its page, with one ``reverse`` (a page listing every item
+    made 40 of them)."""
+    pattern = reverse("workspace:item", args=[assessment.pk, "_"])
+    head, tail = pattern.rsplit("/_/", 1)
+    return {item.code: f"{head}/{item.code}/{tail}" for item in items}
 
 
 @dataclass(frozen=True)
@@ -132,6 +155,7 @@ class HomePage:
     next_lines: list[tuple[ItemResult, LineResult]]
     verified: dict[str, VerifiedRound]
     orphans: list[Evidence]
+    item_urls: dict[str, str]
 
 
 def _refused_records(ws: Workspace, user: Any) -> dict[str, list[RefusedRecord]]:
@@ -184,6 +208,7 @@ def home_page(assessment: Assessment, user: Any, *, mine_only: bool = False) -> 
     roles = list(Role.objects.of_unit(assessment.unit_id))
     assignments = ItemAssignment.objects.by_item(assessment)
     final = ws.scores.final
+    urls = item_urls(assessment, ws.framework.items)
     chips = {}
     for code, result in final.items.items():
         assignment = assignments.get(code)
@@ -193,6 +218,7 @@ def home_page(assessment: Assessment, user: Any, *, mine_only: bool = False) -> 
             max_points=result.max_points,
             state=chip_state(result, has_evidence=bool(ws.evidence_counts.get(code)), rejected=bool(refused.get(code))),
             assignee=assignment.assignee if assignment else None,
+            url=urls[code],
         )
     return HomePage(
         ws=ws,
@@ -207,4 +233,5 @@ def home_page(assessment: Assessment, user: Any, *, mine_only: bool = False) -> 
         next_lines=final.open_lines()[:5],
         verified=ws.verified_visible_to(user),
         orphans=list(assessment.evidence.orphans()) if can_edit else [],
+        item_urls=urls,
     )
