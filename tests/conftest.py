@@ -61,12 +61,12 @@ def test_settings(settings, tmp_path):
 def fresh_cache(settings):
     """Each test starts with an empty cache of its own process (LocMemCache, whatever the
     environment says; the Redis tests ask for ``redis_cache``): no page data from another test."""
-    from django.core.cache import cache
+    from pramern.reports import caching
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
-    cache.clear()
+    caching.clear()
     yield
-    cache.clear()
+    caching.clear()
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import logging
 import pickle
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import fields, is_dataclass
 from typing import Any, TypeVar
@@ -61,8 +62,8 @@ def generation(framework: Framework | int) -> str:
 def current_revision(assessment: Assessment) -> int:
     """The assessment's revision as stored now (the instance in hand may predate a change made
     in the same request)."""
-    revision = Assessment.objects.filter(pk=assessment.pk).values_list("revision", flat=True).first()
-    return revision if revision is not None else new_revision()
+    found = Assessment.objects.filter(pk=assessment.pk).order_by().values_list("revision", flat=True)[:1]
+    return found[0] if found else new_revision()
 
 
 def _changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
@@ -71,6 +72,10 @@ def _changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> No
     if isinstance(instance, Assessment):
         if not kwargs.get("created") and kwargs.get("signal") is post_save:
             bump(Assessment.objects.filter(pk=instance.pk))
+        elif not Assessment.objects.filter(framework_id=instance.framework_id).exclude(pk=instance.pk).exists():
+            # the first (or last) of its year: earlier years' rounds are read-only once a later
+            # year has assessments (RoundSchedule.superseded_by, part of every workspace's locks)
+            bump(Assessment.objects.exclude(framework_id=instance.framework_id))
     elif isinstance(instance, Verdict):
         bump(Assessment.objects.filter(records__pk=instance.record_id))
     elif isinstance(instance, Section | Unit):
@@ -102,10 +107,21 @@ def connect() -> None:
 # --------------------------------------------------------------------------- the cache
 
 
-def cached(key: str, compute: Callable[[], T], *, framework: CompiledFramework | None = None) -> T:
+def cached(
+    key: str, compute: Callable[[], T], *, framework: CompiledFramework | None = None, remember: bool = False
+) -> T:
     """The value kept under ``key``, else ``compute()`` kept there. With ``framework``, the
     value's references to the compiled framework (items, lines, rounds) are kept as references
-    and found again in this process's copy: entries stay small and results keep their identity."""
+    and found again in this process's copy: entries stay small and results keep their identity.
+    ``remember``: keep it in the process's memory too (``_remember``); the value is shared, so
+    callers must not change it."""
+    if remember:
+        try:
+            value = _RECENT[key]
+            _RECENT.move_to_end(key)
+            return value  # type: ignore[no-any-return]
+        except KeyError:
+            pass
     try:
         stored = cache.get(key)
     except Exception:  # Redis down: the page works, only slower
@@ -113,15 +129,41 @@ def cached(key: str, compute: Callable[[], T], *, framework: CompiledFramework |
         return compute()
     if stored is not None:
         try:
-            return _loads(stored, framework) if framework is not None else stored  # type: ignore[no-any-return]
+            value = _loads(stored, framework) if framework is not None else stored
         except Exception:
             logger.warning("unreadable cache entry %s: computing it again", key, exc_info=True)
+        else:
+            return _remember(key, value) if remember else value  # type: ignore[no-any-return]
     value = compute()
     try:
         cache.set(key, _dumps(value, framework) if framework is not None else value, TIMEOUT)
     except Exception:
         logger.warning("cache unreachable: %s not kept", key, exc_info=True)
+    return _remember(key, value) if remember else value
+
+
+def _remember(key: str, value: T) -> T:
+    """Keep the last ``RECENT`` values read with a framework in this process too: a key names
+    its data exactly (a new revision is a new key), so the copy in memory is as good as the
+    cache's, and unpickling a workspace (~500 engine results) is most of a cached page's cost."""
+    _RECENT[key] = value
+    while len(_RECENT) > RECENT:
+        try:
+            _RECENT.popitem(last=False)
+        except KeyError:  # another thread emptied it meanwhile
+            break
     return value
+
+
+def clear() -> None:
+    """Empty the cache and this process's memory of it (tests; ``manage.py shell`` after surgery)."""
+    cache.clear()
+    _RECENT.clear()
+
+
+#: Values kept in the process's memory (the most recently used), a few megabytes.
+RECENT = 64
+_RECENT: OrderedDict[str, Any] = OrderedDict()
 
 
 def _framework_objects(framework: CompiledFramework) -> list[Any]:

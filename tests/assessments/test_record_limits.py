@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import yaml
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from pramern.assessments.models import Record
+from pramern.reports import caching
 
 
 def many(world, n, item="1.2.2", fact="followups", **data):
@@ -54,7 +54,7 @@ def test_an_import_beyond_the_limit_is_refused_as_a_validation_problem(client, w
 
 
 def get(client, url):
-    cache.clear()  # the queries of the page computed, not of its cached workspace
+    caching.clear()  # the queries of the page computed, not of its cached workspace
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200
