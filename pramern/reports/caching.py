@@ -25,7 +25,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import fields, is_dataclass
 from typing import Any, TypeVar
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import models
 from django.db.models import Count, Sum
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -156,9 +157,12 @@ def _remember(key: str, value: T) -> T:
 
 
 def clear() -> None:
-    """Empty the cache and this process's memory of it (tests; ``manage.py shell`` after surgery)."""
-    cache.clear()
+    """Forget every cached value of this process (tests): its memory, and a LocMemCache. A shared
+    cache (Redis) is left alone: its ``clear`` empties the whole Redis database, and no key of a
+    changed assessment is read again anyway."""
     _RECENT.clear()
+    if isinstance(caches["default"], LocMemCache):
+        cache.clear()
 
 
 #: Values kept in the process's memory (the most recently used), a few megabytes.
