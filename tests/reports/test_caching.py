@@ -225,6 +225,11 @@ def test_the_cached_pages_save_queries(client, world, backend):
     # 1 session, 2 user, 3 roles, 4 the frameworks, 5 the year's generation (count and sum of its
     # assessments' revisions), 6 the bell; assessments with units and score cards are cached
     assert (computed, cached) == (8, 6)
+    computed = page_queries(client, "/")
+    cached = page_queries(client, "/")
+    # the units overview: the same six; its assessments, round schedules, unit rounds, deadline
+    # extensions, score cards and records counted per round are cached
+    assert (computed, cached) == (12, 6)
 
 
 def test_the_cache_keeps_each_readers_rule_apart(client, world, backend, django_capture_on_commit_callbacks):
@@ -258,3 +263,36 @@ def test_every_change_gives_a_new_revision(world):
     after = Assessment.objects.get(pk=world.a.pk).revision
     assert after != before
     assert Assessment.objects.get(pk=world.b.pk).revision == world.b.revision  # another unit's stays
+
+
+def test_the_units_overview_shows_a_save_and_a_submission_at_once(
+    client, world, backend, django_capture_on_commit_callbacks
+):
+    refresh(world.a)
+    refresh(world.b)
+    client.force_login(world.xena)
+
+    def self_total():
+        units = client.get("/?round=R12").content.decode().split('id="table-units"')[1].split("</table>")[0]
+        row = units.split("สำนักวิจัยเศรษฐกิจการเกษตร")[1].split("</tr>")[0]
+        return re.sub(r"<[^>]*>", "", row.split('data-label="ประเมินตนเอง">')[1].split("</td>")[0]).strip()
+
+    def stage_link(code):
+        page = client.get("/?round=R12").content.decode()
+        return re.search(rf'class="pill stage-{code}" href="[^"]*">([^<]*)</a>', page).group(1)
+
+    assert self_total() == "0*"
+    assert stage_link("submitted") == "ส่งแล้ว 0"
+    committed(
+        django_capture_on_commit_callbacks,
+        save_record,
+        world.a,
+        "1.2.2",
+        "followups",
+        date=dt.date(2024, 3, 15),
+        data={"presented_to_director": True},
+        user=world.alice,
+    )
+    assert self_total() == "1*"
+    committed(django_capture_on_commit_callbacks, transition, world.a, "R12", "submit", user=world.dan)
+    assert stage_link("submitted") == "ส่งแล้ว 1"
