@@ -9,8 +9,9 @@ PostgreSQL database is reused), then times GET /login/ (the trivial view), the e
 dashboard, and the home and item 6.1 pages of ``--samples`` units as their officer: first with
 the cache off (Django's DummyCache: every request computes), then with it on (LocMemCache, or
 Redis at ``--cache-url``), each page warmed once. Prints per page the mean and p95 server time,
-the queries, and ``ratio PAGE`` = the trivial view's mean time over the page's (the throughput
-share a CPU-bound server would give it). ``--profile PAGE`` prints cProfile's top functions of
+the CPU time of this process (steadier than wall time on a busy machine; the database's own
+time is not in it), the queries, and ``ratio PAGE`` = the trivial view's mean time over the
+page's (the throughput share a CPU-bound server would give it). ``--profile PAGE`` prints cProfile's top functions of
 that page (cache on) instead.
 """
 
@@ -99,20 +100,22 @@ def main() -> None:
         path = "/a/{pk}/" if page == "home" else "/a/{pk}/items/6.1/"
         return [(client, path.format(pk=pk)) for client, pk in officers]
 
-    def measure(page: str) -> tuple[list[float], set[int]]:
+    def measure(page: str) -> tuple[list[float], list[float], set[int]]:
+        """Wall-clock and CPU (this process's) milliseconds per request, and the query counts."""
         pairs = requests(page)
         for client, url in pairs:  # warm: sessions, compiled framework, and the cache when on
             assert client.get(url).status_code == 200, url
-        times, counts = [], set()
+        times, cpu, counts = [], [], set()
         for n in range(args.requests):
             client, url = pairs[n % len(pairs)]
             with CaptureQueriesContext(connection) as captured:
-                begin = time.perf_counter()
+                begin, begin_cpu = time.perf_counter(), time.process_time()
                 response = client.get(url)
                 times.append((time.perf_counter() - begin) * 1000)
+                cpu.append((time.process_time() - begin_cpu) * 1000)
             assert response.status_code == 200, url
             counts.add(len(captured))
-        return times, counts
+        return times, cpu, counts
 
     if args.profile:
         with override_settings(CACHES=cache_on(args.cache_url)):
@@ -135,16 +138,16 @@ def main() -> None:
     modes = [m for m in (("off", CACHE_OFF), ("on", cache_on(args.cache_url))) if m[0] in args.modes.split(",")]
     for mode, caches in modes:
         with override_settings(CACHES=caches):
-            trivial = None
+            trivial = trivial_cpu = None
             for page in ("trivial", *pages):
-                times, counts = measure(page)
-                mean = statistics.fmean(times)
-                trivial = trivial or mean
+                times, cpu, counts = measure(page)
+                mean, mean_cpu = statistics.fmean(times), statistics.fmean(cpu)
+                trivial, trivial_cpu = trivial or mean, trivial_cpu or mean_cpu
                 ratios.setdefault(page, {})[mode] = trivial / mean
                 p95 = sorted(times)[int(len(times) * 0.95) - 1]
                 print(
-                    f"cache {mode:<3} {page:<9} mean {mean:6.1f} ms  p95 {p95:6.1f} ms  "
-                    f"queries {sorted(counts)}  ratio {trivial / mean:.2f}"
+                    f"cache {mode:<3} {page:<9} mean {mean:6.1f} ms  p95 {p95:6.1f} ms  cpu {mean_cpu:6.1f} ms  "
+                    f"queries {sorted(counts)}  ratio {trivial / mean:.2f} (cpu {trivial_cpu / mean_cpu:.2f})"
                 )
     for page in pages:
         print(f"ratio {page} " + ", ".join(f"{ratios[page][m]:.2f} (cache {m})" for m, _caches in modes))

@@ -26,6 +26,7 @@ from dataclasses import fields, is_dataclass
 from typing import Any, TypeVar
 
 from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import models
 from django.db.models import Count, Sum
@@ -116,6 +117,7 @@ def cached(
     and found again in this process's copy: entries stay small and results keep their identity.
     ``remember``: keep it in the process's memory too (``_remember``); the value is shared, so
     callers must not change it."""
+    remember = remember and not isinstance(caches["default"], DummyCache)  # DummyCache: caching off
     if remember:
         try:
             value = _RECENT[key]
