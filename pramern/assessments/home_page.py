@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from pramern.assessments.models import Assessment, Evidence, ItemAssignment, Record, UnitRound
 from pramern.assessments.rounds import RoundLabel, RoundStatus
 from pramern.assessments.workspace import Workspace, load_workspace, unsupported_claim
+from pramern.audit.services import display_name
 from pramern.organizations.models import Role
 from pramern.organizations.permissions import access_for
 from pramern.review import visibility
@@ -26,6 +27,7 @@ from pramern.review.models import Verdict
 from pramern.review.verdicts import VerifiedRound
 from pramern.scoring import ItemResult, LineResult, ScoreResult, format_points
 from pramern.scoring.model import Item
+from pramern.ui.text import tr
 
 #: Verdicts the unit must act on: shown in red with the Centre's reason.
 REFUSED = frozenset({Verdict.Status.REJECTED, Verdict.Status.NEEDS_REVISION})
@@ -157,6 +159,33 @@ class HomePage:
     orphans: list[Evidence]
     item_urls: dict[str, str]
 
+    item_list: SafeString  # the items with their chips (``item_list``)
+
+
+def item_list(ws: Workspace, chips: dict[str, ItemChip], my_items: list[ItemChip], *, mine_only: bool) -> SafeString:
+    """The items under their dimensions (only the reader's with ``mine_only``), each with its
+    chip and who looks after it. Made here, not by the template: a template loop over the 41
+    items was most of the page's server time (text escaped with ``escape``)."""
+    mine = {chip.item.code for chip in my_items}
+    out = []
+    for dimension in ws.framework.dimensions:
+        if not mine_only:
+            title = _("Dimension %(code)s") % {"code": dimension.code}
+            out.append(f'<h3 id="dim-{escape(dimension.code)}">{escape(title)} {escape(tr(dimension.title))}</h3>')
+        out.append('<ul class="items">')
+        for item in dimension.items:
+            chip = chips.get(item.code)
+            if chip is None or (mine_only and item.code not in mine):
+                continue
+            who = ""
+            if chip.assignee is not None:
+                name = escape(display_name(chip.assignee))
+                who = f' <span class="muted assignee">· {escape(_("assigned to"))} {name}</span>'
+            link = f'<a href="{escape(chip.url)}">{escape(item.code)} {escape(tr(item.title))}</a>'
+            out.append(f"<li>{link} {chip.html}{who}</li>")
+        out.append("</ul>")
+    return mark_safe("\n".join(out))
+
 
 def _refused_records(ws: Workspace, user: Any) -> dict[str, list[RefusedRecord]]:
     """Item code -> its records whose verdict asks the unit to act, as ``user`` may see them."""
@@ -220,13 +249,14 @@ def home_page(assessment: Assessment, user: Any, *, mine_only: bool = False) -> 
             assignee=assignment.assignee if assignment else None,
             url=urls[code],
         )
+    my_items = [c for c in chips.values() if c.assignee is not None and c.assignee.pk == user.pk]
     return HomePage(
         ws=ws,
         assessment=assessment,
         cards=cards,
         chips=chips,
         submitters=[r.user for r in roles if r.kind == Role.Kind.DIRECTOR],
-        my_items=[c for c in chips.values() if c.assignee is not None and c.assignee.pk == user.pk],
+        my_items=my_items,
         mine_only=mine_only,
         can_edit=can_edit,
         can_submit=can_submit,
@@ -234,4 +264,5 @@ def home_page(assessment: Assessment, user: Any, *, mine_only: bool = False) -> 
         verified=ws.verified_visible_to(user),
         orphans=list(assessment.evidence.orphans()) if can_edit else [],
         item_urls=urls,
+        item_list=item_list(ws, chips, my_items, mine_only=mine_only),
     )
