@@ -17,7 +17,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from pramern.accounts.ldapconfig import directory_settings
-from pramern.envsettings import env_bool, env_secret
+from pramern.envsettings import env_bool, env_secret, s3_storage_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -150,6 +150,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": envint("PRAMERN_SQLITE_TIMEOUT", 20),
         **DATABASES["default"].get("OPTIONS", {}),
     }
+#: The database's password kept out of DATABASE_URL: PRAMERN_DATABASE_PASSWORD, or the file
+#: PRAMERN_DATABASE_PASSWORD_FILE names (a mounted secret, deploy/compose.yaml); it wins over the URL's.
+if _database_password := env_secret("PRAMERN_DATABASE_PASSWORD"):
+    DATABASES["default"]["PASSWORD"] = _database_password
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -276,6 +280,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+#: Evidence and report files in S3-compatible object storage (MinIO, a cloud bucket) when
+#: PRAMERN_S3_BUCKET is set (django-storages); otherwise on the local disk under MEDIA_ROOT. The
+#: bucket stays private: files are read back through Pramern's access checks (docs/deploy.md).
+S3_BUCKET = os.environ.get("PRAMERN_S3_BUCKET", "").strip()
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": s3_storage_options(os.environ),
+    }
 MEDIA_ROOT = Path(os.environ.get("PRAMERN_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 #: Framework files shipped with Pramern; ``load_framework`` installs them.
