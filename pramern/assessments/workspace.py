@@ -112,7 +112,6 @@ class _Stored:
     records: list[Record]
     sections: list[Section]
     unit_rounds: list[UnitRound]
-    schedules: dict[str, RoundSchedule]
     extensions: list[DeadlineExtension]
     evidence_counts: dict[str, int]
     verdicts: dict[int, Verdict]
@@ -136,7 +135,6 @@ def _read(assessment: Assessment) -> _Stored:
         records=records,
         sections=sections,
         unit_rounds=list(assessment.unit_rounds.all()),
-        schedules=RoundSchedule.objects.by_code(assessment.framework),
         extensions=list(DeadlineExtension.objects.filter(assessment=assessment)),
         evidence_counts=counts,
         verdicts=verdicts,
@@ -146,9 +144,10 @@ def _read(assessment: Assessment) -> _Stored:
 
 
 def load_workspace(assessment: Assessment, *, with_verified: bool = False) -> Workspace:
-    """A fixed number of queries, whatever the number of items and records; one (the
-    assessment's revision) when its rows are cached (reports/caching.py). The locks are worked
-    out on each call: they depend on the day."""
+    """A fixed number of queries, whatever the number of items and records; two (the
+    assessment's revision, the round schedules) when its rows are cached (reports/caching.py).
+    The locks are worked out on each call: they depend on the day and on the schedules, which
+    the Centre (and ``RoundSchedule.objects.update``) may change without a revision."""
     framework = assessment.framework.compiled()
     stored = caching.cached(
         caching.key("workspace", assessment.pk, caching.current_revision(assessment)),
@@ -159,7 +158,7 @@ def load_workspace(assessment: Assessment, *, with_verified: bool = False) -> Wo
     locks = lock_state(
         assessment,
         unit_rounds=stored.unit_rounds,
-        schedules=stored.schedules,
+        schedules=RoundSchedule.objects.by_code(assessment.framework),
         extensions=stored.extensions,
     )
     return Workspace(

@@ -208,17 +208,17 @@ def test_the_cached_pages_save_queries(client, world, backend):
     home = f"/a/{world.a.pk}/"
     computed = page_queries(client, home)
     cached = page_queries(client, home)
-    # 1 session, 2 user, 3 roles, 4 assessment with unit and framework, 5 its revision, 6 the
-    # unit's people, 7 the item assignments, 8 evidence supporting no record, 9 the bell; the
-    # workspace's eight reads (records, sections, evidence counts, verdicts, overrides, unit
-    # rounds, round schedules, deadline extensions) come from the cache
-    assert (computed, cached) == (17, 9)
+    # 1 session, 2 user, 3 roles, 4 assessment with unit and framework, 5 its revision, 6 round
+    # schedules, 7 the unit's people, 8 the item assignments, 9 evidence supporting no record,
+    # 10 the bell; the workspace's seven reads (records, sections, evidence counts, verdicts,
+    # overrides, unit rounds, deadline extensions) come from the cache
+    assert (computed, cached) == (17, 10)
     item = f"/a/{world.a.pk}/items/1.2.2/"
-    # the first five, 6 evidence of the item's records, 7 all evidence (to attach), 8 the item's
-    # history, 9 its comments, 10 its assignment, 11 the unit's people, 12 the bell
-    assert page_queries(client, item) == 12
+    # the first six, 7 evidence of the item's records, 8 all evidence (to attach), 9 the item's
+    # history, 10 its comments, 11 its assignment, 12 the unit's people, 13 the bell
+    assert page_queries(client, item) == 13
     caching._RECENT.clear()  # the shared cache only (another web process)
-    assert page_queries(client, home) == 9
+    assert page_queries(client, home) == 10
     client.force_login(world.xena)
     computed = page_queries(client, "/dashboard/")
     cached = page_queries(client, "/dashboard/")
