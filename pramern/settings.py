@@ -352,6 +352,16 @@ HUEY = {
     "consumer": {"workers": 1, "worker_type": "thread"},
     **({"url": REDIS_URL} if REDIS_URL else {"filename": str(BASE_DIR / "var" / "huey.sqlite3")}),
 }
+#: The cache (pages' computed data, pramern/reports/caching.py): Redis at PRAMERN_CACHE_URL (default
+#: PRAMERN_REDIS_URL), shared by every web process; without either, each process's own memory.
+CACHE_URL = os.environ.get("PRAMERN_CACHE_URL", "") or REDIS_URL
+_REDIS_CACHE = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": CACHE_URL,
+    "KEY_PREFIX": "pramern",
+}
+_LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 3000}}
+CACHES = {"default": _REDIS_CACHE if CACHE_URL else _LOCAL_CACHE}
 #: Hours a finished report (evidence ZIP, consolidated PDF) stays downloadable; then
 #: `manage.py delete_expired_reports` (hourly, from cron) deletes its file.
 REPORT_RESULT_HOURS = envint("PRAMERN_REPORT_RESULT_HOURS", 24)

@@ -58,6 +58,18 @@ def test_settings(settings, tmp_path):
     settings.MFA_TRUSTED_BACKENDS = list(settings.AUTHENTICATION_BACKENDS)
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache(settings):
+    """Each test starts with an empty cache of its own process (LocMemCache, whatever the
+    environment says; the Redis tests ask for ``redis_cache``): no page data from another test."""
+    from pramern.reports import caching
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    caching.clear()
+    yield
+    caching.clear()
+
+
 @pytest.fixture
 def two_factor_enforced(settings):
     """Two-factor as in production: no log-in is trusted as multi-factor (the directory and OpenID

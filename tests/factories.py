@@ -22,6 +22,7 @@ from pramern.assessments.models import Assessment, Record
 from pramern.frameworks.models import Framework, RoundSchedule
 from pramern.frameworks.services import install_framework_file
 from pramern.organizations.models import Role, Section, Unit
+from pramern.reports import caching
 from tests.conftest import FRAMEWORK_FILE
 
 PASSWORD = "pramern-test-password"
@@ -82,6 +83,13 @@ def page_queries(client: Any, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)
+
+
+def cold_page_queries(client: Any, url: str) -> int:
+    """``page_queries`` with nothing cached: the queries of the page computed (the cached path's
+    are counted in tests/reports/test_caching.py)."""
+    caching.clear()
+    return page_queries(client, url)
 
 
 def import_and_confirm(client: Any, assessment_pk: int, upload: Any) -> Any:

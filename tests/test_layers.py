@@ -72,6 +72,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.assessments.sections",
             "pramern.assessments.links",
             "pramern.filestore",  # issue 13: files through the storage API (disk or S3 bucket)
+            "pramern.reports.caching",  # issue 13: cached page data, keyed by assessment revisions
         ],
     ),
     ("rounds and locks", ["pramern.assessments.rounds"]),

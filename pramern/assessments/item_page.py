@@ -5,7 +5,7 @@ score per round, its history and its comment thread. Built on ``workspace.load_w
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -36,6 +36,25 @@ class RecordRow:
     evidence: list[Evidence]
     can_change: bool
     verdict: Verdict | None  # None: none yet, or not visible to this reader
+    urls: dict[str, str] = field(default_factory=dict)  # the record's forms: edit, delete, evidence file, link, attach
+
+
+#: The record's own addresses (``RecordRow.urls``), by the name the template uses.
+RECORD_URLS = {
+    "edit": "workspace:record-edit",
+    "delete": "workspace:record-delete",
+    "file": "workspace:evidence-file",
+    "link": "workspace:evidence-link",
+    "attach": "workspace:evidence-attach",
+}
+
+
+def record_urls(assessment: Assessment, record_ids: list[int]) -> dict[int, dict[str, str]]:
+    """Record id -> ``RECORD_URLS`` for it: one ``reverse`` per name, not per record (a page of
+    records had nine each)."""
+    mark = "2147483647"  # a record id no page shows, replaced by each record's
+    patterns = {key: reverse(name, args=[assessment.pk, int(mark)]) for key, name in RECORD_URLS.items()}
+    return {pk: {key: url.replace(f"/{mark}/", f"/{pk}/") for key, url in patterns.items()} for pk in record_ids}
 
 
 @dataclass(frozen=True)
@@ -88,6 +107,7 @@ def item_page(
     }
     evidence_by_record = Evidence.objects.by_record(r.pk for page in pages.values() for r in page.object_list)
     all_evidence = list(Evidence.objects.filter(assessment=assessment).order_by("-created_at")) if can_edit else []
+    urls = record_urls(assessment, [r.pk for page in pages.values() for r in page.object_list]) if can_edit else {}
     verdicts_seen_until = visibility.verdicts_visible_until(user, assessment, workspace.unit_rounds)
     values_seen_until = visibility.verified_values_visible_until(user, assessment, workspace.unit_rounds)
     facts = [
@@ -100,6 +120,7 @@ def item_page(
                     evidence=evidence_by_record.get(r.pk, []),
                     can_change=can_edit and workspace.can_change(r),
                     verdict=workspace.verdicts.get(r.pk) if r.date <= verdicts_seen_until else None,
+                    urls=urls.get(r.pk, {}),
                 )
                 for r in (pages[name].object_list if name in pages else [])
             ],

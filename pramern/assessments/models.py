@@ -6,6 +6,7 @@ Records keep their fact's fields in ``data`` in the assessment file format, so t
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -43,6 +44,12 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
         return self.select_related("unit", "framework").defer("framework__source")
 
 
+def new_revision() -> int:
+    """A fresh ``Assessment.revision``: random, so that no value returns after a change (below
+    2**40: a sum over a million assessments stays a 64-bit integer, SQLite's limit)."""
+    return secrets.randbits(40)
+
+
 class Assessment(models.Model):
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assessments")
     framework = models.ForeignKey(
@@ -53,6 +60,10 @@ class Assessment(models.Model):
         _("staff per round"), default=dict, blank=True, help_text=_('For example {"R6": 40, "R12": 42}')
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    #: A new random number whenever anything a page computes from the assessment changes (its
+    #: records, evidence, verdicts, overrides, rounds, score cards, sections, unit, schedules):
+    #: the key of its cached workspace and, summed, of the all-unit pages (reports/caching.py).
+    revision = models.BigIntegerField(_("revision"), default=new_revision, editable=False)
 
     objects = AssessmentQuerySet.as_manager()
 

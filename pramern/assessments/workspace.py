@@ -13,6 +13,7 @@ from pramern.assessments.rounds import LockState, lock_state
 from pramern.assessments.scores import Scores, compute_scores
 from pramern.frameworks.models import RoundSchedule
 from pramern.organizations.models import Section
+from pramern.reports import caching
 from pramern.review.models import DeadlineExtension, Override, Verdict
 from pramern.review.verdicts import VerifiedRound, verified_scores
 from pramern.review.visibility import verified_rounds_visible
@@ -104,17 +105,23 @@ def unsupported_claim(result: ItemResult, has_evidence: bool) -> bool:
     return result.points > 0 and not has_evidence
 
 
-def load_workspace(assessment: Assessment, *, with_verified: bool = False) -> Workspace:
-    """A fixed number of queries, whatever the number of items and records."""
+@dataclass(frozen=True)
+class _Stored:
+    """What a workspace computes from the assessment's rows: cached under its revision."""
+
+    records: list[Record]
+    sections: list[Section]
+    unit_rounds: list[UnitRound]
+    extensions: list[DeadlineExtension]
+    evidence_counts: dict[str, int]
+    verdicts: dict[int, Verdict]
+    scores: Scores
+    verified: dict[str, VerifiedRound]
+
+
+def _read(assessment: Assessment) -> _Stored:
     records = list(assessment.records.with_provenance())
     sections = list(assessment.unit.sections.all())
-    unit_rounds = list(assessment.unit_rounds.all())
-    locks = lock_state(
-        assessment,
-        unit_rounds=unit_rounds,
-        schedules=RoundSchedule.objects.by_code(assessment.framework),
-        extensions=list(DeadlineExtension.objects.filter(assessment=assessment)),
-    )
     counts = dict(
         Record.objects.filter(assessment=assessment, evidence__isnull=False)
         .values("item_code")
@@ -122,19 +129,47 @@ def load_workspace(assessment: Assessment, *, with_verified: bool = False) -> Wo
         .values_list("item_code", "n")
     )
     verdicts = {v.record_id: v for v in Verdict.objects.filter(record__assessment=assessment)}
-    workspace = Workspace(
-        assessment=assessment,
-        framework=assessment.framework.compiled(),
+    overrides = list(Override.objects.filter(assessment=assessment).select_related("decided_by"))
+    statuses = {record_id: verdict.status for record_id, verdict in verdicts.items()}
+    return _Stored(
         records=records,
         sections=sections,
-        locks=locks,
-        scores=compute_scores(assessment, records, sections),
+        unit_rounds=list(assessment.unit_rounds.all()),
+        extensions=list(DeadlineExtension.objects.filter(assessment=assessment)),
         evidence_counts=counts,
         verdicts=verdicts,
-        unit_rounds={u.round_code: u for u in unit_rounds},
+        scores=compute_scores(assessment, records, sections),
+        verified=verified_scores(assessment, records, sections, statuses, overrides),
     )
-    if with_verified:
-        overrides = list(Override.objects.filter(assessment=assessment).select_related("decided_by"))
-        statuses = {record_id: verdict.status for record_id, verdict in verdicts.items()}
-        workspace.verified = verified_scores(assessment, records, sections, statuses, overrides)
-    return workspace
+
+
+def load_workspace(assessment: Assessment, *, with_verified: bool = False) -> Workspace:
+    """A fixed number of queries, whatever the number of items and records; two (the
+    assessment's revision, the round schedules) when its rows are cached (reports/caching.py).
+    The locks are worked out on each call: they depend on the day and on the schedules, which
+    the Centre (and ``RoundSchedule.objects.update``) may change without a revision."""
+    framework = assessment.framework.compiled()
+    stored = caching.cached(
+        caching.key("workspace", assessment.pk, caching.current_revision(assessment)),
+        lambda: _read(assessment),
+        framework=framework,
+        remember=True,
+    )
+    locks = lock_state(
+        assessment,
+        unit_rounds=stored.unit_rounds,
+        schedules=RoundSchedule.objects.by_code(assessment.framework),
+        extensions=stored.extensions,
+    )
+    return Workspace(
+        assessment=assessment,
+        framework=framework,
+        records=stored.records,
+        sections=stored.sections,
+        locks=locks,
+        scores=stored.scores,
+        evidence_counts=stored.evidence_counts,
+        verdicts=stored.verdicts,
+        unit_rounds={u.round_code: u for u in stored.unit_rounds},
+        verified=stored.verified if with_verified else None,
+    )

@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, QueryDict
 from django.utils.translation import gettext
 
@@ -520,7 +520,8 @@ class Landing:
     """Where a person lands: one assessment to open, or the chosen year's list of those they see."""
 
     open: Assessment | None
-    assessments: list[Assessment]
+    #: a query not yet read for the office-wide roles (a cached overview reads none of them)
+    assessments: list[Assessment] | QuerySet[Assessment]
 
 
 def landing(access: Access, choice: YearChoice, *, asked: bool) -> Landing:
@@ -539,7 +540,7 @@ def landing(access: Access, choice: YearChoice, *, asked: bool) -> Landing:
             newest = _years((a.framework, True) for a in own)[0]
             return Landing(next(a for a in own if a.framework_id == newest.framework.pk), [])
         return Landing(None, [a for a in own if a.framework_id == choice.framework.pk])
-    return Landing(None, list(visible.filter(framework=choice.framework).order_by("unit__code")))
+    return Landing(None, visible.filter(framework=choice.framework).order_by("unit__code"))
 
 
 # ----------------------------------------------------------------------------- the frameworks list

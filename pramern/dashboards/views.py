@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pramern.assessments import years
@@ -16,6 +18,8 @@ from pramern.assessments.access import get_assessment_for_user
 from pramern.dashboards import summary
 from pramern.dashboards.forms import DashboardFilterForm
 from pramern.organizations.permissions import require_office_wide
+from pramern.reports import caching
+from pramern.review import visibility
 from pramern.scoring import format_points
 
 
@@ -24,20 +28,39 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     access = require_office_wide(request)
     choice = years.chosen_year(request)
     framework = choice.framework
-    filters = DashboardFilterForm(request.GET, rounds=[r.code for r in framework.compiled().rounds])
+    compiled = framework.compiled()
+    filters = DashboardFilterForm(request.GET, rounds=[r.code for r in compiled.rounds])
     if not filters.is_valid():
         raise BadRequest("Dashboard filters the page does not offer")
-    page = summary.dashboard(
-        framework,
-        access,
-        round_code=filters.cleaned_data["round"] or None,
-        kinds=filters.cleaned_data["kind"],
-        region=filters.cleaned_data["region"],
+    round_code, kinds, region = (
+        filters.cleaned_data["round"] or None,
+        filters.cleaned_data["kind"],
+        filters.cleaned_data["region"],
+    )
+
+    def page() -> dict[str, Any]:
+        built = summary.dashboard(framework, access, round_code=round_code, kinds=kinds, region=region)
+        return {
+            **vars(built),
+            "rows": None,  # the two tables below are its rows, ready: the cache keeps no 1,000 objects
+            "unit_count": len(built.rows),
+            "ranking_rows": _ranking_rows(built.rows),
+            "heatmap_rows": _heatmap_rows(built.rows),
+        }
+
+    # The same for every reader with the same rule of verified scores (visibility.rule_key), in
+    # the same language, until any unit of the year changes (caching.generation).
+    key = caching.key(
+        "dashboard",
+        caching.generation(framework),
+        get_language(),
+        visibility.rule_key(access),
+        round_code,
+        sorted(kinds),
+        region,
     )
     context = {
-        **vars(page),
-        "ranking_rows": _ranking_rows(page.rows),
-        "heatmap_rows": _heatmap_rows(page.rows),
+        **caching.cached(key, page, framework=compiled),
         "choice": choice,
         "year_links": choice.links(request.GET),
     }

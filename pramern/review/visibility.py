@@ -96,3 +96,11 @@ def verified_visible_in_state(access: Access, unit_id: int | None, state: str) -
     if state == State.PUBLISHED:
         return True
     return bool(getattr(settings, "EXECUTIVES_SEE_UNPUBLISHED", False)) and state == State.VERIFIED
+
+
+def rule_key(access: Access) -> str:
+    """What ``verified_visible_in_state`` decides by for ``access``, as a cache key part: readers
+    with the same key see the same verified scores of every unit."""
+    units = ",".join(str(u) for u in sorted(access.editable_units))
+    unpublished = int(bool(getattr(settings, "EXECUTIVES_SEE_UNPUBLISHED", False)))
+    return f"c{int(access.is_centre)}u{units}p{unpublished}"

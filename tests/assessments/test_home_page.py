@@ -162,8 +162,8 @@ def test_no_points_and_full_points_never_share_a_chip(client, world):
     assert (chips["1.2.1"].points, chips["1.2.1"].state) == (0, NONE)
     client.force_login(world.alice)
     html = client.get(f"/a/{world.a.pk}/").content.decode()
-    full = re.search(r'<span class="chip chip-full" data-item="1\.2\.2" data-state="full">(.*?)</span>\n', html)
-    none = re.search(r'<span class="chip chip-none" data-item="1\.2\.1" data-state="none">(.*?)</span>\n', html)
+    full = re.search(r'<span class="chip chip-full" data-item="1\.2\.2" data-state="full">(.*?)</span></li>', html)
+    none = re.search(r'<span class="chip chip-none" data-item="1\.2\.1" data-state="none">(.*?)</span></li>', html)
     assert full and "✓" in full.group(1) and "2 / 2" in full.group(1) and "ได้คะแนนเต็ม" in full.group(1)
     assert none and "○" in none.group(1) and "0 / " in none.group(1) and "ยังไม่ได้คะแนน" in none.group(1)
 

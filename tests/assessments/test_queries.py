@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from pramern.assessments.services import NewLink, add_file_evidence, add_link_evidence, save_record_with_evidence
 from tests.assessments.test_evidence import PDF_BYTES, PNG_BYTES
-from tests.factories import page_queries, record
+from tests.factories import cold_page_queries, page_queries, record
 
 
 def grow(world, n):
@@ -27,15 +27,15 @@ def test_the_home_page_query_count_does_not_grow(client, world):
     client.force_login(world.alice)
     url = f"/a/{world.a.pk}/"
     page_queries(client, url)  # warm the compiled-framework cache
-    empty = page_queries(client, url)
+    empty = cold_page_queries(client, url)
     grow(world, 15)
-    assert page_queries(client, url) == empty
-    # 1 session, 2 user, 3 roles, 4 assessment+unit+framework, 5 records, 6 sections,
-    # 7 unit rounds, 8 round schedules, 9 deadline extensions, 10 evidence counts per item,
-    # 11 verdicts, 12 overrides, 13 the unit's people (who submits, whom items are given to),
-    # 14 the item assignments with their assignees, 15 evidence supporting no record (shown to
-    # the unit's people), 16 the bell's unread count (the header)
-    assert empty == 16
+    assert cold_page_queries(client, url) == empty
+    # 1 session, 2 user, 3 roles, 4 assessment+unit+framework, 5 its revision (the workspace's
+    # cache key), 6 records, 7 sections, 8 evidence counts per item, 9 verdicts, 10 overrides,
+    # 11 unit rounds, 12 deadline extensions, 13 round schedules, 14 the unit's people (who submits, whom
+    # items are given to), 15 the item assignments with their assignees, 16 evidence supporting
+    # no record (shown to the unit's people), 17 the bell's unread count (the header)
+    assert empty == 17
 
 
 def test_the_item_page_query_count_does_not_grow(client, world):
@@ -43,13 +43,13 @@ def test_the_item_page_query_count_does_not_grow(client, world):
     url = f"/a/{world.a.pk}/items/1.2.2/"
     record(world.a, "1.2.2", "followups", "2024-03-01")  # with none, the evidence query is skipped
     page_queries(client, url)
-    empty = page_queries(client, url)
+    empty = cold_page_queries(client, url)
     grow(world, 15)
-    assert page_queries(client, url) == empty
-    # the home page's first twelve, then 13 evidence of the item's records, 14 all evidence (to
-    # attach), 15 the item's history, 16 the item's comments, 17 its assignment, 18 the unit's
-    # people (whom the item can be given to), 19 the bell's unread count (the header)
-    assert empty == 19
+    assert cold_page_queries(client, url) == empty
+    # the home page's first thirteen, then 14 evidence of the item's records, 15 all evidence (to
+    # attach), 16 the item's history, 17 the item's comments, 18 its assignment, 19 the unit's
+    # people (whom the item can be given to), 20 the bell's unread count (the header)
+    assert empty == 20
 
 
 def test_a_record_with_three_files_and_two_links_takes_the_lock_once(world):
@@ -73,5 +73,8 @@ def test_a_record_with_three_files_and_two_links_takes_the_lock_once(world):
     # extensions), 6 save_record's savepoint, 7 the fact's other records, 8 sections (the fact's
     # rules), 9-11 the record inserted in its own savepoint, 12 its audit entry, 13 release,
     # 14-18 the five evidence rows, 19 their links to the record (one insert), 20-29 an audit
-    # entry each with the records it supports, 30 the verdicts to withdraw (once), 31 release
-    assert len(sql) == 31
+    # entry each with the records it supports, 30 the verdicts to withdraw (once), 31 release;
+    # and 32-37 the assessment's new revision after the record and after each evidence row (the
+    # cached pages' key, reports/caching.py: an UPDATE of the row the writer has locked)
+    assert sum(q.startswith('UPDATE "assessments_assessment" SET "revision"') for q in sql) == 6
+    assert len(sql) == 37

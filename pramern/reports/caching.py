@@ -1,0 +1,228 @@
+"""What pages compute, kept in Django's cache (Redis in production), keyed by what it was computed
+from, so that no cached figure outlives a change (docs/decisions.md, issue 13: caching).
+
+- Every change a page could show moves ``Assessment.revision`` to a new random number, in the
+  change's own transaction (the signal receivers below: records, evidence and their links,
+  verdicts, overrides, unit rounds, deadline extensions, score cards, the assessment itself, its
+  unit's sections and the unit, its framework's round schedules). A value never comes back, so a
+  key built from it never finds data older than the change.
+- A unit's workspace is cached under its assessment's revision (read from the database with the
+  request: one light query); the all-unit pages under their framework's ``generation``, the
+  count and sum of its assessments' revisions (one aggregate query), which any of those changes
+  moves. Unlike a counter kept in the cache itself, this holds with a cache per process
+  (LocMemCache under several workers), after a Redis restart or eviction, and for changes made by
+  other processes (``manage.py refresh_scores``, the worker).
+- The cache is an optimisation only: when it is unreachable the data is computed as before.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import pickle
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import fields, is_dataclass
+from typing import Any, TypeVar
+
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import models
+from django.db.models import Count, Sum
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from pramern.assessments.models import Assessment, Evidence, Record, UnitRound, new_revision
+from pramern.frameworks.models import Framework, RoundSchedule
+from pramern.organizations.models import Section, Unit
+from pramern.reports.models import ScoreCard
+from pramern.review.models import DeadlineExtension, Override, Verdict
+from pramern.scoring.model import Framework as CompiledFramework
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+#: Seconds an entry is kept (its key changes with the data anyway; this only frees memory).
+TIMEOUT = 24 * 3600
+
+
+# --------------------------------------------------------------------------- the revisions
+
+
+def bump(assessments: models.QuerySet[Assessment]) -> None:
+    """Give ``assessments`` a new revision (one UPDATE)."""
+    assessments.update(revision=new_revision())
+
+
+def generation(framework: Framework | int) -> str:
+    """The key part of a framework's all-unit pages: it changes with any assessment's revision."""
+    framework_id = framework if isinstance(framework, int) else framework.pk
+    found = Assessment.objects.filter(framework_id=framework_id).aggregate(n=Count("pk"), total=Sum("revision"))
+    return f"{framework_id}.{found['n']}.{found['total'] or 0}"
+
+
+def current_revision(assessment: Assessment) -> int:
+    """The assessment's revision as stored now (the instance in hand may predate a change made
+    in the same request)."""
+    found = Assessment.objects.filter(pk=assessment.pk).order_by().values_list("revision", flat=True)[:1]
+    return found[0] if found else new_revision()
+
+
+def _changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if raw:  # loaddata: the revisions come with the data
+        return
+    if isinstance(instance, Assessment):
+        if not kwargs.get("created") and kwargs.get("signal") is post_save:
+            bump(Assessment.objects.filter(pk=instance.pk))
+        elif not Assessment.objects.filter(framework_id=instance.framework_id).exclude(pk=instance.pk).exists():
+            # the first (or last) of its year: earlier years' rounds are read-only once a later
+            # year has assessments (RoundSchedule.superseded_by, part of every workspace's locks)
+            bump(Assessment.objects.exclude(framework_id=instance.framework_id))
+    elif isinstance(instance, Verdict):
+        bump(Assessment.objects.filter(records__pk=instance.record_id))
+    elif isinstance(instance, Section | Unit):
+        bump(Assessment.objects.filter(unit_id=instance.unit_id if isinstance(instance, Section) else instance.pk))
+    elif isinstance(instance, RoundSchedule):
+        bump(Assessment.objects.filter(framework_id=instance.framework_id))
+    elif instance.assessment_id is not None:
+        bump(Assessment.objects.filter(pk=instance.assessment_id))
+
+
+def _links_changed(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:
+    """An evidence's records (or a record's evidence) added or removed."""
+    if action.startswith("post_"):
+        bump(Assessment.objects.filter(pk=instance.assessment_id))
+
+
+WATCHED = (Assessment, Record, Evidence, UnitRound, ScoreCard, Verdict, Override, DeadlineExtension)
+WATCHED += (Section, Unit, RoundSchedule)
+
+
+def connect() -> None:
+    """Wire the receivers (``ReportsConfig.ready``)."""
+    for model in WATCHED:
+        post_save.connect(_changed, sender=model, dispatch_uid=f"pramern-revision-save-{model.__name__}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"pramern-revision-delete-{model.__name__}")
+    m2m_changed.connect(_links_changed, sender=Evidence.records.through, dispatch_uid="pramern-revision-links")
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+def cached(
+    key: str, compute: Callable[[], T], *, framework: CompiledFramework | None = None, remember: bool = False
+) -> T:
+    """The value kept under ``key``, else ``compute()`` kept there. With ``framework``, the
+    value's references to the compiled framework (items, lines, rounds) are kept as references
+    and found again in this process's copy: entries stay small and results keep their identity.
+    ``remember``: keep it in the process's memory too (``_remember``); the value is shared, so
+    callers must not change it."""
+    remember = remember and not isinstance(caches["default"], DummyCache)  # DummyCache: caching off
+    if remember:
+        try:
+            value = _RECENT[key]
+            _RECENT.move_to_end(key)
+            return value  # type: ignore[no-any-return]
+        except KeyError:
+            pass
+    try:
+        stored = cache.get(key)
+    except Exception:  # Redis down: the page works, only slower
+        logger.warning("cache unreachable: computing %s", key, exc_info=True)
+        return compute()
+    if stored is not None:
+        try:
+            value = _loads(stored, framework) if framework is not None else stored
+        except Exception:
+            logger.warning("unreadable cache entry %s: computing it again", key, exc_info=True)
+        else:
+            return _remember(key, value) if remember else value  # type: ignore[no-any-return]
+    value = compute()
+    try:
+        cache.set(key, _dumps(value, framework) if framework is not None else value, TIMEOUT)
+    except Exception:
+        logger.warning("cache unreachable: %s not kept", key, exc_info=True)
+    return _remember(key, value) if remember else value
+
+
+def _remember(key: str, value: T) -> T:
+    """Keep the last ``RECENT`` values read with a framework in this process too: a key names
+    its data exactly (a new revision is a new key), so the copy in memory is as good as the
+    cache's, and unpickling a workspace (~500 engine results) is most of a cached page's cost."""
+    _RECENT[key] = value
+    while len(_RECENT) > RECENT:
+        try:
+            _RECENT.popitem(last=False)
+        except KeyError:  # another thread emptied it meanwhile
+            break
+    return value
+
+
+def clear() -> None:
+    """Forget every cached value of this process (tests): its memory, and a LocMemCache. A shared
+    cache (Redis) is left alone: its ``clear`` empties the whole Redis database, and no key of a
+    changed assessment is read again anyway."""
+    _RECENT.clear()
+    if isinstance(caches["default"], LocMemCache):
+        cache.clear()
+
+
+#: Values kept in the process's memory (the most recently used), a few megabytes.
+RECENT = 64
+_RECENT: OrderedDict[str, Any] = OrderedDict()
+
+
+def _framework_objects(framework: CompiledFramework) -> list[Any]:
+    """Every object of the compiled framework, in an order that is the same in every process."""
+    found = _OBJECTS.get(id(framework))
+    if found is not None and found[0] is framework:
+        return found[1]
+    objects: list[Any] = []
+    seen: set[int] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str | int | float | bool | type(None)) or id(value) in seen:
+            return
+        seen.add(id(value))
+        if is_dataclass(value) and not isinstance(value, type):
+            objects.append(value)
+            for f in fields(value):
+                walk(getattr(value, f.name))
+        elif isinstance(value, list | tuple):
+            for part in value:
+                walk(part)
+        elif isinstance(value, dict):
+            for part in value.values():
+                walk(part)
+
+    walk(framework)
+    _OBJECTS[id(framework)] = (framework, objects)
+    return objects
+
+
+#: id(compiled framework) -> (the framework, its objects): frameworks live as long as the process.
+_OBJECTS: dict[int, tuple[CompiledFramework, list[Any]]] = {}
+
+
+def _dumps(value: Any, framework: CompiledFramework) -> bytes:
+    index = {id(o): n for n, o in enumerate(_framework_objects(framework))}
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.persistent_id = lambda obj: index.get(id(obj)) if is_dataclass(obj) else None  # type: ignore[method-assign]
+    pickler.dump((framework.key, value))
+    return buffer.getvalue()
+
+
+def _loads(data: bytes, framework: CompiledFramework) -> Any:
+    objects = _framework_objects(framework)
+    unpickler = pickle.Unpickler(io.BytesIO(data))  # noqa: S301 (our own entries, as Django's cache itself unpickles)
+    unpickler.persistent_load = objects.__getitem__  # type: ignore[method-assign]
+    key, value = unpickler.load()
+    if key != framework.key:
+        raise ValueError(f"cached for {key}, not {framework.key}")
+    return value
+
+
+def key(*parts: Iterable[Any] | Any) -> str:
+    """A cache key from its parts (the language and the reader's rule are parts where they matter)."""
+    return ":".join(str(p) for p in parts)

@@ -1,0 +1,298 @@
+"""Cached page data (pramern/reports/caching.py): every kind of change is seen on the very next
+request, on the process's LocMemCache and on the real Redis, and the cached path saves queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+
+import pytest
+import redis
+
+from pramern.assessments.models import Assessment
+from pramern.assessments.services import add_link_evidence, save_record
+from pramern.reports import caching
+from pramern.reports.scorecards import refresh
+from pramern.review.services import grant_extension, set_override, set_verdict, transition
+from tests.factories import page_queries, record
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def backend(request, settings, worker_id):
+    """The tests' LocMemCache, or the machine's Redis under a prefix of this test's own (the
+    xdist worker's id and a random part), whose keys are deleted afterwards."""
+    if request.param == "locmem":
+        yield "locmem"
+        return
+    prefix = f"pramern-test-{worker_id}-{uuid.uuid4().hex[:8]}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    caching._RECENT.clear()
+    yield "redis"
+    server = redis.Redis.from_url(REDIS_URL)
+    keys = list(server.scan_iter(f"{prefix}:*"))
+    if keys:
+        server.delete(*keys)
+    settings.CACHES = LOCMEM  # before the autouse fixture clears "the" cache
+
+
+def committed(django_capture_on_commit_callbacks, change, *args, **kwargs):
+    """``change`` as a request makes it: its after-commit work (score cards) done."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return change(*args, **kwargs)
+
+
+def home_total(client, a, round_code="R12"):
+    page = client.get(f"/a/{a.pk}/").content.decode()
+    return re.search(rf'<span class="total" data-round="{round_code}">([^<]*)</span>', page).group(1)
+
+
+def chip(client, a, item_code):
+    page = client.get(f"/a/{a.pk}/").content.decode()
+    return re.search(rf'data-item="{re.escape(item_code)}" data-state="([^"]*)"', page).group(1)
+
+
+def dashboard_cells(client, unit_name):
+    """(the figure it is ranked by, "*": not verified; self-assessed; verified) of a unit's
+    ranking row on the dashboard."""
+    ranking = client.get("/dashboard/").content.decode().split('id="table-ranking"')[1]
+    row = ranking.split(unit_name)[1].split("</tr>")[0]
+    cells = re.findall(r'<td class="num[^"]*">(.*?)</td>', row)[:3]
+    return [re.sub(r"<[^>]*>", "", re.sub(r'<span class="visually-hidden">.*?</span>', "", c)) for c in cells]
+
+
+def progress(client):
+    table = client.get("/dashboard/").content.decode().split('id="table-progress"')[1].split("</table>")[0]
+    return dict(re.findall(r'<tr><td>([^<]*)</td><td class="num">(\d+)</td></tr>', table))
+
+
+def test_a_saved_record_shows_on_the_next_request(client, world, backend, django_capture_on_commit_callbacks):
+    client.force_login(world.alice)
+    assert home_total(client, world.a) == "0"
+    assert home_total(client, world.a) == "0"  # from the cache
+    committed(
+        django_capture_on_commit_callbacks,
+        save_record,
+        world.a,
+        "1.2.2",
+        "followups",
+        date=dt.date(2024, 3, 15),
+        data={"presented_to_director": True},
+        user=world.alice,
+    )
+    assert home_total(client, world.a) == "1"
+    item = client.get(f"/a/{world.a.pk}/items/1.2.2/").content.decode()
+    assert item.count('class="record"') == 1
+
+
+def test_evidence_added_changes_the_chip_at_once(client, world, backend, django_capture_on_commit_callbacks):
+    rec = record(world.a, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
+    client.force_login(world.alice)
+    assert chip(client, world.a, "1.2.2") == "no-evidence"
+    committed(
+        django_capture_on_commit_callbacks,
+        add_link_evidence,
+        world.a,
+        "https://example.go.th/report",
+        user=world.alice,
+        records=[rec],
+    )
+    assert chip(client, world.a, "1.2.2") == "partial"
+
+
+def test_a_verdict_shows_to_the_unit_at_once(client, world, backend, django_capture_on_commit_callbacks):
+    rec = record(world.a, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
+    committed(django_capture_on_commit_callbacks, transition, world.a, "R12", "submit", user=world.dan)
+    committed(django_capture_on_commit_callbacks, transition, world.a, "R12", "start_review", user=world.eve)
+    client.force_login(world.alice)
+    assert chip(client, world.a, "1.2.2") == "no-evidence"
+    committed(django_capture_on_commit_callbacks, set_verdict, rec, "rejected", reason="ไม่มีหลักฐาน", user=world.eve)
+    assert chip(client, world.a, "1.2.2") == "rejected"
+    assert "ไม่มีหลักฐาน" in client.get(f"/a/{world.a.pk}/").content.decode()
+
+
+def test_an_override_moves_the_verified_total_on_the_dashboard(
+    client, world, backend, django_capture_on_commit_callbacks
+):
+    record(world.a, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
+    committed(django_capture_on_commit_callbacks, transition, world.a, "R12", "submit", user=world.dan)
+    committed(django_capture_on_commit_callbacks, transition, world.a, "R12", "start_review", user=world.eve)
+    client.force_login(world.eve)
+    assert dashboard_cells(client, "สำนักวิจัยเศรษฐกิจการเกษตร") == ["1*", "1", "0"]
+    committed(
+        django_capture_on_commit_callbacks,
+        set_override,
+        world.a,
+        "R12",
+        "1.2.2",
+        "2",
+        reason="ตรวจแล้วได้เต็ม",
+        user=world.eve,
+    )
+    assert dashboard_cells(client, "สำนักวิจัยเศรษฐกิจการเกษตร") == ["1*", "1", "2"]
+
+
+def test_each_step_of_a_round_shows_on_the_dashboard_and_the_home(
+    client, world, backend, django_capture_on_commit_callbacks
+):
+    rec = record(world.a, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
+    refresh(world.a)
+    refresh(world.b)
+    client.force_login(world.xena)
+    assert progress(client)["ส่งแล้ว"] == "0"
+
+    def step(action, user, **options):
+        committed(django_capture_on_commit_callbacks, transition, world.a, "R12", action, user=user, **options)
+
+    step("submit", world.dan)
+    assert progress(client)["ส่งแล้ว"] == "1"
+    step("start_review", world.eve)
+    assert progress(client)["ส่งแล้ว"] == "0" and progress(client)["กำลังตรวจ"] == "1"
+    step("return", world.eve, reason="แก้ไขข้อ 1.2.2")
+    assert progress(client)["ส่งกลับให้แก้ไข"] == "1"
+    client.force_login(world.alice)
+    assert "แก้ไขข้อ 1.2.2" in client.get(f"/a/{world.a.pk}/").content.decode()
+    step("resubmit", world.alice)
+    step("start_review", world.eve)
+    committed(django_capture_on_commit_callbacks, set_verdict, rec, "accepted", user=world.eve)
+    step("verify", world.eve)
+    client.force_login(world.xena)
+    assert progress(client)["ตรวจรับรองแล้ว"] == "1"
+    assert dashboard_cells(client, "สำนักวิจัยเศรษฐกิจการเกษตร")[2] == "–"  # executives: once published
+    step("publish", world.eve)
+    assert progress(client)["ประกาศผลแล้ว"] == "1"
+    assert dashboard_cells(client, "สำนักวิจัยเศรษฐกิจการเกษตร")[2] == "1"
+
+
+def test_a_score_card_refresh_shows_on_the_next_dashboard(client, world, backend):
+    refresh(world.a)
+    refresh(world.b)
+    client.force_login(world.xena)
+    assert dashboard_cells(client, "สำนักวิจัยเศรษฐกิจการเกษตร") == ["0*", "0", "–"]
+    record(world.a, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
+    record(world.a, "1.2.2", "followups", "2024-05-20", presented_to_director=True)
+    assert dashboard_cells(client, "สำนักวิจัยเศรษฐกิจการเกษตร") == ["0*", "0", "–"]  # the cards: not yet refreshed
+    refresh(world.a)
+    assert dashboard_cells(client, "สำนักวิจัยเศรษฐกิจการเกษตร") == ["2*", "2", "–"]
+
+
+def test_a_deadline_extension_and_a_renamed_unit_show_at_once(client, world, backend):
+    refresh(world.a)
+    refresh(world.b)
+    client.force_login(world.xena)
+    assert "สำนักวิจัยเศรษฐกิจการเกษตร" in client.get("/dashboard/").content.decode()
+    world.unit_a.name_th = "สำนักวิจัยเศรษฐกิจการเกษตร (ใหม่)"
+    world.unit_a.save()
+    assert "สำนักวิจัยเศรษฐกิจการเกษตร (ใหม่)" in client.get("/dashboard/").content.decode()
+    client.force_login(world.alice)
+    deadline = client.get(f"/a/{world.a.pk}/").content.decode()
+    assert "น้ำท่วมสำนักงาน" not in deadline
+    grant_extension(world.a, "R12", dt.date.today() + dt.timedelta(days=90), reason="น้ำท่วมสำนักงาน", user=world.eve)
+    assert "น้ำท่วมสำนักงาน" in client.get(f"/a/{world.a.pk}/").content.decode()
+
+
+def test_the_cached_pages_save_queries(client, world, backend):
+    record(world.a, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
+    refresh(world.a)
+    refresh(world.b)
+    client.force_login(world.alice)
+    home = f"/a/{world.a.pk}/"
+    computed = page_queries(client, home)
+    cached = page_queries(client, home)
+    # 1 session, 2 user, 3 roles, 4 assessment with unit and framework, 5 its revision, 6 round
+    # schedules, 7 the unit's people, 8 the item assignments, 9 evidence supporting no record,
+    # 10 the bell; the workspace's seven reads (records, sections, evidence counts, verdicts,
+    # overrides, unit rounds, deadline extensions) come from the cache
+    assert (computed, cached) == (17, 10)
+    item = f"/a/{world.a.pk}/items/1.2.2/"
+    # the first six, 7 evidence of the item's records, 8 all evidence (to attach), 9 the item's
+    # history, 10 its comments, 11 its assignment, 12 the unit's people, 13 the bell
+    assert page_queries(client, item) == 13
+    caching._RECENT.clear()  # the shared cache only (another web process)
+    assert page_queries(client, home) == 10
+    client.force_login(world.xena)
+    computed = page_queries(client, "/dashboard/")
+    cached = page_queries(client, "/dashboard/")
+    # 1 session, 2 user, 3 roles, 4 the frameworks, 5 the year's generation (count and sum of its
+    # assessments' revisions), 6 the bell; assessments with units and score cards are cached
+    assert (computed, cached) == (8, 6)
+    computed = page_queries(client, "/")
+    cached = page_queries(client, "/")
+    # the units overview: the same six; its assessments, round schedules, unit rounds, deadline
+    # extensions, score cards and records counted per round are cached
+    assert (computed, cached) == (12, 6)
+
+
+def test_the_cache_keeps_each_readers_rule_apart(client, world, backend, django_capture_on_commit_callbacks):
+    rec = record(world.a, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
+    committed(django_capture_on_commit_callbacks, transition, world.a, "R12", "submit", user=world.dan)
+    committed(django_capture_on_commit_callbacks, transition, world.a, "R12", "start_review", user=world.eve)
+    committed(django_capture_on_commit_callbacks, set_verdict, rec, "accepted", user=world.eve)
+    committed(django_capture_on_commit_callbacks, transition, world.a, "R12", "verify", user=world.eve)
+    refresh(world.b)
+    for persona, verified in (("eve", "1"), ("xena", "–"), ("eve", "1"), ("xena", "–")):
+        client.force_login(getattr(world, persona))
+        assert dashboard_cells(client, "สำนักวิจัยเศรษฐกิจการเกษตร")[2] == verified
+
+
+def test_a_cache_that_is_down_costs_speed_not_the_page(client, world, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+    }
+    refresh(world.a)
+    refresh(world.b)
+    client.force_login(world.xena)
+    assert client.get("/dashboard/").status_code == 200
+    client.force_login(world.alice)
+    assert home_total(client, world.a) == "0"
+    settings.CACHES = LOCMEM
+
+
+def test_every_change_gives_a_new_revision(world):
+    before = Assessment.objects.get(pk=world.a.pk).revision
+    record(world.a, "1.2.2", "followups", "2024-03-15")
+    after = Assessment.objects.get(pk=world.a.pk).revision
+    assert after != before
+    assert Assessment.objects.get(pk=world.b.pk).revision == world.b.revision  # another unit's stays
+
+
+def test_the_units_overview_shows_a_save_and_a_submission_at_once(
+    client, world, backend, django_capture_on_commit_callbacks
+):
+    refresh(world.a)
+    refresh(world.b)
+    client.force_login(world.xena)
+
+    def self_total():
+        units = client.get("/?round=R12").content.decode().split('id="table-units"')[1].split("</table>")[0]
+        row = units.split("สำนักวิจัยเศรษฐกิจการเกษตร")[1].split("</tr>")[0]
+        return re.sub(r"<[^>]*>", "", row.split('data-label="ประเมินตนเอง">')[1].split("</td>")[0]).strip()
+
+    def stage_link(code):
+        page = client.get("/?round=R12").content.decode()
+        return re.search(rf'class="pill stage-{code}" href="[^"]*">([^<]*)</a>', page).group(1)
+
+    assert self_total() == "0*"
+    assert stage_link("submitted") == "ส่งแล้ว 0"
+    committed(
+        django_capture_on_commit_callbacks,
+        save_record,
+        world.a,
+        "1.2.2",
+        "followups",
+        date=dt.date(2024, 3, 15),
+        data={"presented_to_director": True},
+        user=world.alice,
+    )
+    assert self_total() == "1*"
+    committed(django_capture_on_commit_callbacks, transition, world.a, "R12", "submit", user=world.dan)
+    assert stage_link("submitted") == "ส่งแล้ว 1"
