@@ -110,8 +110,8 @@ def parse_args(argv: list[str] | None = None) -> Options:
     args = parser.parse_args(argv)
     if args.clients < 1 or args.units < 1 or args.workers < 1:
         parser.error("--units, --clients and --workers must be at least 1")
-    if args.units < OFFICER_UNITS + REVIEW_UNITS and args.units < args.clients + 1:
-        parser.error(f"--units must be at least --clients + 1 ({args.clients + 1})")
+    if args.units < args.clients + 2:
+        parser.error(f"--units must be at least --clients + 2 ({args.clients + 2}): a unit per officer, one in review")
     duration = args.duration if args.duration is not None else (12.0 if args.quick else 30.0)
     if duration <= 0:
         parser.error("--duration must be positive")
@@ -543,6 +543,9 @@ class Evaluator:
 
     def work(self, tally: Tally) -> None:
         """An item of a unit in review, then a verdict on one of its records."""
+        if not self.targets:
+            tally.note("review item", None, "no unit in review")
+            return
         assessment, code = self.rng.choice(self.targets)
         path = f"/review/a/{assessment}/R6/items/{code}/"
         page = timed(tally, "review item", lambda: self.browser.get(path), ok=(200,))
@@ -640,8 +643,9 @@ def seed(options: Options) -> None:
     # bench process's Django runs with seeding.py's fast test hasher, the server does not.
     hashed = PBKDF2PasswordHasher().encode(PASSWORD, secrets.token_hex(11))
     assessments = list(Assessment.objects.select_related("unit").order_by("unit__code"))
-    officer_units = assessments[: min(OFFICER_UNITS, len(assessments) - 1)]
-    review_units = assessments[len(officer_units) : len(officer_units) + REVIEW_UNITS]
+    reviewed = min(REVIEW_UNITS, max(1, len(assessments) // 5))
+    officer_units = assessments[: min(OFFICER_UNITS, len(assessments) - reviewed)]
+    review_units = assessments[len(officer_units) : len(officer_units) + reviewed]
     for assessment in officer_units:
         user = User.objects.create(username=f"bench-officer-{assessment.unit.code}", password=hashed)
         Role.objects.create(user=user, kind="officer", unit=assessment.unit)
@@ -838,8 +842,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         seed(options)
     seeded = seeded_people()
-    if len(seeded.officers) < options.clients or not seeded.executives:
-        raise SystemExit("the seed has fewer officers than --clients: seed more units")
+    if len(seeded.officers) < options.clients + 1 or not seeded.executives:
+        raise SystemExit("the seed has too few officers for --clients (one each, one for the upload): seed more units")
     flush_redis(options.redis_db)
 
     port = free_port()
