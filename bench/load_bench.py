@@ -91,6 +91,7 @@ class Options:
     evidence_mb: int
     save_every: int
     file_every: int
+    profile: bool = False
 
 
 def parse_args(argv: list[str] | None = None) -> Options:
@@ -107,6 +108,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument("--evidence-mb", type=int, default=2, help="files saved with records in the mixed load")
     parser.add_argument("--save-every", type=int, default=1, help="officers save a record every N rounds of pages")
     parser.add_argument("--file-every", type=int, default=4, help="one save in N carries a file")
+    parser.add_argument("--profile", action="store_true", help="then each page's SQL and Python time, in process")
     args = parser.parse_args(argv)
     if args.clients < 1 or args.units < 1 or args.workers < 1:
         parser.error("--units, --clients and --workers must be at least 1")
@@ -131,6 +133,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         evidence_mb=args.evidence_mb,
         save_every=max(1, args.save_every),
         file_every=max(1, args.file_every),
+        profile=args.profile,
     )
 
 
@@ -316,9 +319,7 @@ class Browser:
         self.timeout = timeout
         self.cookies: dict[str, str] = {}
 
-    def request(
-        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
-    ) -> Answer:
+    def request(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Answer:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
         try:
             sent = {"Host": f"127.0.0.1:{self.port}", "Accept-Language": "th", **(headers or {})}
@@ -351,7 +352,9 @@ class Browser:
         body = urlencode(fields).encode()
         return self.request("POST", path, body, {"Content-Type": "application/x-www-form-urlencoded"})
 
-    def post_multipart(self, path: str, fields: list[tuple[str, str]], files: list[tuple[str, str, int, bytes]]) -> Answer:
+    def post_multipart(
+        self, path: str, fields: list[tuple[str, str]], files: list[tuple[str, str, int, bytes]]
+    ) -> Answer:
         """``files``: (field, file name, size, first bytes): the content streams, never whole in memory."""
         boundary = uuid.uuid4().hex
         parts, length = multipart_parts(boundary, fields, files)
@@ -467,7 +470,7 @@ def timed(tally: Tally, page: str, call: Callable[[], Answer], ok: tuple[int, ..
     started = time.perf_counter()
     try:
         answer = call()
-    except Exception as exc:  # noqa: BLE001 - every failure counts, none stops the run
+    except Exception as exc:  # every failure counts, none stops the run
         tally.note(page, None, f"{type(exc).__name__}: {exc}")
         return None
     ms = (time.perf_counter() - started) * 1000
@@ -680,7 +683,9 @@ def seeded_people() -> Seeded:
     for user in User.objects.filter(username__startswith="bench-officer-").order_by("username"):
         assessment = Assessment.objects.get(unit__code=user.username.removeprefix("bench-officer-"))
         officers.append((user.username, assessment.pk))
-    in_review = list(UnitRound.objects.filter(round_code="R6", state="in_review").values_list("assessment_id", flat=True))
+    in_review = list(
+        UnitRound.objects.filter(round_code="R6", state="in_review").values_list("assessment_id", flat=True)
+    )
     framework = Assessment.objects.get(pk=officers[0][1]).framework.compiled()
     r6 = framework.round("R6").cutoff
     targets = sorted(
@@ -718,6 +723,66 @@ def stored_writes(saves: list[AckedSave], verdicts: dict[int, str]) -> tuple[dic
     return stored, given
 
 
+class SqlTimer:
+    """A database execute wrapper adding up the queries and the time spent waiting for them."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.queries = 0
+
+    def __call__(self, execute: Any, query: str, params: Any, many: bool, context: Any) -> Any:
+        begin = time.perf_counter()
+        try:
+            return execute(query, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - begin
+            self.queries += 1
+
+
+def profile_pages(seeded: Seeded, repeat: int = 15) -> list[str]:
+    """Where each page's time goes, in this process (Django's test client, the same database):
+    median server time, the share spent waiting for PostgreSQL, and the queries. Says whether
+    the page is bound by queries or by Python (templates, scoring)."""
+    import statistics
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    User = get_user_model()
+    officer, assessment = seeded.officers[0]
+    pages = [
+        ("home", officer, f"/a/{assessment}/"),
+        ("item 6.1", officer, f"/a/{assessment}/items/6.1/"),
+        ("item 1.2.2", officer, f"/a/{assessment}/items/1.2.2/"),
+        ("dashboard", seeded.executives[0], "/dashboard/"),
+    ]
+    lines = []
+    for label, username, path in pages:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        client.get(path)
+        totals, sql, counts = [], [], []
+        for _ in range(repeat):
+            timer = SqlTimer()
+            begin = time.perf_counter()
+            with connection.execute_wrapper(timer):
+                response = client.get(path)
+            totals.append((time.perf_counter() - begin) * 1000)
+            if response.status_code != 200:
+                raise BenchError(f"profile {path}: {response.status_code}")
+            sql.append(timer.seconds * 1000)
+            counts.append(timer.queries)
+        total, db = statistics.median(totals), statistics.median(sql)
+        lines.append(
+            f"profile {label:<11} {total:6.1f} ms   SQL {db:6.1f} ms ({db / total:4.0%}) in {statistics.median(counts):.0f}"
+            f" queries   Python {total - db:6.1f} ms"
+        )
+    return lines
+
+
 # ---- the server ------------------------------------------------------------------------------------
 
 
@@ -732,7 +797,17 @@ def server_command(port: int, workers: int) -> list[str]:
     config = ROOT / "deploy" / "gunicorn.conf.py"
     if config.exists():
         return [gunicorn, "-c", str(config), "pramern.wsgi"]
-    return [gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "300", "--no-control-socket", "pramern.wsgi"]
+    return [
+        gunicorn,
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--timeout",
+        "300",
+        "--no-control-socket",
+        "pramern.wsgi",
+    ]
 
 
 def server_environment(options: Options, port: int, media: str) -> dict[str, str]:
@@ -849,7 +924,7 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     media = tempfile.mkdtemp(prefix="pramern-load-media-")
     command = server_command(port, options.workers)
-    log = open(Path(media) / "server.log", "wb")  # noqa: SIM115 - closed below, after the server
+    log = open(Path(media) / "server.log", "wb")  # closed below, after the server
     server = subprocess.Popen(
         command, env=server_environment(options, port, media), cwd=ROOT, start_new_session=True, stdout=log, stderr=log
     )
@@ -859,7 +934,9 @@ def main(argv: list[str] | None = None) -> int:
         except RuntimeError:
             print((Path(media) / "server.log").read_text(errors="replace")[-3000:], file=sys.stderr)
             raise
-        print(f"server: {' '.join(Path(c).name if c.startswith('/') else c for c in command)} on 127.0.0.1:{port} (ready at {ready})")
+        print(
+            f"server: {' '.join(Path(c).name if c.startswith('/') else c for c in command)} on 127.0.0.1:{port} (ready at {ready})"
+        )
         return drive(options, port, server.pid, seeded)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -938,6 +1015,9 @@ def drive(options: Options, port: int, master: int, seeded: Seeded) -> int:
     if options.upload_mb:
         growth = measure_upload(options, port, master, seeded.officers[n], seeded.record_date)
         upload_line = f"upload {options.upload_mb}MB rss +{growth:.0f} MB"
+    if options.profile:
+        for line in profile_pages(seeded):
+            print(line)
     print(f"{options.units} units, {options.workers} workers, {n} clients, trivial view {trivial_rps:.1f} req/s")
     for line in ratio_lines(trivial_rps, pages):
         print(line)
