@@ -12,9 +12,11 @@ when that file exists, else gunicorn with the same settings as flags), with
 ``--redis-db``) as queue and cache, and drives it with ``--clients`` concurrent clients of its own
 (threads on the standard library's http.client: cookies, CSRF tokens, multipart bodies):
 
-1. each page alone, every client on it for ``--duration`` seconds (a closed loop): the trivial
-   view (GET /login/, anonymous), a unit's home and item 6.1 (officers of their own units) and the
-   executive dashboard (executives) — the ratios are these throughputs over the trivial view's;
+1. each page alone, every client on it for ``--duration`` seconds in all (a closed loop), the
+   pages taking turns ``--slices`` times so that a drifting machine load weighs on all alike: the
+   trivial view (GET /login/, anonymous), a unit's home and item 6.1 (officers of their own units)
+   and the executive dashboard (executives) — the ratios are these throughputs over the trivial
+   view's;
 2. a mixed load for ``--duration`` seconds: officers open their home and items and save records
    through the item page's own form (one save in four with a 2 MB PDF as evidence), evaluators
    (TOTP second factor answered as an authenticator app would) give verdicts on units in review,
@@ -92,6 +94,7 @@ class Options:
     save_every: int
     file_every: int
     profile: bool = False
+    slices: int = 3
 
 
 def parse_args(argv: list[str] | None = None) -> Options:
@@ -108,6 +111,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument("--evidence-mb", type=int, default=2, help="files saved with records in the mixed load")
     parser.add_argument("--save-every", type=int, default=1, help="officers save a record every N rounds of pages")
     parser.add_argument("--file-every", type=int, default=4, help="one save in N carries a file")
+    parser.add_argument("--slices", type=int, default=3, help="the pages alone take turns this many times")
     parser.add_argument("--profile", action="store_true", help="then each page's SQL and Python time, in process")
     args = parser.parse_args(argv)
     if args.clients < 1 or args.units < 1 or args.workers < 1:
@@ -134,6 +138,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         save_every=max(1, args.save_every),
         file_every=max(1, args.file_every),
         profile=args.profile,
+        slices=max(1, args.slices),
     )
 
 
@@ -576,6 +581,21 @@ class Executive:
         timed(tally, "dashboard", lambda: self.browser.get("/dashboard/"), ok=(200,))
 
 
+def merged(tallies: list[Tally]) -> Tally:
+    """Tallies of the same phase run in several turns, as one: answers, errors and seconds added."""
+    total = Tally(tallies[0].phase)
+    for tally in tallies:
+        for page, figures in tally.pages.items():
+            into = total.pages.setdefault(page, PageFigures(page, tally.phase))
+            into.times_ms.extend(figures.times_ms)
+            into.errors += figures.errors
+            into.seconds += figures.seconds
+        total.saves.extend(tally.saves)
+        total.verdicts.update(tally.verdicts)
+        total.failures.extend(tally.failures)
+    return total
+
+
 def run_phase(name: str, workers: list[Callable[[Tally], None]], seconds: float) -> Tally:
     """Every worker in its own thread, each calling its work in a loop until ``seconds`` pass;
     each page's throughput is its answered requests over the phase's length."""
@@ -976,10 +996,19 @@ def drive(options: Options, port: int, master: int, seeded: Seeded) -> int:
     # Warm every worker (imports, templates, first connections) before anything is timed.
     run_phase("warm", [o.work for o in officers] + [e.work for e in executives[:1]], min(5.0, options.duration))
 
-    trivial = run_phase("alone", [anonymous] * n, options.duration)
-    home = run_phase("alone", [o.home for o in officers], options.duration)
-    item = run_phase("alone", [o.item for o in officers], options.duration)
-    dashboard = run_phase("alone", [e.work for e in executives], options.duration)
+    # The pages alone, in turns (the trivial view, home, item, dashboard; again ``--slices``
+    # times): a machine whose load drifts during the run weighs on every page alike.
+    alone = {
+        "login": [anonymous] * n,
+        "home": [o.home for o in officers],
+        "item": [o.item for o in officers],
+        "dashboard": [e.work for e in executives],
+    }
+    slices = [
+        {page: run_phase("alone", workers, options.duration / options.slices) for page, workers in alone.items()}
+        for _ in range(options.slices)
+    ]
+    trivial, home, item, dashboard = (merged([turn[page] for turn in slices]) for page in alone)
     n_evaluators = len(evaluators)
     n_executives = max(1, n // 4)
     n_officers = max(1, n - n_evaluators - n_executives)

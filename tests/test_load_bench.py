@@ -27,6 +27,7 @@ def test_the_defaults_are_the_issues_setting():
     assert (options.units, options.clients, options.workers, options.duration) == (1000, 8, 3, 30.0)
     assert options.database_url == os.environ.get("BENCH_DATABASE_URL", load_bench.DEFAULT_DATABASE_URL)
     assert (options.upload_mb, options.evidence_mb, options.file_every, options.fresh) == (100, 2, 4, False)
+    assert (options.slices, options.profile) == (3, False)
 
 
 def test_quick_shortens_the_phases_unless_a_duration_is_given():
@@ -63,6 +64,16 @@ def test_a_pages_throughput_counts_answers_not_errors():
     assert figures.line() == (
         "alone  home             3.0 req/s   p50    10.0 ms   p95    10.0 ms   (30 answered, 5 errors)"
     )
+
+
+def test_turns_of_a_page_add_up_to_one_throughput():
+    first = load_bench.Tally("alone")
+    first.pages["home"] = load_bench.PageFigures("home", "alone", times_ms=[10.0] * 20, errors=1, seconds=4.0)
+    second = load_bench.Tally("alone")
+    second.pages["home"] = load_bench.PageFigures("home", "alone", times_ms=[30.0] * 10, seconds=6.0)
+    home = load_bench.merged([first, second]).pages["home"]
+    assert (len(home.times_ms), home.errors, home.seconds, home.throughput) == (30, 1, 10.0, 3.0)
+    assert load_bench.percentile(home.times_ms, 0.95) == 30.0
 
 
 def test_the_ratio_lines_are_each_page_over_the_trivial_view():
