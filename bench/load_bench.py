@@ -95,6 +95,7 @@ class Options:
     file_every: int
     profile: bool = False
     slices: int = 3
+    threads: int = 4
 
 
 def parse_args(argv: list[str] | None = None) -> Options:
@@ -103,6 +104,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
     parser.add_argument("--duration", type=float, default=None, help="seconds per phase (default 30; --quick 12)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4, as deploy/)")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
     parser.add_argument("--redis-db", type=int, default=12, help="Redis database number for queue and cache")
     parser.add_argument("--fresh", action="store_true", help="seed again even if the database holds the seed")
@@ -139,6 +141,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         file_every=max(1, args.file_every),
         profile=args.profile,
         slices=max(1, args.slices),
+        threads=max(1, args.threads),
     )
 
 
@@ -812,21 +815,17 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def server_command(port: int, workers: int) -> list[str]:
+def server_command(port: int, workers: int, threads: int) -> list[str]:
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     config = ROOT / "deploy" / "gunicorn.conf.py"
     if config.exists():
         return [gunicorn, "-c", str(config), "pramern.wsgi"]
+    # The same settings as deploy/gunicorn.conf.py's defaults, as flags.
     return [
         gunicorn,
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--timeout",
-        "300",
-        "--no-control-socket",
-        "pramern.wsgi",
+        *("--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads)),
+        *("--worker-class", "gthread" if threads > 1 else "sync", "--timeout", "60", "--keep-alive", "5"),
+        *("--preload", "--no-control-socket", "pramern.wsgi"),
     ]
 
 
@@ -845,6 +844,7 @@ def server_environment(options: Options, port: int, media: str) -> dict[str, str
         "PRAMERN_MEDIA_ROOT": media,
         "PRAMERN_BIND": f"127.0.0.1:{port}",
         "PRAMERN_WEB_WORKERS": str(options.workers),
+        "PRAMERN_WEB_THREADS": str(options.threads),
         "PRAMERN_LOG_LEVEL": "ERROR",
         "PYTHONPATH": str(ROOT),
     }
@@ -943,7 +943,7 @@ def main(argv: list[str] | None = None) -> int:
 
     port = free_port()
     media = tempfile.mkdtemp(prefix="pramern-load-media-")
-    command = server_command(port, options.workers)
+    command = server_command(port, options.workers, options.threads)
     log = open(Path(media) / "server.log", "wb")  # closed below, after the server
     server = subprocess.Popen(
         command, env=server_environment(options, port, media), cwd=ROOT, start_new_session=True, stdout=log, stderr=log
@@ -1047,7 +1047,10 @@ def drive(options: Options, port: int, master: int, seeded: Seeded) -> int:
     if options.profile:
         for line in profile_pages(seeded):
             print(line)
-    print(f"{options.units} units, {options.workers} workers, {n} clients, trivial view {trivial_rps:.1f} req/s")
+    print(
+        f"{options.units} units, {options.workers} workers x {options.threads} threads, {n} clients, "
+        f"trivial view {trivial_rps:.1f} req/s"
+    )
     for line in ratio_lines(trivial_rps, pages):
         print(line)
     print(f"errors {errors}")
