@@ -876,9 +876,11 @@ def flush_redis(db: int) -> None:
 # ---- the 100 MB upload -----------------------------------------------------------------------------
 
 
-def measure_upload(options: Options, port: int, master: int, officer: tuple[str, int], record_date: str) -> float:
-    """One ``size_mb`` evidence file saved with a record, the workers' RSS sampled every 10 ms;
-    returns the largest growth of a worker (peak over its RSS before), in MB."""
+def measure_upload(
+    options: Options, port: int, master: int, officer: tuple[str, int], record_date: str
+) -> tuple[float, AckedSave]:
+    """One ``--upload-mb`` evidence file saved with a record, the workers' RSS sampled every 10 ms;
+    returns the largest growth of a worker (peak over its RSS before), in MB, and the save."""
     import psutil
 
     browser = Browser(port, timeout=600)
@@ -920,7 +922,7 @@ def measure_upload(options: Options, port: int, master: int, officer: tuple[str,
         + ", ".join(f"{after.get(p, 0) / MB:.0f}" for p in before)
         + " MB"
     )
-    return rss_growth_mb(before, peak)
+    return rss_growth_mb(before, peak), tally.saves[0]
 
 
 # ---- the run ---------------------------------------------------------------------------------------
@@ -1030,9 +1032,6 @@ def drive(options: Options, port: int, master: int, seeded: Seeded) -> int:
     for failure in failures[:10]:
         print(f"  error: {failure}")
 
-    stored, given = stored_writes(mixed.saves, mixed.verdicts)
-    lost = lost_saves(mixed.saves, stored)
-    lost_v = lost_verdicts(mixed.verdicts, given)
     errors = sum(f.errors for t in (trivial, home, item, dashboard, mixed) for f in t.pages.values())
     trivial_rps = trivial.pages["login"].throughput if "login" in trivial.pages else 0.0
     pages = {
@@ -1041,9 +1040,18 @@ def drive(options: Options, port: int, master: int, seeded: Seeded) -> int:
         "dashboard": dashboard.pages["dashboard"].throughput if "dashboard" in dashboard.pages else 0.0,
     }
     upload_line = ""
+    saves = list(mixed.saves)
     if options.upload_mb:
-        growth = measure_upload(options, port, master, seeded.officers[n], seeded.record_date)
+        growth, upload = measure_upload(options, port, master, seeded.officers[n], seeded.record_date)
+        saves.append(upload)  # its record and file must be stored too
         upload_line = f"upload {options.upload_mb}MB rss +{growth:.0f} MB"
+    stored, given = stored_writes(saves, mixed.verdicts)
+    lost = lost_saves(saves, stored)
+    lost_v = lost_verdicts(mixed.verdicts, given)
+    for save in lost:
+        print(f"  lost: record {save.record} {save.title!r} with {save.files} files")
+    for record in lost_v:
+        print(f"  lost: verdict on record {record} ({mixed.verdicts[record]})")
     if options.profile:
         for line in profile_pages(seeded):
             print(line)
