@@ -96,6 +96,7 @@ class Options:
     profile: bool = False
     slices: int = 3
     threads: int = 4
+    conn_max_age: int = 60
 
 
 def parse_args(argv: list[str] | None = None) -> Options:
@@ -105,6 +106,9 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument("--duration", type=float, default=None, help="seconds per phase (default 30; --quick 12)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4, as deploy/)")
+    parser.add_argument(
+        "--conn-max-age", type=int, default=60, help="PRAMERN_DB_CONN_MAX_AGE (60, as docs/deploy.md advises)"
+    )
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
     parser.add_argument("--redis-db", type=int, default=12, help="Redis database number for queue and cache")
     parser.add_argument("--fresh", action="store_true", help="seed again even if the database holds the seed")
@@ -142,6 +146,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         profile=args.profile,
         slices=max(1, args.slices),
         threads=max(1, args.threads),
+        conn_max_age=max(0, args.conn_max_age),
     )
 
 
@@ -845,6 +850,7 @@ def server_environment(options: Options, port: int, media: str) -> dict[str, str
         "PRAMERN_BIND": f"127.0.0.1:{port}",
         "PRAMERN_WEB_WORKERS": str(options.workers),
         "PRAMERN_WEB_THREADS": str(options.threads),
+        "PRAMERN_DB_CONN_MAX_AGE": str(options.conn_max_age),
         "PRAMERN_LOG_LEVEL": "ERROR",
         "PYTHONPATH": str(ROOT),
     }
@@ -1057,6 +1063,7 @@ def drive(options: Options, port: int, master: int, seeded: Seeded) -> int:
             print(line)
     print(
         f"{options.units} units, {options.workers} workers x {options.threads} threads, {n} clients, "
+        f"connections kept {options.conn_max_age} s, "
         f"trivial view {trivial_rps:.1f} req/s"
     )
     for line in ratio_lines(trivial_rps, pages):

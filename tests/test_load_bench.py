@@ -27,7 +27,7 @@ def test_the_defaults_are_the_issues_setting():
     assert (options.units, options.clients, options.workers, options.duration) == (1000, 8, 3, 30.0)
     assert options.database_url == os.environ.get("BENCH_DATABASE_URL", load_bench.DEFAULT_DATABASE_URL)
     assert (options.upload_mb, options.evidence_mb, options.file_every, options.fresh) == (100, 2, 4, False)
-    assert (options.slices, options.profile, options.threads) == (3, False, 4)
+    assert (options.slices, options.profile, options.threads, options.conn_max_age) == (3, False, 4, 60)
 
 
 def test_quick_shortens_the_phases_unless_a_duration_is_given():
