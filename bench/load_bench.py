@@ -700,6 +700,23 @@ def seed(options: Options) -> None:
         cursor.execute("INSERT INTO bench_marker VALUES (%s, %s)", [options.units, SEED_VERSION])
 
 
+def forget_earlier_runs() -> int:
+    """The records and evidence files an earlier run of the bench saved (their titles start with
+    "bench ", their files were uploaded by the bench's officers), deleted, and those units' score
+    cards refreshed: each run starts from the seed, not from the seed plus every run before
+    (an item page's cost grows with its records). Returns the records deleted."""
+    from pramern.assessments.models import Assessment, Evidence, Record
+    from pramern.reports.scorecards import refresh
+
+    made = Record.objects.filter(title__startswith="bench ")
+    touched = set(made.values_list("assessment_id", flat=True))
+    Evidence.objects.filter(uploaded_by__username__startswith="bench-officer-").delete()
+    deleted, _by_model = made.delete()
+    for assessment in Assessment.objects.with_unit().filter(pk__in=touched):
+        refresh(assessment)
+    return deleted
+
+
 def seeded_people() -> Seeded:
     from django.contrib.auth import get_user_model
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -941,7 +958,9 @@ def main(argv: list[str] | None = None) -> int:
 
     setup_django(options.database_url)
     if already:
-        print(f"reusing the seeded database ({options.units} units)")
+        print(
+            f"reusing the seeded database ({options.units} units; {forget_earlier_runs()} rows of earlier runs deleted)"
+        )
     else:
         seed(options)
     seeded = seeded_people()
