@@ -150,6 +150,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": envint("PRAMERN_SQLITE_TIMEOUT", 20),
         **DATABASES["default"].get("OPTIONS", {}),
     }
+#: The database's password kept out of DATABASE_URL: PRAMERN_DATABASE_PASSWORD, or the file
+#: PRAMERN_DATABASE_PASSWORD_FILE names (a mounted secret, deploy/compose.yaml); it wins over the URL's.
+if _database_password := env_secret("PRAMERN_DATABASE_PASSWORD"):
+    DATABASES["default"]["PASSWORD"] = _database_password
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
