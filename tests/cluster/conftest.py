@@ -131,7 +131,10 @@ def cluster(s3_server: S3Server, tmp_path: Path) -> Iterator[Cluster]:
                 PRAMERN_CHROMIUM=CHROMIUM,
                 **s3_server.environ(bucket),
             )
-            web_a, web_b, work = (Host.make(tmp_path, name) for name in ("web-a", "web-b", "worker"))
+            # The image every host runs: the code and its collected static files (a deployment's build step).
+            image = Host.make(tmp_path, "image")
+            run(image, ["manage.py", "collectstatic", "--no-input", "-v", "0"], env)
+            web_a, web_b, work = (Host.make(tmp_path, name, image) for name in ("web-a", "web-b", "worker"))
             # Installing is a step of the deployment, from a web host as an operator would run it.
             run(web_a, ["manage.py", "migrate", "--no-input", "-v", "0"], env)
             run(web_a, ["manage.py", "load_framework", "--replace"], env)

@@ -41,11 +41,15 @@ class Host:
     files_at_start: set[str] = field(default_factory=set)
 
     @classmethod
-    def make(cls, parent: Path, name: str) -> Host:
+    def make(cls, parent: Path, name: str, image: Host | None = None) -> Host:
+        """A host with a copy of ``image``'s code folder (its collected static files included),
+        or of the repository's code when there is no image yet."""
         host = cls(parent / name, name)
         for part in ("media", "home", "tmp"):
             (host.folder / part).mkdir(parents=True)
-        for part in CODE:
+        if image is not None:
+            shutil.copytree(image.app, host.app, symlinks=True)
+        for part in () if image is not None else CODE:
             source = ROOT / part
             if source.is_dir():
                 shutil.copytree(source, host.app / part, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
@@ -67,6 +71,7 @@ class Host:
         """What differs between hosts: the folders (the rest of the environment is the cluster's)."""
         return {
             "PRAMERN_MEDIA_ROOT": str(self.media),
+            "PRAMERN_STATIC_ROOT": str(self.app / "var" / "static"),  # collectstatic's, part of the image
             "HOME": str(self.folder / "home"),
             "TMPDIR": str(self.folder / "tmp"),
             # No byte-code caches: the code folder stays exactly as copied, so any file in it is news.
