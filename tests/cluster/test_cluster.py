@@ -103,7 +103,7 @@ def test_the_web_hosts_share_a_session_evidence_and_reports_and_keep_nothing_of_
 
     # No host kept anything: not in its code folder (BASE_DIR: no var/secret_key, no SQLite queue),
     # not in its media folder, not in its temporary folder or HOME (the web hosts; the worker's
-    # Chromium keeps a profile in HOME and TMPDIR while it runs).
+    # Chromium writes its settings and lock files there: scratch, not state).
     cluster.stop()
     assert cluster.web_a.host.changes() == []
     assert cluster.web_b.host.changes() == []
