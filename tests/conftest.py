@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from pramern.scoring import Framework, load_framework
+from tests.browser.launch import browser  # noqa: F401 (the session's one Chromium: browser and cluster tests)
 from tests.objectstore import s3_server, s3_storage  # noqa: F401 (fixtures: a real S3-compatible server)
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, browser  # noqa: F401 (the session's Chromium, launched as the browser tests launch it)
+from tests.browser.launch import CHROMIUM
 from tests.cluster.processes import Host, Process, gunicorn, run, start, wait_for_line, wait_until_serving
 from tests.objectstore import S3Server
 
