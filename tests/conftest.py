@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from pramern.scoring import Framework, load_framework
+from tests.browser.launch import browser  # noqa: F401 (the session's one Chromium: browser and cluster tests)
 from tests.objectstore import s3_server, s3_storage  # noqa: F401 (fixtures: a real S3-compatible server)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,13 +29,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    """Under CI (CI=true) an identity test may not skip: the real directory and OpenID Connect
-    servers its fixtures start are installed by .ci/run, so a skip there means something is broken."""
+    """Under CI (CI=true) an identity or cluster test may not skip: the real directory and OpenID
+    Connect servers, PostgreSQL and Redis their fixtures use are installed by .ci/run, so a skip
+    there means something is broken."""
     outcome = yield
     report = outcome.get_result()
-    if report.skipped and os.environ.get("CI") == "true" and item.get_closest_marker("identity"):
+    marker = next((name for name in ("identity", "cluster") if item.get_closest_marker(name)), None)
+    if report.skipped and os.environ.get("CI") == "true" and marker:
         report.outcome = "failed"
-        report.longrepr = f"identity tests may not skip under CI: {report.longrepr}"
+        report.longrepr = f"{marker} tests may not skip under CI: {report.longrepr}"
 
 
 @pytest.fixture(autouse=True)

@@ -1,13 +1,11 @@
 """Browser tests drive Debian's Chromium through Playwright; no browser is ever downloaded.
-
-Under CI (CI=true) a missing Chromium fails the run; on a developer's machine the tests skip
-and say how to install it.
+The session's Chromium (the ``browser`` fixture) is launched by tests/browser/launch.py, for
+every test of the suite that asks for it (the cluster test too).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -15,41 +13,9 @@ import pytest
 
 from tests.browser.accessibility import assert_accessible
 
-CHROMIUM = os.environ.get("PRAMERN_CHROMIUM", "/usr/bin/chromium")
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make
 # between browser steps are ordinary synchronous code, so allow them.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-def _chromium_or_skip() -> str:
-    if os.path.exists(CHROMIUM) or shutil.which(CHROMIUM):
-        return CHROMIUM
-    message = f"Chromium not found at {CHROMIUM}: install it with `sudo apt-get install chromium` to run browser tests"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    executable = _chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=executable,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield launched
-        launched.close()
 
 
 def _page(browser: Any, width: int, height: int) -> Iterator[Any]:
