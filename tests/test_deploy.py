@@ -33,10 +33,7 @@ READERS = [
     ROOT / "pramern" / "accounts" / "ldapconfig.py",
     DEPLOY / "gunicorn.conf.py",
 ]
-#: Named by the shared contract of issue 13 and read by parts built beside this one (gunicorn's
-#: config, the cache, the secret key file). Until all are merged these may be named unread; once
-#: every one is read, test_the_contracts_variables_are_read passes unexpectedly (strict): empty
-#: this set and drop that test's xfail.
+#: Issue 13's shared contract: the variables gunicorn's config, the cache and the secret key read.
 CONTRACT_VARIABLES = {
     "PRAMERN_BIND",
     "PRAMERN_WEB_WORKERS",
@@ -45,9 +42,6 @@ CONTRACT_VARIABLES = {
     "PRAMERN_CACHE_URL",
     "PRAMERN_SECRET_KEY_FILE",
 }
-#: Commands named here before the part that makes them is merged (none now: issue 13's backup part,
-#: pramern/operations, made ``backup`` and ``restore``).
-CONTRACT_COMMANDS: set[str] = set()
 
 
 def variables_read() -> set[str]:
@@ -91,11 +85,10 @@ def test_every_variable_deploy_names_is_one_pramern_reads():
     read = variables_read()
     assert {"PRAMERN_EVIDENCE_MAX_MB", "PRAMERN_S3_SECRET_ACCESS_KEY_FILE", "PRAMERN_LDAP_EVALUATOR_GROUP"} <= read
     named = variables_named([*deploy_files(), DEPLOY_DOC])
-    unread = {name: where for name, where in named.items() if name not in read | CONTRACT_VARIABLES}
+    unread = {name: where for name, where in named.items() if name not in read}
     assert unread == {}
 
 
-@pytest.mark.xfail(strict=True, reason="read by issue 13's gunicorn, cache and secret-key parts, merged separately")
 def test_the_contracts_variables_are_read():
     assert CONTRACT_VARIABLES - variables_read() == set()
 
@@ -296,7 +289,7 @@ def test_every_command_deploy_runs_exists():
     named = commands_named()
     assert {"migrate", "load_framework", "run_huey", "delete_expired_reports", "backup", "restore"} <= set(named)
     missing = {command: where for command, where in named.items() if command not in get_commands()}
-    assert set(missing) - CONTRACT_COMMANDS == set(), missing
+    assert missing == {}
 
 
 @pytest.mark.slow
