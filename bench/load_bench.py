@@ -851,7 +851,7 @@ def server_command(port: int, workers: int, threads: int) -> list[str]:
     ]
 
 
-def server_environment(options: Options, port: int, media: str) -> dict[str, str]:
+def server_environment(options: Options, port: int, media: str, static: str) -> dict[str, str]:
     redis = f"redis://127.0.0.1:6379/{options.redis_db}"
     return {
         **os.environ,
@@ -864,6 +864,7 @@ def server_environment(options: Options, port: int, media: str) -> dict[str, str
         "PRAMERN_REDIS_URL": redis,
         "PRAMERN_CACHE_URL": redis,
         "PRAMERN_MEDIA_ROOT": media,
+        "PRAMERN_STATIC_ROOT": static,
         "PRAMERN_BIND": f"127.0.0.1:{port}",
         "PRAMERN_WEB_WORKERS": str(options.workers),
         "PRAMERN_WEB_THREADS": str(options.threads),
@@ -970,11 +971,15 @@ def main(argv: list[str] | None = None) -> int:
 
     port = free_port()
     media = tempfile.mkdtemp(prefix="pramern-load-media-")
+    static = tempfile.mkdtemp(prefix="pramern-load-static-")
+    environment = server_environment(options, port, media, static)
+    # Production serves the collected, hashed static files only (docs/operations.md), as a deployment would.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env=environment, cwd=ROOT, check=True
+    )
     command = server_command(port, options.workers, options.threads)
     log = open(Path(media) / "server.log", "wb")  # closed below, after the server
-    server = subprocess.Popen(
-        command, env=server_environment(options, port, media), cwd=ROOT, start_new_session=True, stdout=log, stderr=log
-    )
+    server = subprocess.Popen(command, env=environment, cwd=ROOT, start_new_session=True, stdout=log, stderr=log)
     try:
         try:
             ready = wait_ready(port, server)
@@ -993,6 +998,7 @@ def main(argv: list[str] | None = None) -> int:
             os.killpg(server.pid, signal.SIGKILL)
         log.close()
         shutil.rmtree(media, ignore_errors=True)
+        shutil.rmtree(static, ignore_errors=True)
 
 
 def drive(options: Options, port: int, master: int, seeded: Seeded) -> int:
