@@ -193,8 +193,12 @@ class _WarmPrinter:
             self.stopping = [thread for thread in self.stopping if thread.is_alive()]
 
     def _run(self, jobs: queue.Queue[tuple[Path, Future[bytes]] | None]) -> None:
+        reason = ""
         try:
             self._serve(jobs)
+        except Exception as exc:  # Chromium or Playwright failed: logged, and named to the pages waiting
+            logger.exception("The PDF printer stopped")
+            reason = f": {type(exc).__name__}: {str(exc)[:500]}"
         finally:  # pages still waiting (Chromium failed to start, or the printer closed) fail now
             while True:
                 try:
@@ -202,7 +206,7 @@ class _WarmPrinter:
                 except queue.Empty:
                     break
                 if job is not None:
-                    job[1].set_exception(PdfError("The PDF printer stopped before printing this page"))
+                    job[1].set_exception(PdfError(f"The PDF printer stopped before printing this page{reason}"))
 
     def _serve(self, jobs: queue.Queue[tuple[Path, Future[bytes]] | None]) -> None:
         # Start-up time: Playwright takes ~0.3 s to import, paid only by a process that prints.

@@ -14,6 +14,8 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -108,9 +110,13 @@ def redis_database() -> Iterator[str]:
 
 
 @pytest.fixture
-def cluster(s3_server: S3Server, tmp_path: Path) -> Iterator[Cluster]:
+def cluster(s3_server: S3Server) -> Iterator[Cluster]:
     if s3_server.process is None:  # a test before stopped it (the bucket that is down) and failed
         s3_server.start()
+    # The hosts' folders under a short path, not pytest's tmp_path: Chromium (the worker's PDF
+    # printer) makes its socket under TMPDIR and stops when that path passes 107 bytes, which
+    # pytest's deep temporary folders under CI did ("Socket path too long").
+    tmp_path = Path(tempfile.mkdtemp(prefix="pramern-cluster-", dir="/tmp"))
     started: list[Process] = []
     with scratch_database() as database_url, redis_database() as redis_url:
         try:
@@ -149,3 +155,4 @@ def cluster(s3_server: S3Server, tmp_path: Path) -> Iterator[Cluster]:
         finally:
             for process in started:
                 process.stop()
+            shutil.rmtree(tmp_path, ignore_errors=True)

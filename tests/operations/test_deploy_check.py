@@ -20,7 +20,10 @@ KEPT = {"DATABASES", "HUEY", "CACHES", "INSTALLED_APPS"}
 
 def deployment_settings(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
     """The settings of PRAMERN_ENV=production, PRAMERN_HTTPS=true and a key that differ from the
-    test run's (what a fresh process would start with)."""
+    test run's (what a fresh process would start with). The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE
+    (tests/browser/conftest.py, in this process when they ran in it) is no deployment's: check
+    async.E001 would report it."""
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
     started = settings_at_start(
         monkeypatch,
         {"PRAMERN_ENV": "production", "PRAMERN_HTTPS": "true", "PRAMERN_SECRET_KEY": secrets.token_urlsafe(50)},

@@ -101,11 +101,15 @@ def test_a_web_process_prints_without_keeping_a_chromium(tools, web_process, tmp
 
     from pramern.reports import printing
 
+    def chromiums() -> set[int]:
+        return {p.pid for p in psutil.Process().children(recursive=True) if "chrom" in p.name()}
+
     printing.close_printer()  # an earlier test's warm Chromium, if any
+    before = chromiums()  # the browser tests' Chromium, when they ran in this process
     pdf = html_to_pdf("<p>ทดสอบ</p>")
     assert pdf.startswith(b"%PDF")
     assert printing._PRINTER.thread is None  # the warm printer never started
-    assert [p.name() for p in psutil.Process().children(recursive=True) if "chrom" in p.name()] == []
+    assert chromiums() - before == set()
 
 
 def test_a_web_process_waits_for_a_free_slot_and_no_longer(web_process, settings):
