@@ -603,6 +603,8 @@ def _add_evidence(
     ]
     added = [*files, *links]
     through = Evidence.records.through
+    # bulk_create sends no m2m_changed: the Evidence rows created above (post_save) have already
+    # given the assessment a new revision in this transaction (reports/caching.py).
     through.objects.bulk_create([through(evidence=e, record=r) for e in added for r in records])
     for evidence in added:
         _log_evidence("pramern.evidence.added", evidence, user, records)

@@ -129,7 +129,12 @@ def _read(assessment: Assessment) -> _Stored:
         .values_list("item_code", "n")
     )
     verdicts = {v.record_id: v for v in Verdict.objects.filter(record__assessment=assessment)}
-    overrides = list(Override.objects.filter(assessment=assessment).select_related("decided_by"))
+    overrides = list(
+        Override.objects.filter(assessment=assessment)
+        .select_related("decided_by")
+        # the cache keeps no password hash or address (the name is still the evaluator's)
+        .defer("decided_by__password", "decided_by__email")
+    )
     statuses = {record_id: verdict.status for record_id, verdict in verdicts.items()}
     return _Stored(
         records=records,
@@ -150,7 +155,10 @@ def load_workspace(assessment: Assessment, *, with_verified: bool = False) -> Wo
     the Centre (and ``RoundSchedule.objects.update``) may change without a revision."""
     framework = assessment.framework.compiled()
     stored = caching.cached(
-        caching.key("workspace", assessment.pk, caching.current_revision(assessment)),
+        # the source's hash: a framework replaced or patched in place keeps its code@version
+        caching.key(
+            "workspace", assessment.pk, caching.current_revision(assessment), assessment.framework.source_sha256
+        ),
         lambda: _read(assessment),
         framework=framework,
         remember=True,

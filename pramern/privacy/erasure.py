@@ -28,7 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pramern.accounts.models import CitizenID, OIDCLink, SignedInSession
 from pramern.accounts.sessions import session_store
-from pramern.assessments.models import PendingImport
+from pramern.assessments.models import Assessment, PendingImport
 from pramern.audit.models import AuditEntry
 from pramern.audit.services import display_name, log_action, pseudonymise
 from pramern.errors import UserError
@@ -36,6 +36,7 @@ from pramern.filestore import delete_files_after_commit
 from pramern.notifications.models import EmailChoice, Notification
 from pramern.organizations.models import Role
 from pramern.organizations.permissions import access_for
+from pramern.reports import caching
 from pramern.reports.models import ReportJob
 
 #: How an erased person is named everywhere ("ผู้ใช้ที่ลบแล้ว #12"); their user name becomes "erased-12".
@@ -192,6 +193,9 @@ def erase_person(person: Any, *, user: Any) -> dict[str, int]:
     person.save()
     person.groups.clear()
     person.user_permissions.clear()
+    # Cached pages hold the person's name (verdicts, overrides, records): every assessment gets a
+    # new revision, so none is shown from the cache again (erasure is rare; reports/caching.py).
+    caching.bump(Assessment.objects.all())
 
     new_display = display_name(person)
     # Only whole copies of the person's own strings change (Thai names share prefixes; one

@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import logging
 import pickle
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import fields, is_dataclass
@@ -30,7 +31,7 @@ from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import models
 from django.db.models import Count, Sum
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from pramern.assessments.models import Assessment, Evidence, Record, UnitRound, new_revision
 from pramern.frameworks.models import Framework, RoundSchedule
@@ -56,9 +57,11 @@ def bump(assessments: models.QuerySet[Assessment]) -> None:
 
 def generation(framework: Framework | int) -> str:
     """The key part of a framework's all-unit pages: it changes with any assessment's revision."""
-    framework_id = framework if isinstance(framework, int) else framework.pk
-    found = Assessment.objects.filter(framework_id=framework_id).aggregate(n=Count("pk"), total=Sum("revision"))
-    return f"{framework_id}.{found['n']}.{found['total'] or 0}"
+    if isinstance(framework, int):
+        framework = Framework.objects.only("source_sha256").get(pk=framework)
+    found = Assessment.objects.filter(framework_id=framework.pk).aggregate(n=Count("pk"), total=Sum("revision"))
+    # the source's hash: a framework replaced or patched in place keeps its code@version
+    return f"{framework.pk}.{framework.source_sha256}.{found['n']}.{found['total'] or 0}"
 
 
 def current_revision(assessment: Assessment) -> int:
@@ -88,6 +91,12 @@ def _changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> No
         bump(Assessment.objects.filter(pk=instance.assessment_id))
 
 
+def _copied_record_deleted(sender: Any, instance: Record, **kwargs: Any) -> None:
+    """A record deleted: its copies' ``copied_from`` is set to NULL by one UPDATE that sends no
+    ``post_save`` (on_delete=SET_NULL), and their pages show where they came from."""
+    bump(Assessment.objects.filter(records__copied_from=instance).distinct())
+
+
 def _links_changed(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:
     """An evidence's records (or a record's evidence) added or removed."""
     if action.startswith("post_"):
@@ -103,6 +112,7 @@ def connect() -> None:
     for model in WATCHED:
         post_save.connect(_changed, sender=model, dispatch_uid=f"pramern-revision-save-{model.__name__}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"pramern-revision-delete-{model.__name__}")
+    pre_delete.connect(_copied_record_deleted, sender=Record, dispatch_uid="pramern-revision-copies")
     m2m_changed.connect(_links_changed, sender=Evidence.records.through, dispatch_uid="pramern-revision-links")
 
 
@@ -120,9 +130,11 @@ def cached(
     remember = remember and not isinstance(caches["default"], DummyCache)  # DummyCache: caching off
     if remember:
         try:
-            value = _RECENT[key]
-            _RECENT.move_to_end(key)
-            return value  # type: ignore[no-any-return]
+            kept_until, value = _RECENT[key]
+            if kept_until > time.monotonic():
+                _RECENT.move_to_end(key)
+                return value  # type: ignore[no-any-return]
+            _RECENT.pop(key, None)  # as old as the cache's own entries get (TIMEOUT)
         except KeyError:
             pass
     try:
@@ -149,7 +161,7 @@ def _remember(key: str, value: T) -> T:
     """Keep the last ``RECENT`` values read with a framework in this process too: a key names
     its data exactly (a new revision is a new key), so the copy in memory is as good as the
     cache's, and unpickling a workspace (~500 engine results) is most of a cached page's cost."""
-    _RECENT[key] = value
+    _RECENT[key] = (time.monotonic() + TIMEOUT, value)
     while len(_RECENT) > RECENT:
         try:
             _RECENT.popitem(last=False)
@@ -167,9 +179,10 @@ def clear() -> None:
         cache.clear()
 
 
-#: Values kept in the process's memory (the most recently used), a few megabytes.
+#: Values kept in the process's memory (the most recently used), a few megabytes, each with the
+#: ``time.monotonic()`` it expires at (TIMEOUT after it was kept, as the cache's entries).
 RECENT = 64
-_RECENT: OrderedDict[str, Any] = OrderedDict()
+_RECENT: OrderedDict[str, tuple[float, Any]] = OrderedDict()
 
 
 def _framework_objects(framework: CompiledFramework) -> list[Any]:

@@ -296,3 +296,70 @@ def test_the_units_overview_shows_a_save_and_a_submission_at_once(
     assert self_total() == "1*"
     committed(django_capture_on_commit_callbacks, transition, world.a, "R12", "submit", user=world.dan)
     assert stage_link("submitted") == "ส่งแล้ว 1"
+
+
+def test_a_framework_replaced_in_place_shows_its_new_scores(client, world, backend, django_capture_on_commit_callbacks):
+    """``install_framework(replace=True)`` (and the studio's ``patch_published``) keep code@version
+    and change the source: the workspace and the dashboard are keyed by its hash too."""
+    from pramern.frameworks.services import install_framework
+
+    record(world.a, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
+    client.force_login(world.alice)
+    assert home_total(client, world.a) == "1"
+    line = "when: count(followups) >= {}\n        th: ติดตามผลอย่างน้อย 1 ครั้ง"  # 1.2.2's first line
+    text = world.framework.source.replace(line.format(1), line.format(5))
+    assert text != world.framework.source
+    committed(django_capture_on_commit_callbacks, install_framework, text, "oae-2567.yaml", replace=True)
+    assert home_total(client, world.a) == "0"
+
+
+def test_an_erased_evaluator_leaves_no_cached_page(client, world, backend, django_capture_on_commit_callbacks):
+    """Erasure pseudonymises the person's name: every assessment gets a new revision, so no page
+    is served from an entry that holds the old name; the entries hold no password hash."""
+    from pramern.assessments.workspace import load_workspace
+    from pramern.privacy.erasure import erase_person
+    from pramern.review.models import Override
+
+    world.eve.email = "eve@example.go.th"
+    world.eve.save()
+    record(world.a, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
+    committed(django_capture_on_commit_callbacks, transition, world.a, "R12", "submit", user=world.dan)
+    committed(django_capture_on_commit_callbacks, transition, world.a, "R12", "start_review", user=world.eve)
+    committed(
+        django_capture_on_commit_callbacks, set_override, world.a, "R12", "1.2.2", "0", reason="ทดสอบ", user=world.eve
+    )
+    assert Override.objects.get().decided_by == world.eve
+    before = caching.current_revision(world.a), caching.current_revision(world.b)
+    client.force_login(world.alice)
+    assert client.get(f"/a/{world.a.pk}/items/1.2.2/").status_code == 200
+    load_workspace(Assessment.objects.get(pk=world.a.pk), with_verified=True)
+    entry = caching._RECENT[caching.key("workspace", world.a.pk, before[0], world.framework.source_sha256)][1]
+    kept = caching._dumps(entry, world.framework.compiled())
+    assert world.eve.password.encode() not in kept and b"eve@example" not in kept
+    committed(django_capture_on_commit_callbacks, erase_person, world.eve, user=world.adam)
+    after = caching.current_revision(world.a), caching.current_revision(world.b)
+    assert after[0] != before[0] and after[1] != before[1]
+
+
+def test_a_deleted_record_moves_the_revision_of_its_copies(world, backend):
+    """Deleting an earlier year's record sets its copies' ``copied_from`` to NULL by an UPDATE
+    that sends no post_save: the copies' assessment gets a new revision all the same."""
+    source = record(world.b, "1.2.2", "followups", "2024-03-15")
+    copy = record(world.a, "1.2.2", "followups", "2024-03-15")
+    copy.copied_from = source
+    copy.save()
+    before = caching.current_revision(world.a)
+    source.delete()
+    assert caching.current_revision(world.a) != before
+
+
+def test_the_process_copy_expires_with_the_cache_entries(backend, monkeypatch):
+    """``_RECENT`` keeps a value no longer than the cache keeps it (``TIMEOUT``)."""
+    computed = []
+    monkeypatch.setattr(caching, "TIMEOUT", 0)  # expired as soon as kept
+    key = caching.key("expiry-test", uuid.uuid4().hex)
+    assert caching.cached(key, lambda: computed.append(1) or len(computed), remember=True) == 1
+    assert caching.cached(key, lambda: computed.append(1) or len(computed), remember=True) == 2
+    monkeypatch.setattr(caching, "TIMEOUT", 60)
+    assert caching.cached(key, lambda: computed.append(1) or len(computed), remember=True) == 3
+    assert caching.cached(key, lambda: computed.append(1) or len(computed), remember=True) == 3
