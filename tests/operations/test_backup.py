@@ -425,3 +425,35 @@ def write_archive(
         for name, data in members.items():
             add_bytes(tar, name, data)
         add_bytes(tar, "manifest.json", json.dumps(manifest).encode())
+
+
+# ---- --replace-existing-data: all of it or nothing
+
+
+def test_a_damaged_database_copy_does_not_touch_the_data_it_would_replace(world, tmp_path):
+    seed_one_file(world)
+    before = table_rows(connection)
+    member = "database.pgdump" if connection.vendor == "postgresql" else "database.sqlite3"
+    write_archive(
+        tmp_path / "damaged.tar",
+        {member: b"PGDMP and then nothing of a dump" if connection.vendor == "postgresql" else b"SQLite format 3\x00x"},
+        vendor=connection.vendor,
+    )
+    with pytest.raises(
+        CommandError, match=r"^Refused: the archive's database copy (cannot be read|is not a SQLite database)"
+    ):
+        call_command("restore", str(tmp_path / "damaged.tar"), replace_existing_data=True, stdout=io.StringIO())
+    assert table_rows(connection) == before
+    assert Evidence.objects.count() == 1
+
+
+def test_replace_existing_data_restores_the_archive_over_a_database_in_use(world, tmp_path):
+    seed_one_file(world)
+    call_command("backup", output=str(tmp_path / "a.tar"), stdout=io.StringIO())
+    before = table_rows(connection)
+    add_file_evidence(world.a, SimpleUploadedFile("later.pdf", b"%PDF-1.4\n% later\n"), user=world.alice)
+    assert Evidence.objects.count() == 2
+    call_command("restore", str(tmp_path / "a.tar"), replace_existing_data=True, stdout=io.StringIO())
+    connection.close()
+    assert Evidence.objects.count() == 1
+    assert table_rows(connection) == before
