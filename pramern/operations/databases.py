@@ -103,10 +103,22 @@ class SQLiteDatabase:
             return read_snapshot(copy.cursor())
 
     def restore(self, source: Path) -> None:
+        """The copy is checked whole (``PRAGMA integrity_check``) before the database is touched;
+        the backup API then writes every page into the target in one write transaction of the
+        target (``pages=-1``: one step): a failure leaves the target as it was."""
+        try:
+            with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as copy:
+                (verdict,) = copy.execute("PRAGMA integrity_check").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise BackupError(
+                f"Refused: the archive's database copy is not a SQLite database ({exc}); nothing was changed."
+            ) from None
+        if verdict != "ok":
+            raise BackupError(f"Refused: the archive's database copy is damaged ({verdict}); nothing was changed.")
         name = str(self.connection.settings_dict["NAME"])
         self.connection.close()
         with closing(sqlite3.connect(source)) as copy, closing(sqlite3.connect(name)) as target:
-            copy.backup(target)  # page by page over the whole target, its schema included
+            copy.backup(target, pages=-1)  # all pages over the whole target, its schema included
 
 
 @dataclass
@@ -129,7 +141,7 @@ class PostgreSQLDatabase:
                 env[f"PG{option.upper()}"] = str(options[option])
         return env
 
-    def run(self, program: str, *arguments: str) -> None:
+    def run(self, program: str, *arguments: str) -> str:
         path = shutil.which(program)
         if path is None:
             raise BackupError(
@@ -139,6 +151,7 @@ class PostgreSQLDatabase:
         done = subprocess.run([path, *arguments], env=self.environ(), capture_output=True, text=True, check=False)  # noqa: S603
         if done.returncode != 0:
             raise BackupError(f"{program} failed (exit status {done.returncode}): {done.stderr.strip()}")
+        return done.stdout
 
     def dump(self, target: Path) -> Snapshot:
         """``pg_dump`` runs in a snapshot exported by a transaction of our own, which reads the
@@ -160,24 +173,42 @@ class PostgreSQLDatabase:
             own.close()
 
     def restore(self, source: Path) -> None:
-        """Tables left by ``migrate`` (an installation set up, never used) are dropped first;
-        ``pg_restore`` then creates everything in one transaction: all of it or nothing.
-        Owners and grants are not restored: the restoring user owns what it creates."""
-        with self.connection.cursor() as cursor:
-            tables = self.connection.introspection.table_names(cursor)
-            if tables:
-                quoted = ", ".join(self.connection.ops.quote_name(t) for t in tables)
-                cursor.execute(f"DROP TABLE IF EXISTS {quoted} CASCADE")
+        """The dump is read whole first (``pg_restore --list``: a damaged or foreign file is
+        refused before anything changes). Then one ``pg_restore --single-transaction --clean
+        --if-exists``: the dump's objects already in the database (a database in use, or one
+        ``migrate`` set up) are dropped and created again inside that one transaction, so a
+        failure leaves the database as it was. Tables the dump lacks (those of migrations newer
+        than the archive) are dropped after the restore succeeded: they belong to the replaced
+        data, and ``migrate`` creates them again. Owners and grants are not restored: the
+        restoring user owns what it creates."""
+        try:
+            listing = self.run("pg_restore", "--list", str(source))
+        except BackupError as exc:
+            raise BackupError(
+                f"Refused: the archive's database copy cannot be read ({exc}); nothing was changed."
+            ) from None
+        in_dump = set()
+        for line in listing.splitlines():  # "215; 1259 16386 TABLE public <name> <owner>"
+            words = line.split()
+            if len(words) >= 6 and not line.startswith(";") and words[3] == "TABLE":
+                in_dump.add(words[5])
         self.connection.close()
         self.run(
             "pg_restore",
             "--exit-on-error",
             "--single-transaction",
+            "--clean",
+            "--if-exists",
             "--no-owner",
             "--no-privileges",
             f"--dbname={self.connection.settings_dict['NAME']}",
             str(source),
         )
+        with self.connection.cursor() as cursor:
+            extra = sorted(set(self.connection.introspection.table_names(cursor)) - in_dump)
+            if extra:
+                quoted = ", ".join(self.connection.ops.quote_name(t) for t in extra)
+                cursor.execute(f"DROP TABLE IF EXISTS {quoted} CASCADE")
 
 
 #: The vendors' names as people read them.

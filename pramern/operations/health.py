@@ -3,8 +3,9 @@ each checked without writing, each within a few seconds (docs/operations.md)."""
 
 from __future__ import annotations
 
+import functools
 import logging
-import os
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -22,9 +23,18 @@ TIMEOUT = 3.0
 PROBE_NAME = "readyz-probe"
 
 
-def check_database() -> None:
-    """A ``SELECT 1`` on a connection of its own (closed after), so a broken one is never kept."""
+def check_database(timeout: float = TIMEOUT) -> None:
+    """A ``SELECT 1`` on a connection of its own (closed after), so a broken one is never kept;
+    the connection gives up after ``timeout`` (PostgreSQL's connect_timeout, whole seconds, at
+    least 2 as libpq requires; SQLite's lock wait), so a server that accepts and never answers
+    does not leave the probe's thread waiting for the kernel's TCP timeout."""
     connection = connections.create_connection("default")
+    options = dict(connection.settings_dict.get("OPTIONS") or {})
+    if connection.vendor == "postgresql":
+        options["connect_timeout"] = max(2, math.ceil(timeout))
+    elif connection.vendor == "sqlite":
+        options["timeout"] = timeout
+    connection.settings_dict = {**connection.settings_dict, "OPTIONS": options}  # a copy: the settings stay
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -57,9 +67,9 @@ def check_storage() -> None:
 
 def checks(timeout: float) -> dict[str, Callable[[], None]]:
     """What /readyz checks here, by name."""
-    found: dict[str, Callable[[], None]] = {"database": check_database}
+    found: dict[str, Callable[[], None]] = {"database": functools.partial(check_database, timeout)}
     queue_url = getattr(settings, "REDIS_URL", "")
-    cache_url = getattr(settings, "CACHE_URL", "") or os.environ.get("PRAMERN_CACHE_URL", "") or queue_url
+    cache_url = getattr(settings, "CACHE_URL", "")  # settings.py: PRAMERN_CACHE_URL, else PRAMERN_REDIS_URL
     if queue_url:
         found["redis"] = check_redis(queue_url, timeout)
     if cache_url and cache_url != queue_url:

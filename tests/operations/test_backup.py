@@ -359,7 +359,13 @@ def test_a_file_missing_from_storage_is_named_and_the_rest_kept(world, tmp_path)
     gone = Evidence.objects.get()
     storages["default"].delete(gone.file.name)
     err = io.StringIO()
-    call_command("backup", output=str(tmp_path / "a.tar"), stdout=io.StringIO(), stderr=err)
+    with pytest.raises(CommandError) as refused:
+        call_command("backup", output=str(tmp_path / "a.tar"), stdout=io.StringIO(), stderr=err)
+    assert str(refused.value) == (
+        f"1 files named in the database are missing from storage ({gone.file.name}): {tmp_path / 'a.tar'} was "
+        "written without them, its manifest lists them under missing_objects. Find out why they are gone; "
+        "--allow-missing accepts such a backup."
+    )
     assert err.getvalue() == (
         f"warning: {gone.file.name} is named in the database but missing from storage: not in the archive\n"
     )
@@ -425,3 +431,47 @@ def write_archive(
         for name, data in members.items():
             add_bytes(tar, name, data)
         add_bytes(tar, "manifest.json", json.dumps(manifest).encode())
+
+
+# ---- --replace-existing-data: all of it or nothing
+
+
+def test_a_damaged_database_copy_does_not_touch_the_data_it_would_replace(world, tmp_path):
+    seed_one_file(world)
+    before = table_rows(connection)
+    member = "database.pgdump" if connection.vendor == "postgresql" else "database.sqlite3"
+    write_archive(
+        tmp_path / "damaged.tar",
+        {member: b"PGDMP and then nothing of a dump" if connection.vendor == "postgresql" else b"SQLite format 3\x00x"},
+        vendor=connection.vendor,
+    )
+    with pytest.raises(
+        CommandError, match=r"^Refused: the archive's database copy (cannot be read|is not a SQLite database)"
+    ):
+        call_command("restore", str(tmp_path / "damaged.tar"), replace_existing_data=True, stdout=io.StringIO())
+    assert table_rows(connection) == before
+    assert Evidence.objects.count() == 1
+
+
+def test_replace_existing_data_restores_the_archive_over_a_database_in_use(world, tmp_path):
+    seed_one_file(world)
+    call_command("backup", output=str(tmp_path / "a.tar"), stdout=io.StringIO())
+    before = table_rows(connection)
+    add_file_evidence(world.a, SimpleUploadedFile("later.pdf", b"%PDF-1.4\n% later\n"), user=world.alice)
+    assert Evidence.objects.count() == 2
+    call_command("restore", str(tmp_path / "a.tar"), replace_existing_data=True, stdout=io.StringIO())
+    connection.close()
+    assert Evidence.objects.count() == 1
+    assert table_rows(connection) == before
+
+
+def test_a_backup_with_files_missing_exits_1_unless_allowed(world, tmp_path):
+    seed_one_file(world)
+    storages["default"].delete(Evidence.objects.get().file.name)
+    with pytest.raises(CommandError) as refused:
+        call_command("backup", output=str(tmp_path / "a.tar"), stdout=io.StringIO(), stderr=io.StringIO())
+    assert refused.value.returncode == 1  # manage.py's exit status: the systemd unit records a failure
+    assert (tmp_path / "a.tar").is_file()  # written all the same, its manifest naming what is missing
+    out = io.StringIO()
+    call_command("backup", "--allow-missing", output=str(tmp_path / "b.tar"), stdout=out, stderr=io.StringIO())
+    assert out.getvalue().startswith(f"{tmp_path / 'b.tar'}: ")

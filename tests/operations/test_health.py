@@ -108,3 +108,38 @@ def test_a_redis_that_hangs_fails_within_the_timeout(client, settings):
         assert time.monotonic() - started < 2
     assert response.status_code == 503
     assert response.json()["checks"]["redis"] == "TimeoutError"
+
+
+def test_the_cache_checked_is_the_one_settings_configured(settings, monkeypatch):
+    from pramern.operations.health import checks
+
+    monkeypatch.setenv("PRAMERN_CACHE_URL", f"redis://127.0.0.1:{free_port()}/0")  # not what settings read
+    settings.REDIS_URL = ""
+    settings.CACHE_URL = ""
+    assert sorted(checks(1.0)) == ["database", "storage"]
+
+
+@pytest.mark.django_db
+@pytest.mark.slow
+def test_a_database_server_that_never_answers_fails_within_the_timeout(monkeypatch):
+    import socket
+    import time
+
+    from django.db import OperationalError
+
+    from pramern.operations.health import check_database
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a connect timeout is PostgreSQL's: SQLite opens a local file")
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # accepts the TCP connection, never says a word
+    monkeypatch.setitem(connections.settings["default"], "HOST", "127.0.0.1")
+    monkeypatch.setitem(connections.settings["default"], "PORT", str(silent.getsockname()[1]))
+    started = time.monotonic()
+    try:
+        with pytest.raises(OperationalError, match="timeout"):
+            check_database(timeout=1.0)
+    finally:
+        silent.close()
+    assert time.monotonic() - started < 5

@@ -27,6 +27,14 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument("--gzip", action="store_true", help="compress the archive (also when --output ends in .gz)")
+        parser.add_argument(
+            "--allow-missing",
+            action="store_true",
+            help=(
+                "exit 0 even when files the database names are missing from storage (the archive is written "
+                "either way, its manifest listing them); without it such a backup exits 1"
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         say = self.stdout.write if options["verbosity"] > 1 else None
@@ -39,4 +47,11 @@ class Command(BaseCommand):
         if options["verbosity"]:
             self.stdout.write(
                 f"{result.location}: {result.vendor} database and {result.objects} objects, {result.bytes:,} bytes"
+            )
+        if result.missing and not options["allow_missing"]:
+            first = ", ".join(result.missing[:3]) + (" …" if len(result.missing) > 3 else "")
+            raise CommandError(
+                f"{len(result.missing)} files named in the database are missing from storage ({first}): "
+                f"{result.location} was written without them, its manifest lists them under missing_objects. "
+                "Find out why they are gone; --allow-missing accepts such a backup."
             )
