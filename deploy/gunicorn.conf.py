@@ -20,9 +20,13 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # before gunicorn applies `chdir` below: the settings helpers are imported now
+
+from pramern.envsettings import env_bool  # noqa: E402 (needs ROOT on sys.path)
 
 
 def _whole(name: str, default: int) -> int:
@@ -32,15 +36,6 @@ def _whole(name: str, default: int) -> int:
     if not value.isdigit() or int(value) < 1:
         raise RuntimeError(f"{name} must be a whole number above 0, not {value!r}")
     return int(value)
-
-
-def _yes(name: str, default: bool) -> bool:
-    value = os.environ.get(name, "").strip().lower()
-    if not value:
-        return default
-    if value in ("1", "true", "yes", "on", "0", "false", "no", "off"):
-        return value in ("1", "true", "yes", "on")
-    raise RuntimeError(f"{name} must be true or false, not {value!r}")
 
 
 wsgi_app = "pramern.wsgi:application"
@@ -56,7 +51,7 @@ keepalive = 5  # behind a proxy that keeps connections open
 # (fragmentation, caches) is given back; the jitter keeps them from restarting together.
 max_requests = 1000
 max_requests_jitter = 100
-preload_app = _yes("PRAMERN_WEB_PRELOAD", True)
+preload_app = env_bool("PRAMERN_WEB_PRELOAD", True)
 # The workers' heartbeat files in memory: a slow or full disk never makes the arbiter kill them.
 SHM = "/dev/shm"  # noqa: S108 - gunicorn makes each file with mkstemp and unlinks it at once
 worker_tmp_dir = SHM if os.path.isdir(SHM) and os.access(SHM, os.W_OK) else None

@@ -75,12 +75,10 @@ def progress(client):
     return dict(re.findall(r'<tr><td>([^<]*)</td><td class="num">(\d+)</td></tr>', table))
 
 
-def test_a_saved_record_shows_on_the_next_request(client, world, backend, django_capture_on_commit_callbacks):
-    client.force_login(world.alice)
-    assert home_total(client, world.a) == "0"
-    assert home_total(client, world.a) == "0"  # from the cache
+def save_followup(capture, world) -> None:
+    """Alice records one follow-up of item 1.2.2 in unit A (a point in R6), committed."""
     committed(
-        django_capture_on_commit_callbacks,
+        capture,
         save_record,
         world.a,
         "1.2.2",
@@ -89,6 +87,13 @@ def test_a_saved_record_shows_on_the_next_request(client, world, backend, django
         data={"presented_to_director": True},
         user=world.alice,
     )
+
+
+def test_a_saved_record_shows_on_the_next_request(client, world, backend, django_capture_on_commit_callbacks):
+    client.force_login(world.alice)
+    assert home_total(client, world.a) == "0"
+    assert home_total(client, world.a) == "0"  # from the cache
+    save_followup(django_capture_on_commit_callbacks, world)
     assert home_total(client, world.a) == "1"
     item = client.get(f"/a/{world.a.pk}/items/1.2.2/").content.decode()
     assert item.count('class="record"') == 1
@@ -283,16 +288,7 @@ def test_the_units_overview_shows_a_save_and_a_submission_at_once(
 
     assert self_total() == "0*"
     assert stage_link("submitted") == "ส่งแล้ว 0"
-    committed(
-        django_capture_on_commit_callbacks,
-        save_record,
-        world.a,
-        "1.2.2",
-        "followups",
-        date=dt.date(2024, 3, 15),
-        data={"presented_to_director": True},
-        user=world.alice,
-    )
+    save_followup(django_capture_on_commit_callbacks, world)
     assert self_total() == "1*"
     committed(django_capture_on_commit_callbacks, transition, world.a, "R12", "submit", user=world.dan)
     assert stage_link("submitted") == "ส่งแล้ว 1"
