@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import base64
 
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from tests.factories import PASSWORD
 
 
@@ -25,6 +28,18 @@ def secret_shown(page) -> bytes:
     decodes what the person types (``django_otp.oath.totp(key)`` is then the app's code)."""
     typed = page.locator("#secret").inner_text().replace(" ", "")
     return base64.b32decode(typed + "=" * (-len(typed) % 8))
+
+
+def code_after_last_use(user) -> str:
+    """The code an authenticator app shows for the step after the one ``user``'s confirmed device last
+    accepted. The server takes it now: it looks one step either side of the clock, shifted by the drift
+    it learnt at the last use. "The clock's next step" is not always that: when enrolment's code
+    reached the server just after a 30-second boundary, the device learnt a drift of -1 and the
+    clock's next step is one beyond the server's window (a CI run failed so)."""
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    clock = TOTP(device.bin_key, device.step, device.t0, device.digits)
+    clock.time = device.t0 + (device.last_t + 1) * device.step
+    return f"{clock.token():0{device.digits}d}"
 
 
 def open_menu(page):
