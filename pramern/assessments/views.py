@@ -40,7 +40,7 @@ from pramern.assessments.forms import (
     initial_for,
     record_form_classes,
 )
-from pramern.assessments.home_page import home_page
+from pramern.assessments.home_page import home_html
 from pramern.assessments.importing import (
     cancel_import,
     confirm_import,
@@ -155,8 +155,8 @@ def unit_history(request: HttpRequest, code: str) -> HttpResponse:
 def home(request: HttpRequest, pk: int) -> HttpResponse:
     """The unit's first screen: a card per open round, then its items ("?mine=1": only the reader's)."""
     assessment = get_assessment_for_user(request, pk)
-    page = home_page(assessment, request.user, mine_only=request.GET.get("mine") == "1")
-    return render(request, "assessments/home.html", vars(page))
+    body = home_html(assessment, request.user, mine_only=request.GET.get("mine") == "1")
+    return render(request, "assessments/home.html", {"assessment": assessment, "body": body})
 
 
 @login_required

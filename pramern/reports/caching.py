@@ -26,16 +26,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import fields, is_dataclass
 from typing import Any, TypeVar
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import models
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-from pramern.assessments.models import Assessment, Evidence, Record, UnitRound, new_revision
+from pramern.assessments.models import Assessment, Evidence, ItemAssignment, Record, UnitRound, new_revision
 from pramern.frameworks.models import Framework, RoundSchedule
-from pramern.organizations.models import Section, Unit
+from pramern.organizations.models import Role, Section, Unit
 from pramern.reports.models import ScoreCard
 from pramern.review.models import DeadlineExtension, Override, Verdict
 from pramern.scoring.model import Framework as CompiledFramework
@@ -83,12 +84,23 @@ def _changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> No
             bump(Assessment.objects.exclude(framework_id=instance.framework_id))
     elif isinstance(instance, Verdict):
         bump(Assessment.objects.filter(records__pk=instance.record_id))
+    elif isinstance(instance, Role):
+        if instance.unit_id is not None:  # the unit's people (who submits, who may be given an item)
+            bump(Assessment.objects.filter(unit_id=instance.unit_id))
     elif isinstance(instance, Section | Unit):
         bump(Assessment.objects.filter(unit_id=instance.unit_id if isinstance(instance, Section) else instance.pk))
     elif isinstance(instance, RoundSchedule):
         bump(Assessment.objects.filter(framework_id=instance.framework_id))
     elif instance.assessment_id is not None:
         bump(Assessment.objects.filter(pk=instance.assessment_id))
+
+
+def _person_changed(sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kwargs: Any) -> None:
+    """A person's name shows on the pages of the units they belong to and of the items given to
+    them. A log-in (``last_login``) or a new password changes nothing shown."""
+    if raw or (update_fields is not None and set(update_fields) <= {"last_login", "password"}):
+        return
+    bump(Assessment.objects.filter(Q(unit__roles__user=instance) | Q(assignments__assignee=instance)).distinct())
 
 
 def _copied_record_deleted(sender: Any, instance: Record, **kwargs: Any) -> None:
@@ -104,7 +116,7 @@ def _links_changed(sender: Any, instance: Any, action: str, **kwargs: Any) -> No
 
 
 WATCHED = (Assessment, Record, Evidence, UnitRound, ScoreCard, Verdict, Override, DeadlineExtension)
-WATCHED += (Section, Unit, RoundSchedule)
+WATCHED += (Section, Unit, RoundSchedule, Role, ItemAssignment)
 
 
 def connect() -> None:
@@ -112,6 +124,7 @@ def connect() -> None:
     for model in WATCHED:
         post_save.connect(_changed, sender=model, dispatch_uid=f"pramern-revision-save-{model.__name__}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"pramern-revision-delete-{model.__name__}")
+    post_save.connect(_person_changed, sender=get_user_model(), dispatch_uid="pramern-revision-person")
     pre_delete.connect(_copied_record_deleted, sender=Record, dispatch_uid="pramern-revision-copies")
     m2m_changed.connect(_links_changed, sender=Evidence.records.through, dispatch_uid="pramern-revision-links")
 
