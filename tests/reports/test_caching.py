@@ -201,6 +201,7 @@ def test_the_cached_pages_save_queries(client, world, backend):
     # the first six, 7 evidence of the item's records, 8 all evidence (to attach), 9 the item's
     # history, 10 its comments, 11 its assignment, 12 the unit's people, 13 the bell
     assert page_queries(client, item) == 13
+    assert page_queries(client, item) == 5  # the first four and the bell: the content is cached
     caching._RECENT.clear()  # the shared cache only (another web process)
     assert page_queries(client, home) == 5
     client.force_login(world.xena)
@@ -360,3 +361,57 @@ def test_the_process_copy_expires_with_the_cache_entries(backend, monkeypatch):
     monkeypatch.setattr(caching, "TIMEOUT", 60)
     assert caching.cached(key, lambda: computed.append(1) or len(computed), remember=True) == 3
     assert caching.cached(key, lambda: computed.append(1) or len(computed), remember=True) == 3
+
+
+def hidden_value(page: str, name_end: str) -> str:
+    return re.search(rf'name="[\w-]*{name_end}" value="([^"]+)"', page).group(1)
+
+
+def test_a_cached_item_page_is_a_new_form_for_each_reader_and_each_reading(world, backend):
+    """The item page's content is cached whole; each reading still carries the reader's own CSRF
+    token (posts are checked) and a new one-time key in each form to add a record, so that two
+    readings of the same cached page save two records."""
+    from django.test import Client
+
+    from pramern.assessments.models import Record
+
+    page = f"/a/{world.a.pk}/items/1.2.2/"
+    tabs = []
+    for _ in range(2):  # two browsers of alice's, each with its own CSRF cookie
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(world.alice)
+        tabs.append((browser, browser.get(page).content.decode()))
+    (first, first_page), (second, second_page) = tabs
+    assert hidden_value(first_page, "form_key") != hidden_value(second_page, "form_key")
+    assert caching.CSRF_PLACEHOLDER not in first_page + second_page
+    assert hidden_value(first_page, "csrfmiddlewaretoken") != hidden_value(second_page, "csrfmiddlewaretoken")
+    for n, (browser, shown) in enumerate(tabs, start=1):
+        fields = {
+            "fact": "followups",
+            "followups-date": f"0{n}/03/2567",
+            "followups-presented_to_director": "on",
+            "followups-form_key": hidden_value(shown, "form_key"),
+            "csrfmiddlewaretoken": hidden_value(shown, "csrfmiddlewaretoken"),
+        }
+        answer = browser.post(f"/a/{world.a.pk}/items/1.2.2/records/followups/new/", fields)
+        assert answer.status_code == 302, answer.content.decode()[-2000:]
+    assert Record.objects.filter(assessment=world.a, item_code="1.2.2").count() == 2
+    forged = {"followups-date": "03/03/2567", "csrfmiddlewaretoken": caching.CSRF_PLACEHOLDER}
+    assert first.post(f"/a/{world.a.pk}/items/1.2.2/records/followups/new/", forged).status_code == 403
+
+
+def test_the_item_page_shows_a_comment_and_each_page_of_records_at_once(client, world, backend, settings):
+    from pramern.review.services import add_comment
+
+    settings.RECORDS_PER_PAGE = 5
+
+    client.force_login(world.alice)
+    page = f"/a/{world.a.pk}/items/1.2.2/"
+    assert "ขอเอกสารเพิ่มเติม" not in client.get(page).content.decode()
+    add_comment(world.a, "1.2.2", "ขอเอกสารเพิ่มเติม", user=world.eve)
+    assert "ขอเอกสารเพิ่มเติม" in client.get(page).content.decode()
+    for day in range(1, 8):
+        record(world.a, "1.2.2", "followups", f"2024-03-{day:02d}", presented_to_director=True)
+    first, second = client.get(page).content.decode(), client.get(f"{page}?page-followups=2").content.decode()
+    shown = [re.findall(r'<li class="record[^"]*" id="record-(\d+)"', p) for p in (first, second)]
+    assert [len(s) for s in shown] == [5, 2] and not set(shown[0]) & set(shown[1])
