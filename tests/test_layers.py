@@ -73,6 +73,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.assessments.links",
             "pramern.filestore",  # issue 13: files through the storage API (disk or S3 bucket)
             "pramern.reports.caching",  # issue 13: cached page data, keyed by assessment revisions
+            "pramern.notifications.unread",  # issue 13: the bell's count, kept in the cache
         ],
     ),
     ("rounds and locks", ["pramern.assessments.rounds"]),

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.functional import cached_property
 
 from pramern.notifications.models import Notification
+from pramern.notifications.unread import unread_count
 
 #: Notifications the inbox shows (the newest); older ones stay in the database.
 INBOX_SIZE = 100
@@ -24,11 +25,6 @@ def inbox_page(user: Any) -> Inbox:
     """The newest ``INBOX_SIZE`` notifications of ``user`` with their units, and the counts (3 queries)."""
     mine = Notification.objects.for_person(user)
     return Inbox(entries=list(mine[:INBOX_SIZE]), unread=unread_count(user), total=mine.count())
-
-
-def unread_count(user: Any) -> int:
-    """How many notifications of ``user`` are unread (the bell): one query."""
-    return Notification.objects.filter(recipient=user).unread().count()
 
 
 class Bell:

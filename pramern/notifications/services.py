@@ -26,6 +26,7 @@ from pramern.notifications.models import (
     Notification,
     emails_by_default,
 )
+from pramern.notifications.unread import forget_unread
 from pramern.organizations.permissions import access_for
 
 #: Languages every notification is written in: Thai (emails too) and English.
@@ -66,6 +67,7 @@ def deliver(
             )
             for pk in sorted(people)
         )
+        forget_unread(people)
     addresses = sorted({people[pk].email for pk in emailed})
     if not addresses:
         return 0
@@ -129,4 +131,6 @@ def mark_read(user: Any, pk: int) -> Notification | None:
 
 def mark_all_read(user: Any) -> int:
     """Mark every unread notification of the person read; returns how many."""
-    return Notification.objects.filter(recipient=user).unread().update(read_at=timezone.now())
+    marked = Notification.objects.filter(recipient=user).unread().update(read_at=timezone.now())
+    forget_unread([user.pk])
+    return marked

@@ -152,9 +152,29 @@ def test_the_bell_is_counted_by_the_page_in_one_query_without_a_second_request(c
     assert "hx-get" not in page.split("</header>")[0]  # no request of its own after the page
     assert client.get("/inbox/count/").status_code == 404
     with CaptureQueriesContext(connection) as captured:
-        client.get("/help/")
+        page = client.get("/help/").content.decode()
     counts = [q["sql"] for q in captured if "notifications_notification" in q["sql"]]
-    assert len(counts) == 1 and "COUNT(" in counts[0]
+    assert counts == [] and 'id="bell-count">1<' in _bell(page)  # counted by the first page, then kept
+    deliver("deadline", [world.alice, world.bob], lambda: ("ใกล้กำหนดส่งอีกครั้ง", ""), link="/")
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/help/").content.decode()
+    counts = [q["sql"] for q in captured if "notifications_notification" in q["sql"]]
+    assert (
+        len(counts) == 1 and "COUNT(" in counts[0] and 'id="bell-count">2<' in _bell(page)
+    )  # a new one: counted again
+
+
+def test_the_bell_is_counted_again_after_any_change_of_the_persons_notifications(client, world):
+    for n in range(3):
+        deliver("deadline", [world.alice], lambda n=n: (f"แจ้งเตือน {n}", ""), link="/")
+    _login(client, world.alice)
+    assert 'id="bell-count">3<' in _bell(client.get("/help/").content.decode())
+    Notification.objects.filter(recipient=world.alice).first().delete()  # erasure deletes them one by one
+    assert 'id="bell-count">2<' in _bell(client.get("/help/").content.decode())
+    entry = Notification.objects.filter(recipient=world.alice).first()
+    entry.read_at = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
+    entry.save()
+    assert 'id="bell-count">1<' in _bell(client.get("/help/").content.decode())
 
 
 def test_an_english_reader_hears_the_bell_in_english(client, world):
