@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from pramern.frameworks import views as framework_views
-from tests.reports.conftest import slot_taken, web_process  # noqa: F401 (fixture)
+from tests.printslots import slot_taken
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +18,7 @@ def test_a_busy_printer_shows_its_page_and_trying_again_downloads_the_pdf(
     world,
     web_process,
     settings,
-    monkeypatch,  # noqa: F811
+    monkeypatch,
 ):
     settings.PDF_WEB_SLOTS = 1
     settings.PDF_WEB_WAIT = 0.3

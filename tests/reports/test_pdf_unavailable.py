@@ -16,7 +16,7 @@ from pramern.organizations.models import Role
 from pramern.reports.middleware import RETRY_AFTER
 from pramern.studio import services as studio_services
 from tests.factories import person
-from tests.reports.conftest import slot_taken
+from tests.printslots import slot_taken
 
 BUSY_TH = "เครื่องพิมพ์ PDF ไม่ว่าง"
 NOTHING_LOST_TH = "ไม่มีข้อมูลใดสูญหาย"

@@ -127,7 +127,7 @@ def test_a_web_process_waits_pdf_web_wait_for_a_slot_not_the_print_timeout(web_p
     import time
 
     from pramern.reports.printing import PrinterBusy
-    from tests.reports.conftest import slot_taken
+    from tests.printslots import slot_taken
 
     settings.PDF_WEB_SLOTS = 1
     settings.PDF_WEB_WAIT = 0.3
