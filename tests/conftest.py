@@ -68,10 +68,44 @@ def fresh_cache(settings):
     environment says; the Redis tests ask for ``redis_cache``): no page data from another test."""
     from pramern.reports import caching
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    settings.CACHES = LOCMEM_CACHES
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"  # as without PRAMERN_CACHE_URL
     caching.clear()
     yield
     caching.clear()
+
+
+LOCMEM_CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+#: The machine's Redis (started by .ci/run when it is not running).
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def redis_cache(settings, worker_id):
+    """The cache on the machine's Redis, as production has it (PRAMERN_CACHE_URL), under a key
+    prefix of this test's own (the xdist worker's id and a random part), whose keys are deleted
+    afterwards; yields the prefix."""
+    import uuid
+
+    import redis
+
+    from pramern.reports import caching
+
+    prefix = f"pramern-test-{worker_id}-{uuid.uuid4().hex[:8]}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    caching._RECENT.clear()
+    yield prefix
+    server = redis.Redis.from_url(REDIS_URL)
+    keys = list(server.scan_iter(f"{prefix}:*"))
+    if keys:
+        server.delete(*keys)
+    settings.CACHES = LOCMEM_CACHES  # before the autouse fixture clears "the" cache
 
 
 @pytest.fixture

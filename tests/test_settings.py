@@ -177,3 +177,16 @@ def test_a_deployment_serves_collected_hashed_static_files(monkeypatch):
     embedded = settings_at_start(monkeypatch, {})  # `make run`: no collectstatic needed
     assert embedded.STORAGES["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedStaticFilesStorage"
     assert embedded.WHITENOISE_USE_FINDERS is True
+
+
+def test_sessions_are_read_from_the_cache_only_when_it_is_shared(monkeypatch):
+    """With Redis (PRAMERN_CACHE_URL, or PRAMERN_REDIS_URL) a page reads its session from the cache
+    (``cached_db``, the database kept too); with each process's own memory from the database, or a
+    session ended in one process would live on in another's."""
+    embedded = settings_at_start(monkeypatch, {})
+    assert embedded.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+    assert embedded.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    for name in ("PRAMERN_CACHE_URL", "PRAMERN_REDIS_URL"):
+        shared = settings_at_start(monkeypatch, {name: "redis://127.0.0.1:6379/3"})
+        assert shared.CACHES["default"]["BACKEND"].endswith("RedisCache")
+        assert shared.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"

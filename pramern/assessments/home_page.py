@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pramern.assessments.models import Assessment, Evidence, ItemAssignment, Record, UnitRound
@@ -22,6 +25,7 @@ from pramern.assessments.workspace import Workspace, load_workspace, unsupported
 from pramern.audit.services import display_name
 from pramern.organizations.models import Role
 from pramern.organizations.permissions import access_for
+from pramern.reports import caching
 from pramern.review import visibility
 from pramern.review.models import Verdict
 from pramern.review.verdicts import VerifiedRound
@@ -220,11 +224,48 @@ def _card(
     )
 
 
-def home_page(assessment: Assessment, user: Any, *, mine_only: bool = False) -> HomePage:
+def home_html(assessment: Assessment, user: Any, *, mine_only: bool = False) -> SafeString:
+    """The home's content (``home_page`` rendered), made once for each state of what it shows and
+    then read from the cache: the assessment's revision (its records, evidence, verdicts, round
+    steps, item assignments, the unit's people and its year's round schedules move it:
+    reports/caching.py), the day (deadlines, days left), the language, and the reader (their
+    rights on the unit, the verified scores and verdicts they may see, their own items) with their
+    item filter. No query of its own when cached: ``assessment`` was read in this request, with its
+    revision."""
+    access = access_for(user)
+    key = caching.key(
+        "home",
+        assessment.pk,
+        assessment.revision,
+        assessment.framework.source_sha256,
+        get_language(),
+        timezone.localdate(),
+        user.pk,
+        visibility.rule_key(access),
+        int(access.can_edit(assessment.unit_id)),
+        int(access.can_submit(assessment.unit_id)),
+        int(mine_only),
+    )
+
+    def render() -> SafeString:
+        page = home_page(assessment, user, mine_only=mine_only, revision=assessment.revision)
+        return mark_safe(render_to_string("assessments/_home_body.html", {**vars(page), "access": access}))
+
+    return caching.cached(key, render)
+
+
+def home_page(
+    assessment: Assessment,
+    user: Any,
+    *,
+    mine_only: bool = False,
+    revision: int | None = None,
+) -> HomePage:
     """The home of ``assessment`` as ``user`` sees it (``mine_only``: the item list shows only
     the items given to ``user``). A fixed number of queries: the workspace's, the unit's people,
-    the assignments and, for the unit's people, the evidence that supports no record."""
-    ws = load_workspace(assessment, with_verified=True)
+    the assignments and, for the unit's people, the evidence that supports no record.
+    ``revision``: the assessment's, when read already (``load_workspace``)."""
+    ws = load_workspace(assessment, with_verified=True, revision=revision)
     access = access_for(user)
     can_edit = access.can_edit(assessment.unit_id)
     can_submit = access.can_submit(assessment.unit_id)

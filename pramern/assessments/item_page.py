@@ -4,14 +4,20 @@ score per round, its history and its comment thread. Built on ``workspace.load_w
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from pramern.assessments.models import Assessment, Evidence, ItemAssignment, Record
 from pramern.assessments.rounds import RoundStatus
@@ -19,6 +25,7 @@ from pramern.assessments.workspace import Workspace, load_workspace
 from pramern.audit.models import AuditEntry
 from pramern.organizations.models import Role
 from pramern.organizations.permissions import access_for
+from pramern.reports import caching
 from pramern.review import services as review_services
 from pramern.review import visibility
 from pramern.review.models import Comment, Verdict
@@ -84,6 +91,43 @@ class ItemPage:
     comment_url: str  # "": this reader does not write in the thread
     assignee: Any | None  # the unit's person looking after the item
     members: list[Any]  # whom the reader may give the item to ([]: the reader may not)
+
+
+def item_html(
+    request: HttpRequest, assessment: Assessment, item_code: str, render: Callable[[dict[str, Any]], str]
+) -> SafeString:
+    """The item page's content as the reader sees it, made by ``render(extra_context)`` once for
+    each state of what it shows and then read from the cache: the assessment's revision (its
+    records, evidence, verdicts, overrides, comments, round steps, the item's assignment and the
+    unit's people move it: reports/caching.py), the day, the language, the reader (their rights,
+    the verdicts and verified values they may see) and the query (each fact's page). Its forms
+    carry the reader's own CSRF token. No query of its own: ``assessment`` was read in this
+    request, with its revision."""
+    access = access_for(request.user)
+    key = caching.key(
+        "item",
+        assessment.pk,
+        assessment.revision,
+        assessment.framework.source_sha256,
+        item_code,
+        get_language(),
+        timezone.localdate(),
+        request.user.pk,
+        visibility.rule_key(access),
+        int(access.can_edit(assessment.unit_id)),
+        caching.query_key(request),
+    )
+    return fresh_form_keys(caching.cached_html(key, render, request))
+
+
+#: A record form's one-time key as its hidden field prints it (forms.RecordForm.form_key).
+_FORM_KEY = re.compile(r'(<input type="hidden" name="[\w-]*form_key" value=")[0-9a-f-]{36}(")')
+
+
+def fresh_form_keys(html: SafeString) -> SafeString:
+    """``html`` with a new one-time key in each form to add a record: a cached page is read many
+    times, and each reading is a new form (the same key twice is one record, saved once)."""
+    return mark_safe(_FORM_KEY.sub(lambda m: f"{m.group(1)}{uuid.uuid4()}{m.group(2)}", html))
 
 
 def item_page(

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -39,7 +40,7 @@ from pramern.assessments.forms import (
     initial_for,
     record_form_classes,
 )
-from pramern.assessments.home_page import home_page
+from pramern.assessments.home_page import home_html
 from pramern.assessments.importing import (
     cancel_import,
     confirm_import,
@@ -48,7 +49,7 @@ from pramern.assessments.importing import (
     pending_import,
     stage_import,
 )
-from pramern.assessments.item_page import item_page
+from pramern.assessments.item_page import item_html, item_page
 from pramern.assessments.library import KINDS as LIBRARY_KINDS
 from pramern.assessments.library import evidence_library, reuse_choice
 from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
@@ -140,8 +141,8 @@ def unit_history(request: HttpRequest, code: str) -> HttpResponse:
 def home(request: HttpRequest, pk: int) -> HttpResponse:
     """The unit's first screen: a card per open round, then its items ("?mine=1": only the reader's)."""
     assessment = get_assessment_for_user(request, pk)
-    page = home_page(assessment, request.user, mine_only=request.GET.get("mine") == "1")
-    return render(request, "assessments/home.html", vars(page))
+    body = home_html(assessment, request.user, mine_only=request.GET.get("mine") == "1")
+    return render(request, "assessments/home.html", {"assessment": assessment, "body": body})
 
 
 @login_required
@@ -229,7 +230,14 @@ def _item_context(
 @login_required
 def item_detail(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     assessment = get_assessment_for_user(request, pk)
-    return render(request, "assessments/item.html", _item_context(request, assessment, code))
+    item = _item(assessment.framework.compiled(), code)
+
+    def content(extra: dict[str, Any]) -> str:
+        context = {**_item_context(request, assessment, code), **extra}
+        return render_to_string("assessments/_item_content.html", context, request=request)
+
+    body = item_html(request, assessment, code, content)
+    return render(request, "assessments/item.html", {"assessment": assessment, "item": item, "body": body})
 
 
 def _after_change(request: HttpRequest, assessment: Assessment, item_code: str, **context: Any) -> HttpResponse:

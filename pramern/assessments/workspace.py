@@ -148,17 +148,23 @@ def _read(assessment: Assessment) -> _Stored:
     )
 
 
-def load_workspace(assessment: Assessment, *, with_verified: bool = False) -> Workspace:
+def load_workspace(
+    assessment: Assessment,
+    *,
+    with_verified: bool = False,
+    revision: int | None = None,
+) -> Workspace:
     """A fixed number of queries, whatever the number of items and records; two (the
-    assessment's revision, the round schedules) when its rows are cached (reports/caching.py).
+    assessment's revision, the round schedules) when its rows are cached (reports/caching.py),
+    one when the caller read the revision already (``revision``).
     The locks are worked out on each call: they depend on the day and on the schedules, which
     the Centre (and ``RoundSchedule.objects.update``) may change without a revision."""
     framework = assessment.framework.compiled()
+    if revision is None:
+        revision = caching.current_revision(assessment)
     stored = caching.cached(
         # the source's hash: a framework replaced or patched in place keeps its code@version
-        caching.key(
-            "workspace", assessment.pk, caching.current_revision(assessment), assessment.framework.source_sha256
-        ),
+        caching.key("workspace", assessment.pk, revision, assessment.framework.source_sha256),
         lambda: _read(assessment),
         framework=framework,
         remember=True,

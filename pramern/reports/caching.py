@@ -17,6 +17,7 @@ from, so that no cached figure outlives a change (docs/decisions.md, issue 13: c
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import pickle
@@ -25,19 +26,24 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import fields, is_dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import models
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.utils.safestring import SafeString, mark_safe
 
-from pramern.assessments.models import Assessment, Evidence, Record, UnitRound, new_revision
+from pramern.assessments.models import Assessment, Evidence, ItemAssignment, Record, UnitRound, new_revision
 from pramern.frameworks.models import Framework, RoundSchedule
-from pramern.organizations.models import Section, Unit
+from pramern.organizations.models import Role, Section, Unit
 from pramern.reports.models import ScoreCard
-from pramern.review.models import DeadlineExtension, Override, Verdict
+from pramern.review.models import Comment, DeadlineExtension, Override, Verdict
 from pramern.scoring.model import Framework as CompiledFramework
 
 logger = logging.getLogger(__name__)
@@ -83,12 +89,24 @@ def _changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> No
             bump(Assessment.objects.exclude(framework_id=instance.framework_id))
     elif isinstance(instance, Verdict):
         bump(Assessment.objects.filter(records__pk=instance.record_id))
+    elif isinstance(instance, Role):
+        if instance.unit_id is not None:  # the unit's people (who submits, who may be given an item)
+            bump(Assessment.objects.filter(unit_id=instance.unit_id))
     elif isinstance(instance, Section | Unit):
         bump(Assessment.objects.filter(unit_id=instance.unit_id if isinstance(instance, Section) else instance.pk))
     elif isinstance(instance, RoundSchedule):
         bump(Assessment.objects.filter(framework_id=instance.framework_id))
     elif instance.assessment_id is not None:
         bump(Assessment.objects.filter(pk=instance.assessment_id))
+
+
+def _person_changed(sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kwargs: Any) -> None:
+    """A person's name shows on the pages of the units they belong to, of the items given to them
+    and of the items they commented on. A log-in (``last_login``) or a new password changes nothing shown."""
+    if raw or (update_fields is not None and set(update_fields) <= {"last_login", "password"}):
+        return
+    shown = Q(unit__roles__user=instance) | Q(assignments__assignee=instance) | Q(comments__author=instance)
+    bump(Assessment.objects.filter(shown).distinct())
 
 
 def _copied_record_deleted(sender: Any, instance: Record, **kwargs: Any) -> None:
@@ -103,8 +121,8 @@ def _links_changed(sender: Any, instance: Any, action: str, **kwargs: Any) -> No
         bump(Assessment.objects.filter(pk=instance.assessment_id))
 
 
-WATCHED = (Assessment, Record, Evidence, UnitRound, ScoreCard, Verdict, Override, DeadlineExtension)
-WATCHED += (Section, Unit, RoundSchedule)
+WATCHED = (Assessment, Record, Evidence, UnitRound, ScoreCard, Verdict, Override, DeadlineExtension, Comment)
+WATCHED += (Section, Unit, RoundSchedule, Role, ItemAssignment)
 
 
 def connect() -> None:
@@ -112,6 +130,7 @@ def connect() -> None:
     for model in WATCHED:
         post_save.connect(_changed, sender=model, dispatch_uid=f"pramern-revision-save-{model.__name__}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"pramern-revision-delete-{model.__name__}")
+    post_save.connect(_person_changed, sender=get_user_model(), dispatch_uid="pramern-revision-person")
     pre_delete.connect(_copied_record_deleted, sender=Record, dispatch_uid="pramern-revision-copies")
     m2m_changed.connect(_links_changed, sender=Evidence.records.through, dispatch_uid="pramern-revision-links")
 
@@ -155,6 +174,24 @@ def cached(
     except Exception:
         logger.warning("cache unreachable: %s not kept", key, exc_info=True)
     return _remember(key, value) if remember else value
+
+
+#: What ``{% csrf_token %}`` prints in a cached fragment (``cached_html``); each reader's own token
+#: replaces it. User input cannot print it: a quote in any text shown is escaped.
+CSRF_PLACEHOLDER = "pramern-csrf-placeholder"
+
+
+def cached_html(key: str, render: Callable[[dict[str, Any]], str], request: HttpRequest) -> SafeString:
+    """A page's HTML kept under ``key``: ``render(extra_context)`` makes it, its forms' CSRF fields
+    holding a placeholder, and every reader gets it with their own token."""
+    html = cached(key, lambda: str(render({"csrf_token": CSRF_PLACEHOLDER})))
+    return mark_safe(html.replace(f'value="{CSRF_PLACEHOLDER}"', f'value="{get_token(request)}"'))
+
+
+def query_key(request: HttpRequest) -> str:
+    """A key part for a page's query string (its pages, filters), short whatever its length."""
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    return hashlib.sha256(query.encode()).hexdigest()[:16] if query else "-"
 
 
 def _remember(key: str, value: T) -> T:

@@ -33,6 +33,17 @@ ANDROID_FIREFOX = "Mozilla/5.0 (Android 14; Mobile; rv:133.0) Gecko/133.0 Firefo
 SESSIONS = "/account/sessions/"
 
 
+@pytest.fixture(autouse=True, params=["db", "cached_db"])
+def session_engine(request, settings):
+    """Every test here with the sessions in the database, and in the database and Redis
+    (``cached_db``, the production setting when PRAMERN_CACHE_URL is set): a session ended must be
+    gone from the cache as well, or its device would stay logged in."""
+    if request.param == "cached_db":
+        request.getfixturevalue("redis_cache")
+    settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{request.param}"
+    return request.param
+
+
 @pytest.fixture
 def alice(db):
     return person("alice", "officer", unit("oae-bapp", "สำนักวิจัยเศรษฐกิจการเกษตร"), first_name="อลิส")

@@ -8,41 +8,22 @@ import re
 import uuid
 
 import pytest
-import redis
 
 from pramern.assessments.models import Assessment
-from pramern.assessments.services import add_link_evidence, save_record
+from pramern.assessments.services import add_link_evidence, assign_item, save_record
 from pramern.reports import caching
 from pramern.reports.scorecards import refresh
 from pramern.review.services import grant_extension, set_override, set_verdict, transition
-from tests.factories import page_queries, record
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
-LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+from tests.conftest import LOCMEM_CACHES
+from tests.factories import page_queries, person, record
 
 
 @pytest.fixture(params=["locmem", "redis"])
-def backend(request, settings, worker_id):
-    """The tests' LocMemCache, or the machine's Redis under a prefix of this test's own (the
-    xdist worker's id and a random part), whose keys are deleted afterwards."""
-    if request.param == "locmem":
-        yield "locmem"
-        return
-    prefix = f"pramern-test-{worker_id}-{uuid.uuid4().hex[:8]}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    caching._RECENT.clear()
-    yield "redis"
-    server = redis.Redis.from_url(REDIS_URL)
-    keys = list(server.scan_iter(f"{prefix}:*"))
-    if keys:
-        server.delete(*keys)
-    settings.CACHES = LOCMEM  # before the autouse fixture clears "the" cache
+def backend(request):
+    """The tests' LocMemCache, or the machine's Redis (``redis_cache``)."""
+    if request.param == "redis":
+        request.getfixturevalue("redis_cache")
+    return request.param
 
 
 def committed(django_capture_on_commit_callbacks, change, *args, **kwargs):
@@ -213,17 +194,16 @@ def test_the_cached_pages_save_queries(client, world, backend):
     home = f"/a/{world.a.pk}/"
     computed = page_queries(client, home)
     cached = page_queries(client, home)
-    # 1 session, 2 user, 3 roles, 4 assessment with unit and framework, 5 its revision, 6 round
-    # schedules, 7 the unit's people, 8 the item assignments, 9 evidence supporting no record,
-    # 10 the bell; the workspace's seven reads (records, sections, evidence counts, verdicts,
-    # overrides, unit rounds, deadline extensions) come from the cache
-    assert (computed, cached) == (17, 10)
+    # 1 session, 2 user, 3 roles, 4 assessment with unit and framework (and its revision, the key
+    # of the home's content), 5 the bell: the content, as this reader sees it, comes from the cache
+    assert (computed, cached) == (16, 5)
     item = f"/a/{world.a.pk}/items/1.2.2/"
     # the first six, 7 evidence of the item's records, 8 all evidence (to attach), 9 the item's
     # history, 10 its comments, 11 its assignment, 12 the unit's people, 13 the bell
     assert page_queries(client, item) == 13
+    assert page_queries(client, item) == 5  # the first four and the bell: the content is cached
     caching._RECENT.clear()  # the shared cache only (another web process)
-    assert page_queries(client, home) == 10
+    assert page_queries(client, home) == 5
     client.force_login(world.xena)
     computed = page_queries(client, "/dashboard/")
     cached = page_queries(client, "/dashboard/")
@@ -259,15 +239,37 @@ def test_a_cache_that_is_down_costs_speed_not_the_page(client, world, settings):
     assert client.get("/dashboard/").status_code == 200
     client.force_login(world.alice)
     assert home_total(client, world.a) == "0"
-    settings.CACHES = LOCMEM
+    settings.CACHES = LOCMEM_CACHES
 
 
 def test_every_change_gives_a_new_revision(world):
     before = Assessment.objects.get(pk=world.a.pk).revision
+    other = Assessment.objects.get(pk=world.b.pk).revision
     record(world.a, "1.2.2", "followups", "2024-03-15")
     after = Assessment.objects.get(pk=world.a.pk).revision
     assert after != before
-    assert Assessment.objects.get(pk=world.b.pk).revision == world.b.revision  # another unit's stays
+    assert Assessment.objects.get(pk=world.b.pk).revision == other  # another unit's stays
+
+
+def test_the_home_shows_the_units_people_as_they_are_now(client, world, backend):
+    """The home's content is cached whole: who looks after an item, the people's names and who
+    submits move the revision too; a log-in does not."""
+    client.force_login(world.alice)
+    home = f"/a/{world.a.pk}/"
+    assert "ผู้รับผิดชอบ" not in client.get(home).content.decode()  # "assigned to": nobody yet
+    assign_item(world.a, "1.2.2", world.alice.pk, user=world.dan)
+    assert "ผู้รับผิดชอบ อลิส ใจดี" in client.get(home).content.decode()
+    world.alice.first_name = "อลิสา"
+    world.alice.save()
+    assert "ผู้รับผิดชอบ อลิสา ใจดี" in client.get(home).content.decode()
+    submits = client.get(home).content.decode().split('class="muted who-submits">')[1].split("</p>")[0]
+    assert "แดน ผู้อำนวยการ" in submits and "ดวง" not in submits
+    person("duang", "director", world.unit_a, first_name="ดวง", last_name="ใจงาม")
+    submits = client.get(home).content.decode().split('class="muted who-submits">')[1].split("</p>")[0]
+    assert "แดน ผู้อำนวยการ" in submits and "ดวง ใจงาม" in submits
+    before = Assessment.objects.get(pk=world.a.pk).revision
+    client.force_login(world.dan)  # a log-in writes last_login: nothing shown changes
+    assert Assessment.objects.get(pk=world.a.pk).revision == before
 
 
 def test_the_units_overview_shows_a_save_and_a_submission_at_once(
@@ -359,3 +361,57 @@ def test_the_process_copy_expires_with_the_cache_entries(backend, monkeypatch):
     monkeypatch.setattr(caching, "TIMEOUT", 60)
     assert caching.cached(key, lambda: computed.append(1) or len(computed), remember=True) == 3
     assert caching.cached(key, lambda: computed.append(1) or len(computed), remember=True) == 3
+
+
+def hidden_value(page: str, name_end: str) -> str:
+    return re.search(rf'name="[\w-]*{name_end}" value="([^"]+)"', page).group(1)
+
+
+def test_a_cached_item_page_is_a_new_form_for_each_reader_and_each_reading(world, backend):
+    """The item page's content is cached whole; each reading still carries the reader's own CSRF
+    token (posts are checked) and a new one-time key in each form to add a record, so that two
+    readings of the same cached page save two records."""
+    from django.test import Client
+
+    from pramern.assessments.models import Record
+
+    page = f"/a/{world.a.pk}/items/1.2.2/"
+    tabs = []
+    for _ in range(2):  # two browsers of alice's, each with its own CSRF cookie
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(world.alice)
+        tabs.append((browser, browser.get(page).content.decode()))
+    (first, first_page), (second, second_page) = tabs
+    assert hidden_value(first_page, "form_key") != hidden_value(second_page, "form_key")
+    assert caching.CSRF_PLACEHOLDER not in first_page + second_page
+    assert hidden_value(first_page, "csrfmiddlewaretoken") != hidden_value(second_page, "csrfmiddlewaretoken")
+    for n, (browser, shown) in enumerate(tabs, start=1):
+        fields = {
+            "fact": "followups",
+            "followups-date": f"0{n}/03/2567",
+            "followups-presented_to_director": "on",
+            "followups-form_key": hidden_value(shown, "form_key"),
+            "csrfmiddlewaretoken": hidden_value(shown, "csrfmiddlewaretoken"),
+        }
+        answer = browser.post(f"/a/{world.a.pk}/items/1.2.2/records/followups/new/", fields)
+        assert answer.status_code == 302, answer.content.decode()[-2000:]
+    assert Record.objects.filter(assessment=world.a, item_code="1.2.2").count() == 2
+    forged = {"followups-date": "03/03/2567", "csrfmiddlewaretoken": caching.CSRF_PLACEHOLDER}
+    assert first.post(f"/a/{world.a.pk}/items/1.2.2/records/followups/new/", forged).status_code == 403
+
+
+def test_the_item_page_shows_a_comment_and_each_page_of_records_at_once(client, world, backend, settings):
+    from pramern.review.services import add_comment
+
+    settings.RECORDS_PER_PAGE = 5
+
+    client.force_login(world.alice)
+    page = f"/a/{world.a.pk}/items/1.2.2/"
+    assert "ขอเอกสารเพิ่มเติม" not in client.get(page).content.decode()
+    add_comment(world.a, "1.2.2", "ขอเอกสารเพิ่มเติม", user=world.eve)
+    assert "ขอเอกสารเพิ่มเติม" in client.get(page).content.decode()
+    for day in range(1, 8):
+        record(world.a, "1.2.2", "followups", f"2024-03-{day:02d}", presented_to_director=True)
+    first, second = client.get(page).content.decode(), client.get(f"{page}?page-followups=2").content.decode()
+    shown = [re.findall(r'<li class="record[^"]*" id="record-(\d+)"', p) for p in (first, second)]
+    assert [len(s) for s in shown] == [5, 2] and not set(shown[0]) & set(shown[1])
