@@ -121,6 +121,7 @@ MIDDLEWARE = [
     "pramern.accounts.middleware.SessionActivityMiddleware",  # idle timeout; a session's last use
     "pramern.accounts.twofactor_middleware.TwoFactorMiddleware",  # enrolment or verification before any page
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "pramern.reports.middleware.PdfUnavailableMiddleware",  # a page's PDF not printed: busy (503) or failed
     "axes.middleware.AxesMiddleware",  # last: turns a refused login into the lockout page
 ]
 
@@ -371,10 +372,13 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL else 
 REPORT_RESULT_HOURS = envint("PRAMERN_REPORT_RESULT_HOURS", 24)
 #: Chromium renders the PDF reports (its text layer keeps Thai intact); the report worker keeps
 #: one running (through Playwright) unless PRAMERN_PDF_WARM_BROWSER=false. Web processes keep none:
-#: a PDF asked for in a page is one Chromium run, at most PRAMERN_PDF_WEB_SLOTS at once per host.
+#: a PDF asked for in a page is one Chromium run, at most PRAMERN_PDF_WEB_SLOTS at once per host;
+#: a request waits PRAMERN_PDF_WEB_WAIT seconds at most for a free slot, then gets the "printer
+#: busy" page (503) instead of holding its worker thread for the whole print timeout.
 CHROMIUM = os.environ.get("PRAMERN_CHROMIUM", "/usr/bin/chromium")
 PDF_WARM_BROWSER = envbool("PRAMERN_PDF_WARM_BROWSER", "true")
 PDF_WEB_SLOTS = envint("PRAMERN_PDF_WEB_SLOTS", 2)
+PDF_WEB_WAIT = envint("PRAMERN_PDF_WEB_WAIT", 10)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 #: Scripts and styles only from Pramern's own static files: no inline code in any template

@@ -13,6 +13,7 @@ import pytest
 from pramern.scoring import Framework, load_framework
 from tests.browser.launch import browser  # noqa: F401 (the session's one Chromium: browser and cluster tests)
 from tests.objectstore import s3_server, s3_storage  # noqa: F401 (fixtures: a real S3-compatible server)
+from tests.printslots import web_process  # noqa: F401 (fixture: this process as a web process that prints)
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORK_FILE = ROOT / "frameworks-data" / "oae-2567.yaml"

@@ -171,6 +171,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.studio.predecessor_views",  # issue 11: the predecessor page
             "pramern.accounts.middleware",  # issue 12: idle timeout, a session's last use
             "pramern.operations.middleware",  # issue 13: request ids, /healthz and /readyz
+            "pramern.reports.middleware",  # issue 13: a page's PDF that cannot print now (busy, failed)
             "pramern.accounts.session_views",  # issue 12: the sessions page
             "pramern.accounts.oidc_views",  # issue 12: OpenID Connect pages
             "pramern.accounts.templatetags",

@@ -14,18 +14,20 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pramern.assessments.models import Assessment, Record, UnitRound
 from pramern.assessments.rounds import RoundStatus, lock_state
-from pramern.frameworks.models import RoundSchedule
+from pramern.frameworks.models import Framework, RoundSchedule
 from pramern.organizations.models import Unit
 from pramern.organizations.permissions import Access
+from pramern.reports import caching
 from pramern.reports.data import unit_totals
 from pramern.review.models import DeadlineExtension
-from pramern.review.visibility import verified_visible_in_state
+from pramern.review.visibility import rule_key, verified_visible_in_state
 from pramern.scoring.model import Round
 
 State = UnitRound.State
@@ -180,6 +182,43 @@ def default_round(rounds: tuple[Round, ...], schedules: dict[str, RoundSchedule]
         if schedule is None or (schedule.state == RoundSchedule.State.OPEN and schedule.submission_deadline >= today):
             return rnd.code
     return rounds[-1].code
+
+
+def cached_units_overview(
+    framework: Framework,
+    assessments: list[Assessment] | QuerySet[Assessment],
+    access: Access,
+    *,
+    round_code: str = "",
+    stage: str = "",
+    sort: str = "",
+    kinds: list[str] | None = None,
+    year_key: str = "",
+) -> tuple[Overview, bool]:
+    """``units_overview`` of ``framework``'s ``assessments`` (those ``access`` may see), and whether
+    there are any, from the cache when computed before. The same for every reader with the same
+    units and rule of verified scores (as the dashboard), in the same language, on the same day
+    (deadlines), until a unit of the year changes (``caching.generation``)."""
+    kinds = sorted(kinds or [])
+    key = caching.key(
+        "overview",
+        caching.generation(framework),
+        get_language(),
+        rule_key(access),
+        "all" if access.sees_all else ",".join(str(a.pk) for a in assessments),
+        timezone.localdate(),
+        round_code,
+        stage,
+        sort,
+        kinds,
+        year_key,
+    )
+    options = {"round_code": round_code, "stage": stage, "sort": sort, "kinds": kinds, "year_key": year_key}
+    return caching.cached(
+        key,
+        lambda: (units_overview(assessments, access, **options), bool(assessments)),
+        framework=framework.compiled(),
+    )
 
 
 def units_overview(

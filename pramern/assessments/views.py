@@ -16,7 +16,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -55,7 +54,7 @@ from pramern.assessments.library import KINDS as LIBRARY_KINDS
 from pramern.assessments.library import evidence_library, reuse_choice
 from pramern.assessments.models import Assessment, Evidence, Record, UnitRound
 from pramern.assessments.opening import open_year, plan_opening
-from pramern.assessments.overview import units_overview
+from pramern.assessments.overview import cached_units_overview
 from pramern.assessments.rounds import lock_state
 from pramern.assessments.services import (
     EvidenceRejected,
@@ -81,7 +80,6 @@ from pramern.errors import UserError, WorkspaceError
 from pramern.filestore import StorageUnavailable, open_stored, storage_unavailable_page, stored_file_response
 from pramern.organizations.models import Unit
 from pramern.organizations.permissions import access_for, check_unit, require_administrator
-from pramern.reports import caching
 from pramern.reports.exporters import XLSX_CONTENT_TYPE
 from pramern.reports.unit_records import records_workbook
 from pramern.review import notifications, visibility
@@ -109,28 +107,15 @@ def start(request: HttpRequest) -> HttpResponse:
     found = years.landing(access, choice, asked=bool(request.GET.get("year")))
     if found.open is not None:
         return redirect("workspace:home", pk=found.open.pk)
-    options = {
-        "round_code": request.GET.get("round", ""),
-        "stage": request.GET.get("stage", ""),
-        "sort": request.GET.get("sort", ""),
-        "kinds": sorted(request.GET.getlist("kind")),
-        "year_key": choice.year.key,
-    }
-    # The same for every reader with the same units and rule of verified scores (as the
-    # dashboard), in the same language, on the same day (deadlines), until a unit of the year changes.
-    key = caching.key(
-        "overview",
-        caching.generation(choice.framework),
-        get_language(),
-        visibility.rule_key(access),
-        "all" if access.sees_all else ",".join(str(a.pk) for a in found.assessments),
-        timezone.localdate(),
-        *options.values(),
-    )
-    overview, listed = caching.cached(
-        key,
-        lambda: (units_overview(found.assessments, access, **options), bool(found.assessments)),
-        framework=choice.framework.compiled(),
+    overview, listed = cached_units_overview(
+        choice.framework,
+        found.assessments,
+        access,
+        round_code=request.GET.get("round", ""),
+        stage=request.GET.get("stage", ""),
+        sort=request.GET.get("sort", ""),
+        kinds=request.GET.getlist("kind"),
+        year_key=choice.year.key,
     )
     context = {
         "assessments": listed,

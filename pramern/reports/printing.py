@@ -29,8 +29,9 @@ What was verified on Chromium 156.0.8078.108:
 - A web process (``pramern.wsgi`` calls ``print_in_web_process()``) never keeps a Chromium: a
   kept one costs ~150 MB per worker, times workers. The PDFs asked for in a page (one unit's score
   card, a framework's guideline) are one Chromium run each, at most ``PDF_WEB_SLOTS`` at once on
-  the host (a slot is a lock file); the long ones (the consolidated report, the evidence ZIP) are
-  jobs of the report worker (``reports.tasks``).
+  the host (a slot is a lock file), waited for ``PDF_WEB_WAIT`` seconds at most (``PrinterBusy``
+  then: a request thread is not held for a whole print timeout); the long ones (the consolidated
+  report, the evidence ZIP) are jobs of the report worker (``reports.tasks``).
 
 What to print (the report templates and their data) is ``reports.pdf``'s job.
 """
@@ -79,6 +80,11 @@ TIMEOUT = 60  # seconds
 class PdfError(Exception):
     """No PDF: Chromium is missing, failed or timed out (the message carries its stderr), or a
     report was asked for something its framework does not have."""
+
+
+class PrinterBusy(PdfError):
+    """No PDF yet: every print slot of this host stayed taken while the web process waited for
+    one. Nothing failed; the same request may succeed a moment later."""
 
 
 def _chromium() -> str:
@@ -286,17 +292,18 @@ def _host_slot(timeout: float) -> Iterator[None]:
                 os.close(fd)  # releases the lock
             return
         if time.monotonic() >= deadline:
-            raise PdfError(f"Every PDF printer of this server was busy for {timeout:.0f} s: try again in a moment")
+            raise PrinterBusy(f"Every PDF printer of this server was busy for {timeout:.0f} s: try again in a moment")
         time.sleep(0.05)
 
 
 def html_to_pdf(html: str, *, timeout: float = TIMEOUT) -> bytes:
     """The PDF Chromium prints from ``html`` (A4 and margins come from the page's CSS): in a web
-    process by one Chromium run in a host-wide slot; elsewhere by the process's warm Chromium
-    when Playwright is installed, else by one Chromium run."""
+    process by one Chromium run in a host-wide slot, waited for ``PDF_WEB_WAIT`` seconds at most
+    (``PrinterBusy`` then); elsewhere by the process's warm Chromium when Playwright is
+    installed, else by one Chromium run."""
     if _in_web_process:
         _chromium()  # a clear PdfError when Chromium is missing, before waiting for a slot
-        with _host_slot(timeout):
+        with _host_slot(min(timeout, float(getattr(settings, "PDF_WEB_WAIT", 10)))):
             return _cli_pdf(html, timeout=timeout)
     if not _warm_printer_available():
         return _cli_pdf(html, timeout=timeout)

@@ -423,7 +423,8 @@ def no_made_guidelines():
 
 def test_the_framework_page_links_both_documents(client, world):
     page = client.get("/frameworks/oae-2567/1/").content.decode()
-    assert '<a href="/frameworks/oae-2567/1/guideline.pdf" download>คำอธิบายแนวทางการดำเนินงาน (PDF)</a>' in page
+    # the PDF's link without ``download``: the "printer busy" page must show (tests/browser/test_pdf_busy_flow.py)
+    assert '<a href="/frameworks/oae-2567/1/guideline.pdf">คำอธิบายแนวทางการดำเนินงาน (PDF)</a>' in page
     assert '<a href="/frameworks/oae-2567/1/guideline.docx" download>คำอธิบายแนวทางการดำเนินงาน (Word)</a>' in page
 
 

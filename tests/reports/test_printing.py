@@ -84,17 +84,6 @@ def test_the_web_process_does_not_import_playwright():
 # ---- issue 13: prod (web processes keep no Chromium; their PDFs print in bounded one-off runs) ---
 
 
-@pytest.fixture
-def web_process(monkeypatch, settings, tmp_path):
-    """This process as a web process (pramern.wsgi), with slots of its own for the test."""
-    from pramern.reports import printing
-
-    monkeypatch.setattr(printing, "_in_web_process", True)
-    monkeypatch.setattr(printing.tempfile, "gettempdir", lambda: str(tmp_path))
-    settings.PDF_WARM_BROWSER = True  # as configured for the worker: a web process still keeps none
-    return tmp_path / f"pramern-pdf-slots-{os.getuid()}"
-
-
 @pytest.mark.browser
 def test_a_web_process_prints_without_keeping_a_chromium(tools, web_process, tmp_path):
     import psutil
@@ -132,3 +121,19 @@ def test_the_wsgi_application_is_a_web_process():
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "True"
+
+
+def test_a_web_process_waits_pdf_web_wait_for_a_slot_not_the_print_timeout(web_process, settings):
+    import time
+
+    from pramern.reports.printing import PrinterBusy
+    from tests.printslots import slot_taken
+
+    settings.PDF_WEB_SLOTS = 1
+    settings.PDF_WEB_WAIT = 0.3
+    settings.CHROMIUM = shutil.which("false")
+    with slot_taken(web_process):
+        started = time.monotonic()
+        with pytest.raises(PrinterBusy, match="busy for 0 s"):
+            html_to_pdf("<p>ทดสอบ</p>")  # the print's own timeout: 60 s
+        assert time.monotonic() - started < 10
