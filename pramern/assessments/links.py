@@ -158,7 +158,8 @@ def check_link(evidence: Evidence, *, timeout: float = 10.0) -> LinkCheck:
         except (urllib.error.URLError, OSError, ValueError) as exc:
             return LinkCheck(evidence, False, str(getattr(exc, "reason", exc)))
         if status < 400:
-            Evidence.objects.filter(pk=evidence.pk).update(link_checked_on=timezone.localdate())
+            evidence.link_checked_on = timezone.localdate()
+            evidence.save(update_fields=["link_checked_on"])  # a save: pages showing the link are renewed
             return LinkCheck(evidence, True, f"HTTP {status}")
         return LinkCheck(evidence, False, f"HTTP {status}")
     return LinkCheck(evidence, False, "no answer")

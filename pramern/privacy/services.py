@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pramern.assessments.models import Evidence
+from pramern.assessments.models import Assessment, Evidence
 from pramern.audit.services import log_action
 from pramern.errors import UserError
 from pramern.filestore import delete_files_after_commit
@@ -19,6 +19,7 @@ from pramern.organizations.permissions import access_for
 from pramern.privacy.models import EvidencePurge, PurgedFile
 from pramern.privacy.mydata import counts, my_data, my_data_json
 from pramern.privacy.retention import files_of_years, framework_years, retention_preview
+from pramern.reports import caching
 
 
 def download_my_data(user: Any) -> tuple[str, bytes]:
@@ -87,6 +88,7 @@ def purge_evidence_years(years: list[int], *, user: Any, today: dt.date | None =
     )
     stored = [(e.file.storage, e.file.name) for e in evidence]
     Evidence.objects.filter(pk__in=[e.pk for e in evidence]).update(purged_at=purge.created_at, file="")
+    caching.bump(Assessment.objects.filter(pk__in={e.assessment_id for e in evidence}))  # their pages say so
     log_action(
         "pramern.privacy.evidence_purged",
         purge,

@@ -187,7 +187,8 @@ def test_links_keep_their_title_and_the_date_they_were_checked(client, world):
     page = client.get(f"/a/{world.a.pk}/items/1.1.1/").content.decode()
     assert 'href="https://example.go.th/integrity" rel="noopener noreferrer"' in page
     assert "ยังไม่ได้ตรวจลิงก์" in page
-    Evidence.objects.update(link_checked_on=dt.date(2024, 7, 25))
+    link.link_checked_on = dt.date(2024, 7, 25)
+    link.save(update_fields=["link_checked_on"])  # as the link checker dates it
     assert "ตรวจเมื่อ 25 ก.ค. 2567" in client.get(f"/a/{world.a.pk}/items/1.1.1/").content.decode()
 
 

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from pramern.assessments.links import check_link
 from pramern.assessments.models import Evidence
 from pramern.assessments.services import add_link_evidence
+from pramern.thaidates import thai_date
 from tests.factories import record
 
 
@@ -42,12 +43,16 @@ def server(settings):
     httpd.server_close()
 
 
-def test_a_link_that_answers_gets_todays_date(world, server):
+def test_a_link_that_answers_gets_todays_date(world, server, client):
     rec = record(world.a, "1.1.1", "guideline", "2024-03-01")
     link = add_link_evidence(world.a, f"{server}/ok", user=world.alice, records=[rec], checked_on=dt.date(2024, 1, 1))
+    client.force_login(world.alice)
+    assert "ตรวจเมื่อ 1 ม.ค. 2567" in client.get(f"/a/{world.a.pk}/items/1.1.1/").content.decode()  # now cached
     assert check_link(link).ok
     link.refresh_from_db()
     assert link.link_checked_on == dt.date.today()
+    page = client.get(f"/a/{world.a.pk}/items/1.1.1/").content.decode()
+    assert f"ตรวจเมื่อ {thai_date(dt.date.today())}" in page  # the cached page is renewed
 
 
 def test_a_broken_link_keeps_its_last_date_and_is_reported(world, server):

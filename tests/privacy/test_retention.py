@@ -102,10 +102,15 @@ def test_the_report_lists_the_removed_files_with_thai_headers(client, world, yea
 
 
 def test_purged_evidence_offers_no_broken_download(client, world, years):
-    client.force_login(world.eve)
-    client.post("/privacy/retention/", {"year": ["2567"]})
     old = years["old"][0]
     client.force_login(world.alice)
+    item = f"/a/{world.a.pk}/items/1.2.2/"
+    assert f"/evidence/{old.pk}/" in client.get(item).content.decode()  # the page is cached now
+    client.force_login(world.eve)
+    client.post("/privacy/retention/", {"year": ["2567"]})
+    client.force_login(world.alice)
+    page = client.get(item).content.decode()
+    assert f"/evidence/{old.pk}/" not in page and "ตามนโยบายการเก็บรักษาหลักฐาน" in page
     library = client.get(f"/a/{world.a.pk}/evidence/").content.decode()
     assert f"/evidence/{old.pk}/" not in library
     assert "ตามนโยบายการเก็บรักษาหลักฐาน" in library

@@ -384,7 +384,7 @@ def test_a_cached_item_page_is_a_new_form_for_each_reader_and_each_reading(world
         browser = Client(enforce_csrf_checks=True)
         browser.force_login(world.alice)
         tabs.append((browser, browser.get(page).content.decode()))
-    (first, first_page), (second, second_page) = tabs
+    (first, first_page), (_, second_page) = tabs
     assert hidden_value(first_page, "form_key") != hidden_value(second_page, "form_key")
     assert caching.CSRF_PLACEHOLDER not in first_page + second_page
     assert hidden_value(first_page, "csrfmiddlewaretoken") != hidden_value(second_page, "csrfmiddlewaretoken")
