@@ -64,6 +64,12 @@ class Assessment(models.Model):
     #: records, evidence, verdicts, overrides, rounds, score cards, sections, unit, schedules):
     #: the key of its cached workspace and, summed, of the all-unit pages (reports/caching.py).
     revision = models.BigIntegerField(_("revision"), default=new_revision, editable=False)
+    #: A new random number whenever what the pages showing only score cards (the dashboard) read
+    #: of the assessment changes: its cards' figures or round states (``reports.scorecards``
+    #: writes a card only when they change), its unit's names, code, kind or region. Summed over
+    #: the year, their cache key (``reports.caching.scorecard_generation``): a save that moves no
+    #: score leaves it.
+    scorecard_revision = models.BigIntegerField(_("score card revision"), default=new_revision, editable=False)
 
     objects = AssessmentQuerySet.as_manager()
 

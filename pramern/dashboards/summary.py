@@ -1,28 +1,39 @@
 """The dashboards' read models: every unit's stored scores ranked, bucketed and counted for one
-round, and one unit's scorecard across the rounds. What a reader sees depends on who they are
+round (``dashboard_screen``: the summary first, the ranking and the heat map a page of units at a
+time), and one unit's scorecard across the rounds. What a reader sees depends on who they are
 (verified scores), so each builder takes the reader."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
-from django.utils.translation import gettext
+from django.core.paginator import Paginator
+from django.http import HttpRequest, QueryDict
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext
 
 from pramern.assessments.models import Assessment, UnitRound
 from pramern.assessments.rounds import state_label
 from pramern.assessments.workspace import Workspace, load_workspace
+from pramern.assessments.years import YearChoice, YearLink
 from pramern.frameworks.models import Framework
 from pramern.organizations.models import Unit
 from pramern.organizations.permissions import Access
+from pramern.reports import caching
 from pramern.reports.data import TotalsRow, UnitRef, settled_figure, shared_ranks, unit_totals
+from pramern.review import visibility
 from pramern.review.visibility import verified_visible_in_state
 from pramern.scoring import ScoreResult, format_points
 from pramern.scoring.model import Dimension, Round
 from pramern.scoring.model import Framework as CompiledFramework
 from pramern.scoring.numbers import json_number
+from pramern.search.text import normalise, terms
 from pramern.ui.text import tr
 
 T = TypeVar("T")
@@ -32,6 +43,13 @@ BUCKET = 10  # points per bar of the distribution
 #: Units drawn in the ranking and change charts (ranked first); more make the bars unreadable.
 CHARTED_UNITS = 40
 
+#: Units per page of the ranking and the heat map: the page stays a few tens of KB at 1,000
+#: units (every row: ``?page=all``, or the Excel/CSV download).
+UNITS_PER_PAGE = 50
+
+#: Units in the summary's lists of the highest and the lowest ranked.
+SUMMARY_UNITS = 5
+
 
 @dataclass(frozen=True)
 class RankedUnit:
@@ -39,7 +57,7 @@ class RankedUnit:
 
     rank: int
     unit: UnitRef
-    row: TotalsRow
+    state: str  # the round's state (UnitRound.State)
     state_label: str
     self_total: Decimal
     verified_total: Decimal | None  # None: not shown to this reader (or its review has not begun)
@@ -53,7 +71,9 @@ class RankedUnit:
     first: Decimal | None
     first_verified: bool
     change: Decimal | None
-    heat: list[tuple[str, int]]  # per dimension: (points formatted, share of the dimension's max in %)
+    #: per dimension: (points formatted, share of the dimension's max in steps of 5 %, 0-20: the
+    #: heat map's class, pramern.css; the CSP allows no style attribute)
+    heat: list[tuple[str, int]]
 
 
 @dataclass(frozen=True)
@@ -85,6 +105,179 @@ class Dashboard:
     charted: int
     chart_height: str
     chart_data: dict[str, Any]
+    mean_self: Decimal | None  # the units' mean self-assessed total (None: no unit)
+    verified_basis_count: int  # units ranked by a verified total
+
+
+@dataclass(frozen=True)
+class DashboardQuery:
+    """What a reader asked the dashboard for (its query string, read by ``DashboardFilterForm``)."""
+
+    round_code: str | None  # None: the last round
+    kinds: list[str]
+    region: int | None
+    search: str = ""  # words of a unit's name or code ("": every unit)
+    page: str = ""  # a page number, "all" (every unit on one page) or "" (the first)
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A link of the pagination: its text, its query string (the other filters kept), and
+    whether it is the page shown (``aria-current``); ``href`` "" is a gap ("…")."""
+
+    label: str
+    href: str
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """The units a page of the ranking and the heat map shows, and the links to the others."""
+
+    first: int  # the first unit shown (1-based; 0: none)
+    last: int
+    count: int  # units matching the search
+    showing_all: bool
+    links: list[PageLink]
+    previous: str  # the previous page's query string ("": none)
+    next: str
+    all_href: str  # every unit on one page (``?page=all``)
+    paged_href: str  # back to pages of ``UNITS_PER_PAGE``
+    without_search: str  # the first page of every unit
+
+    @property
+    def paginated(self) -> bool:
+        """Whether there is more than one page (else no pagination is shown)."""
+        return self.count > UNITS_PER_PAGE
+
+
+@dataclass(frozen=True)
+class DashboardPage:
+    """What one page of the dashboard adds to the round's ``Dashboard``: the units of its page of
+    the ranking and the heat map, and the summary's lists. The field names are the template's."""
+
+    unit_count: int  # units with a card for the round (after the kind and region filters)
+    leaders: list[RankedUnit]  # the highest ranked
+    trailing: list[RankedUnit]  # the lowest ranked ([] when the leaders already show every unit)
+    rows: list[RankedUnit]  # this page's units, in ranking order
+    search: str
+    pagination: Pagination
+
+
+@dataclass(frozen=True)
+class DashboardScreen:
+    """The dashboard as a request gets it: the framework (its title), the links to the other
+    years, and the content (the summary, then a page of the ranking and the heat map)."""
+
+    framework: CompiledFramework
+    year_links: list[YearLink]
+    body: SafeString
+
+
+def dashboard_screen(
+    request: HttpRequest, choice: YearChoice, access: Access, query: DashboardQuery
+) -> DashboardScreen:
+    """The dashboard of ``choice``'s framework as ``access`` sees it, for ``query`` (read from
+    ``request``'s query string, which the page's links keep).
+
+    Its content is rendered once for each state of what it shows and then read from the cache:
+    the year's score cards (``caching.scorecard_generation``: their figures, round states and
+    units; a save that moves no score leaves it), the language, the reader's rule of verified
+    scores (``visibility.rule_key``) and the query string. Under it the round's whole ranking is
+    cached too (in the process's memory as well), per filters: another page or a search only
+    picks from it. One query of its own when cached (the year's score cards' generation)."""
+    framework = choice.framework
+    compiled = framework.compiled()
+    ranking_key = caching.key(
+        "dashboard",
+        caching.scorecard_generation(framework),
+        get_language(),
+        visibility.rule_key(access),
+        query.round_code,
+        sorted(query.kinds),
+        query.region,
+    )
+
+    def render(extra_context: dict[str, Any]) -> str:
+        built = caching.cached(
+            ranking_key,
+            lambda: dashboard(framework, access, round_code=query.round_code, kinds=query.kinds, region=query.region),
+            framework=compiled,
+            remember=True,
+        )
+        page = dashboard_page(built, query, request.GET)
+        context = {**vars(built), **vars(page), "choice": choice, **extra_context}
+        return render_to_string("dashboards/_dashboard_body.html", context)
+
+    body = caching.cached_html(caching.key(ranking_key, caching.query_key(request)), render, request)
+    return DashboardScreen(compiled, choice.links(request.GET, drop=("round", "page")), body)
+
+
+def dashboard_page(built: Dashboard, query: DashboardQuery, params: QueryDict) -> DashboardPage:
+    """The page of ``built``'s ranking ``query`` asks for (its search, its page); ``params``: the
+    query string, which the pagination's links keep."""
+    matching = _matching(built.rows, query.search)
+    showing_all = query.page == "all"
+    paginator = Paginator(matching, (len(matching) or 1) if showing_all else UNITS_PER_PAGE)
+    page = paginator.get_page(1 if showing_all else query.page)
+    return DashboardPage(
+        unit_count=len(built.rows),
+        leaders=built.rows[:SUMMARY_UNITS],
+        trailing=built.rows[max(SUMMARY_UNITS, len(built.rows) - SUMMARY_UNITS) :],
+        rows=list(page.object_list),
+        search=query.search,
+        pagination=Pagination(
+            first=page.start_index() if matching else 0,
+            last=page.end_index() if matching else 0,
+            count=len(matching),
+            showing_all=showing_all,
+            links=[] if showing_all else _page_links(params, page.number, paginator.num_pages),
+            previous=_with_page(params, page.number - 1) if not showing_all and page.has_previous() else "",
+            next=_with_page(params, page.number + 1) if not showing_all and page.has_next() else "",
+            all_href=_with_page(params, "all"),
+            paged_href=_with_page(params, None),
+            without_search=_with_page(params, None, drop=("q",)),
+        ),
+    )
+
+
+def _matching(rows: list[RankedUnit], search: str) -> list[RankedUnit]:
+    """The units whose Thai name, short name or code holds every word of ``search``."""
+    words = [w.casefold() for w in terms(search)]
+    if not words:
+        return rows
+    found = []
+    for r in rows:
+        text = normalise(f"{r.unit.name_th} {r.unit.short_name} {r.unit.code}").casefold()
+        if all(w in text for w in words):
+            found.append(r)
+    return found
+
+
+#: Pages linked on either side of the page shown (the first and the last always are).
+PAGE_NEIGHBOURS = 2
+
+
+def _page_links(params: Mapping[str, Any], number: int, pages: int) -> list[PageLink]:
+    """Links to the first and last pages and to those near ``number``, with gaps ("…") between."""
+    if pages <= 1:
+        return []
+    shown = sorted({1, pages, *range(max(1, number - PAGE_NEIGHBOURS), min(pages, number + PAGE_NEIGHBOURS) + 1)})
+    links: list[PageLink] = []
+    for n in shown:
+        if links and n > int(links[-1].label) + 1:
+            links.append(PageLink("…", ""))
+        links.append(PageLink(str(n), _with_page(params, n), n == number))
+    return links
+
+
+def _with_page(params: Mapping[str, Any], page: int | str | None, *, drop: tuple[str, ...] = ()) -> str:
+    """``params`` (less ``drop``) as a query string with ``page`` set (None: left out, the first page)."""
+    items = params.lists() if isinstance(params, QueryDict) else ((k, [v]) for k, v in params.items())
+    kept = [(name, str(v)) for name, values in items if name not in ("page", *drop) for v in values]
+    if page is not None and page != 1:
+        kept.append(("page", str(page)))
+    return "?" + urlencode(kept)
 
 
 def dashboard(
@@ -98,7 +291,7 @@ def dashboard(
     round_code = round_code or codes[-1]
     rows = _ranked(compiled, access, unit_totals(framework, kinds=kinds or None, region=region), round_code)
     distribution = _distribution(compiled, rows)
-    states = Counter(r.row.state for r in rows)
+    states = Counter(r.state for r in rows)
     progress = [(value, state_label(value), states.get(value, 0)) for value in UnitRound.State.values]
     charted = rows[:CHARTED_UNITS]  # the tables list every unit; a chart of hundreds of bars reads as none
     return Dashboard(
@@ -145,6 +338,10 @@ def dashboard(
                 "last": tr(compiled.round(round_code).title),
             },
         },
+        mean_self=(sum((r.self_total for r in rows), Decimal(0)) / len(rows)).quantize(Decimal("0.01"))
+        if rows
+        else None,
+        verified_basis_count=sum(1 for r in rows if r.verified_basis),
     )
 
 
@@ -186,7 +383,7 @@ def _ranked(
             RankedUnit(
                 rank=rank,
                 unit=current.unit,
-                row=current,
+                state=current.state,
                 state_label=state_label(current.state),
                 self_total=current.self_total,
                 verified_total=current.verified_total if shown else None,
@@ -196,7 +393,7 @@ def _ranked(
                 first_verified=first_verified,
                 change=(score - first_figure) if first_figure is not None else None,
                 heat=[
-                    (format_points(p), int(100 * p / top) if top else 0)
+                    (format_points(p), round(int(100 * p / top) / 5) if top else 0)
                     for code, top in dimension_max
                     for p in [Decimal(dimensions.get(code, "0"))]
                 ],

@@ -12,6 +12,12 @@ from, so that no cached figure outlives a change (docs/decisions.md, issue 13: c
   moves. Unlike a counter kept in the cache itself, this holds with a cache per process
   (LocMemCache under several workers), after a Redis restart or eviction, and for changes made by
   other processes (``manage.py refresh_scores``, the worker).
+- The all-unit pages that show only score cards (the dashboard) are keyed more narrowly, by
+  ``scorecard_generation``: the count and sum of the year's ``Assessment.scorecard_revision``,
+  which moves only when one of its cards' figures or round states change (a refresh writes no
+  card that stays the same: ``reports.scorecards``) or its unit's names, code, kind or region do
+  (below). A record saved without moving a score, a comment or an evidence file leaves every
+  dashboard in the cache.
 - The cache is an optimisation only: when it is unreachable the data is computed as before.
 """
 
@@ -56,9 +62,13 @@ TIMEOUT = 24 * 3600
 # --------------------------------------------------------------------------- the revisions
 
 
-def bump(assessments: models.QuerySet[Assessment]) -> None:
-    """Give ``assessments`` a new revision (one UPDATE)."""
-    assessments.update(revision=new_revision())
+def bump(assessments: models.QuerySet[Assessment], *, scorecards: bool = False) -> None:
+    """Give ``assessments`` a new revision (one UPDATE); ``scorecards``: a new
+    ``scorecard_revision`` too (what the dashboard shows of them changed)."""
+    if scorecards:
+        assessments.update(revision=new_revision(), scorecard_revision=new_revision())
+    else:
+        assessments.update(revision=new_revision())
 
 
 def generation(framework: Framework | int) -> str:
@@ -67,6 +77,15 @@ def generation(framework: Framework | int) -> str:
         framework = Framework.objects.only("source_sha256").get(pk=framework)
     found = Assessment.objects.filter(framework_id=framework.pk).aggregate(n=Count("pk"), total=Sum("revision"))
     # the source's hash: a framework replaced or patched in place keeps its code@version
+    return f"{framework.pk}.{framework.source_sha256}.{found['n']}.{found['total'] or 0}"
+
+
+def scorecard_generation(framework: Framework) -> str:
+    """The key part of a framework's pages that show only its score cards and their units: it
+    changes with any assessment's ``scorecard_revision`` (one aggregate query, as ``generation``)."""
+    found = Assessment.objects.filter(framework_id=framework.pk).aggregate(
+        n=Count("pk"), total=Sum("scorecard_revision")
+    )
     return f"{framework.pk}.{framework.source_sha256}.{found['n']}.{found['total'] or 0}"
 
 
@@ -92,8 +111,12 @@ def _changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> No
     elif isinstance(instance, Role):
         if instance.unit_id is not None:  # the unit's people (who submits, who may be given an item)
             bump(Assessment.objects.filter(unit_id=instance.unit_id))
-    elif isinstance(instance, Section | Unit):
-        bump(Assessment.objects.filter(unit_id=instance.unit_id if isinstance(instance, Section) else instance.pk))
+    elif isinstance(instance, Section):
+        bump(Assessment.objects.filter(unit_id=instance.unit_id))
+    elif isinstance(instance, ScoreCard):  # written only when its figures change (reports.scorecards)
+        bump(Assessment.objects.filter(pk=instance.assessment_id), scorecards=True)
+    elif isinstance(instance, Unit):  # its names, code, kind and region show beside its cards
+        bump(Assessment.objects.filter(unit_id=instance.pk), scorecards=True)
     elif isinstance(instance, RoundSchedule):
         bump(Assessment.objects.filter(framework_id=instance.framework_id))
     elif instance.assessment_id is not None:

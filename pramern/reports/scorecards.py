@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from decimal import Decimal
 from typing import Any
 
 from django.db import DatabaseError, transaction
@@ -32,7 +33,8 @@ def _items(result: ScoreResult, points: dict[str, Any] | None = None) -> dict[st
 
 
 def refresh(assessment: Assessment) -> list[ScoreCard]:
-    """Recompute an assessment's cards (self-assessed and verified, every round) and store them."""
+    """Recompute an assessment's cards (self-assessed and verified, every round) and store those
+    that changed."""
     with transaction.atomic():
         # One refresh of an assessment at a time, each reading after the last: a refresh that
         # read older records can never store its cards over a newer one's.
@@ -41,31 +43,42 @@ def refresh(assessment: Assessment) -> list[ScoreCard]:
         return _store(assessment)
 
 
+def _as_stored(value: Any) -> Any:
+    """A figure as the card keeps it: totals to two places (its DecimalFields), the rest as is."""
+    return value.quantize(Decimal("0.01")) if isinstance(value, Decimal) else value
+
+
 def _store(assessment: Assessment) -> list[ScoreCard]:
+    """Each round's card as computed now. A card whose figures and state are those stored is left
+    as it is: no write, so the assessment's ``scorecard_revision`` (the dashboard's key) stays."""
     records = list(assessment.records.all())
     sections = list(assessment.unit.sections.all())
     states = dict(assessment.unit_rounds.values_list("round_code", "state"))
     scores = compute_scores(assessment, records, sections)
     verified_by_round = read_verified_scores(assessment, records, sections)
     dimensions = assessment.framework.compiled().dimensions
+    stored = {card.round_code: card for card in ScoreCard.objects.filter(assessment=assessment)}
     cards = []
     for code, result in scores.by_round.items():
         verified = verified_by_round[code]
         verified_points = {c: v.points for c, v in verified.items.items()}
-        card, _created = ScoreCard.objects.update_or_create(
-            assessment=assessment,
-            round_code=code,
-            defaults={
-                "self_total": result.total,
-                "verified_total": verified.total,
-                "potential": result.potential,
-                "self_dimensions": {d: str(t.points) for d, t in result.dimensions.items()},
-                "verified_dimensions": {d.code: str(verified.dimension_total(d.code)) for d in dimensions},
-                "self_items": _items(result),
-                "verified_items": _items(verified.result, verified_points),
-                "state": states.get(code, UnitRound.State.DRAFT),
-            },
-        )
+        figures = {
+            "self_total": result.total,
+            "verified_total": verified.total,
+            "potential": result.potential,
+            "self_dimensions": {d: str(t.points) for d, t in result.dimensions.items()},
+            "verified_dimensions": {d.code: str(verified.dimension_total(d.code)) for d in dimensions},
+            "self_items": _items(result),
+            "verified_items": _items(verified.result, verified_points),
+            "state": states.get(code, UnitRound.State.DRAFT),
+        }
+        card = stored.get(code)
+        if card is None:
+            card = ScoreCard.objects.create(assessment=assessment, round_code=code, **figures)
+        elif any(_as_stored(getattr(card, name)) != _as_stored(value) for name, value in figures.items()):
+            for name, value in figures.items():
+                setattr(card, name, value)
+            card.save()
         cards.append(card)
     return cards
 

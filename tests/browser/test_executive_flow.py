@@ -63,3 +63,29 @@ def test_the_executive_sees_every_unit_then_the_verified_ranking(page, live_serv
     data = page.evaluate("() => Chart.getChart('chart-ranking').data.datasets.map((d) => d.data)")
     assert data == [[None, 1], [2, None]]
     assert_accessible(page)
+
+
+def test_the_dashboard_pages_its_units_with_links_that_keep_the_round(
+    page, live_server, world, assert_accessible, monkeypatch
+):
+    from pramern.dashboards import summary
+
+    verified_below_its_claim(world, publish=True)
+    monkeypatch.setattr(summary, "UNITS_PER_PAGE", 1)  # the live server runs in this process
+    log_in(page, live_server, "xena")
+    page.goto(f"{live_server.url}/dashboard/?round=R12")
+    pager = page.get_by_role("navigation", name="หน้าของตารางอันดับ")
+    assert pager.locator("[aria-current=page]").text_content() == "หน้า 1"
+    assert page.locator("#table-ranking tbody tr").count() == 1
+    assert page.locator("#summary-highest li").count() == 2  # the summary: the whole round
+    assert_accessible(page)
+    pager.get_by_role("link", name="หน้า 2").click()
+    page.wait_for_load_state()
+    assert "round=R12" in page.url and "page=2" in page.url
+    assert page.locator("#table-ranking tbody tr td").nth(1).inner_text() == A
+    assert (
+        page.get_by_role("navigation", name="หน้าของตารางอันดับ").locator("[aria-current=page]").text_content() == "หน้า 2"
+    )
+    page.get_by_role("navigation", name="หน้าของตารางอันดับ").get_by_role("link", name="แสดงทั้งหมด 2 หน่วยงาน").click()
+    page.wait_for_load_state()
+    assert page.locator("#table-ranking tbody tr").count() == page.locator("#table-heatmap tbody tr").count() == 2

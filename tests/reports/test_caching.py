@@ -9,13 +9,14 @@ import uuid
 
 import pytest
 
-from pramern.assessments.models import Assessment
-from pramern.assessments.services import add_link_evidence, assign_item, save_record
+from pramern.assessments.models import Assessment, Record
+from pramern.assessments.services import add_link_evidence, assign_item, save_record, scores_changed
 from pramern.reports import caching
+from pramern.reports.models import ScoreCard
 from pramern.reports.scorecards import refresh
 from pramern.review.services import grant_extension, set_override, set_verdict, transition
 from tests.conftest import LOCMEM_CACHES
-from tests.factories import page_queries, person, record
+from tests.factories import page_queries, person, record, verified_below_its_claim
 
 
 @pytest.fixture(params=["locmem", "redis"])
@@ -106,14 +107,16 @@ def test_a_verdict_shows_to_the_unit_at_once(client, world, backend, django_capt
     assert "ไม่มีหลักฐาน" in client.get(f"/a/{world.a.pk}/").content.decode()
 
 
-def test_an_override_moves_the_verified_total_on_the_dashboard(
+def test_a_verdict_and_an_override_move_the_verified_total_on_the_dashboard(
     client, world, backend, django_capture_on_commit_callbacks
 ):
-    record(world.a, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
+    rec = record(world.a, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
     committed(django_capture_on_commit_callbacks, transition, world.a, "R12", "submit", user=world.dan)
     committed(django_capture_on_commit_callbacks, transition, world.a, "R12", "start_review", user=world.eve)
     client.force_login(world.eve)
     assert dashboard_cells(client, "สำนักวิจัยเศรษฐกิจการเกษตร") == ["1*", "1", "0"]
+    committed(django_capture_on_commit_callbacks, set_verdict, rec, "accepted", user=world.eve)
+    assert dashboard_cells(client, "สำนักวิจัยเศรษฐกิจการเกษตร") == ["1*", "1", "1"]
     committed(
         django_capture_on_commit_callbacks,
         set_override,
@@ -207,8 +210,8 @@ def test_the_cached_pages_save_queries(client, world, backend):
     client.force_login(world.xena)
     computed = page_queries(client, "/dashboard/")
     cached = page_queries(client, "/dashboard/")
-    # 1 session, 2 user, 3 roles, 4 the frameworks, 5 the year's generation (count and sum of its
-    # assessments' revisions), 6 the bell; assessments with units and score cards are cached
+    # 1 session, 2 user, 3 roles, 4 the frameworks, 5 the year's score cards' generation (count
+    # and sum of its assessments' scorecard_revision), 6 the bell; the content is cached
     assert (computed, cached) == (8, 6)
     computed = page_queries(client, "/")
     cached = page_queries(client, "/")
@@ -415,3 +418,95 @@ def test_the_item_page_shows_a_comment_and_each_page_of_records_at_once(client, 
     first, second = client.get(page).content.decode(), client.get(f"{page}?page-followups=2").content.decode()
     shown = [re.findall(r'<li class="record[^"]*" id="record-(\d+)"', p) for p in (first, second)]
     assert [len(s) for s in shown] == [5, 2] and not set(shown[0]) & set(shown[1])
+
+
+# --------------------------------------------------------------------------- the dashboard's key
+
+
+def followup(capture, world, day: str) -> None:
+    """Alice records a follow-up of item 1.2.2 presented to the director, committed."""
+    committed(
+        capture,
+        save_record,
+        world.a,
+        "1.2.2",
+        "followups",
+        date=dt.date.fromisoformat(day),
+        data={"presented_to_director": True},
+        user=world.alice,
+    )
+
+
+def test_a_save_that_moves_no_score_keeps_the_dashboard_cached(
+    client, world, backend, django_capture_on_commit_callbacks
+):
+    """Item 1.2.2 is full after two follow-ups: a third is saved (the unit's pages change) but no
+    score card does, so the dashboard stays in the cache; a save that moves a score does not."""
+    followup(django_capture_on_commit_callbacks, world, "2024-03-15")
+    followup(django_capture_on_commit_callbacks, world, "2024-05-20")
+    refresh(world.b)
+    client.force_login(world.xena)
+    assert dashboard_cells(client, "สำนักวิจัยเศรษฐกิจการเกษตร") == ["2*", "2", "–"]
+    cards = list(ScoreCard.objects.filter(assessment=world.a).order_by("round_code").values())
+    key, revision = caching.scorecard_generation(world.framework), caching.current_revision(world.a)
+    followup(django_capture_on_commit_callbacks, world, "2024-06-20")
+    assert caching.current_revision(world.a) != revision  # the unit's own pages are computed again
+    assert list(ScoreCard.objects.filter(assessment=world.a).order_by("round_code").values()) == cards
+    assert caching.scorecard_generation(world.framework) == key
+    # 1 session, 2 user, 3 roles, 4 the frameworks, 5 the year's score cards' generation, 6 the
+    # bell: the dashboard's content comes from the cache
+    assert page_queries(client, "/dashboard/") == 6
+    Record.objects.filter(assessment=world.a).delete()
+    committed(django_capture_on_commit_callbacks, scores_changed, world.a)
+    assert caching.scorecard_generation(world.framework) != key
+    assert dashboard_cells(client, "สำนักวิจัยเศรษฐกิจการเกษตร") == ["0*", "0", "–"]
+
+
+def test_a_refresh_that_finds_the_same_figures_writes_no_card(world):
+    record(world.a, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
+    refresh(world.a)
+    before = list(ScoreCard.objects.filter(assessment=world.a).order_by("round_code").values())
+    revision = Assessment.objects.get(pk=world.a.pk).scorecard_revision
+    refresh(world.a)
+    assert list(ScoreCard.objects.filter(assessment=world.a).order_by("round_code").values()) == before
+    assert Assessment.objects.get(pk=world.a.pk).scorecard_revision == revision
+    record(world.a, "1.2.2", "followups", "2024-05-20", presented_to_director=True)
+    refresh(world.a)
+    assert Assessment.objects.get(pk=world.a.pk).scorecard_revision != revision
+
+
+def test_a_reopened_round_withdraws_its_verified_figures_from_the_dashboard(
+    client, world, backend, django_capture_on_commit_callbacks
+):
+    verified_below_its_claim(world, publish=True)
+    client.force_login(world.xena)
+    assert dashboard_cells(client, "สำนักวิจัยเศรษฐกิจการเกษตร") == ["1", "2", "1"]
+    committed(
+        django_capture_on_commit_callbacks,
+        transition,
+        world.a,
+        "R12",
+        "reopen",
+        reason="ตรวจทานใหม่",
+        user=world.adam,
+    )
+    assert dashboard_cells(client, "สำนักวิจัยเศรษฐกิจการเกษตร") == ["2*", "2", "–"]
+    assert progress(client)["กำลังตรวจ"] == "1"
+
+
+def test_a_units_kind_region_and_short_name_show_on_the_dashboard_at_once(client, world, backend):
+    refresh(world.a)
+    refresh(world.b)
+    client.force_login(world.xena)
+
+    def listed(query=""):
+        page = client.get(f"/dashboard/{query}").content.decode()
+        ranking = page.split('id="table-ranking"')[1].split("</table>")[0]
+        heatmap = page.split('id="table-heatmap"')[1].split("</table>")[0]
+        return re.findall(r'scorecard/">([^<]*)</a>', ranking), re.findall(r"<tr><td>([^<]*)<", heatmap)
+
+    assert listed("?kind=regional") == ([], [])
+    world.unit_b.kind, world.unit_b.region, world.unit_b.short_name = "regional", 3, "ศสส."
+    world.unit_b.save()
+    assert listed("?kind=regional") == (["ศูนย์สารสนเทศการเกษตร"], ["ศสส."])
+    assert listed("?region=3") == (["ศูนย์สารสนเทศการเกษตร"], ["ศสส."])

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,6 +23,18 @@ from pramern.thaidates import thai_month
 from pramern.ui import text
 
 register = template.Library()
+
+#: What ``json_data`` escapes: a "</script>" or "<!--" in the data cannot end or change the element.
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def json_data(value: Any, element_id: str) -> SafeString:
+    """``value`` as JSON in ``<script id=element_id type="application/json">``, as Django's
+    ``json_script`` writes it but with Thai as it is: three bytes a character, not a six-byte
+    escape (half the size of a chart's unit names)."""
+    data = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_ESCAPES)
+    return format_html('<script id="{}" type="application/json">{}</script>', element_id, mark_safe(data))
 
 
 @register.filter
