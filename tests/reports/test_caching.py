@@ -510,3 +510,24 @@ def test_a_units_kind_region_and_short_name_show_on_the_dashboard_at_once(client
     world.unit_b.save()
     assert listed("?kind=regional") == (["ศูนย์สารสนเทศการเกษตร"], ["ศสส."])
     assert listed("?region=3") == (["ศูนย์สารสนเทศการเกษตร"], ["ศสส."])
+
+
+def test_an_upgrade_never_reads_what_an_older_release_cached(settings, tmp_path):
+    """Every key starts with the hash of the code, templates and translations: a page cached before
+    an upgrade (its HTML, or a workspace pickled in an older shape) is not read after it."""
+    assert caching.key("home", 1).startswith(f"{caching.code_version()}:home:1")
+    for folder, name in (("pramern", "views.py"), ("templates", "page.html"), ("locale", "django.mo")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / name).write_text("สวัสดี")
+    settings.BASE_DIR = tmp_path
+    caching.code_version.cache_clear()
+    try:
+        before = caching.code_version()
+        (tmp_path / "templates" / "page.html").write_text("สวัสดีครับ")
+        caching.code_version.cache_clear()
+        assert caching.code_version() != before
+        (tmp_path / "templates" / "page.html").write_text("สวัสดี")
+        caching.code_version.cache_clear()
+        assert caching.code_version() == before
+    finally:
+        caching.code_version.cache_clear()
