@@ -7,5 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Log-ins and passwords")
 
     def ready(self) -> None:
-        # the receivers: the lockout's; issue 12: log-in, log-out and deactivation (sessions)
-        from pramern.accounts import sessions, signals  # noqa: F401
+        # the receivers: the lockout's; issue 12: log-in, log-out and deactivation (sessions);
+        # issue 13: a device saved or deleted (twofactor.enrolled)
+        from pramern.accounts import sessions, signals, twofactor  # noqa: F401

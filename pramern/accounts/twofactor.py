@@ -17,8 +17,12 @@ from typing import Any
 import django_otp
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -69,6 +73,50 @@ def has_second_factor(user: Any) -> bool:
     return authenticator(user) is not None
 
 
+#: Seconds ``enrolled`` keeps its answer in a shared cache; every save or deletion of the person's
+#: devices forgets it at once (``_devices_changed``), this only bounds a race with one.
+ENROLLED_SECONDS = 60
+
+
+def enrolled(user: Any) -> bool:
+    """``has_second_factor`` as every page asks it (``step_needed``): kept in the cache when that is
+    shared by every process (Redis), which a device's save or deletion empties for the person.
+    With each process's own memory it is asked of the database every time: a device enrolled in
+    one worker must be seen by every other at once."""
+    if not isinstance(caches["default"], RedisCache):
+        return has_second_factor(user)
+    key = f"two-factor-enrolled:{user.pk}"
+    try:
+        kept = cache.get(key)
+    except Exception:  # Redis down: ask the database
+        return has_second_factor(user)
+    if kept is not None:
+        return bool(kept)
+    found = has_second_factor(user)
+    try:
+        cache.set(key, found, ENROLLED_SECONDS)
+    except Exception:  # noqa: S110 (the answer stands; only not kept)
+        pass
+    return found
+
+
+@receiver(post_save, sender=TOTPDevice, dispatch_uid="pramern-two-factor-enrolled-save")
+@receiver(post_delete, sender=TOTPDevice, dispatch_uid="pramern-two-factor-enrolled-delete")
+def _devices_changed(sender: Any, instance: TOTPDevice, **kwargs: Any) -> None:
+    """Forget ``enrolled``'s answer now and when the change commits (a page that read the
+    database meanwhile kept what it saw before)."""
+    key = f"two-factor-enrolled:{instance.user_id}"
+
+    def forget() -> None:
+        try:
+            cache.delete(key)
+        except Exception:  # noqa: S110 (Redis down: nothing kept either)
+            pass
+
+    forget()
+    transaction.on_commit(forget)
+
+
 DIRECTORY_BACKEND = "pramern.accounts.directory.DirectoryBackend"
 
 
@@ -106,7 +154,7 @@ def step_needed(request: HttpRequest) -> str:
     not verified), "enrol" (required, no device) or "" (nothing)."""
     if session_passed(request):
         return ""
-    if has_second_factor(request.user):
+    if enrolled(request.user):
         return "verify"
     return "enrol" if is_required(request.user) else ""
 

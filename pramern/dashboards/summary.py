@@ -45,7 +45,7 @@ CHARTED_UNITS = 40
 
 #: Units per page of the ranking and the heat map: the page stays a few tens of KB at 1,000
 #: units (every row: ``?page=all``, or the Excel/CSV download).
-UNITS_PER_PAGE = 50
+UNITS_PER_PAGE = 25
 
 #: Units in the summary's lists of the highest and the lowest ranked.
 SUMMARY_UNITS = 5

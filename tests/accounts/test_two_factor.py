@@ -483,3 +483,34 @@ def test_the_steps_stay_open_under_a_script_prefix(world, script_prefix):
     assert officer.get(f"/a/{world.a.pk}/").status_code == 200
     assert officer.post("/logout/").status_code == 302
     assert "_auth_user_id" not in officer.session
+
+
+# ---- every page's question, kept in Redis ---------------------------------------------------------
+
+
+def test_whether_a_person_enrolled_is_kept_in_redis_and_forgotten_when_their_devices_change(
+    world, redis_cache, django_capture_on_commit_callbacks
+):
+    """Every page asks whether the person has an authenticator (to send an unverified session to
+    the verification step). With Redis the answer is kept, and a device enrolled or removed
+    elsewhere is seen by the very next page of every other session of theirs."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    laptop, phone = logged_in(world.alice), logged_in(world.alice)  # an officer: the factor is optional
+    assert laptop.get("/help/").status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        assert laptop.get("/help/").status_code == 200
+    assert not [q for q in captured if "otp_totp_totpdevice" in q["sql"]]  # kept: no device query
+
+    with django_capture_on_commit_callbacks(execute=True):
+        device, _codes = enrolled(world.alice)  # on the phone, say
+    answer = laptop.get("/help/")
+    assert answer.status_code == 302 and answer["Location"].startswith(VERIFY)
+    assert phone.post(VERIFY, {"code": code_for(device.bin_key, ahead=1), "next": "/help/"}).status_code == 302
+    assert phone.get("/help/").status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        twofactor.reset(world.alice, world.adam)  # the sessions end with it
+    again = logged_in(world.alice)
+    assert again.get("/help/").status_code == 200  # no device: nothing to verify
