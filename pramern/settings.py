@@ -357,7 +357,7 @@ HUEY = {
 #: PRAMERN_REDIS_URL), shared by every web process; without either, each process's own memory.
 CACHE_URL = os.environ.get("PRAMERN_CACHE_URL", "") or REDIS_URL
 _REDIS_CACHE = {
-    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "BACKEND": "pramern.operations.rediscache.RedisCache",  # Django's, reusing its Redis clients
     "LOCATION": CACHE_URL,
     "KEY_PREFIX": "pramern",
 }

@@ -94,7 +94,7 @@ def redis_cache(settings, worker_id):
     prefix = f"pramern-test-{worker_id}-{uuid.uuid4().hex[:8]}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "pramern.operations.rediscache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
         }

@@ -59,6 +59,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.operations",  # issue 13: operations (request ids, JSON logs, readiness checks)
             "pramern.operations.requestid",
             "pramern.operations.health",
+            "pramern.operations.rediscache",  # issue 13: Django's Redis cache, its clients reused
         ],
     ),
     (
