@@ -209,7 +209,8 @@ def dashboard_screen(
         context = {**vars(built), **vars(page), "choice": choice, **extra_context}
         return render_to_string("dashboards/_dashboard_body.html", context)
 
-    body = caching.cached_html(caching.key(ranking_key, caching.query_key(request)), render, request)
+    # the same for every reader with the same rule: kept in the process's memory too
+    body = caching.cached_html(caching.key(ranking_key, caching.query_key(request)), render, request, remember=True)
     return DashboardScreen(compiled, choice.links(request.GET, drop=("round", "page")), body)
 
 

@@ -206,10 +206,13 @@ def cached(
 CSRF_PLACEHOLDER = "pramern-csrf-placeholder"
 
 
-def cached_html(key: str, render: Callable[[dict[str, Any]], str], request: HttpRequest) -> SafeString:
+def cached_html(
+    key: str, render: Callable[[dict[str, Any]], str], request: HttpRequest, *, remember: bool = False
+) -> SafeString:
     """A page's HTML kept under ``key``: ``render(extra_context)`` makes it, its forms' CSRF fields
-    holding a placeholder, and every reader gets it with their own token."""
-    html = cached(key, lambda: str(render({"csrf_token": CSRF_PLACEHOLDER})))
+    holding a placeholder, and every reader gets it with their own token. ``remember``: in the
+    process's memory too (``cached``), for a page many readers share."""
+    html = cached(key, lambda: str(render({"csrf_token": CSRF_PLACEHOLDER})), remember=remember)
     return mark_safe(html.replace(f'value="{CSRF_PLACEHOLDER}"', f'value="{get_token(request)}"'))
 
 
