@@ -364,9 +364,9 @@ _REDIS_CACHE = {
 _LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 3000}}
 CACHES = {"default": _REDIS_CACHE if CACHE_URL else _LOCAL_CACHE}
 #: Sessions are kept in the database; with a shared cache (Redis) each is read from the cache too,
-#: sparing every page a query. Not with each process's own memory: a session ended in one process
-#: would live on in another's.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
+#: sparing every page a query (Django's cached_db, holding when Redis is down: accounts/sessionstore.py).
+#: Not with each process's own memory: a session ended in one process would live on in another's.
+SESSION_ENGINE = "pramern.accounts.sessionstore" if CACHE_URL else "django.contrib.sessions.backends.db"
 #: Hours a finished report (evidence ZIP, consolidated PDF) stays downloadable; then
 #: `manage.py delete_expired_reports` (hourly, from cron) deletes its file.
 REPORT_RESULT_HOURS = envint("PRAMERN_REPORT_RESULT_HOURS", 24)

@@ -60,6 +60,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "pramern.operations.requestid",
             "pramern.operations.health",
             "pramern.operations.rediscache",  # issue 13: Django's Redis cache, its clients reused
+            "pramern.accounts.sessionstore",  # issue 13: cached_db sessions that hold when Redis is down
         ],
     ),
     (

@@ -202,7 +202,7 @@ def cached(
 
 
 #: What ``{% csrf_token %}`` prints in a cached fragment (``cached_html``); each reader's own token
-#: replaces it. User input cannot print it: a quote in any text shown is escaped.
+#: replaces it in that field only (a reader's search printed back in a text box may say anything).
 CSRF_PLACEHOLDER = "pramern-csrf-placeholder"
 
 
@@ -213,7 +213,8 @@ def cached_html(
     holding a placeholder, and every reader gets it with their own token. ``remember``: in the
     process's memory too (``cached``), for a page many readers share."""
     html = cached(key, lambda: str(render({"csrf_token": CSRF_PLACEHOLDER})), remember=remember)
-    return mark_safe(html.replace(f'value="{CSRF_PLACEHOLDER}"', f'value="{get_token(request)}"'))
+    field = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+    return mark_safe(html.replace(field.format(CSRF_PLACEHOLDER), field.format(get_token(request))))
 
 
 def query_key(request: HttpRequest) -> str:

@@ -40,7 +40,9 @@ def session_engine(request, settings):
     gone from the cache as well, or its device would stay logged in."""
     if request.param == "cached_db":
         request.getfixturevalue("redis_cache")
-    settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{request.param}"
+        settings.SESSION_ENGINE = "pramern.accounts.sessionstore"
+    else:
+        settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     return request.param
 
 

@@ -531,3 +531,13 @@ def test_an_upgrade_never_reads_what_an_older_release_cached(settings, tmp_path)
         assert caching.code_version() == before
     finally:
         caching.code_version.cache_clear()
+
+
+def test_only_the_csrf_field_gets_the_readers_token(client, world, backend):
+    """A reader's search printed back in the search box may say anything, the placeholder too: the
+    token goes into the form's CSRF field only, never into a box a GET form would put in a URL."""
+    refresh(world.a)
+    client.force_login(world.xena)
+    page = client.get(f"/dashboard/?q={caching.CSRF_PLACEHOLDER}").content.decode()
+    boxes = re.findall(r'<input[^>]*name="q"[^>]*value="([^"]*)"', page)  # the dashboard's search
+    assert boxes == [caching.CSRF_PLACEHOLDER]
