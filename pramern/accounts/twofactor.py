@@ -73,19 +73,24 @@ def has_second_factor(user: Any) -> bool:
     return authenticator(user) is not None
 
 
-#: Seconds ``enrolled`` keeps its answer in a shared cache; every save or deletion of the person's
-#: devices forgets it at once (``_devices_changed``), this only bounds a race with one.
+#: Seconds ``enrolled`` keeps its answer in a shared cache (a device's save or deletion sets it
+#: again when it commits: ``_devices_changed``).
 ENROLLED_SECONDS = 60
+
+
+def _enrolled_key(user_id: int) -> str:
+    return f"two-factor-enrolled:{user_id}"
 
 
 def enrolled(user: Any) -> bool:
     """``has_second_factor`` as every page asks it (``step_needed``): kept in the cache when that is
-    shared by every process (Redis), which a device's save or deletion empties for the person.
-    With each process's own memory it is asked of the database every time: a device enrolled in
-    one worker must be seen by every other at once."""
+    shared by every process (Redis). A page only adds its answer where none is kept (``add``), and a
+    device's save or deletion writes the database's answer once it commits, so an answer read before
+    an enrolment committed never outlives it. With each process's own memory it is asked of the
+    database every time: a device enrolled in one worker must be seen by every other at once."""
     if not isinstance(caches["default"], RedisCache):
         return has_second_factor(user)
-    key = f"two-factor-enrolled:{user.pk}"
+    key = _enrolled_key(user.pk)
     try:
         kept = cache.get(key)
     except Exception:  # Redis down: ask the database
@@ -94,7 +99,7 @@ def enrolled(user: Any) -> bool:
         return bool(kept)
     found = has_second_factor(user)
     try:
-        cache.set(key, found, ENROLLED_SECONDS)
+        cache.add(key, found, ENROLLED_SECONDS)
     except Exception:  # noqa: S110 (the answer stands; only not kept)
         pass
     return found
@@ -103,9 +108,12 @@ def enrolled(user: Any) -> bool:
 @receiver(post_save, sender=TOTPDevice, dispatch_uid="pramern-two-factor-enrolled-save")
 @receiver(post_delete, sender=TOTPDevice, dispatch_uid="pramern-two-factor-enrolled-delete")
 def _devices_changed(sender: Any, instance: TOTPDevice, **kwargs: Any) -> None:
-    """Forget ``enrolled``'s answer now and when the change commits (a page that read the
-    database meanwhile kept what it saw before)."""
-    key = f"two-factor-enrolled:{instance.user_id}"
+    """A device saved or deleted: forget ``enrolled``'s answer now, and when the change commits
+    write the database's answer (which a page's ``add`` does not overwrite)."""
+    if not isinstance(caches["default"], RedisCache):
+        return
+    key = _enrolled_key(instance.user_id)
+    user = instance.user
 
     def forget() -> None:
         try:
@@ -113,8 +121,14 @@ def _devices_changed(sender: Any, instance: TOTPDevice, **kwargs: Any) -> None:
         except Exception:  # noqa: S110 (Redis down: nothing kept either)
             pass
 
+    def settle() -> None:
+        try:
+            cache.set(key, has_second_factor(user), ENROLLED_SECONDS)
+        except Exception:
+            forget()
+
     forget()
-    transaction.on_commit(forget)
+    transaction.on_commit(settle)
 
 
 DIRECTORY_BACKEND = "pramern.accounts.directory.DirectoryBackend"

@@ -514,3 +514,17 @@ def test_whether_a_person_enrolled_is_kept_in_redis_and_forgotten_when_their_dev
         twofactor.reset(world.alice, world.adam)  # the sessions end with it
     again = logged_in(world.alice)
     assert again.get("/help/").status_code == 200  # no device: nothing to verify
+
+
+def test_an_answer_read_before_an_enrolment_committed_does_not_outlive_it(
+    world, redis_cache, django_capture_on_commit_callbacks
+):
+    """Another page read "no device" from the database just before the enrolment committed, and
+    keeps it after the enrolment forgot the old answer: the commit writes the new one over it."""
+    from django.core.cache import cache
+
+    assert twofactor.enrolled(world.alice) is False  # kept
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolled(world.alice)
+        cache.add(twofactor._enrolled_key(world.alice.pk), False, 60)  # the other page's late answer
+    assert twofactor.enrolled(world.alice) is True
