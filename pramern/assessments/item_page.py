@@ -100,10 +100,13 @@ def item_html(
     each state of what it shows and then read from the cache: the assessment's revision (its
     records, evidence, verdicts, overrides, comments, round steps, the item's assignment and the
     unit's people move it: reports/caching.py), the day, the language, the reader (their rights,
-    the verdicts and verified values they may see) and the query (each fact's page). Its forms
+    the verdicts and verified values they may see). Only the first page of each fact's records is
+    kept (other pages are made for each reading: a page number could be anything). Its forms
     carry the reader's own CSRF token. No query of its own: ``assessment`` was read in this
     request, with its revision."""
     access = access_for(request.user)
+    facts = assessment.framework.compiled().items_by_code[item_code].facts
+    first_pages = all(caching.page_key(request.GET.get(f"page-{name}", "")) == "1" for name in facts)
     key = caching.key(
         "item",
         assessment.pk,
@@ -115,9 +118,8 @@ def item_html(
         request.user.pk,
         visibility.rule_key(access),
         int(access.can_edit(assessment.unit_id)),
-        caching.query_key(request),
     )
-    return fresh_form_keys(caching.cached_html(key, render, request))
+    return fresh_form_keys(caching.cached_html(key if first_pages else None, render, request))
 
 
 #: A record form's one-time key as its hidden field prints it (forms.RecordForm.form_key).

@@ -183,8 +183,8 @@ def dashboard_screen(
     Its content is rendered once for each state of what it shows and then read from the cache:
     the year's score cards (``caching.scorecard_generation``: their figures, round states and
     units; a save that moves no score leaves it), the language, the reader's rule of verified
-    scores (``visibility.rule_key``) and the query string. Under it the round's whole ranking is
-    cached too (in the process's memory as well), per filters: another page or a search only
+    scores (``visibility.rule_key``), the filters and the page (a search is made for each reading).
+    Under it the round's whole ranking is cached too, per filters: another page or a search only
     picks from it. One query of its own when cached (the year's score cards' generation)."""
     framework = choice.framework
     compiled = framework.compiled()
@@ -194,24 +194,44 @@ def dashboard_screen(
         get_language(),
         visibility.rule_key(access),
         query.round_code,
-        sorted(query.kinds),
+        ",".join(sorted(query.kinds)),
         query.region,
     )
+    params = _params(request, query)
 
     def render(extra_context: dict[str, Any]) -> str:
         built = caching.cached(
             ranking_key,
             lambda: dashboard(framework, access, round_code=query.round_code, kinds=query.kinds, region=query.region),
             framework=compiled,
-            remember=True,
         )
-        page = dashboard_page(built, query, request.GET)
+        page = dashboard_page(built, query, params)
         context = {**vars(built), **vars(page), "choice": choice, **extra_context}
         return render_to_string("dashboards/_dashboard_body.html", context)
 
-    # the same for every reader with the same rule: kept in the process's memory too
-    body = caching.cached_html(caching.key(ranking_key, caching.query_key(request)), render, request, remember=True)
+    # A page of the ranking is kept (in the process's memory too: the same for every reader with
+    # the same rule); a search is made for each reading (its words could be anything).
+    page = caching.page_key(query.page)
+    key = f"{ranking_key}:page:{page}" if page and not query.search else None
+    body = caching.cached_html(key, render, request, remember=True)
     return DashboardScreen(compiled, choice.links(request.GET, drop=("round", "page")), body)
+
+
+def _params(request: HttpRequest, query: DashboardQuery) -> QueryDict:
+    """The query string the dashboard reads, and nothing else: the pages' links keep these only
+    (the cached content is the same whatever else a reader's address said)."""
+    params = QueryDict(mutable=True)
+    if request.GET.get("year"):
+        params["year"] = request.GET["year"]  # a year offered (``years.chosen_year``: 404 otherwise)
+    if query.round_code:
+        params["round"] = query.round_code
+    if query.kinds:
+        params.setlist("kind", list(query.kinds))
+    if query.region is not None:
+        params["region"] = str(query.region)
+    if query.search:
+        params["q"] = query.search
+    return params
 
 
 def dashboard_page(built: Dashboard, query: DashboardQuery, params: QueryDict) -> DashboardPage:

@@ -33,7 +33,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import fields, is_dataclass
 from typing import Any, TypeVar
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -207,20 +206,34 @@ CSRF_PLACEHOLDER = "pramern-csrf-placeholder"
 
 
 def cached_html(
-    key: str, render: Callable[[dict[str, Any]], str], request: HttpRequest, *, remember: bool = False
+    key: str | None, render: Callable[[dict[str, Any]], str], request: HttpRequest, *, remember: bool = False
 ) -> SafeString:
-    """A page's HTML kept under ``key``: ``render(extra_context)`` makes it, its forms' CSRF fields
-    holding a placeholder, and every reader gets it with their own token. ``remember``: in the
-    process's memory too (``cached``), for a page many readers share."""
-    html = cached(key, lambda: str(render({"csrf_token": CSRF_PLACEHOLDER})), remember=remember)
+    """A page's HTML kept under ``key`` (None: made, not kept: a query that could be anything):
+    ``render(extra_context)`` makes it, its forms' CSRF fields holding a placeholder, and every
+    reader gets it with their own token. ``remember``: in the process's memory too (``cached``),
+    for a page many readers share."""
+
+    def make() -> str:
+        return str(render({"csrf_token": CSRF_PLACEHOLDER}))
+
+    html = make() if key is None else cached(key, make, remember=remember)
     field = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
     return mark_safe(html.replace(field.format(CSRF_PLACEHOLDER), field.format(get_token(request))))
 
 
-def query_key(request: HttpRequest) -> str:
-    """A key part for a page's query string (its pages, filters), short whatever its length."""
-    query = urlencode(sorted(request.GET.lists()), doseq=True)
-    return hashlib.sha256(query.encode()).hexdigest()[:16] if query else "-"
+#: The highest page of a list whose content is cached (a page past the last shows the last, so
+#: without a bound any number would be another entry).
+CACHED_PAGES = 400
+
+
+def page_key(value: str) -> str | None:
+    """A page number asked for as a key part: "1" for the first, the number, or "all"; None for
+    anything else (another spelling, a number past ``CACHED_PAGES``), which is not cached."""
+    if value in ("", "1"):
+        return "1"
+    if value == "all" or (value.isdigit() and value == str(int(value)) and int(value) <= CACHED_PAGES):
+        return value
+    return None
 
 
 def _remember(key: str, value: T) -> T:

@@ -541,3 +541,38 @@ def test_only_the_csrf_field_gets_the_readers_token(client, world, backend):
     page = client.get(f"/dashboard/?q={caching.CSRF_PLACEHOLDER}").content.decode()
     boxes = re.findall(r'<input[^>]*name="q"[^>]*value="([^"]*)"', page)  # the dashboard's search
     assert boxes == [caching.CSRF_PLACEHOLDER]
+
+
+def test_a_readers_address_cannot_fill_the_cache(client, world, backend, settings, monkeypatch):
+    """The cached content is keyed by what the page reads, not by the address: parameters a page
+    does not read share its entry (and are not printed into it); a page number is cached up to
+    ``CACHED_PAGES``, a search and any other spelling are made for each reading."""
+    settings.RECORDS_PER_PAGE = 5
+    for day in range(1, 8):
+        record(world.a, "1.2.2", "followups", f"2024-03-{day:02d}", presented_to_director=True)
+    refresh(world.a)
+    refresh(world.b)
+    client.force_login(world.alice)
+    item = f"/a/{world.a.pk}/items/1.2.2/"
+    client.get(item)
+    assert page_queries(client, f"{item}?utm_source=x&junk=1") == 5  # the first page's entry
+    assert page_queries(client, f"{item}?page-followups=2") > 5  # made for this reading
+    assert page_queries(client, f"{item}?page-followups=2") > 5
+    from pramern.dashboards import summary
+
+    monkeypatch.setattr(summary, "UNITS_PER_PAGE", 1)  # two units: two pages, with links
+    client.force_login(world.xena)
+    client.get("/dashboard/")
+    assert page_queries(client, "/dashboard/?utm_source=evil") == 6  # the first page's entry
+    page = client.get("/dashboard/?utm_source=evil&page=2").content.decode()
+    pagers = re.findall(r'<nav class="pager".*?</nav>', page, re.S)
+    assert pagers and "page=1" not in "".join(pagers) and not any("utm_source" in p for p in pagers)
+    assert [caching.page_key(v) for v in ("", "1", "2", "all", "02", "9999", "x")] == [
+        "1",
+        "1",
+        "2",
+        "all",
+        None,
+        None,
+        None,
+    ]
