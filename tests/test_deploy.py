@@ -127,7 +127,25 @@ def compose():
 
 def test_compose_has_two_web_services_a_worker_and_the_engines(compose):
     services = compose["services"]
-    assert set(services) == {"migrate", "web1", "web2", "worker", "proxy", "postgres", "redis", "minio", "bucket"}
+    assert set(services) == {
+        "migrate",
+        "web1",
+        "web2",
+        "worker",
+        "proxy",
+        "postgres",
+        "redis",
+        "cache",
+        "minio",
+        "bucket",
+    }
+    # the queue never drops a job; the cache drops its least used entries when full
+    assert services["redis"]["command"][-2:] == ["--maxmemory-policy", "noeviction"]
+    assert services["cache"]["command"][-2:] == ["--maxmemory-policy", "allkeys-lru"]
+    for service in ("web1", "worker"):
+        environment = services[service]["environment"]
+        assert environment["PRAMERN_CACHE_URL"].startswith("redis://cache:")
+        assert environment["PRAMERN_REDIS_URL"].startswith("redis://redis:")
     for web in ("web1", "web2"):
         assert services[web]["command"] == ["gunicorn", "-c", "deploy/gunicorn.conf.py", "pramern.wsgi"]
         assert services[web]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
