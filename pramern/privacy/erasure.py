@@ -71,6 +71,14 @@ def _sessions(user: Any) -> QuerySet[Session]:
     return Session.objects.filter(pk__in=ids)
 
 
+def _delete_sessions(rows: QuerySet[Session]) -> int:
+    """Each through the configured store: with Redis, its copy there goes too."""
+    keys = list(rows.values_list("session_key", flat=True))
+    for key in keys:
+        session_store(key).delete()
+    return len(keys)
+
+
 def _delete_signed_in(rows: QuerySet[SignedInSession]) -> int:
     """The devices on the person's sessions page: each logged out (its session deleted in whichever
     store is configured), then its row (browser and address) deleted, without an audit entry that
@@ -118,7 +126,7 @@ STEPS: list[Step] = [
         lambda u: SignedInSession.objects.filter(user=u),
         _delete_signed_in,
     ),
-    Step("sessions", gettext_lazy("other live sessions"), _sessions),
+    Step("sessions", gettext_lazy("other live sessions"), _sessions, _delete_sessions),
     # issue 12: oidc
     Step(
         "oidc_links",

@@ -41,7 +41,7 @@ from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import models
 from django.db.models import Count, Q, Sum
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_delete
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.utils.safestring import SafeString, mark_safe
@@ -110,8 +110,10 @@ def _changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> No
     elif isinstance(instance, Verdict):
         bump(Assessment.objects.filter(records__pk=instance.record_id))
     elif isinstance(instance, Role):
-        if instance.unit_id is not None:  # the unit's people (who submits, who may be given an item)
-            bump(Assessment.objects.filter(unit_id=instance.unit_id))
+        # the unit's people (who submits, who may be given an item); a role moved: both units'
+        units = {instance.unit_id, getattr(instance, "_loaded_unit_id", None)} - {None}
+        if units:
+            bump(Assessment.objects.filter(unit_id__in=units))
     elif isinstance(instance, Section):
         bump(Assessment.objects.filter(unit_id=instance.unit_id))
     elif isinstance(instance, ScoreCard):  # written only when its figures change (reports.scorecards)
@@ -122,6 +124,11 @@ def _changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> No
         bump(Assessment.objects.filter(framework_id=instance.framework_id))
     elif instance.assessment_id is not None:
         bump(Assessment.objects.filter(pk=instance.assessment_id))
+
+
+def _role_loaded(sender: Any, instance: Role, **kwargs: Any) -> None:
+    """The unit a role had when read: moved to another unit, both units' pages change."""
+    instance._loaded_unit_id = instance.unit_id  # type: ignore[attr-defined]
 
 
 def _person_changed(sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kwargs: Any) -> None:
@@ -155,6 +162,7 @@ def connect() -> None:
         post_save.connect(_changed, sender=model, dispatch_uid=f"pramern-revision-save-{model.__name__}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"pramern-revision-delete-{model.__name__}")
     post_save.connect(_person_changed, sender=get_user_model(), dispatch_uid="pramern-revision-person")
+    post_init.connect(_role_loaded, sender=Role, dispatch_uid="pramern-revision-role-loaded")
     pre_delete.connect(_copied_record_deleted, sender=Record, dispatch_uid="pramern-revision-copies")
     m2m_changed.connect(_links_changed, sender=Evidence.records.through, dispatch_uid="pramern-revision-links")
 

@@ -138,6 +138,24 @@ def test_her_sessions_end_and_her_devices_go(client, world, departed):
     assert not AuditEntry.objects.filter(action__startswith="pramern.session.ended").exists()
 
 
+def test_her_sessions_leave_redis_too(client, world, departed, settings, redis_cache):
+    """With the sessions in Redis as well (PRAMERN_CACHE_URL), erasure takes each out of both,
+    the ones listed on no devices page included."""
+    from django.core.cache import caches
+
+    from pramern.accounts.sessionstore import SessionStore
+
+    settings.SESSION_ENGINE = "pramern.accounts.sessionstore"
+    older = SessionStore()  # a session from before the devices were listed: no SignedInSession row
+    older["_auth_user_id"] = str(departed.pk)
+    older.create()
+    cache = caches["default"]
+    assert cache.get(older.cache_key) is not None
+    erase(client.__class__(), world, departed)
+    assert cache.get(older.cache_key) is None
+    assert not Session.objects.filter(session_key=older.session_key).exists()
+
+
 def test_erasure_is_refused_to_non_administrators(client, world, departed):
     before = log_rows()
     for who in (world.alice, world.dan, world.bob, world.eve, world.xena):

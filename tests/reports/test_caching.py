@@ -11,6 +11,7 @@ import pytest
 
 from pramern.assessments.models import Assessment, Record
 from pramern.assessments.services import add_link_evidence, assign_item, save_record, scores_changed
+from pramern.organizations.models import Role
 from pramern.reports import caching
 from pramern.reports.models import ScoreCard
 from pramern.reports.scorecards import refresh
@@ -270,6 +271,11 @@ def test_the_home_shows_the_units_people_as_they_are_now(client, world, backend)
     person("duang", "director", world.unit_a, first_name="ดวง", last_name="ใจงาม")
     submits = client.get(home).content.decode().split('class="muted who-submits">')[1].split("</p>")[0]
     assert "แดน ผู้อำนวยการ" in submits and "ดวง ใจงาม" in submits
+    duang = Role.objects.get(user__username="duang")
+    duang.unit = world.unit_b  # moved to another unit (the admin allows it): gone from this one's page
+    duang.save()
+    submits = client.get(home).content.decode().split('class="muted who-submits">')[1].split("</p>")[0]
+    assert "ดวง ใจงาม" not in submits
     before = Assessment.objects.get(pk=world.a.pk).revision
     client.force_login(world.dan)  # a log-in writes last_login: nothing shown changes
     assert Assessment.objects.get(pk=world.a.pk).revision == before
