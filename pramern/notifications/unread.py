@@ -7,7 +7,8 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
@@ -16,9 +17,8 @@ from pramern.notifications.models import Notification
 logger = logging.getLogger(__name__)
 
 
-#: Seconds the bell's count is kept in the cache. Every change of a person's notifications forgets
-#: it (``forget_unread``); this only bounds how long another process's own memory (LocMemCache,
-#: without Redis) may show an older count.
+#: Seconds the bell's count is kept in the cache; every change of a person's notifications forgets
+#: it (``forget_unread``) at once and again when it commits.
 UNREAD_SECONDS = 60
 
 
@@ -28,7 +28,10 @@ def _unread_key(user_id: int) -> str:
 
 def unread_count(user: Any) -> int:
     """How many notifications of ``user`` are unread (the bell, on every page): one query, or none
-    while the cache holds the count."""
+    while the cache holds the count. Kept only in a cache every process shares (Redis): in each
+    process's own memory, one worker would show a count another has changed."""
+    if not isinstance(caches["default"], RedisCache):
+        return _counted(user)
     key = _unread_key(user.pk)
     try:
         kept = cache.get(key)
@@ -36,12 +39,16 @@ def unread_count(user: Any) -> int:
         kept = None
     if kept is not None:
         return int(kept)
-    count = Notification.objects.filter(recipient=user).unread().count()
+    count = _counted(user)
     try:
         cache.set(key, count, UNREAD_SECONDS)
     except Exception:
         logger.warning("cache unreachable: the bell's count not kept", exc_info=True)
     return count
+
+
+def _counted(user: Any) -> int:
+    return Notification.objects.filter(recipient=user).unread().count()
 
 
 def forget_unread(user_ids: Iterable[int]) -> None:

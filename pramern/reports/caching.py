@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import io
 import logging
 import pickle
@@ -329,18 +330,28 @@ def key(*parts: Iterable[Any] | Any) -> str:
     return ":".join([code_version(), *(str(p) for p in parts)])
 
 
-#: What a cached value is made by: the code, the templates and the translations.
+#: What a cached value is made by: the code, the templates and the translations ...
 CODE_FOLDERS = (("pramern", "*.py"), ("templates", "*"), ("locale", "*.mo"))
+#: ... the settings printed into pages (the upload limits the browser checks, the records a page
+#: lists, the rule of verified scores, the time zone that makes the day) ...
+PAGE_SETTINGS = ("EVIDENCE_MAX_MB", "RECORDS_PER_PAGE", "EXECUTIVES_SEE_UNPUBLISHED", "TIME_ZONE", "LANGUAGES")
+#: ... and the packages whose markup they hold (form widgets, the CSRF field).
+PAGE_PACKAGES = ("django",)
 
 
 @functools.cache
 def code_version() -> str:
-    """A short hash of every file that shapes a cached value (``CODE_FOLDERS``), read once per
-    process (~300 files, a few milliseconds at start-up)."""
+    """A short hash of everything that shapes a cached value but the data, read once per process
+    (~300 files, a few milliseconds at start-up): a release, or a setting changed and the
+    processes restarted, never reads what was cached before."""
     digest = hashlib.sha256()
     for folder, pattern in CODE_FOLDERS:
         for path in sorted((settings.BASE_DIR / folder).rglob(pattern)):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
                 digest.update(path.read_bytes())
+    for name in PAGE_SETTINGS:
+        digest.update(f"{name}={getattr(settings, name, None)!r}".encode())
+    for package in PAGE_PACKAGES:
+        digest.update(f"{package}=={importlib.metadata.version(package)}".encode())
     return digest.hexdigest()[:12]

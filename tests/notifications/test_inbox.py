@@ -123,7 +123,12 @@ def _bell(page):
     return header.split('<a class="bell"')[1].split("</a>")[0]
 
 
-def test_the_bell_counts_unread_and_the_inbox_marks_read(client, world, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize("kept", ["in the database", "in Redis"])
+def test_the_bell_counts_unread_and_the_inbox_marks_read(
+    client, world, django_capture_on_commit_callbacks, kept, request
+):
+    if kept == "in Redis":
+        request.getfixturevalue("redis_cache")
     _return_r6(world, django_capture_on_commit_callbacks)
     deliver("deadline", [world.alice], lambda: ("ใกล้กำหนดส่ง", ""), link="/")
     _login(client, world.alice)
@@ -145,7 +150,8 @@ def test_the_bell_counts_unread_and_the_inbox_marks_read(client, world, django_c
     assert "ยังไม่อ่าน 0 รายการ" in client.get("/inbox/").content.decode()
 
 
-def test_the_bell_is_counted_by_the_page_in_one_query_without_a_second_request(client, world):
+def test_the_bell_is_counted_by_the_page_in_one_query_without_a_second_request(client, world, redis_cache):
+    """With Redis (production) the count is kept until the person's notifications change."""
     deliver("deadline", [world.alice], lambda: ("ใกล้กำหนดส่ง", ""), link="/")
     _login(client, world.alice)
     page = client.get("/help/").content.decode()
@@ -164,7 +170,7 @@ def test_the_bell_is_counted_by_the_page_in_one_query_without_a_second_request(c
     )  # a new one: counted again
 
 
-def test_the_bell_is_counted_again_after_any_change_of_the_persons_notifications(client, world):
+def test_the_bell_is_counted_again_after_any_change_of_the_persons_notifications(client, world, redis_cache):
     for n in range(3):
         deliver("deadline", [world.alice], lambda n=n: (f"แจ้งเตือน {n}", ""), link="/")
     _login(client, world.alice)
@@ -245,3 +251,14 @@ def test_the_settings_offer_the_kinds_a_person_can_receive(client, world):
     evaluators = client.get("/inbox/settings/").content.decode()
     assert "หน่วยงานส่งผลการประเมินของรอบ (ถึงศูนย์ประเมินผล)" in evaluators and "ความเห็นใหม่ในตัวชี้วัด" in evaluators
     assert "รอบถูกตีกลับให้แก้ไข" not in evaluators
+
+
+def test_without_redis_every_page_counts_the_bell(client, world):
+    """Each process's own memory (no PRAMERN_CACHE_URL) keeps no count: another worker may have
+    marked the notifications read."""
+    deliver("deadline", [world.alice], lambda: ("ใกล้กำหนดส่ง", ""), link="/")
+    _login(client, world.alice)
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            client.get("/help/")
+        assert len([q for q in captured if "notifications_notification" in q["sql"]]) == 1

@@ -535,6 +535,9 @@ def test_an_upgrade_never_reads_what_an_older_release_cached(settings, tmp_path)
         (tmp_path / "templates" / "page.html").write_text("สวัสดี")
         caching.code_version.cache_clear()
         assert caching.code_version() == before
+        settings.EVIDENCE_MAX_MB = 7  # printed into every file drop, which the browser checks by
+        caching.code_version.cache_clear()
+        assert caching.code_version() != before
     finally:
         caching.code_version.cache_clear()
 
