@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -224,14 +225,15 @@ def _card(
     )
 
 
-def home_html(assessment: Assessment, user: Any, *, mine_only: bool = False) -> SafeString:
+def home_html(request: HttpRequest, assessment: Assessment, *, mine_only: bool = False) -> SafeString:
     """The home's content (``home_page`` rendered), made once for each state of what it shows and
     then read from the cache: the assessment's revision (its records, evidence, verdicts, round
     steps, item assignments, the unit's people and its year's round schedules move it:
     reports/caching.py), the day (deadlines, days left), the language, and the reader (their
     rights on the unit, the verified scores and verdicts they may see, their own items) with their
     item filter. No query of its own when cached: ``assessment`` was read in this request, with its
-    revision."""
+    revision. A form it shows would carry the reader's own CSRF token (``caching.cached_html``)."""
+    user = request.user
     access = access_for(user)
     key = caching.key(
         "home",
@@ -247,11 +249,11 @@ def home_html(assessment: Assessment, user: Any, *, mine_only: bool = False) -> 
         int(mine_only),
     )
 
-    def render() -> SafeString:
+    def render(extra_context: dict[str, Any]) -> str:
         page = home_page(assessment, user, mine_only=mine_only, revision=assessment.revision)
-        return mark_safe(render_to_string("assessments/_home_body.html", {**vars(page), "access": access}))
+        return render_to_string("assessments/_home_body.html", {**vars(page), "access": access, **extra_context})
 
-    return caching.cached(key, render)
+    return caching.cached_html(key, render, request)
 
 
 def home_page(

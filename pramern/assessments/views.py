@@ -141,7 +141,7 @@ def unit_history(request: HttpRequest, code: str) -> HttpResponse:
 def home(request: HttpRequest, pk: int) -> HttpResponse:
     """The unit's first screen: a card per open round, then its items ("?mine=1": only the reader's)."""
     assessment = get_assessment_for_user(request, pk)
-    body = home_html(assessment, request.user, mine_only=request.GET.get("mine") == "1")
+    body = home_html(request, assessment, mine_only=request.GET.get("mine") == "1")
     return render(request, "assessments/home.html", {"assessment": assessment, "body": body})
 
 

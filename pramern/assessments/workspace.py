@@ -157,8 +157,9 @@ def load_workspace(
     """A fixed number of queries, whatever the number of items and records; two (the
     assessment's revision, the round schedules) when its rows are cached (reports/caching.py),
     one when the caller read the revision already (``revision``).
-    The locks are worked out on each call: they depend on the day and on the schedules, which
-    the Centre (and ``RoundSchedule.objects.update``) may change without a revision."""
+    The locks are worked out on each call, from the day and the schedules (a schedule's save
+    renews every revision of its year; the pages cached whole, home and item, rely on that: a bulk
+    ``RoundSchedule.objects.update`` would leave them as they were until the next change)."""
     framework = assessment.framework.compiled()
     if revision is None:
         revision = caching.current_revision(assessment)

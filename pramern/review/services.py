@@ -25,6 +25,7 @@ from pramern.assessments.services import scores_changed
 from pramern.audit.services import display_name, log_action
 from pramern.errors import UserError
 from pramern.organizations.permissions import access_for
+from pramern.reports import caching
 from pramern.review import notifications
 from pramern.review.models import Assignment, Comment, DeadlineExtension, Override, Verdict
 from pramern.review.verdicts import SETTLED, awaiting_verdict, settled_round, still_open_to_review
@@ -85,6 +86,7 @@ def check_impartial(user: Any, assessment: Assessment, step: str, **details: Any
         assessment_id=assessment.pk,
         item_code=details.get("item_code", ""),
     )
+    caching.bump(Assessment.objects.filter(pk=assessment.pk))  # the item's history shows the attempt
     raise ConflictOfInterest(conflict_message(assessment))
 
 

@@ -585,3 +585,19 @@ def test_a_readers_address_cannot_fill_the_cache(client, world, backend, setting
         None,
         None,
     ]
+
+
+def test_a_refused_review_shows_in_the_items_history_at_once(client, world, backend):
+    """A Centre member of the unit trying to judge its record is refused, and the attempt is in
+    the item's history (an audit entry that comes with no record saved)."""
+    from pramern.review.services import ConflictOfInterest
+
+    member = person("evan", "evaluator")
+    Role.objects.create(user=member, kind=Role.Kind.OFFICER, unit=world.unit_a)
+    rec = record(world.a, "1.2.2", "followups", "2024-03-15", presented_to_director=True)
+    client.force_login(world.alice)
+    page = f"/a/{world.a.pk}/items/1.2.2/"
+    assert "ผลประโยชน์ทับซ้อน" not in client.get(page).content.decode()
+    with pytest.raises(ConflictOfInterest):
+        set_verdict(rec, "accepted", user=member)
+    assert "ผลประโยชน์ทับซ้อน" in client.get(page).content.decode()
