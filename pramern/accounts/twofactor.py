@@ -17,8 +17,7 @@ from typing import Any
 import django_otp
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
-from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
@@ -39,6 +38,7 @@ from pramern.errors import UserError
 from pramern.notifications.services import deliver
 from pramern.organizations.models import Role
 from pramern.organizations.permissions import access_for
+from pramern.reports import caching
 
 #: Recovery codes just made, kept in the session until the person has saved them (shown once).
 CODES_SESSION_KEY = "pramern_recovery_codes"
@@ -88,7 +88,7 @@ def enrolled(user: Any) -> bool:
     device's save or deletion writes the database's answer once it commits, so an answer read before
     an enrolment committed never outlives it. With each process's own memory it is asked of the
     database every time: a device enrolled in one worker must be seen by every other at once."""
-    if not isinstance(caches["default"], RedisCache):
+    if not caching.shared():
         return has_second_factor(user)
     key = _enrolled_key(user.pk)
     try:
@@ -110,7 +110,7 @@ def enrolled(user: Any) -> bool:
 def _devices_changed(sender: Any, instance: TOTPDevice, **kwargs: Any) -> None:
     """A device saved or deleted: forget ``enrolled``'s answer now, and when the change commits
     write the database's answer (which a page's ``add`` does not overwrite)."""
-    if not isinstance(caches["default"], RedisCache):
+    if not caching.shared():
         return
     key = _enrolled_key(instance.user_id)
     user = instance.user

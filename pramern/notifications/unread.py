@@ -7,12 +7,12 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from pramern.notifications.models import Notification
+from pramern.reports import caching
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def unread_count(user: Any) -> int:
     """How many notifications of ``user`` are unread (the bell, on every page): one query, or none
     while the cache holds the count. Kept only in a cache every process shares (Redis): in each
     process's own memory, one worker would show a count another has changed."""
-    if not isinstance(caches["default"], RedisCache):
+    if not caching.shared():
         return _counted(user)
     key = _unread_key(user.pk)
     try:

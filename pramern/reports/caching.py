@@ -40,6 +40,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
 from django.db import models
 from django.db.models import Count, Q, Sum
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_delete
@@ -73,22 +74,26 @@ def bump(assessments: models.QuerySet[Assessment], *, scorecards: bool = False) 
         assessments.update(revision=new_revision())
 
 
-def generation(framework: Framework | int) -> str:
-    """The key part of a framework's all-unit pages: it changes with any assessment's revision."""
+def generation(framework: Framework | int, revision: str = "revision") -> str:
+    """The key part of a framework's all-unit pages: it changes with any assessment's ``revision``
+    (one aggregate query)."""
     if isinstance(framework, int):
         framework = Framework.objects.only("source_sha256").get(pk=framework)
-    found = Assessment.objects.filter(framework_id=framework.pk).aggregate(n=Count("pk"), total=Sum("revision"))
+    found = Assessment.objects.filter(framework_id=framework.pk).aggregate(n=Count("pk"), total=Sum(revision))
     # the source's hash: a framework replaced or patched in place keeps its code@version
     return f"{framework.pk}.{framework.source_sha256}.{found['n']}.{found['total'] or 0}"
 
 
 def scorecard_generation(framework: Framework) -> str:
     """The key part of a framework's pages that show only its score cards and their units: it
-    changes with any assessment's ``scorecard_revision`` (one aggregate query, as ``generation``)."""
-    found = Assessment.objects.filter(framework_id=framework.pk).aggregate(
-        n=Count("pk"), total=Sum("scorecard_revision")
-    )
-    return f"{framework.pk}.{framework.source_sha256}.{found['n']}.{found['total'] or 0}"
+    changes with any assessment's ``scorecard_revision``."""
+    return generation(framework, "scorecard_revision")
+
+
+def shared() -> bool:
+    """Whether the cache is one every process shares (Redis), not each process's own memory:
+    what one worker forgets there, every other forgets too."""
+    return isinstance(caches["default"], RedisCache)
 
 
 def current_revision(assessment: Assessment) -> int:
